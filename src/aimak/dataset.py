@@ -1,0 +1,105 @@
+"""The Dataset: one GeoPackage holding settlements, municipalities, rayons, oblasts, facilities.
+
+Layers are stored in WGS84 and validated against ``aimak.schema`` when read, including the links
+between them (each settlement's municipality exists, each municipality's centre is one of its
+settlements). Two plain tables travel with the layers: ``build_notes`` (how the data was derived,
+warnings, unmatched names) and ``sources`` (where each input came from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from aimak.crs import KYRGYZSTAN_LAEA
+from aimak.errors import InputError, Problem, fail
+from aimak.io import write_layers
+from aimak.schema import LAYERS, SOURCE_ROW, validate
+
+#: Kyrgyzstan's extent in WGS84 with a small margin (lon_min, lat_min, lon_max, lat_max).
+KYRGYZSTAN_BOUNDS = (69.0, 39.0, 80.5, 43.5)
+
+NOTE_COLUMNS = ["kind", "subject", "message", "count"]
+
+
+@dataclass
+class Dataset:
+    """The validated inputs of every analysis; see ``aimak.schema`` for the columns."""
+
+    settlements: gpd.GeoDataFrame
+    municipalities: gpd.GeoDataFrame
+    rayons: gpd.GeoDataFrame
+    oblasts: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["file", "description", "url", "licence", "retrieved_from"]))
+    metric_crs: object = KYRGYZSTAN_LAEA
+
+    @classmethod
+    def read(cls, path: str | Path, bounds: tuple[float, float, float, float] | None = None
+             ) -> Dataset:
+        """Read and validate a dataset GeoPackage written by ``write`` (or by hand)."""
+        path = Path(path)
+        if not path.exists():
+            raise fail("the dataset file does not exist; build one with "
+                       "'aimak data build kyrgyzstan --out PATH.gpkg'", path)
+        try:
+            present = {name for name, _ in pyogrio.list_layers(path)}
+        except Exception as exc:
+            raise fail(f"cannot open the file as a GeoPackage ({exc})", path) from exc
+        missing = [name for name in LAYERS if name not in present]
+        if missing:
+            raise fail(f"the dataset lacks the layer(s) {', '.join(missing)}", path)
+        frames = {}
+        for name, schema in LAYERS.items():
+            gdf = gpd.read_file(path, layer=name, engine="pyogrio")
+            gdf.insert(0, SOURCE_ROW, range(1, len(gdf) + 1))
+            frames[name] = validate(gdf, schema, file=f"{path.name} (layer {name})",
+                                    bounds=bounds or KYRGYZSTAN_BOUNDS, region="Kyrgyzstan")
+        extra = {}
+        for name in ("notes", "sources"):
+            if name in present:
+                extra[name] = pd.DataFrame(pyogrio.read_dataframe(path, layer=name))
+        ds = cls(**frames, **extra)
+        ds.check_links(str(path.name))
+        return ds
+
+    def check_links(self, label: str = "dataset") -> None:
+        """Check the references between layers; raise InputError naming each broken one."""
+        problems: list[Problem] = []
+        codes = set(self.municipalities["code"])
+        s = self.settlements
+        bad = ~s["municipality_code"].isin(codes)
+        for i, (sid, code) in enumerate(zip(s["id"], s["municipality_code"], strict=True)):
+            if bad.iloc[i]:
+                problems.append(Problem(f"settlement '{sid}' names municipality '{code}', "
+                                        "which is not in the municipalities layer",
+                                        f"{label} (layer settlements)", i + 1,
+                                        "municipality_code"))
+        ids = dict(zip(s["id"], s["municipality_code"], strict=True))
+        m = self.municipalities
+        for i, (code, centre) in enumerate(zip(m["code"], m["centre_id"], strict=True)):
+            if ids.get(centre) != code:
+                problems.append(Problem(f"municipality '{code}' has centre '{centre}', which is "
+                                        "not one of its settlements",
+                                        f"{label} (layer municipalities)", i + 1, "centre_id"))
+        if problems:
+            raise InputError(problems)
+
+    def write(self, path: str | Path) -> None:
+        """Write all layers to one GeoPackage; a failure leaves no file behind."""
+        layers: dict[str, pd.DataFrame] = {
+            name: getattr(self, name) for name in LAYERS
+        }
+        layers["notes"] = self.notes
+        layers["sources"] = self.sources
+        write_layers(path, layers)
+
+    def to_metric(self, layer: str) -> gpd.GeoDataFrame:
+        """Return a layer projected to the dataset's metric CRS (metres)."""
+        return getattr(self, layer).to_crs(self.metric_crs)

@@ -1,0 +1,60 @@
+"""Errors a user can read: every input problem names its file, row, column and expectation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect found in an input file.
+
+    ``row`` is the 1-based data row as a person counts it in a spreadsheet (header excluded),
+    or ``None`` when the problem concerns the whole file or a column.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"{self.file}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class AimakError(Exception):
+    """Base class of every error aimak reports to a user (printed without a traceback)."""
+
+
+@dataclass
+class InputError(AimakError):
+    """Input data failed validation; holds every problem found, not only the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+    limit: int = 20
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = "1 problem in the input:" if n == 1 else f"{n} problems in the input:"
+        lines = [f"  - {p}" for p in self.problems[: self.limit]]
+        if n > self.limit:
+            lines.append(f"  ... and {n - self.limit} more")
+        return "\n".join([head, *lines])
+
+
+def fail(message: str, file: str | Path | None = None, row: int | None = None,
+         column: str | None = None) -> InputError:
+    """Build an InputError holding a single problem (to be raised by the caller)."""
+    return InputError([Problem(message, str(file) if file else None, row, column)])
