@@ -1,0 +1,1 @@
+"""Flows between settlements: observed tables, field surveys, modelled gravitation, centres."""
