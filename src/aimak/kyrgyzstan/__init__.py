@@ -1,0 +1,1 @@
+"""The Kyrgyz dataset builder: official classifier, OCHA/WOF boundaries, GeoNames/WOF settlements."""
