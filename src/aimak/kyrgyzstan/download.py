@@ -539,8 +539,9 @@ def convert_settlements(localities: list[dict[str, Any]], geonames: pd.DataFrame
     df = df.drop_duplicates("id").reset_index(drop=True)
     has_gn = df["geonameid"].ne("")
     # GeoNames coordinates (5 decimals) and feature code where GeoNames knows the place.
-    df["lat"] = df["geonameid"].map(gn["latitude"]).fillna(df["lat"])
-    df["lon"] = df["geonameid"].map(gn["longitude"]).fillna(df["lon"])
+    for col, gn_col in (("lat", "latitude"), ("lon", "longitude")):
+        df[col] = pd.to_numeric(df["geonameid"].map(gn[gn_col]), errors="coerce").fillna(
+            pd.to_numeric(df[col], errors="coerce"))
     df["feature_code"] = df["geonameid"].map(gn["feature_code"]).fillna(
         df["geonameid"].map(c500.set_index("geonameid")["feature_code"]))
     for col, lang in (("name_ru", "ru"), ("name_ky", "ky")):
@@ -550,8 +551,6 @@ def convert_settlements(localities: list[dict[str, Any]], geonames: pd.DataFrame
     df["population"] = df["geonameid"].map(pop[pop > 0])
     df["pop_source"] = np.where(df["population"].notna(), "geonames_cities500", None)
     df.loc[~has_gn, "geonameid"] = ""
-    df["lat"] = pd.to_numeric(df["lat"], errors="coerce")
-    df["lon"] = pd.to_numeric(df["lon"], errors="coerce")
     df = _add_simplemaps(df, simplemaps)
     df = _add_admin(df, rayons, gn)
     df = _add_ayil_aimak(df, ayil_aimaks)
