@@ -1,0 +1,553 @@
+"""Labour-market areas: the Coombes-Bond travel-to-work-area algorithm as Istat implements it.
+
+Coombes and Bond (2008, *Travel-to-Work Areas: the 2007 review*, ONS) grow zones from flows by
+repeatedly dissolving the *least valid* zone and handing its units to the zones they are most
+bound to. Franconi, D'Alo' and Ichim (2016, *Istat implementation of the algorithm to develop
+Labour Market Areas*) fixed the details that the Eurostat labour-market-area method uses; their R
+package ``LabourMarketAreas`` (function ``findClusters``) is the reference this module follows.
+The notation below is the R package's: ``minSZ, tarSZ, minSC, tarSC``.
+
+Correspondence with ``findClusters`` (R names in brackets):
+
+* **Units left out** [``zero.list``]: units with no residents, no workers, or whose only flow is
+  to themselves are removed first, repeatedly, and never clustered. Here each becomes a zone of
+  its own and is listed in ``excluded_``.
+* **Start**: every unit is its own zone; zone ids follow the sorted unit ids.
+* **Validity** [``getLeastSelfContained``]: for a zone with residents R (flow leaving its
+  units, own-zone flow included), workers W (flow arriving) and internal flow S, the
+  self-containment is ``sc = min(S/R, S/W)`` (the smaller of the supply- and demand-side values);
+  ``Y = min(sc/tarSC, 1)``; ``size = max((tarSZ - R)/(tarSZ - minSZ), 0)``;
+  ``Z = 1 - (1 - minSC/tarSC) * size``; ``validity = Y * Z * tarSC/minSC`` (and exactly 1 when
+  ``sc == 1``). This is the trade-off line through (minSZ, tarSC) and (tarSZ, minSC): a zone is
+  valid when validity >= 1. Size is measured in residents, as in the R code.
+* **Iteration**: the zone with the lowest validity is chosen (ties: the lowest zone id); the
+  algorithm stops when it is valid.
+* **One-unit zone** [``regroupDissolved``]: the unit goes to the zone with the highest cohesion
+  ``L = T_ij^2/(R_i W_j) + T_ji^2/(R_j W_i)`` [``determineCohesion``], ``i`` being the unit and
+  ``j`` a candidate zone linked to it by a flow (reserve units are not candidates), *provided*
+  the receiving zone's validity does not fall; otherwise (case A) or when no zone is linked
+  (case B) the unit goes to the **reserve list**.
+* **Several-unit zone** [``regroupDissolved.ncom``]: only the unit with the most flow across
+  the zone's boundary (``inflow from outside + residents - flow to itself``, the R
+  ``orderRegroup``) leaves; it joins its most cohesive zone under the same rule or goes to the
+  reserve (case C); the other units stay together as the same zone. When that unit has no
+  linked zone at all (case D) it goes to the reserve, the zone's other units become one-unit
+  zones, and ``k-1`` rounds follow, each taking the least valid zone of all (cases E and F, as
+  in the R loop, including the R behaviour of sending a whole zone without links to the
+  dissolved units to the reserve).
+* **Reserve assignment**: after convergence the reserve units, taken in the R order (descending
+  unit id), join their most cohesive zone *unconditionally*, in passes until no unit can move;
+  units with no link to any zone stay unassigned.
+
+Two R implementation details are reproduced on purpose because they change the partition:
+after a several-unit dissolution the R code relabels the remaining units without re-aggregating
+its tables, so in the next iteration that zone's validity is evaluated on partial rows (the
+minimum over pairs of one member's residents/workers and one internal member-to-member flow),
+and a candidate zone in that state must beat all of its partial values. ``r_compat=False``
+evaluates the aggregated zone instead. Ties between equally cohesive zones are broken as
+``data.table`` orders them in the R code: zones receiving flow from the unit come first, then
+by zone id, and the last of equal strength wins.
+
+Deliberate differences (documented in docs/zones.md): units on the reserve list that no zone can
+take become zones of their own rather than one "zone 0"; excluded units likewise. Pathological
+states the R code does not handle consistently (one-unit zones left over from case D when the
+rounds end) keep their own zones and are treated like reserve units at the end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from aimak.errors import AimakError
+from aimak.zones.flowmatrix import FlowMatrix
+
+RESERVE = -1
+EXCLUDED = -2
+
+
+class ParameterError(AimakError, ValueError):
+    """An algorithm parameter is outside its allowed range."""
+
+
+def validity(internal: np.ndarray | float, residents: np.ndarray | float,
+             workers: np.ndarray | float, min_size: float, target_size: float, min_sc: float,
+             target_sc: float) -> np.ndarray:
+    """Coombes-Bond/Istat validity of zones (>= 1 means valid); same operations as the R code."""
+    S = np.asarray(internal, dtype=float)
+    R = np.asarray(residents, dtype=float)
+    W = np.asarray(workers, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        msc = np.minimum(S / R, S / W)
+        Y = msc / target_sc
+        Y = np.where(Y > 1, 1.0, Y)
+        size = (target_size - R) / (target_size - min_size)
+        size = np.where(size < 0, 0.0, size)
+        Z = 1 - ((1 - (min_sc / target_sc)) * size)
+        v = Y * Z * (target_sc / min_sc)
+    return np.where(msc == 1, 1.0, v)
+
+
+def excluded_units(T: sp.csr_matrix) -> np.ndarray:
+    """Mask of units the R code puts on its ``zero.list``, found repeatedly as it does.
+
+    A unit is left out when nobody lives in it (no outflow), nobody works in it (no inflow), or
+    all of its flow stays inside it. Removing a unit can leave a neighbour in that state.
+    """
+    n = T.shape[0]
+    keep = np.ones(n, dtype=bool)
+    diag = T.diagonal()
+    while True:
+        D = sp.diags(keep.astype(float))
+        Tk = D @ T @ D
+        r = np.asarray(Tk.sum(axis=1)).ravel()
+        w = np.asarray(Tk.sum(axis=0)).ravel()
+        d = np.where(keep, diag, 0.0)
+        bad = keep & ((r == 0) | (w == 0) | ((d == r) & (d == w)))
+        if not bad.any():
+            return ~keep
+        keep &= ~bad
+
+
+class LabourMarketAreas:
+    """Labour-market areas (Coombes-Bond TTWA algorithm, Istat/Eurostat formulation).
+
+    Parameters
+    ----------
+    min_size, target_size:
+        Minimum and target zone size [``minSZ``, ``tarSZ``], in the flow table's unit (e.g.
+        commuters or trips), measured as residents: flow leaving the zone's units.
+    min_sc, target_sc:
+        Minimum and target self-containment [``minSC``, ``tarSC``], shares in (0, 1].
+    r_compat:
+        Reproduce the R package's evaluation of a partly dissolved zone on unaggregated rows
+        (see the module docstring); ``False`` evaluates the aggregated zone.
+
+    Attributes
+    ----------
+    labels_: zone (0..k-1) of each unit, aligned with ``flows.units``, numbered by first
+        appearance in unit order.
+    labels_before_reserve_: the same numbering before the reserve assignment; ``-1`` for units
+        on the reserve list.
+    reserve_: table ``unit, reason, iteration, validity, zone, assigned``: each unit sent to the
+        reserve list, why (R cases A-F), in which iteration, the validity of the zone it left,
+        and the zone it finally joined (``assigned`` False: no zone linked, own zone).
+    excluded_: ids of units left out before clustering (own zones).
+    validity_: validity of each final zone (index = zone number).
+    zones_: table ``zone, n_units, residents, workers, internal, sc_supply, sc_demand,
+        validity`` of the final zones.
+    n_iter_: number of dissolution iterations before convergence.
+    """
+
+    def __init__(self, min_size: float = 1000, target_size: float = 10000,
+                 min_sc: float = 0.6667, target_sc: float = 0.75, r_compat: bool = True) -> None:
+        self.min_size = min_size
+        self.target_size = target_size
+        self.min_sc = min_sc
+        self.target_sc = target_sc
+        self.r_compat = r_compat
+
+    # ------------------------------------------------------------------ parameters and scoring
+    def _check(self) -> None:
+        if not (self.min_size > 0 and self.target_size > self.min_size):
+            raise ParameterError(
+                f"the LMA sizes must satisfy 0 < min_size < target_size; got min_size="
+                f"{self.min_size} and target_size={self.target_size}")
+        if not (0 < self.min_sc < self.target_sc <= 1):
+            raise ParameterError(
+                f"the LMA self-containments must satisfy 0 < min_sc < target_sc <= 1; got "
+                f"min_sc={self.min_sc} and target_sc={self.target_sc}")
+
+    def _v1(self, S: float, R: float, W: float) -> float:
+        """Scalar validity with the same floating-point operations as ``validity``."""
+        msc = min(S / R, S / W) if R > 0 and W > 0 else float("nan")
+        if msc == 1:
+            return 1.0
+        Y = msc / self.target_sc
+        if Y > 1:
+            Y = 1.0
+        size = (self.target_size - R) / (self.target_size - self.min_size)
+        if size < 0:
+            size = 0.0
+        Z = 1 - ((1 - (self.min_sc / self.target_sc)) * size)
+        return Y * Z * (self.target_sc / self.min_sc)
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, flows: FlowMatrix) -> LabourMarketAreas:
+        """Build the zones from ``flows`` (origin = residence, destination = workplace)."""
+        self._check()
+        T = sp.csr_matrix(flows.T, dtype=float)
+        T.sum_duplicates()
+        n = flows.n
+        excluded = excluded_units(T) if n else np.zeros(0, dtype=bool)
+        D = sp.diags((~excluded).astype(float))
+        T = (D @ T @ D).tocsr()
+        T.eliminate_zeros()
+        T.sort_indices()
+        Tt = T.T.tocsr()
+        Tt.sort_indices()
+        self._T, self._Tt = T, Tt
+        self._r = np.asarray(T.sum(axis=1)).ravel()
+        self._w = np.asarray(T.sum(axis=0)).ravel()
+        self._diag = T.diagonal()
+        self._setup_state(n, excluded)
+        self._events: list[tuple[int, str, int, float]] = []
+        self._main_loop()
+        before = self._assign_reserve()
+        self._finish(flows, before, excluded)
+        for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key"):
+            delattr(self, name)
+        return self
+
+    def _setup_state(self, n: int, excluded: np.ndarray) -> None:
+        cap = 2 * n + 1
+        self._lab = np.arange(n, dtype=np.int64)
+        self._lab[excluded] = EXCLUDED
+        self._S = np.zeros(cap)
+        self._R = np.zeros(cap)
+        self._W = np.zeros(cap)
+        self._S[:n], self._R[:n], self._W[:n] = self._diag, self._r, self._w
+        self._alive = np.zeros(cap, dtype=bool)
+        self._alive[:n] = ~excluded
+        self._neg = np.zeros(cap, dtype=bool)
+        self._key = np.zeros(cap, dtype=np.int64)
+        self._key[:n] = np.arange(n)
+        self._next = n
+        self._val = np.full(cap, np.inf)
+        a = self._alive
+        self._val[a] = validity(self._S[a], self._R[a], self._W[a], self.min_size,
+                                self.target_size, self.min_sc, self.target_sc)
+        self._dirty: tuple[int, float, float] | None = None
+
+    def _set(self, c: int, S: float, R: float, W: float) -> None:
+        self._S[c], self._R[c], self._W[c] = S, R, W
+        self._val[c] = self._v1(S, R, W)
+
+    def _kill(self, c: int) -> None:
+        self._alive[c] = False
+        self._neg[c] = False
+        self._val[c] = np.inf
+        self._S[c] = self._R[c] = self._W[c] = 0.0
+
+    def _least(self) -> tuple[int, float]:
+        """Zone with the lowest validity (ties: lowest zone id in the R order), and the value."""
+        val = self._val
+        m = float(val.min())
+        ties = np.flatnonzero(val == m)
+        c = int(ties[0]) if len(ties) == 1 else int(ties[np.argmin(self._key[ties])])
+        return c, m
+
+    # ------------------------------------------------------------------ flows of one unit
+    def _links(self, d: int, eligible: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Zones linked to unit ``d`` by flow: their ids, flow d -> zone and flow zone -> d.
+
+        ``eligible`` is a mask over zone ids; flows to units outside eligible zones and to
+        ``d`` itself are ignored.
+        """
+        T, Tt, lab = self._T, self._Tt, self._lab
+        oc = T.indices[T.indptr[d]:T.indptr[d + 1]]
+        ov = T.data[T.indptr[d]:T.indptr[d + 1]]
+        ic = Tt.indices[Tt.indptr[d]:Tt.indptr[d + 1]]
+        iv = Tt.data[Tt.indptr[d]:Tt.indptr[d + 1]]
+        co, ci = lab[oc], lab[ic]
+        mo = (oc != d) & (co >= 0)
+        mo[mo] = eligible[co[mo]]
+        mi = (ic != d) & (ci >= 0)
+        mi[mi] = eligible[ci[mi]]
+        co, ov, ci, iv = co[mo], ov[mo], ci[mi], iv[mi]
+        if len(co) + len(ci) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+        ids, inv = np.unique(np.concatenate([co, ci]), return_inverse=True)
+        k = len(ids)
+        t_out = np.bincount(inv[:len(co)], weights=ov, minlength=k)
+        t_in = np.bincount(inv[len(co):], weights=iv, minlength=k)
+        return ids, t_out, t_in
+
+    def _best(self, d: int, ids: np.ndarray, t_out: np.ndarray, t_in: np.ndarray) -> int:
+        """Index (into ``ids``) of the most cohesive zone for unit ``d`` [determineCohesion].
+
+        Ties are broken as the R code's data.table ordering does: zones sending flow to ``d``
+        come first, each group by zone id, and the last of the highest strength wins.
+        """
+        Rd, Wd = self._r[d], self._w[d]
+        Rc, Wc = self._R[ids], self._W[ids]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            one = np.where((Rd > 0) & (Wc > 0), t_out / Rd * t_out / Wc, 0.0)
+            two = np.where((Rc > 0) & (Wd > 0), t_in / Rc * t_in / Wd, 0.0)
+        strength = one + two
+        top = np.flatnonzero(strength == strength.max())
+        if len(top) == 1:
+            return int(top[0])
+        order = np.lexsort((self._key[ids[top]], t_in[top] <= 0))
+        return int(top[order[-1]])
+
+    def _move(self, d: int, c: int, t_out: float, t_in: float) -> None:
+        """Put unit ``d`` (not currently in a zone's totals) into zone ``c``."""
+        self._set(c, self._S[c] + t_out + t_in + self._diag[d], self._R[c] + self._r[d],
+                  self._W[c] + self._w[d])
+        self._lab[d] = c
+
+    def _internal(self, members: np.ndarray, c: int) -> np.ndarray:
+        """Flows from ``members`` to units of zone ``c`` (own-unit flows included)."""
+        T = self._T
+        starts, ends = T.indptr[members], T.indptr[members + 1]
+        idx = _ranges(starts, ends)
+        return T.data[idx][self._lab[T.indices[idx]] == c]
+
+    def _eligible(self, exclude: int | None = None) -> np.ndarray:
+        mask = self._alive & ~self._neg
+        if exclude is not None:
+            mask = mask.copy()
+            mask[exclude] = False
+        return mask
+
+    def _old(self, c: int) -> float:
+        """Validity of zone ``c`` at the start of the iteration, as R's acceptance test sees it."""
+        if self._dirty is not None and self._dirty[0] == c:
+            return self._dirty[2]
+        return float(self._val[c])
+
+    def _reserve(self, d: int, reason: str, iteration: int, v: float) -> None:
+        self._lab[d] = RESERVE
+        self._events.append((d, reason, iteration, v))
+
+    # ------------------------------------------------------------------ the main loop
+    def _main_loop(self) -> None:
+        it = 0
+        while True:
+            if self._dirty is not None:
+                L0, vmin, _ = self._dirty
+                true_v = self._val[L0]
+                self._val[L0] = vmin
+                L, v = self._least()
+                self._val[L0] = true_v
+            else:
+                L, v = self._least()
+            if not v < 1:
+                break
+            it += 1
+            members = np.flatnonzero(self._lab == L)
+            if len(members) == 1:
+                self._dissolve_one(L, int(members[0]), it, v)
+            else:
+                self._dissolve_many(L, members, it, v)
+        self.n_iter_ = it
+
+    def _try_join(self, d: int, eligible: np.ndarray) -> tuple[int, float, float, float] | None:
+        """Most cohesive zone for ``d``: (zone, flow d -> zone, flow zone -> d, new validity)."""
+        ids, t_out, t_in = self._links(d, eligible)
+        if len(ids) == 0:
+            return None
+        b = self._best(d, ids, t_out, t_in)
+        c = int(ids[b])
+        v_new = self._v1(self._S[c] + t_out[b] + t_in[b] + self._diag[d],
+                         self._R[c] + self._r[d], self._W[c] + self._w[d])
+        return c, float(t_out[b]), float(t_in[b]), v_new
+
+    def _dissolve_one(self, L: int, d: int, it: int, v: float) -> None:
+        self._kill(L)
+        self._lab[d] = RESERVE  # detached while looking for a zone
+        join = self._try_join(d, self._eligible())
+        old = None if join is None else self._old(join[0])
+        self._dirty = None
+        if join is None:
+            self._reserve(d, "B", it, v)
+            return
+        c, t_out, t_in, v_new = join
+        if v_new >= old:
+            self._move(d, c, t_out, t_in)
+        else:
+            self._reserve(d, "A", it, v)
+
+    def _dissolve_many(self, L: int, members: np.ndarray, it: int, v: float) -> None:
+        Tt, lab = self._Tt, self._lab
+        # order of departure [orderRegroup]: inflow from outside the zone + residents - own flow
+        starts, ends = Tt.indptr[members], Tt.indptr[members + 1]
+        idx = _ranges(starts, ends)
+        owner = np.repeat(np.arange(len(members)), ends - starts)
+        outside = lab[Tt.indices[idx]] != L
+        inflow_out = np.bincount(owner[outside], weights=Tt.data[idx][outside],
+                                 minlength=len(members))
+        score = inflow_out + self._r[members] - self._diag[members]
+        first = int(members[np.argsort(-score, kind="stable")[0]])
+        rest = members[members != first]
+        join = self._try_join(first, self._eligible(exclude=L))
+        old = {} if join is None else {join[0]: self._old(join[0])}
+        self._dirty = None
+        if join is not None:
+            c, t_out, t_in, v_new = join
+            if v_new >= old[c]:
+                self._move(first, c, t_out, t_in)
+            else:
+                self._reserve(first, "C", it, v)
+            S_rest = float(self._internal(rest, L).sum())
+            self._set(L, S_rest, float(self._r[rest].sum()), float(self._w[rest].sum()))
+            if self.r_compat:
+                self._mark_dirty(L, rest)
+            return
+        # case D: the most connected unit has no zone to go to
+        self._reserve(first, "D", it, v)
+        self._kill(L)
+        for pos, u in enumerate(members):
+            if u == first:
+                continue
+            c = self._next
+            self._next += 1
+            self._alive[c] = True
+            self._neg[c] = True
+            self._key[c] = -(pos + 1)
+            lab[u] = c
+            self._set(c, self._diag[u], self._r[u], self._w[u])
+        for _ in range(len(members) - 1):
+            self._round_d(it)
+
+    def _round_d(self, it: int) -> None:
+        """One round of the R loop after case D (cases E and F)."""
+        c, v = self._least()
+        if v > 1 or not np.isfinite(v):
+            return  # the R loop picks its dummy zone 0 and changes nothing
+        if self._neg[c]:
+            (u,) = np.flatnonzero(self._lab == c)
+            join = self._try_join(int(u), self._eligible())
+            self._kill(c)
+            if join is None:
+                self._reserve(int(u), "F", it, v)
+                return
+            b, t_out, t_in, v_new = join
+            if v_new >= float(self._val[b]):
+                self._move(int(u), b, t_out, t_in)
+            else:
+                self._reserve(int(u), "E", it, v)
+            return
+        # the least valid zone is an ordinary one: it takes the dissolved units linked to it
+        members = np.flatnonzero(self._lab == c)
+        linked = self._neg.copy()
+        partners: list[int] = []
+        for u in members:
+            ids, _, _ = self._links(int(u), linked)
+            partners.extend(int(x) for x in ids)
+        partners = sorted(set(partners))
+        if not partners:
+            for u in members:
+                self._reserve(int(u), "F", it, v)
+            self._kill(c)
+            return
+        only_c = np.zeros(len(self._alive), dtype=bool)
+        only_c[c] = True
+        for p in partners:
+            (u,) = np.flatnonzero(self._lab == p)
+            u = int(u)
+            self._kill(p)
+            self._lab[u] = RESERVE
+            _, t_out, t_in = self._links(u, only_c)
+            self._move(u, c, float(t_out.sum()), float(t_in.sum()))
+
+    def _mark_dirty(self, L: int, rest: np.ndarray) -> None:
+        """Partial-row validities of zone L as the R code sees them in the next iteration."""
+        flows = self._internal(rest, L)
+        flows = flows[flows > 0]
+        ra, wa = self._r[rest], self._w[rest]
+        if len(flows) == 0:
+            vals = validity(np.zeros(len(rest)), ra, wa, self.min_size, self.target_size,
+                            self.min_sc, self.target_sc)
+        else:
+            lo = validity(np.full(len(rest), flows.min()), ra, wa, self.min_size,
+                          self.target_size, self.min_sc, self.target_sc)
+            hi = validity(np.full(len(rest), flows.max()), ra, wa, self.min_size,
+                          self.target_size, self.min_sc, self.target_sc)
+            vals = np.concatenate([lo, hi])
+        self._dirty = (L, float(vals.min()), float(vals.max()))
+
+    # ------------------------------------------------------------------ reserve assignment
+    def _assign_reserve(self) -> np.ndarray:
+        """Give reserve units to their most cohesive zones; return the labels from before."""
+        lab = self._lab
+        left = np.flatnonzero(self._neg[np.maximum(lab, 0)] & (lab >= 0))
+        for u in left:  # one-unit zones left over from case D join the reserve
+            self._kill(int(lab[u]))
+            self._reserve(int(u), "D", self.n_iter_, float("nan"))
+        self._dirty = None
+        before = lab.copy()
+        pending = sorted(np.flatnonzero(lab == RESERVE).tolist(), reverse=True)
+        eligible = self._alive
+        moved = True
+        while moved and pending:
+            moved = False
+            still = []
+            for u in pending:
+                ids, t_out, t_in = self._links(u, eligible)
+                if len(ids) == 0:
+                    still.append(u)
+                    continue
+                b = self._best(u, ids, t_out, t_in)
+                self._move(u, int(ids[b]), float(t_out[b]), float(t_in[b]))
+                moved = True
+            pending = still
+        return before
+
+    # ------------------------------------------------------------------ results
+    def _finish(self, flows: FlowMatrix, before: np.ndarray, excluded: np.ndarray) -> None:
+        lab = self._lab
+        n = flows.n
+        final = lab.copy()
+        lone = np.flatnonzero(final < 0)  # unassigned reserve units and excluded units
+        final[lone] = self._next + np.arange(len(lone))
+        _, first, inv = np.unique(final, return_index=True, return_inverse=True)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        labels = rank[inv.ravel()] if n else np.zeros(0, dtype=np.int64)
+        self.labels_ = labels
+        lb = labels.copy()
+        lb[before == RESERVE] = -1
+        self.labels_before_reserve_ = lb
+        self.excluded_ = flows.units[excluded]
+        self.units_ = flows.units
+        events = sorted(self._events, key=lambda e: (e[2], e[0]))
+        self.reserve_ = pd.DataFrame({
+            "unit": [flows.units[e[0]] for e in events],
+            "reason": [e[1] for e in events],
+            "iteration": np.array([e[2] for e in events], dtype=np.int64),
+            "validity": np.array([e[3] for e in events], dtype=float),
+            "zone": np.array([labels[e[0]] for e in events], dtype=np.int64),
+            "assigned": np.array([lab[e[0]] >= 0 for e in events], dtype=bool),
+        })
+        self.zones_ = zone_table(flows, labels, self.min_size, self.target_size, self.min_sc,
+                                 self.target_sc)
+        self.validity_ = self.zones_["validity"].to_numpy()
+        del self._events
+
+
+def zone_table(flows: FlowMatrix, labels: np.ndarray, min_size: float, target_size: float,
+               min_sc: float, target_sc: float) -> pd.DataFrame:
+    """Per zone: units, residents, workers, internal flow, both self-containments, validity."""
+    labels = np.asarray(labels)
+    A = flows.aggregate(labels)
+    k = A.shape[0]
+    R = np.asarray(A.sum(axis=1)).ravel()
+    W = np.asarray(A.sum(axis=0)).ravel()
+    S = A.diagonal()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sup = np.where(R > 0, S / R, np.nan)
+        dem = np.where(W > 0, S / W, np.nan)
+    return pd.DataFrame({
+        "zone": np.arange(k),
+        "n_units": np.bincount(labels, minlength=k),
+        "residents": R,
+        "workers": W,
+        "internal": S,
+        "sc_supply": sup,
+        "sc_demand": dem,
+        "validity": validity(S, R, W, min_size, target_size, min_sc, target_sc),
+    })
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, e)`` for each pair, without a Python loop."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.arange(total, dtype=np.int64) + offsets
