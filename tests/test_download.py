@@ -440,7 +440,7 @@ def test_wikipedia_figures(fetched):
     naryn = villages[villages["village_en"] == "Naryn"]
     assert naryn[["population", "year"]].values.tolist() == [["1234", "2021"]]
     assert naryn["source_url"].iloc[0] == (
-        "https://en.wikipedia.org/wiki/Naryn%2C_Jalal-Abad?oldid=42")
+        "https://en.wikipedia.org/wiki/Naryn,_Jalal-Abad?oldid=42")
     yrys = villages[villages["ayil_aimak"] == "Ырысский айылный аймак"]
     assert sorted(map(tuple, yrys[["village_en", "year", "population"]].values.tolist())) == [
         ("Synthdorf", "2009", "1000"), ("Synthdorf", "2021", "1100"),
@@ -577,3 +577,24 @@ def test_synthetic_points_fall_in_the_synthetic_rayons():
     # guards the fixture itself: the hand-checked answers above rely on this geometry
     assert box(72.0, 41.0, 72.5, 41.5).contains(Point(72.21, 41.21))
     assert box(72.5, 41.0, 73.0, 41.5).contains(Point(72.71, 41.22))
+
+
+def test_newer_cod_ab_schema_is_renamed(tmp_path):
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    layer = gpd.GeoDataFrame([{"adm2_name": "Aksy", "adm2_pcode": "KG03211000000",
+                               "adm1_name": "Jalal-Abad", "adm1_pcode": "KG03000000000",
+                               "geometry": box(72.0, 41.0, 72.5, 41.5)}], crs="EPSG:4326")
+    layer.to_file(folder / "kgz_admin2.shp", engine="pyogrio")
+    archive = tmp_path / "kgz_admin_boundaries.shp.zip"
+    archive.write_bytes(_zip({p.name: p.read_bytes() for p in folder.iterdir()}))
+    out = tmp_path / "rayons.geojson"
+    dl.convert_cod_ab(archive, out)
+    got = gpd.read_file(out)
+    assert got[["ADM2_EN", "ADM2_PCODE", "ADM1_EN"]].values.tolist() == [
+        ["Aksy", "KG03211000000", "Jalal-Abad"]]
+    empty = tmp_path / "empty.zip"
+    empty.write_bytes(_zip({"readme.txt": b"synthetic"}))
+    with pytest.raises(dl.DownloadError, match="no ADM2 layer"):
+        dl.convert_cod_ab(empty, out)
+

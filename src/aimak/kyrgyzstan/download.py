@@ -350,6 +350,7 @@ def convert_cod_ab(archive: Path, out: Path) -> None:
                                 "'*adm2*.shp') in the COD-AB archive")
         layer = candidates[0]
         gdf = gpd.read_file(layer, engine="pyogrio")
+        gdf = gdf.rename(columns=_cod_ab_names(gdf.columns))
         missing = [c for c in ("ADM2_EN", "ADM2_PCODE", "ADM1_EN") if c not in gdf.columns]
         if missing:
             raise DownloadError(f"{archive.name}/{layer.name}: the COD-AB layer lacks the "
@@ -358,6 +359,23 @@ def convert_cod_ab(archive: Path, out: Path) -> None:
         gdf = gdf.set_crs(WGS84) if gdf.crs is None else gdf.to_crs(WGS84)
         with atomic_path(out) as tmp_out:
             pyogrio.write_dataframe(gdf, tmp_out, driver="GeoJSON", layer=layer.stem)
+
+
+def _cod_ab_names(columns: pd.Index) -> dict[str, str]:
+    """Renames from the newer lower-case COD-AB schema (``adm2_name``, ``adm2_pcode``) to the
+    2018 one the shared file has (``ADM2_EN``, ``ADM2_PCODE``); the 2018 schema maps to itself.
+    """
+    present = set(columns)
+    rename = {}
+    for col in columns:
+        match = re.fullmatch(r"adm(\d)_(name|pcode|en|ru|ky)", str(col))
+        if not match:
+            continue
+        level, part = match.groups()
+        target = f"ADM{level}_{'EN' if part == 'name' else part.upper()}"
+        if target not in present:
+            rename[col] = target
+    return rename
 
 
 def _first(value: Any) -> str:

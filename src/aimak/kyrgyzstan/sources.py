@@ -70,6 +70,9 @@ class HdxResource:
         return f"/api/3/action/package_show?id={self.dataset}"
 
 
+_TITLE_SAFE = ",()'!:"
+
+
 @dataclass(frozen=True)
 class WikiPage:
     """A Wikipedia article cited for a population figure, and the place it describes.
@@ -92,11 +95,13 @@ class WikiPage:
 
     @property
     def api_path(self) -> str:
-        return f"/w/rest.php/v1/page/{quote(self.title.replace(' ', '_'), safe='')}"
+        """Path of the MediaWiki REST endpoint answering the article's wikitext as JSON."""
+        return f"/w/rest.php/v1/page/{quote(self.title.replace(' ', '_'), safe=_TITLE_SAFE)}"
 
     @property
     def url(self) -> str:
-        return f"https://{self.lang}.wikipedia.org/wiki/{quote(self.title.replace(' ', '_'))}"
+        return (f"https://{self.lang}.wikipedia.org/wiki/"
+                f"{quote(self.title.replace(' ', '_'), safe=_TITLE_SAFE)}")
 
 
 @dataclass(frozen=True)
