@@ -1,0 +1,106 @@
+"""Translations of user-facing strings: Russian (default), Kyrgyz and English.
+
+Message ids are plain English sentences; catalogs are gettext ``.po`` files shipped in
+``aimak/locale/<lang>/LC_MESSAGES/aimak.po`` and read with ``polib`` at first use, so that a plain
+``pip install -e .`` works without a compile step. A message missing from a catalog falls back to
+its English id (and ``missing_messages`` lists such gaps for the tests).
+
+Usage::
+
+    from aimak.i18n import _, use_language
+    with use_language("ky"):
+        title = _("Functional zones")
+
+Placeholders use ``str.format`` names inside the message id, e.g.
+``_("{count} settlements").format(count=12)``, so that a translator can move them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import polib
+
+from aimak.errors import AimakError
+
+#: Languages with a catalog, the first being the default.
+LANGUAGES = ("ru", "ky", "en")
+DEFAULT_LANGUAGE = "ru"
+DOMAIN = "aimak"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("aimak_lang",
+                                                                default=DEFAULT_LANGUAGE)
+
+
+class UnknownLanguageError(AimakError):
+    """A language was requested for which aimak has no catalog."""
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` normalised (lower case, 'ru_RU' -> 'ru'), or raise a readable error."""
+    code = str(lang).strip().lower().replace("-", "_").split("_")[0]
+    if code not in LANGUAGES:
+        raise UnknownLanguageError(f"unknown language '{lang}'; expected one of "
+                                   f"{', '.join(LANGUAGES)}")
+    return code
+
+
+def catalog_path(lang: str) -> Path:
+    """Path of the ``.po`` catalog of ``lang``."""
+    return LOCALE_DIR / check_language(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """Translated messages of ``lang`` (msgid -> msgstr), fuzzy and empty entries left out."""
+    path = catalog_path(lang)
+    if not path.exists():
+        return {}
+    po = polib.pofile(str(path), encoding="utf-8")
+    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.fuzzy and not e.obsolete}
+
+
+def get_language() -> str:
+    """The language of the current context."""
+    return _current.get()
+
+
+def set_language(lang: str) -> None:
+    """Set the language of the current context (prefer ``use_language`` in library code)."""
+    _current.set(check_language(lang))
+
+
+@contextlib.contextmanager
+def use_language(lang: str) -> Iterator[str]:
+    """Translate into ``lang`` within the block, then restore the previous language."""
+    token = _current.set(check_language(lang))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """Translate ``message`` (an English message id) into ``lang`` or the current language."""
+    code = check_language(lang) if lang else _current.get()
+    return catalog(code).get(message, message)
+
+
+#: The conventional short name for ``gettext``.
+_ = gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext convention)
+    """Mark a string for translation without translating it now (for module-level tables)."""
+    return message
+
+
+def missing_messages(messages: list[str], lang: str) -> list[str]:
+    """Message ids among ``messages`` that the ``lang`` catalog does not translate."""
+    known = catalog(check_language(lang))
+    return [m for m in messages if m not in known]

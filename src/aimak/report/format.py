@@ -1,0 +1,102 @@
+"""Numbers and tables as people in each language read them.
+
+Russian and Kyrgyz group thousands with a (no-break) space and use a decimal comma; English uses
+a comma and a decimal point. Missing values show as an en dash, never as 'nan'.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from aimak.i18n import _
+
+MISSING = "–"
+NBSP = "\u00a0"
+
+
+def _group(text: str, lang: str) -> str:
+    if lang == "en":
+        return text
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_number(value: object, kind: str = "float1", lang: str = "ru") -> str:
+    """Format one value: kinds 'int', 'float1', 'float2', 'percent' (0..1), 'km2', 'minutes',
+    'text'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if kind == "text":
+        if isinstance(value, list | tuple | set):
+            return "; ".join(map(str, value)) if value else MISSING
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        return text if text else MISSING
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return MISSING
+    if kind == "int":
+        return _group(f"{round(x):,d}", lang)
+    if kind == "percent":
+        return _group(f"{100 * x:,.0f}", lang) + NBSP + "%"
+    if kind == "float2":
+        return _group(f"{x:,.2f}", lang)
+    if kind == "km2":
+        return _group(f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}", lang)
+    if kind == "minutes":
+        return _group(f"{x:,.0f}", lang)
+    return _group(f"{x:,.1f}", lang)
+
+
+@dataclass
+class Table:
+    """A table ready for HTML/PDF: translated headers, formatted cells, provenance per column."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    provenance: list[str]
+    numeric: list[bool]
+    keys: list[str]
+
+
+def build_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str, str]], lang: str,
+                extra: dict[str, list[str]] | None = None) -> Table:
+    """Lay out the columns of ``frame`` named in ``columns`` (in that order) when present.
+
+    ``extra`` replaces a column's raw values by ready-made text (e.g. centre names).
+    """
+    keys = [c for c in columns if c in frame.columns]
+    headers = [_(columns[c][0]) for c in keys]
+    kinds = [columns[c][1] for c in keys]
+    rows: list[list[str]] = []
+    extra = extra or {}
+    values = {c: (extra[c] if c in extra else frame[c].tolist()) for c in keys}
+    for i in range(len(frame)):
+        rows.append([fmt_number(values[c][i], k if c not in extra else "text", lang)
+                     for c, k in zip(keys, kinds, strict=True)])
+    return Table(headers, rows, [columns[c][2] for c in keys],
+                 [k != "text" for k in kinds], keys)
+
+
+@dataclass
+class MetricTable:
+    """A table turned sideways: one row per indicator, one column per item (e.g. per plan)."""
+
+    headers: list[str]
+    rows: list[tuple[str, str, list[str]]]
+
+
+def sideways(table: Table, label_key: str = "title") -> MetricTable:
+    """Turn ``table`` so that its ``label_key`` column becomes the header row."""
+    j = table.keys.index(label_key)
+    headers = [row[j] for row in table.rows]
+    rows = [(h, p, [row[i] for row in table.rows])
+            for i, (h, p) in enumerate(zip(table.headers, table.provenance, strict=True))
+            if i != j]
+    return MetricTable(headers, rows)

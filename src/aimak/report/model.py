@@ -1,0 +1,227 @@
+"""What a report shows: ``ReportInputs`` (assembled by the pipeline) and ``PlanReport``.
+
+The report layer never computes indicators itself; it lays out what the pipeline computed and
+says where every number comes from. ``ReportInputs.check`` validates the tables up front so that
+a malformed input fails with a message naming the table and column, not deep inside a writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from aimak.dataset import Dataset
+from aimak.errors import InputError, Problem
+from aimak.i18n import N_, check_language
+
+#: Provenance classes, from the strongest evidence to the weakest.
+PROVENANCE_CLASSES = ("observed", "official", "estimated", "modelled", "approximate", "synthetic")
+
+#: Columns of a plan's unit table that reports show when present:
+#: name -> (English label for translation, format, provenance class).
+#: Formats: 'text', 'int', 'float1', 'float2', 'percent', 'km2', 'minutes'.
+UNIT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "new_unit": (N_("Unit"), "text", "modelled"),
+    "centre": (N_("Centre"), "text", "modelled"),
+    "population": (N_("Population"), "int", "estimated"),
+    "area_km2": (N_("Area, km²"), "km2", "approximate"),
+    "n_settlements": (N_("Settlements"), "int", "official"),
+    "n_municipalities": (N_("Current municipalities"), "int", "official"),
+    "mean_minutes": (N_("Mean travel time to centre, min"), "minutes", "modelled"),
+    "max_minutes": (N_("Longest travel time to centre, min"), "minutes", "modelled"),
+    "share_30min": (N_("Population within 30 min of centre"), "percent", "modelled"),
+    "share_60min": (N_("Population within 60 min of centre"), "percent", "modelled"),
+    "self_containment": (N_("Self-containment of flows"), "percent", "modelled"),
+    "violations": (N_("Criteria not met"), "text", "modelled"),
+}
+
+#: Columns of the plan comparison that reports show (and chart) when present.
+COMPARISON_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "title": (N_("Plan"), "text", "modelled"),
+    "n_units": (N_("Units"), "int", "modelled"),
+    "population_min": (N_("Smallest unit population"), "int", "estimated"),
+    "population_median": (N_("Median unit population"), "int", "estimated"),
+    "population_max": (N_("Largest unit population"), "int", "estimated"),
+    "mean_minutes": (N_("Mean travel time to centre, min"), "minutes", "modelled"),
+    "max_minutes": (N_("Longest travel time to centre, min"), "minutes", "modelled"),
+    "share_30min": (N_("Population within 30 min of centre"), "percent", "modelled"),
+    "share_60min": (N_("Population within 60 min of centre"), "percent", "modelled"),
+    "self_containment": (N_("Self-containment of flows"), "percent", "modelled"),
+    "n_violations": (N_("Units not meeting the criteria"), "int", "modelled"),
+}
+
+ZONE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "zone": (N_("Zone"), "text", "modelled"),
+    "n_settlements": (N_("Settlements"), "int", "official"),
+    "population": (N_("Population"), "int", "estimated"),
+    "area_km2": (N_("Area, km²"), "km2", "approximate"),
+}
+
+#: Comparison columns drawn as bar charts when present.
+CHART_COLUMNS = ("n_units", "mean_minutes", "share_30min", "self_containment")
+
+ZONE_ID_NAMES = ("settlement", "settlement_id", "id", "unit", "origin")
+ZONE_LABEL_NAMES = ("zone", "label", "zone_id", "cluster", "community")
+
+
+@dataclass
+class PlanReport:
+    """One amalgamation plan as evaluated by ``aimak.plans``.
+
+    ``mapping`` assigns each current municipality (``old_code``) to a ``new_unit`` whose
+    administrative centre is the settlement ``centre``; ``units`` has one row per new unit
+    (see ``UNIT_COLUMNS`` for the columns shown; extra columns go to the spreadsheet only).
+    """
+
+    title: str
+    mapping: pd.DataFrame
+    units: pd.DataFrame
+    criteria: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report shows.
+
+    ``zones`` maps settlement ids to functional-zone labels (columns: a settlement id column such
+    as ``settlement`` or ``id``, a label column such as ``zone``, optional ``method``);
+    ``flows`` has ``origin, destination, flow[, source]`` between settlement ids;
+    ``comparison`` has one row per plan (index or ``plan`` column = plan key), today's map
+    included; ``provenance`` has ``item, provenance, source[, note]`` rows and is completed with
+    what can be read off the dataset. ``synthetic`` labels every output as synthetic test data.
+    """
+
+    dataset: Dataset
+    zones: pd.DataFrame | None = None
+    zone_metrics: dict[str, Any] = field(default_factory=dict)
+    flows: pd.DataFrame | None = None
+    plans: dict[str, PlanReport] = field(default_factory=dict)
+    comparison: pd.DataFrame | None = None
+    provenance: pd.DataFrame | None = None
+    lang: str = "ru"
+    title: str | None = None
+    region: str | None = None
+    synthetic: bool = False
+    travel_mode: str = "terrain"
+
+    def check(self) -> ReportInputs:
+        """Validate the tables; return self or raise InputError listing every problem."""
+        problems: list[Problem] = []
+        self.lang = check_language(self.lang)
+        ids = set(self.dataset.settlements["id"])
+        codes = set(self.dataset.municipalities["code"])
+        if self.zones is not None:
+            problems += _check_zones(self.zones, ids)
+        if self.flows is not None:
+            problems += _require(self.flows, ("origin", "destination", "flow"), "flows")
+            if not problems:
+                unknown = sorted((set(self.flows["origin"]) | set(self.flows["destination"]))
+                                 - ids)
+                if unknown:
+                    problems.append(Problem(
+                        f"flows name settlements not in the dataset: {', '.join(unknown[:10])}",
+                        "flows", None, "origin/destination"))
+        for key, plan in self.plans.items():
+            label = f"plan '{key}'"
+            problems += _require(plan.mapping, ("old_code", "new_unit"), f"{label} mapping")
+            problems += _require(plan.units, ("new_unit",), f"{label} units")
+            if "old_code" in plan.mapping:
+                bad = sorted(set(plan.mapping["old_code"].astype(str)) - codes)
+                if bad:
+                    problems.append(Problem(
+                        f"the mapping names municipalities not in the dataset: "
+                        f"{', '.join(bad[:10])}", f"{label} mapping", None, "old_code"))
+                missing = sorted(codes - set(plan.mapping["old_code"].astype(str)))
+                if missing:
+                    problems.append(Problem(
+                        f"the mapping leaves municipalities unassigned: {', '.join(missing[:10])}",
+                        f"{label} mapping", None, "old_code"))
+        if self.provenance is not None:
+            problems += _require(self.provenance, ("item", "provenance", "source"), "provenance")
+        if problems:
+            raise InputError(problems)
+        return self
+
+    def zone_table(self) -> pd.DataFrame | None:
+        """Zones normalised to columns ``settlement``, ``zone`` (str) and ``method``."""
+        if self.zones is None:
+            return None
+        z = self.zones
+        sid = _first(z, ZONE_ID_NAMES)
+        lab = _first(z, ZONE_LABEL_NAMES)
+        method = z["method"].astype(str) if "method" in z else pd.Series(
+            str(self.zone_metrics.get("method", "")), index=z.index)
+        return pd.DataFrame({"settlement": z[sid].astype(str).to_numpy(),
+                             "zone": z[lab].astype(str).to_numpy(),
+                             "method": method.to_numpy()})
+
+    def comparison_table(self) -> pd.DataFrame:
+        """One row per plan (index = plan key), from ``comparison`` or the plans' summaries."""
+        if self.comparison is not None:
+            c = self.comparison.copy()
+            if "plan" in c.columns:
+                c = c.set_index("plan")
+            c.index = c.index.astype(str)
+        else:
+            c = pd.DataFrame.from_dict({k: dict(p.summary) for k, p in self.plans.items()},
+                                       orient="index")
+        if "title" not in c.columns:
+            c.insert(0, "title", [self.plans[k].title if k in self.plans else k
+                                  for k in c.index])
+        return c
+
+
+def resolve_columns(columns: dict[str, tuple[str, str, str]], inputs: ReportInputs
+                    ) -> dict[str, tuple[str, str, str]]:
+    """``columns`` with the provenance of populations and areas read off the dataset.
+
+    A population total is only as good as its weakest part: 'estimated' if any settlement's
+    figure is estimated, else 'official' (or 'observed' when all are observed). Areas are
+    'approximate' when any municipal territory is, else 'official'.
+    """
+    pops = set(inputs.dataset.settlements["population_source"].astype(str))
+    pop_cls = ("synthetic" if inputs.synthetic else "estimated" if "estimated" in pops
+               else "official" if "official" in pops else "observed")
+    terr = set(inputs.dataset.municipalities["territory_source"].astype(str))
+    area_cls = ("synthetic" if inputs.synthetic else "approximate" if "approximate" in terr
+                else "official")
+    out = {}
+    for name, (label, kind, cls) in columns.items():
+        if name.startswith("population"):
+            cls = pop_cls
+        elif name.startswith("area"):
+            cls = area_cls
+        elif inputs.synthetic:
+            cls = "synthetic"
+        out[name] = (label, kind, cls)
+    return out
+
+
+def _first(df: pd.DataFrame, names: tuple[str, ...]) -> str:
+    return next(n for n in names if n in df.columns)
+
+
+def _require(df: pd.DataFrame, columns: tuple[str, ...], table: str) -> list[Problem]:
+    if not isinstance(df, pd.DataFrame):
+        return [Problem(f"expected a table, got {type(df).__name__}", table)]
+    return [Problem(f"the table has no column '{c}'; its columns are: "
+                    f"{', '.join(map(str, df.columns))}", table, None, c)
+            for c in columns if c not in df.columns]
+
+
+def _check_zones(zones: pd.DataFrame, ids: set[str]) -> list[Problem]:
+    if not any(n in zones.columns for n in ZONE_ID_NAMES):
+        return [Problem(f"the zones table needs a settlement id column (one of "
+                        f"{', '.join(ZONE_ID_NAMES)})", "zones")]
+    if not any(n in zones.columns for n in ZONE_LABEL_NAMES):
+        return [Problem(f"the zones table needs a zone label column (one of "
+                        f"{', '.join(ZONE_LABEL_NAMES)})", "zones")]
+    col = _first(zones, ZONE_ID_NAMES)
+    values = zones[col].astype(str)
+    bad = ~values.isin(ids)
+    return [Problem(f"settlement '{v}' is not in the dataset", "zones", int(i) + 1, col)
+            for i, v in zip(bad.to_numpy().nonzero()[0], values[bad], strict=True)][:20]

@@ -1,0 +1,300 @@
+"""What the HTML and PDF reports show, in the report's language: map layers, tables, charts.
+
+``build_context`` returns one dictionary that both Jinja2 templates render, so that the two
+formats never disagree on a number. Every string shown goes through ``aimak.i18n``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from aimak import __version__
+from aimak.i18n import N_, _
+from aimak.report.charts import bar_chart
+from aimak.report.format import build_table, fmt_number, sideways
+from aimak.report.layers import display_names, layer_key
+from aimak.report.model import (
+    CHART_COLUMNS,
+    COMPARISON_COLUMNS,
+    UNIT_COLUMNS,
+    ZONE_COLUMNS,
+    PlanReport,
+    ReportInputs,
+    resolve_columns,
+)
+from aimak.report.provenance import CLASS_LABELS, CLASS_MEANINGS, provenance_table, translated
+from aimak.report.svgmap import Canvas, MapLayer, neighbour_colours, render_svg
+
+SETTLEMENT_KINDS = {"village": N_("village"), "town": N_("town"), "city": N_("city")}
+MUNICIPALITY_KINDS = {"ayil_aimak": N_("ayil aimak"), "town": N_("town"), "city": N_("city")}
+FACILITY_TYPES = {
+    "hospital": N_("hospital"), "clinic": N_("clinic"), "feldsher_post": N_("feldsher post"),
+    "pharmacy": N_("pharmacy"), "dentist": N_("dentist"), "laboratory": N_("laboratory"),
+    "other_health": N_("other health facility"), "school": N_("school"),
+    "kindergarten": N_("kindergarten"), "market": N_("market"), "bank": N_("bank"),
+    "post_office": N_("post office"), "ayil_okmotu": N_("ayil okmotu (local administration)"),
+    "rayon_administration": N_("rayon administration"),
+}
+FACILITY_COLOURS = {"health": "#d7301f", "education": "#2b8cbe", "administration": "#6a51a3",
+                    "other": "#636363"}
+_HEALTH = {"hospital", "clinic", "feldsher_post", "pharmacy", "dentist", "laboratory",
+           "other_health"}
+_EDUCATION = {"school", "kindergarten"}
+_ADMIN = {"ayil_okmotu", "rayon_administration"}
+
+#: Most flows the interactive map draws (all are in the GeoPackage).
+MAX_MAP_FLOWS = 300
+
+
+def _group(kind: str) -> str:
+    if kind in _HEALTH:
+        return "health"
+    if kind in _EDUCATION:
+        return "education"
+    if kind in _ADMIN:
+        return "administration"
+    return "other"
+
+
+def _prov(cls: str) -> str:
+    return _(CLASS_LABELS.get(cls, cls))
+
+
+def _rows(frame: pd.DataFrame, columns: dict[str, tuple[str, str, str]], lang: str,
+          extra: dict[str, list[str]] | None = None) -> list[list[list[str]]]:
+    """Per feature, [label, value] pairs for the click panel (value says its provenance)."""
+    table = build_table(frame, columns, lang, extra)
+    out = []
+    for row in table.rows:
+        out.append([[h, f"{v} ({_prov(p)})" if numeric and v != "–" else v]
+                    for h, v, p, numeric in zip(table.headers, row, table.provenance,
+                                                table.numeric, strict=True)])
+    return out
+
+
+def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> list[MapLayer]:
+    """The switchable layers of the map, bottom to top, with their click-panel contents."""
+    lang = inputs.lang
+    out: list[MapLayer] = []
+    pop_cls = resolve_columns({"population": ("", "", "")}, inputs)["population"][2]
+
+    def src(value: object) -> str:
+        return "synthetic" if inputs.synthetic else str(value)
+
+    s_names = pd.Series(layers["settlements"]["name"].to_numpy(),
+                        index=layers["settlements"]["id"].to_numpy())
+
+    mun = layers["municipalities"]
+    mun_area = mun.to_crs(inputs.dataset.metric_crs).geometry.area.to_numpy() / 1e6
+    info = []
+    for i in range(len(mun)):
+        r = mun.iloc[i]
+        info.append({"title": str(r["name"]), "rows": [
+            [_("Kind"), _(MUNICIPALITY_KINDS.get(r["kind"], r["kind"]))],
+            [_("Code"), str(r["code"])],
+            [_("Centre"), str(s_names.get(r["centre_id"], r["centre_id"]))],
+            [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
+                              f"({_prov(pop_cls)})"],
+            [_("Area, km²"), f"{fmt_number(mun_area[i], 'km2', lang)} "
+                             f"({_prov(src(r['territory_source']))})"],
+            [_("Rayon"), str(r["rayon"])],
+        ]})
+    out.append(MapLayer("municipalities", _("Current ayil aimaks and towns"), "polygon", mun,
+                        fill="#f3efe6", stroke="#7a6f5a", coverage=True, info=info,
+                        note=_("Territories: official or approximate, see the sources.")))
+
+    if "zones" in layers:
+        z = layers["zones"]
+        zinfo = [{"title": _("Zone {zone}").format(zone=r["zone"]), "rows": [
+            [_("Settlements"), fmt_number(r["n_settlements"], "int", lang)],
+            [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
+                              f"({_prov(pop_cls)})"],
+            [_("Area, km²"), f"{fmt_number(r['area_km2'], 'km2', lang)} "
+                             f"({_prov(src('approximate'))})"],
+            [_("Method"), str(r["method"]) or "–"],
+        ]} for _i, r in z.iterrows()]
+        out.append(MapLayer("zones", _("Functional zones"), "polygon", z,
+                            fill=neighbour_colours(z.to_crs(inputs.dataset.metric_crs)),
+                            stroke="#444444", visible=False, coverage=True, info=zinfo,
+                            opacity=0.85, note=_("Modelled from flows; outlines approximate.")))
+
+    for key, plan in inputs.plans.items():
+        lk = layer_key(key)
+        p = layers[lk]
+        extra = {"centre": p["centre_name"].tolist()} if "centre_name" in p.columns else None
+        rows = _rows(p, resolve_columns(UNIT_COLUMNS, inputs), lang, extra)
+        titles = (p["centre_name"] if "centre_name" in p.columns else p["new_unit"]).astype(str)
+        pinfo = [{"title": t, "rows": r} for t, r in zip(titles, rows, strict=True)]
+        out.append(MapLayer(lk, _("Plan: {title}").format(title=plan.title), "polygon", p,
+                            fill=neighbour_colours(p.to_crs(inputs.dataset.metric_crs)),
+                            stroke="#222222", visible=False, coverage=True, info=pinfo,
+                            opacity=0.85, note=_("Modelled; unions of current territories.")))
+
+    if "flows" in layers:
+        f = layers["flows"].head(MAX_MAP_FLOWS)
+        fmax = float(f["flow"].max()) if len(f) else 1.0
+        width = 0.6 + 5.0 * np.sqrt(f["flow"].to_numpy(float) / max(fmax, 1e-12))
+        finfo = [{"title": f"{r['origin_name']} → {r['destination_name']}", "rows": [
+            [_("Flow, people per day"), f"{fmt_number(r['flow'], 'float1', lang)} "
+                                        f"({_prov(src(r['source']))})"],
+        ]} for _i, r in f.iterrows()]
+        out.append(MapLayer("flows", _("Main flows"), "line", f, fill="#c2185b", size=width,
+                            visible=False, info=finfo, opacity=0.6,
+                            note=_("The {count} largest flows between settlements.").format(
+                                count=len(f))))
+
+    fac = layers["facilities"]
+    if len(fac):
+        groups = fac["type"].map(_group)
+        finfo = [{"title": str(r["name"]) if isinstance(r["name"], str) and r["name"]
+                  else _(FACILITY_TYPES.get(r["type"], r["type"])), "rows": [
+            [_("Type"), _(FACILITY_TYPES.get(r["type"], r["type"]))],
+            [_("Source"), f"{r['source']} ({_prov(src('observed'))})"],
+        ]} for _i, r in fac.iterrows()]
+        out.append(MapLayer("facilities", _("Facilities"), "point", fac,
+                            fill=groups.map(FACILITY_COLOURS).tolist(), stroke="#ffffff",
+                            size=3.0, visible=False, info=finfo,
+                            note=_("Red: health; blue: education; violet: administration.")))
+
+    st = layers["settlements"]
+    m_names = pd.Series(mun["name"].to_numpy(), index=mun["code"].to_numpy())
+    pop = st["population"].to_numpy(float)
+    pmax = np.nanmax(pop) if len(pop) and np.isfinite(pop).any() else 1.0
+    radius = 1.5 + 10.0 * np.sqrt(np.nan_to_num(pop) / max(pmax, 1.0))
+    sinfo = []
+    for i in range(len(st)):
+        r = st.iloc[i]
+        rows = [[_("Kind"), _(SETTLEMENT_KINDS.get(r["kind"], r["kind"]))],
+                [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
+                                  f"({_prov(src(r['population_source']))}, "
+                                  f"{r['population_year']})"],
+                [_("Municipality"), str(m_names.get(r["municipality_code"],
+                                                    r["municipality_code"]))]]
+        if "zone" in st.columns:
+            rows.append([_("Functional zone"), fmt_number(r["zone"], "text", lang)])
+        for key, plan in inputs.plans.items():
+            rows.append([plan.title, fmt_number(r[layer_key(key)], "text", lang)])
+        sinfo.append({"title": str(r["name"]), "rows": rows})
+    out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
+                        fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
+                        note=_("Circle area proportional to population.")))
+    return out
+
+
+def _static(layers: list[MapLayer], show: set[str], outline: bool = False) -> list[MapLayer]:
+    """Copies of the layers for a static map: only ``show`` visible; municipalities as outlines
+    over the other polygons when ``outline``."""
+    out = []
+    for layer in layers:
+        if layer.id not in show:
+            continue
+        out.append(dataclasses.replace(layer, visible=True))
+    if outline:
+        mun = next(x for x in layers if x.id == "municipalities")
+        out.insert(-1, dataclasses.replace(mun, id="borders", fill="none", visible=True))
+    return out
+
+
+def _chart_values(comparison: pd.DataFrame, col: str) -> list[float]:
+    values = pd.to_numeric(comparison[col], errors="coerce").to_numpy(float)
+    return [float(v) if math.isfinite(v) else math.nan for v in values]
+
+
+def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
+                  interactive: bool) -> dict[str, Any]:
+    """Everything the report templates need, translated and formatted."""
+    lang = inputs.lang
+    ds = inputs.dataset
+    mlayers = map_layers(inputs, layers)
+    canvas = Canvas.around([layers["municipalities"], layers["settlements"]], ds.metric_crs)
+    ctx: dict[str, Any] = {"lang": lang, "_": _, "version": __version__,
+                           "generated": dt.date.today().isoformat(),
+                           "synthetic": inputs.synthetic}
+    region = inputs.region or ", ".join(dict.fromkeys(ds.municipalities["oblast"].astype(str)))
+    ctx["region"] = region
+    ctx["title"] = inputs.title or _("Territorial reform evidence: {region}").format(
+        region=region)
+    ctx["figures"] = [
+        [_("Settlements"), fmt_number(len(ds.settlements), "int", lang)],
+        [_("Current municipalities"), fmt_number(len(ds.municipalities), "int", lang)],
+        [_("Population"), fmt_number(ds.settlements["population"].sum(), "int", lang)],
+        [_("Facilities"), fmt_number(len(ds.facilities), "int", lang)],
+    ]
+    if interactive:
+        ctx["map_svg"] = render_svg(mlayers, canvas, interactive=True, title=ctx["title"])
+        ctx["map_layers"] = [{"id": m.id, "title": m.title, "visible": m.visible,
+                              "note": m.note, "kind": m.kind,
+                              "swatch": m.fill[0] if isinstance(m.fill, list) and m.fill
+                              else m.fill if isinstance(m.fill, str) else "#ccc",
+                              "stroke": m.stroke} for m in mlayers]
+        ctx["map_info"] = {m.id: m.info for m in mlayers}
+    else:
+        views = [(_("Current ayil aimaks and towns"), {"municipalities", "settlements"}, False)]
+        if "zones" in layers:
+            views.append((_("Functional zones"), {"zones", "settlements"}, True))
+        for key, plan in inputs.plans.items():
+            views.append((_("Plan: {title}").format(title=plan.title),
+                          {layer_key(key), "settlements"}, True))
+        ctx["static_maps"] = [
+            {"title": t, "svg": render_svg(_static(mlayers, show, outline), canvas,
+                                           interactive=False, title=t)}
+            for t, show, outline in views]
+
+    comp = inputs.comparison_table()
+    comp = comp.assign(title=comp["title"].astype(str).map(_))
+    columns = resolve_columns(COMPARISON_COLUMNS, inputs)
+    ctx["comparison"] = sideways(build_table(comp, columns, lang))
+    is_current = [str(k).lower() in ("current", "today", "status_quo") for k in comp.index]
+    labels = comp["title"].astype(str).map(_).tolist()
+    ctx["charts"] = []
+    for col in CHART_COLUMNS:
+        if col in comp.columns:
+            label, kind, _prov_cls = COMPARISON_COLUMNS[col]
+            values = _chart_values(comp, col)
+            scale = 100.0 if kind == "percent" else 1.0
+            ctx["charts"].append(bar_chart(
+                _(label), labels, [v * scale for v in values],
+                [fmt_number(v, kind, lang) for v in values], highlight=is_current,
+                note=_("Grey: today's municipalities; blue: proposed plans.")))
+
+    ctx["zones"] = None
+    if "zones" in layers:
+        z = layers["zones"]
+        metrics = [[_(str(k)), fmt_number(v, "float2" if isinstance(v, float) else "text", lang)]
+                   for k, v in inputs.zone_metrics.items()]
+        ctx["zones"] = {"count": len(z), "metrics": metrics,
+                        "table": build_table(z.sort_values("population", ascending=False),
+                                             resolve_columns(ZONE_COLUMNS, inputs), lang)}
+    ctx["plans"] = [_plan_context(inputs, key, plan, layers) for key, plan in
+                    inputs.plans.items()]
+    prov = translated(provenance_table(inputs))
+    ctx["provenance"] = prov.to_dict("records")
+    ctx["classes"] = [[_(CLASS_LABELS[c]), _(CLASS_MEANINGS[c])] for c in CLASS_MEANINGS]
+    ctx["prov_label"] = _prov
+    return ctx
+
+
+
+
+def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
+                  layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+    units = plan.units
+    extra = None
+    if "centre" in units.columns:
+        s = inputs.dataset.settlements
+        names = pd.Series(display_names(s, inputs.lang).to_numpy(), index=s["id"].to_numpy())
+        extra = {"centre": units["centre"].map(names).fillna(units["centre"]).tolist()}
+    criteria = [[str(k), fmt_number(v, "text", inputs.lang)] for k, v in plan.criteria.items()]
+    summary = [[_(str(k)), fmt_number(v, "float2" if isinstance(v, float) else "text",
+                                      inputs.lang)] for k, v in plan.summary.items()]
+    return {"key": key, "id": layer_key(key), "title": plan.title,
+            "description": plan.description, "criteria": criteria, "summary": summary,
+            "table": build_table(units, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang,
+                                 extra)}
