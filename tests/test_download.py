@@ -164,9 +164,7 @@ def _wof_tar() -> bytes:
             1002, "locality", "Kara-Suu", _point(72.7, 41.2),
             **{"wof:concordances": {"gn:id": 1002}, "geom:latitude": 41.2,
                "geom:longitude": 72.7}),
-        "100/3/1003.geojson": _wof_feature(
-            1003, "locality", "Somewhere", _point(72.3, 41.4),
-            **{"geom:latitude": 41.4, "geom:longitude": 72.3}),
+        "100/3/1003.geojson": _wof_feature(1003, "locality", "Somewhere", _point(72.3, 41.4)),
         "100/4/1004.geojson": _wof_feature(
             1004, "locality", "Bishkek", _point(74.6, 42.87),
             **{"wof:concordances": {"gn:id": 1528675}, "name:rus_x_preferred": ["Бишкек"],
@@ -209,7 +207,9 @@ def _hotosm_zip() -> bytes:
                  "properties": {"name": None, "amenity": "pharmacy", "osm_id": 2,
                                 "osm_type": "nodes"}}]
     collection = {"type": "FeatureCollection", "features": features}
-    return _zip({"hotosm_kgz_health_facilities_points_geojson.geojson":
+    clip = {"type": "FeatureCollection", "features": []}
+    return _zip({"clipping_boundary.geojson": json.dumps(clip).encode(),
+                 "hotosm_kgz_health_facilities_points_geojson.geojson":
                  json.dumps(collection).encode(), "README.txt": b"synthetic"})
 
 
@@ -418,6 +418,7 @@ def test_settlements(fetched):
     assert kara_suu["aa_match"] == "soate_village_name"
     somewhere = s.loc["wof:1003"]
     assert (somewhere["geonameid"], somewhere["wof_id"]) == ("", "1003")
+    assert (somewhere["lat"], somewhere["lon"]) == ("41.4", "72.3")  # from its Point geometry
     assert (somewhere["aa_pcode"], somewhere["aa_match"]) == (
         "KG03211805000", "nearest_aa_centroid(approx)")
     bishkek = s.loc["gn:1528675"]

@@ -431,7 +431,8 @@ def wof_polygons(features: list[dict[str, Any]]) -> dict[str, Any]:
 
 def convert_hotosm(archive: Path, out: Path) -> None:
     """HOT export ZIP -> ``health_facilities_hotosm.geojson`` (properties kept as exported)."""
-    name, data = _read_zip_member(archive, r"\.geojson$")
+    # The export ZIP also holds a README and a clipping_boundary.geojson: take the data file.
+    name, data = _read_zip_member(archive, r"health_facilities[^/]*\.geojson$")
     try:
         collection = json.loads(data)
     except json.JSONDecodeError as exc:
@@ -539,9 +540,14 @@ def convert_settlements(localities: list[dict[str, Any]], geonames: pd.DataFrame
         "name": [p.get("wof:name") for p in props],
         "name_ru": [_first(p.get("name:rus_x_preferred")) for p in props],
         "name_ky": [_first(p.get("name:kir_x_preferred")) for p in props],
-        "lat": [p.get("geom:latitude") for p in props],
-        "lon": [p.get("geom:longitude") for p in props],
+        "lat": [p.get("geom:latitude", p.get("lbl:latitude")) for p in props],
+        "lon": [p.get("geom:longitude", p.get("lbl:longitude")) for p in props],
     }, dtype=object)
+    # Records without centroid properties: their own Point geometry.
+    for i, f in enumerate(localities):
+        geom = f.get("geometry") or {}
+        if wof.at[i, "lat"] is None and geom.get("type") == "Point":
+            wof.at[i, "lon"], wof.at[i, "lat"] = geom["coordinates"][:2]
     wof["geonameid"] = wof["geonameid"].str.replace(r"\.0$", "", regex=True)
     wof["source"] = "wof_admin_kg(geonames)"
     gn = geonames[geonames["feature_class"] == "P"].drop_duplicates("geonameid")
