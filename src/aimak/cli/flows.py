@@ -1,0 +1,387 @@
+"""``aimak flows`` (modelled flows, central places) and ``aimak survey`` (form, ingest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from aimak.errors import InputError, Problem, fail
+from aimak.io import atomic_path
+
+console = Console()
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV (UTF-8) or Parquet, chosen by the file suffix, atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise fail(f"unsupported output type '{suffix}'; expected .csv or .parquet", path)
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+
+
+def _sidecar(out: Path, suffix: str) -> Path:
+    return out.with_name(f"{out.stem}_{suffix}")
+
+
+@click.group()
+def flows() -> None:
+    """Flows between settlements: modelled flows and central places."""
+
+
+@flows.command("model")
+@click.option(
+    "--dataset",
+    "dataset_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Dataset GeoPackage.",
+)
+@click.option(
+    "--times",
+    "times_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Travel times (Parquet or CSV): origin, destination, minutes[, km, mode].",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output flows table (.csv or .parquet).",
+)
+@click.option(
+    "--observed",
+    "observed_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Observed or surveyed flows to calibrate on (repeatable).",
+)
+@click.option("--mode", default=None, help="Travel mode to use when the times file has several.")
+@click.option(
+    "--beta",
+    type=float,
+    default=None,
+    help="Distance decay per minute (default 0.1; start value when calibrating).",
+)
+@click.option("--alpha", type=float, default=None, help="Exponent of attractiveness (default 1).")
+@click.option(
+    "--decay", type=click.Choice(["exponential", "power"]), default="exponential", show_default=True
+)
+@click.option(
+    "--max-minutes",
+    type=float,
+    default=None,
+    help="Leave destinations farther than this out of the choice sets.",
+)
+@click.option(
+    "--snap-distance",
+    type=float,
+    default=2000.0,
+    show_default=True,
+    help="Metres within which a facility belongs to its nearest settlement.",
+)
+@click.option(
+    "--min-flow",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Leave out modelled flows smaller than this (their count is printed).",
+)
+@click.option(
+    "--no-calibrate", is_flag=True, help="Use the given or default parameters as they are."
+)
+def model(
+    dataset_path: Path,
+    times_path: Path,
+    out: Path,
+    observed_paths: tuple[Path, ...],
+    mode: str | None,
+    beta: float | None,
+    alpha: float | None,
+    decay: str,
+    max_minutes: float | None,
+    snap_distance: float,
+    min_flow: float,
+    no_calibrate: bool,
+) -> None:
+    """Model flows with a Huff model, calibrated on observed flows when given."""
+    from aimak.dataset import Dataset
+    from aimak.flows.centres import CentralPlaces
+    from aimak.flows.gravity import (
+        DEFAULT_ALPHA,
+        DEFAULT_BETA,
+        HuffModel,
+        attractiveness,
+        read_times,
+    )
+    from aimak.flows.observed import read_flows
+
+    ds = Dataset.read(dataset_path)
+    s = ds.settlements
+    ids = set(s["id"])
+    times = read_times(times_path, mode=mode)
+    _check_ids(times, ids, times_path.name)
+    centres = CentralPlaces(max_distance=snap_distance).fit(s, ds.facilities, ds.metric_crs)
+    population = pd.Series(s["population"].to_numpy(float), index=s["id"].astype(str))
+    attract = attractiveness(centres.counts_, population)
+    observed = None
+    if observed_paths:
+        observed = pd.concat([read_flows(p, known=ids) for p in observed_paths], ignore_index=True)
+    huff = HuffModel(
+        beta=DEFAULT_BETA if beta is None else beta,
+        alpha=DEFAULT_ALPHA if alpha is None else alpha,
+        decay=decay,
+        max_minutes=max_minutes,
+        calibrate=not no_calibrate,
+    )
+    huff.fit(times, attract, observed=observed, population=population)
+    result = huff.flows_
+    small = result["flow"] < min_flow
+    _write_table(result[~small].reset_index(drop=True), out)
+    fit_path = _sidecar(out, "fit.json")
+    with atomic_path(fit_path) as tmp:
+        tmp.write_text(
+            json.dumps(
+                {
+                    **huff.fit_,
+                    "snap_distance_m": snap_distance,
+                    "unassigned_facilities": len(centres.unassigned_),
+                    "unserved_origins": huff.unserved_,
+                },
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+    fit = huff.fit_
+    console.print(
+        f"Wrote {int((~small).sum())} modelled flows from {result['origin'].nunique()} "
+        f"settlements to {out}."
+    )
+    if small.any():
+        console.print(f"Left out {int(small.sum())} flows smaller than {min_flow:g}.")
+    if fit["parameters"] == "calibrated":
+        console.print(
+            f"Calibrated on {fit['n_flow']:g} observed trips from {fit['n_origins']} settlements: "
+            f"beta = {fit['beta']:.4f} (standard error {fit['se_beta']:.4f}), "
+            f"alpha = {fit['alpha']:.3f} (standard error {fit['se_alpha']:.3f}), "
+            f"pseudo-R2 = {fit['pseudo_r2']:.3f}, common part of flows = "
+            f"{fit['common_part']:.3f}."
+        )
+    else:
+        console.print(
+            f"Used default parameters (no observed flows): beta = {huff.beta_:g} per "
+            f"minute, alpha = {huff.alpha_:g}."
+        )
+    if len(centres.unassigned_):
+        console.print(
+            f"[yellow]{len(centres.unassigned_)} facilities are farther than "
+            f"{snap_distance:g} m from every settlement and were not counted; see "
+            f"{fit_path}.[/]"
+        )
+    if huff.unserved_:
+        console.print(
+            f"[yellow]{len(huff.unserved_)} settlements have no destination (no travel "
+            f"times); see {fit_path}.[/]"
+        )
+    console.print(f"Fit report: {fit_path}")
+
+
+def _check_ids(times: pd.DataFrame, ids: set[str], label: str) -> None:
+    problems = []
+    for col in ("origin", "destination"):
+        unknown = sorted(set(times[col]) - ids)
+        if unknown:
+            problems.append(
+                Problem(
+                    f"{len(unknown)} ids are not settlements of the dataset, e.g. "
+                    f"{', '.join(unknown[:5])}",
+                    label,
+                    None,
+                    col,
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+@flows.command("centres")
+@click.option(
+    "--dataset",
+    "dataset_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Dataset GeoPackage.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output table (.csv or .parquet) of settlements with index and level.",
+)
+@click.option(
+    "--snap-distance",
+    type=float,
+    default=2000.0,
+    show_default=True,
+    help="Metres within which a facility belongs to its nearest settlement.",
+)
+def centres(dataset_path: Path, out: Path, snap_distance: float) -> None:
+    """Central-place index (Davies) and hierarchy levels (head/tail breaks) of settlements."""
+    from aimak.dataset import Dataset
+    from aimak.flows.centres import CentralPlaces
+
+    ds = Dataset.read(dataset_path)
+    cp = CentralPlaces(max_distance=snap_distance).fit(ds.settlements, ds.facilities, ds.metric_crs)
+    _write_table(cp.table_, out)
+    table = Table("level", "settlements", "highest index", "example")
+    for level, group in cp.table_.groupby("level"):
+        top = group.sort_values("index", ascending=False).iloc[0]
+        table.add_row(str(level), str(len(group)), f"{top['index']:.1f}", str(top["name_en"]))
+    console.print(table)
+    console.print(f"Assigned {len(cp.assigned_)} facilities; wrote {out}.")
+    if len(cp.unassigned_):
+        path = _sidecar(out, "unassigned.csv")
+        _write_table(cp.unassigned_, path)
+        console.print(
+            f"[yellow]{len(cp.unassigned_)} facilities are farther than "
+            f"{snap_distance:g} m from every settlement; listed in {path}.[/]"
+        )
+
+
+@click.group()
+def survey() -> None:
+    """Field survey of where people go for services: XLSForm and ingest of its exports."""
+
+
+@survey.command("form")
+@click.option(
+    "--dataset",
+    "dataset_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Dataset GeoPackage.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output XLSForm (.xlsx) for KoboToolbox or ODK.",
+)
+@click.option("--rayon", "rayons", multiple=True, help="Only settlements of this rayon.")
+@click.option("--oblast", "oblasts", multiple=True, help="Only settlements of this oblast.")
+@click.option("--title", default="Where people go for services", show_default=True)
+def form(
+    dataset_path: Path, out: Path, rayons: tuple[str, ...], oblasts: tuple[str, ...], title: str
+) -> None:
+    """Write the survey form with the dataset's settlements as choices."""
+    from aimak.dataset import Dataset
+    from aimak.flows.survey import write_form
+
+    if out.suffix.lower() != ".xlsx":
+        raise fail("the form must be written as an .xlsx file", out)
+    s = Dataset.read(dataset_path).settlements
+    for column, wanted in (("rayon", rayons), ("oblast", oblasts)):
+        if wanted:
+            unknown = sorted(set(wanted) - set(s[column]))
+            if unknown:
+                raise fail(
+                    f"no settlement has the {column} {', '.join(unknown)}; known: "
+                    f"{', '.join(sorted(set(s[column])))}",
+                    dataset_path,
+                    column=column,
+                )
+            s = s[s[column].isin(wanted)]
+    counts = write_form(s, out, title=title)
+    console.print(
+        f"Wrote the form with {counts['questions']} questions and "
+        f"{counts['settlements']} settlements to {out}."
+    )
+
+
+@survey.command("ingest")
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option(
+    "--dataset",
+    "dataset_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Dataset GeoPackage the form was made from.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output flows table (.csv or .parquet).",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Table 'value, settlement_id' resolving names reported before.",
+)
+@click.option(
+    "--weight",
+    type=click.Choice(["respondents", "trips"]),
+    default="respondents",
+    show_default=True,
+    help="Count respondents, or nominal trips a year.",
+)
+@click.option("--strict", is_flag=True, help="Fail when any name is left unresolved.")
+def ingest(
+    export: Path, dataset_path: Path, out: Path, corrections: Path | None, weight: str, strict: bool
+) -> None:
+    """Turn a KoboToolbox/ODK export of the survey into flows and a matching report."""
+    from aimak.dataset import Dataset
+    from aimak.flows import survey as sv
+
+    s = Dataset.read(dataset_path).settlements
+    fixes = sv.read_corrections(corrections, set(s["id"])) if corrections else None
+    result = sv.ingest(export, s, corrections=fixes, weight=weight)
+    todo = result.needs_attention
+    if strict and len(todo):
+        raise InputError(
+            [
+                Problem(
+                    f"'{r.value}' ({sv.STATUS_DOC[r.status]})",
+                    export.name,
+                    int(str(r.rows).split(",")[0]),
+                    r.column,
+                )
+                for r in todo.itertuples()
+            ]
+        )
+    _write_table(result.flows, out)
+    report_path = _sidecar(out, "matching.csv")
+    _write_table(result.report, report_path)
+    console.print(
+        f"Read {result.responses} responses, {result.usable} with a known settlement; "
+        f"wrote {len(result.flows)} surveyed flows to {out}."
+    )
+    table = Table("status", "answers", "meaning")
+    for status, n in result.summary.items():
+        if n:
+            table.add_row(status, str(n), sv.STATUS_DOC[status])
+    if table.row_count:
+        console.print(table)
+    console.print(f"Matching report: {report_path}")
+    template = sv.corrections_template(result.report)
+    if len(template):
+        path = _sidecar(out, "corrections.csv")
+        _write_table(template, path)
+        console.print(
+            f"[yellow]{len(template)} names were not resolved and gave no flow. Fill "
+            f"in settlement_id in {path} and run again with --corrections {path}.[/]"
+        )
+
+
+COMMANDS = [flows, survey]
