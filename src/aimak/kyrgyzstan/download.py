@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import click
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from aimak import __version__
 from aimak.crs import KYRGYZSTAN_LAEA, WGS84
 from aimak.errors import AimakError, fail
 from aimak.io import atomic_path
@@ -69,7 +71,11 @@ log = logging.getLogger(__name__)
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "aimak" / "kyrgyzstan"
 #: (connect, read) timeouts in seconds.
 TIMEOUT = (15, 300)
-USER_AGENT = "aimak (Kyrgyz territorial reform toolkit; open source) python-requests"
+#: Wikimedia and HDX ask clients to identify themselves; set AIMAK_USER_AGENT to add a contact.
+USER_AGENT = os.environ.get(
+    "AIMAK_USER_AGENT",
+    f"aimak/{__version__} (open-source territorial reform toolkit for Kyrgyzstan) "
+    f"python-requests/{requests.__version__}")
 CHUNK = 1 << 20
 
 #: Oblast-level cities outside the OCHA ADM2 layer: GeoNames id, name, P-code.
@@ -821,7 +827,7 @@ def fetch_sources(dest_dir: Path | str | None = None, base_urls: dict[str, str] 
     (mirrors, tests). Downloads already in ``raw/`` are reused unless ``refresh``. Raises
     :class:`DownloadError` naming the address that failed; then ``data/`` is left as it was.
     """
-    dest = Path(dest_dir) if dest_dir is not None else DEFAULT_CACHE_DIR
+    dest = Path(dest_dir).expanduser() if dest_dir is not None else DEFAULT_CACHE_DIR
     raw = dest / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     bases = {**DEFAULT_BASE_URLS, **(base_urls or {})}
@@ -950,7 +956,7 @@ def resolve_source(path: Path | str | None = None, cache_dir: Path | str | None 
     :func:`fetch_sources` into ``cache_dir`` (reused when already complete).
     """
     if path is not None:
-        given = Path(path)
+        given = Path(path).expanduser()
         if given.is_dir():
             missing = [f for f in REQUIRED_FILES if not (given / f).exists()]
             if missing:
@@ -967,7 +973,24 @@ def resolve_source(path: Path | str | None = None, cache_dir: Path | str | None 
     for candidate in candidates:
         if _complete(candidate):
             return candidate.resolve()
-    cache = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else DEFAULT_CACHE_DIR
     if _complete(cache / "data") and base_urls is None:
         return cache / "data"
     return fetch_sources(cache, base_urls=base_urls, session=session)
+
+
+@click.command()
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("--refresh", is_flag=True, help="Download again even what is in the cache.")
+def main(dest: Path | None, refresh: bool) -> None:
+    """Download the Kyrgyz public sources into DEST (default ~/.cache/aimak/kyrgyzstan)."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        out = fetch_sources(dest, refresh=refresh)
+    except AimakError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Source directory ready: {out}")
+
+
+if __name__ == "__main__":
+    main()
