@@ -17,8 +17,10 @@ Placeholders use ``str.format`` names inside the message id, e.g.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import contextvars
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -104,3 +106,25 @@ def missing_messages(messages: list[str], lang: str) -> list[str]:
     """Message ids among ``messages`` that the ``lang`` catalog does not translate."""
     known = catalog(check_language(lang))
     return [m for m in messages if m not in known]
+
+
+_TEMPLATE_CALL = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+
+
+def extract_messages(root: Path | None = None) -> list[str]:
+    """Message ids marked with ``_()``/``N_()`` in the Python modules and templates under
+    ``root`` (the ``aimak`` package by default), in first-seen order: the translators' list."""
+    root = root or Path(__file__).parent
+    found: dict[str, None] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_", "gettext") and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.setdefault(node.args[0].value)
+    for path in sorted(root.rglob("*.html")):
+        for m in _TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
+            found.setdefault(m.group(1) if m.group(1) is not None else m.group(2))
+    return list(found)

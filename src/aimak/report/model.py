@@ -59,6 +59,29 @@ ZONE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "area_km2": (N_("Area, km²"), "km2", "approximate"),
 }
 
+#: Labels of the keys plans and zoning report in their summaries, metrics and criteria; other
+#: keys are shown as they are (they are configuration names the user wrote).
+KEY_LABELS: dict[str, str] = {
+    "method": N_("Method"),
+    "modularity": N_("Modularity"),
+    "n_zones": N_("Zones"),
+    "n_units": N_("Units"),
+    "n_violations": N_("Units not meeting the criteria"),
+    "self_containment": N_("Self-containment of flows"),
+    "mean_minutes": N_("Mean travel time to centre, min"),
+    "max_minutes": N_("Longest travel time to centre, min"),
+    "min_population": N_("Smallest population of a unit"),
+    "max_population": N_("Largest population of a unit"),
+    "share_30min": N_("Population within 30 min of centre"),
+    "share_60min": N_("Population within 60 min of centre"),
+    "contiguous": N_("Units must be contiguous"),
+    "objective": N_("Objective"),
+    "solver": N_("Solver"),
+    "status": N_("Solver status"),
+    "gap": N_("Optimality gap"),
+    "seconds": N_("Computing time, s"),
+}
+
 #: Comparison columns drawn as bar charts when present.
 CHART_COLUMNS = ("n_units", "mean_minutes", "share_30min", "self_containment")
 

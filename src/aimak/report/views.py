@@ -23,6 +23,7 @@ from aimak.report.layers import display_names, layer_key
 from aimak.report.model import (
     CHART_COLUMNS,
     COMPARISON_COLUMNS,
+    KEY_LABELS,
     UNIT_COLUMNS,
     ZONE_COLUMNS,
     PlanReport,
@@ -142,7 +143,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         fmax = float(f["flow"].max()) if len(f) else 1.0
         width = 0.6 + 5.0 * np.sqrt(f["flow"].to_numpy(float) / max(fmax, 1e-12))
         finfo = [{"title": f"{r['origin_name']} → {r['destination_name']}", "rows": [
-            [_("Flow, people per day"), f"{fmt_number(r['flow'], 'float1', lang)} "
+            [_("Flow, people or trips"), f"{fmt_number(r['flow'], 'float1', lang)} "
                                         f"({_prov(src(r['source']))})"],
         ]} for _i, r in f.iterrows()]
         out.append(MapLayer("flows", _("Main flows"), "line", f, fill="#c2185b", size=width,
@@ -267,8 +268,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["zones"] = None
     if "zones" in layers:
         z = layers["zones"]
-        metrics = [[_(str(k)), fmt_number(v, "float2" if isinstance(v, float) else "text", lang)]
-                   for k, v in inputs.zone_metrics.items()]
+        metrics = _pairs(inputs.zone_metrics, lang)
         ctx["zones"] = {"count": len(z), "metrics": metrics,
                         "table": build_table(z.sort_values("population", ascending=False),
                                              resolve_columns(ZONE_COLUMNS, inputs), lang)}
@@ -283,6 +283,18 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
 
 
 
+def _pairs(values: dict[str, Any], lang: str) -> list[list[str]]:
+    """[label, value] rows of a summary, metrics or criteria dictionary."""
+    out = []
+    for key, value in values.items():
+        label = _(KEY_LABELS[key]) if key in KEY_LABELS else str(key)
+        kind = "float2" if isinstance(value, float) and not float(value).is_integer() else "text"
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        out.append([label, fmt_number(value, kind, lang)])
+    return out
+
+
 def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
                   layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
     units = plan.units
@@ -291,9 +303,8 @@ def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
         s = inputs.dataset.settlements
         names = pd.Series(display_names(s, inputs.lang).to_numpy(), index=s["id"].to_numpy())
         extra = {"centre": units["centre"].map(names).fillna(units["centre"]).tolist()}
-    criteria = [[str(k), fmt_number(v, "text", inputs.lang)] for k, v in plan.criteria.items()]
-    summary = [[_(str(k)), fmt_number(v, "float2" if isinstance(v, float) else "text",
-                                      inputs.lang)] for k, v in plan.summary.items()]
+    criteria = _pairs(plan.criteria, inputs.lang)
+    summary = _pairs(plan.summary, inputs.lang)
     return {"key": key, "id": layer_key(key), "title": plan.title,
             "description": plan.description, "criteria": criteria, "summary": summary,
             "table": build_table(units, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang,
