@@ -173,7 +173,7 @@ def _as_number(values: pd.Series) -> pd.Series:
         return values.astype(float)
     text = values.astype("string").str.strip()
     text = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".")
-    return pd.to_numeric(text, errors="coerce")
+    return pd.to_numeric(text.astype(object), errors="coerce").astype(float)
 
 
 _TRUE = {"true", "1", "yes", "y", "да", "ооба", "t"}

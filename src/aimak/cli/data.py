@@ -5,11 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 
 @click.group()
 def data() -> None:
     """Build and inspect datasets."""
+
+
+@data.group("build")
+def build() -> None:
+    """Build a dataset GeoPackage from public sources."""
+
+
+@build.command("kyrgyzstan")
+@click.option("--oblast", default=None, help="Oblast to build, e.g. jalal-abad (default: all).")
+@click.option("--source", type=click.Path(path_type=Path), default=None,
+              help="Folder with the source files (default: ../shared/data/kyrgyzstan, "
+                   "downloaded when absent).")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="GeoPackage to write.")
+def build_kyrgyzstan_cmd(oblast: str | None, source: Path | None, out: Path) -> None:
+    """Build the Kyrgyz dataset: settlements, municipalities, rayons, oblasts, facilities."""
+    from aimak.kyrgyzstan.build import build_kyrgyzstan
+    from aimak.kyrgyzstan.download import resolve_source
+    from aimak.summary import print_summary
+
+    console = Console()
+    folder = resolve_source(source)
+    with console.status(f"Building from {folder} ..."):
+        result = build_kyrgyzstan(folder, oblast)
+        result.dataset.write(out)
+    print_summary(result.dataset, console)
+    console.print(f"Wrote {out}")
 
 
 @data.command("info")

@@ -1,0 +1,493 @@
+"""Build the Kyrgyz dataset (settlements, municipalities, rayons, oblasts, facilities).
+
+Inputs are the files described in ``shared/data/kyrgyzstan/SOURCES.md`` (or their download, see
+``aimak.kyrgyzstan.download``). Every derived value is labelled: how each settlement was assigned
+to its municipality (``assignment_rule``), how each centre was chosen (``centre_rule``), where each
+population figure comes from (``population_source``, ``population_year``, ``population_ref``) and
+that territories are ``approximate`` Voronoi-based polygons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from aimak.crs import KYRGYZSTAN_LAEA, WGS84
+from aimak.dataset import NOTE_COLUMNS, Dataset
+from aimak.errors import InputError, Problem, fail
+from aimak.io import read_table
+from aimak.kyrgyzstan.classifier import Classifier, read_classifier
+from aimak.kyrgyzstan.facilities import read_health_facilities
+from aimak.kyrgyzstan.matching import match_settlements
+from aimak.kyrgyzstan.names import name_key
+from aimak.kyrgyzstan.population import estimate_populations
+from aimak.schema import LAYERS, validate
+from aimak.territory import voronoi_territories
+
+FILES = {
+    "settlements": "settlements.csv",
+    "soate": "soate.csv",
+    "adm3": "ayil_aimaks.csv",
+    "rayons": "rayons_ocha_adm2.geojson",
+    "rayon_population": "rayon_population_2018.csv",
+    "village_population": "village_population_wikipedia.csv",
+    "aa_population": "ayil_aimak_population_wikipedia.csv",
+    "town_population": "town_population_wikipedia.csv",
+    "health": "health_facilities_hotosm.geojson",
+}
+
+SOURCES = [
+    ("settlements.csv", "populated places (Who's On First / GeoNames / SimpleMaps)",
+     "https://github.com/whosonfirst-data/whosonfirst-data-admin-kg", "CC0 / CC BY 4.0"),
+    ("soate.csv", "official territorial classifier СОАТЕ (pre-2024 reform)",
+     "https://www.stat.kg", "official classifier"),
+    ("ayil_aimaks.csv", "OCHA COD-AB ADM3 list joined with СОАТЕ",
+     "https://data.humdata.org/dataset/cod-ab-kgz", "CC BY-IGO"),
+    ("rayons_ocha_adm2.geojson", "rayon and oblast-city polygons (OCHA COD-AB 2018)",
+     "https://data.humdata.org/dataset/cod-ab-kgz", "CC BY-IGO"),
+    ("rayon_population_2018.csv", "rayon population 2018, urban and rural (NSC via OCHA)",
+     "https://data.humdata.org/dataset/cod-ps-kgz", "CC BY-IGO"),
+    ("village_population_wikipedia.csv", "village populations (NSC figures cited by Wikipedia)",
+     "https://en.wikipedia.org", "facts, cited per row"),
+    ("town_population_wikipedia.csv", "town populations (NSC figures cited by Wikipedia)",
+     "https://en.wikipedia.org", "facts, cited per row"),
+    ("ayil_aimak_population_wikipedia.csv", "ayil aimak populations (cross-check only)",
+     "https://en.wikipedia.org", "facts, cited per row"),
+    ("health_facilities_hotosm.geojson", "health facilities (OpenStreetMap, HOT export)",
+     "https://data.humdata.org/dataset/hotosm_kgz_health_facilities", "ODbL"),
+]
+
+
+def slug(text: str) -> str:
+    """'Jalal-Abad' -> 'jalal-abad' (how oblasts are named on the command line)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    rule_counts: pd.Series
+
+
+def _require(source: Path) -> dict[str, Path]:
+    paths = {k: source / v for k, v in FILES.items()}
+    missing = [str(p) for p in paths.values() if not p.exists()]
+    if missing:
+        raise InputError([Problem("a source file is missing", m) for m in missing])
+    return paths
+
+
+def _soate_of(pcode: str) -> str:
+    return "417" + str(pcode)[2:]
+
+
+def _read_rayons(path: Path, oblast: str | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    adm2 = read_table(path)
+    needed = ["ADM2_PCODE", "ADM2_EN", "ADM2_RU", "ADM2_KY", "ADM2TYP_EN", "ADM1_EN",
+              "ADM1_RU", "ADM1_KY", "ADM1_PCODE"]
+    for col in needed:
+        if col not in adm2.columns:
+            raise fail(f"the rayon polygons lack the property '{col}'", path, column=col)
+    if oblast:
+        known = sorted(adm2["ADM1_EN"].map(slug).unique())
+        adm2 = adm2[adm2["ADM1_EN"].map(slug) == slug(oblast)]
+        if adm2.empty:
+            raise fail(f"no oblast '{oblast}'; choose one of: {', '.join(known)}", path)
+    adm2 = adm2.copy()
+    adm2["geometry"] = shapely.make_valid(adm2.geometry.values)
+    rayons = gpd.GeoDataFrame({
+        "code": adm2["ADM2_PCODE"].map(_soate_of),
+        "pcode": adm2["ADM2_PCODE"],
+        "name_ru": adm2["ADM2_RU"].str.replace(r"^г\.\s*", "", regex=True),
+        "name_ky": adm2["ADM2_KY"].str.replace("\xa0", " ").str.strip(),
+        "name_en": adm2["ADM2_EN"],
+        "kind": np.where(adm2["ADM2TYP_EN"].str.contains("city"), "city", "rayon"),
+        "oblast": adm2["ADM1_EN"],
+        "oblast_code": adm2["ADM1_PCODE"].map(_soate_of),
+    }, geometry=adm2.geometry.values, crs=WGS84)
+    oblasts = rayons.dissolve(by="oblast_code", as_index=False)[["oblast_code", "geometry"]]
+    first = adm2.drop_duplicates("ADM1_PCODE").set_index(adm2.drop_duplicates(
+        "ADM1_PCODE")["ADM1_PCODE"].map(_soate_of))
+    oblasts = gpd.GeoDataFrame({
+        "code": oblasts["oblast_code"],
+        "name_ru": oblasts["oblast_code"].map(first["ADM1_RU"]) + " область",
+        "name_ky": oblasts["oblast_code"].map(first["ADM1_KY"]) + " облусу",
+        "name_en": oblasts["oblast_code"].map(first["ADM1_EN"]),
+    }, geometry=oblasts.geometry.values, crs=WGS84)
+    return rayons, oblasts
+
+
+def _translit(name: str) -> str:
+    """A readable Latin form for names that have no English one in the sources."""
+    table = {"ж": "j", "ң": "ng", "ө": "ö", "ү": "ü", "ы": "y", "й": "y", "х": "kh", "ц": "ts",
+             "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+             "е": "e", "ё": "yo"}
+    basic = dict(zip("абвгдзиклмнопрстуф", "abvgdziklmnoprstuf", strict=True))
+    out = []
+    for ch in name:
+        low = ch.lower()
+        rep = table.get(low, basic.get(low, ch))
+        out.append(rep.capitalize() if ch != low and rep else rep)
+    return "".join(out)
+
+
+def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResult:
+    """Build the dataset for one oblast (or every oblast OCHA's polygons cover)."""
+    source = Path(source)
+    paths = _require(source)
+    notes: list[dict] = []
+    rayons, oblasts = _read_rayons(paths["rayons"], oblast)
+    metric = KYRGYZSTAN_LAEA
+
+    # --- settlements inside the chosen rayons -------------------------------------------
+    raw = read_table(paths["settlements"])
+    raw_cols = {"id", "name", "name_ru", "name_ky", "population", "pop_source", "source"}
+    for col in sorted(raw_cols - set(raw.columns)):
+        raise fail(f"the settlements file lacks the column '{col}'", paths["settlements"],
+                   column=col)
+    dup = raw["id"].duplicated(keep=False)
+    if dup.any():
+        raise InputError([Problem(f"the id '{v}' appears more than once", str(paths[
+            "settlements"]), int(r), "id") for v, r in zip(raw.loc[dup, "id"],
+                                                           raw.loc[dup, "__source_row__"],
+                                                           strict=True)])
+    joined = gpd.sjoin(raw, rayons[["code", "geometry"]], how="inner", predicate="within")
+    pts = joined.rename(columns={"code": "rayon_code", "name": "name_en"}).drop(
+        columns="index_right").reset_index(drop=True)
+    if oblast:
+        near = raw[~raw["id"].isin(pts["id"])]
+        close = near[near.to_crs(metric).distance(
+            shapely.union_all(rayons.to_crs(metric).geometry.values)) < 1000]
+        if len(close):
+            notes.append({"kind": "warning", "subject": "settlements", "count": len(close),
+                          "message": "settlements within 1 km outside the oblast's polygons "
+                                     "are left out: " + ", ".join(close["name"].head(10))})
+    for col in ("name_ru", "name_ky", "name_en"):
+        pts[col] = pts[col].where(pts[col].notna() & (pts[col].astype(str).str.strip() != ""),
+                                  None)
+    xy = pts.to_crs(metric)
+    pts["x"], pts["y"] = xy.geometry.x.to_numpy(), xy.geometry.y.to_numpy()
+
+    # --- classifier municipalities of every oblast covered --------------------------------
+    classifiers = [read_classifier(paths["soate"], paths["adm3"], code)
+                   for code in oblasts["code"]]
+    adm3 = pd.read_csv(paths["adm3"], dtype=str).fillna("")
+    adm3 = adm3.set_index("soate")
+    ref_pts = gpd.GeoSeries(gpd.points_from_xy(pd.to_numeric(adm3["lon"]),
+                                               pd.to_numeric(adm3["lat"])),
+                            index=adm3.index, crs=WGS84).to_crs(metric)
+    refs = {code: (p.x, p.y) for code, p in ref_pts.items()}
+    villages = pd.concat([c.villages() for c in classifiers], ignore_index=True)
+    munis = {code: m for c in classifiers for code, m in c.municipalities.items()}
+    _check_rayon_codes(classifiers, rayons, notes)
+
+    # --- assignment by name, then centres, then the nearest-centre fallback ---------------
+    match = match_settlements(pts, villages, refs)
+    pts = pts.merge(match, on="id", how="left")
+    pts = _drop_duplicate_points(pts, notes)
+    centres = _choose_centres(pts, munis, refs, notes)
+    pts = _fallback_assign(pts, centres, munis)
+    pts["is_municipal_centre"] = pts["id"].isin(set(centres["centre_id"]))
+    kind = np.where(pts["urban"].fillna(False).astype(bool), "town", "village")
+    city_main = pts["village_code"].notna() & (pts["village_code"] == pts["municipality_code"])
+    is_city = pts["municipality_code"].map(lambda c: munis[c].kind == "city")
+    kind = np.where(city_main & is_city, "city", kind)
+    pts["kind"] = kind
+    matched_codes = set(pts["village_code"].dropna())
+    unlocated = villages[~villages["village_code"].isin(matched_codes)]
+    for v in unlocated.itertuples():
+        notes.append({"kind": "unlocated_village", "subject": v.village_code, "count": 1,
+                      "message": f"{v.village_ru} ({munis[v.municipality_code].name_ru})"})
+
+    # --- names ------------------------------------------------------------------------------
+    pts["name_ru"] = pts["name_ru"].fillna(pts["village_ru"])
+    no_ru = pts["name_ru"].isna()
+    pts.loc[no_ru, "name_ru"] = pts.loc[no_ru, "name_en"]
+    if no_ru.any():
+        notes.append({"kind": "note", "subject": "settlements", "count": int(no_ru.sum()),
+                      "message": "settlements without a Russian name carry their Latin name "
+                                 "in name_ru"})
+    pts["name_en"] = pts["name_en"].fillna(pts["name_ru"].map(_translit))
+
+    # --- populations ------------------------------------------------------------------------
+    pts["admin_rayon"] = pts["municipality_code"].map(lambda c: munis[c].rayon_code)
+    pts = _attach_dated_populations(pts, paths, classifiers, munis, notes)
+    totals = _rayon_totals(paths["rayon_population"], rayons)
+    frame = pts.assign(is_centre=pts["is_municipal_centre"] & (pts["kind"] == "village"),
+                       rayon_code=pts["admin_rayon"])
+    frame, pop_notes = estimate_populations(frame, totals)
+    notes.extend(pop_notes)
+    pts[["population", "population_year", "population_source", "population_ref"]] = frame[
+        ["population", "population_year", "population_source", "population_ref"]]
+    _cross_check_aa(paths["aa_population"], pts, munis, classifiers, notes)
+
+    # --- layers -----------------------------------------------------------------------------
+    rayon_en = dict(zip(rayons["code"], rayons["name_en"], strict=True))
+    oblast_en = dict(zip(rayons["code"], rayons["oblast"], strict=True))
+    settlements = gpd.GeoDataFrame({
+        "id": pts["id"], "name_ru": pts["name_ru"], "name_ky": pts["name_ky"],
+        "name_en": pts["name_en"], "kind": pts["kind"], "population": pts["population"],
+        "population_year": pts["population_year"],
+        "population_source": pts["population_source"],
+        "population_ref": pts["population_ref"],
+        "municipality_code": pts["municipality_code"],
+        "rayon": pts["admin_rayon"].map(rayon_en), "oblast": pts["admin_rayon"].map(oblast_en),
+        "is_municipal_centre": pts["is_municipal_centre"],
+        "assignment_rule": pts["assignment_rule"],
+        "classifier_village": pts["village_ru"],
+        "location_source": pts["source"],
+    }, geometry=pts.geometry.values, crs=WGS84)
+    municipalities = _municipalities(settlements, pts, centres, munis, rayons, adm3, metric)
+    facilities = read_health_facilities(paths["health"], oblasts)
+    rayons_out = rayons.drop(columns=["oblast_code"])
+    notes_df = pd.DataFrame(notes, columns=NOTE_COLUMNS)
+    sources = pd.DataFrame(SOURCES, columns=["file", "description", "url", "licence"])
+    sources["retrieved_from"] = str(source)
+    layers = {"settlements": settlements, "municipalities": municipalities,
+              "rayons": rayons_out, "oblasts": oblasts, "facilities": facilities}
+    for name, frame_ in layers.items():  # what we write must pass what we demand of readers
+        layers[name] = validate(frame_, LAYERS[name], file=f"built layer {name}")
+        layers[name] = gpd.GeoDataFrame(layers[name], geometry="geometry", crs=WGS84)
+    ds = Dataset(**layers, notes=notes_df, sources=sources)
+    ds.check_links("built dataset")
+    rules = settlements["assignment_rule"].value_counts()
+    return BuildResult(ds, rules)
+
+
+def _check_rayon_codes(classifiers: list[Classifier], rayons: gpd.GeoDataFrame,
+                       notes: list[dict]) -> None:
+    known = set(rayons["code"])
+    for c in classifiers:
+        for code, name in zip(c.rayons["code"], c.rayons["name_ru"], strict=True):
+            if code not in known:
+                notes.append({"kind": "warning", "subject": code, "count": 1,
+                              "message": f"{name} is in the classifier but has no polygon; "
+                                         "its municipalities get no settlements"})
+
+
+#: Two points matched to one classifier village and closer than this are one place twice.
+DUPLICATE_M = 3000.0
+
+
+def _drop_duplicate_points(pts: pd.DataFrame, notes: list[dict]) -> pd.DataFrame:
+    """Keep one point per place where the sources list a village twice (GeoNames often does).
+
+    Points matched to the same classifier village within ``DUPLICATE_M`` of each other are one
+    place; the point with a population figure (else the first) is kept and the others are
+    reported by name, so nothing disappears silently.
+    """
+    matched = pts[pts["village_code"].notna()]
+    drop: list[int] = []
+    for _, group in matched.groupby("village_code"):
+        if len(group) < 2:
+            continue
+        hint = pd.to_numeric(group["population"], errors="coerce").fillna(-1)
+        keep = hint.idxmax()
+        d = np.hypot(group["x"] - group.at[keep, "x"], group["y"] - group.at[keep, "y"])
+        dups = group.index[(d < DUPLICATE_M) & (group.index != keep)]
+        def label(i: int) -> str:
+            names = [pts.at[i, c] for c in ("name_ru", "name_en")]
+            return next((n for n in names if isinstance(n, str)), "") + f" ({pts.at[i, 'id']})"
+
+        for i in dups:
+            notes.append({"kind": "duplicate_point", "subject": str(pts.at[i, "id"]),
+                          "count": 1,
+                          "message": f"{label(i)} is the same place as {label(keep)}, "
+                                     f"{d[i] / 1000:.1f} km away; one point is kept"})
+        drop.extend(dups)
+    return pts.drop(index=drop).reset_index(drop=True)
+
+
+def _choose_centres(pts: pd.DataFrame, munis: dict, refs: dict, notes: list[dict]
+                    ) -> pd.DataFrame:
+    """One centre settlement per municipality, with the rule that chose it."""
+    rows = []
+    by_muni = {code: g for code, g in pts[pts["municipality_code"].notna()].groupby(
+        "municipality_code")}
+    taken: set[str] = set()
+    for code, m in munis.items():
+        group = by_muni.get(code)
+        ref = refs.get(code)
+        centre, rule = None, m.centre_rule
+        if group is not None and m.centre_village:
+            hits = group[group["village_ru"].map(name_key) == name_key(m.centre_village)]
+            if len(hits):
+                centre = _nearest(hits, ref)
+        if centre is None and group is not None:
+            centre = _nearest(group, ref)
+            rule = ("nearest_to_adm3_point" if ref else "first_located_village")
+        if centre is None and ref is not None:
+            free = pts[pts["municipality_code"].isna() & (pts["rayon_code"] == m.rayon_code)
+                       & ~pts["id"].isin(taken)]
+            if len(free):
+                centre, rule = _nearest(free, ref), "unmatched_settlement_nearest_adm3_point"
+        if centre is None:
+            notes.append({"kind": "warning", "subject": code, "count": 1,
+                          "message": f"{m.name_ru}: no settlement of it has coordinates, so it "
+                                     "is left out of the dataset"})
+            continue
+        taken.add(centre)
+        rows.append({"municipality_code": code, "centre_id": centre, "centre_rule": rule})
+    return pd.DataFrame(rows)
+
+
+def _nearest(group: pd.DataFrame, ref: tuple[float, float] | None) -> str:
+    if ref is None or len(group) == 1:
+        return str(group["id"].iloc[0])
+    d = np.hypot(group["x"].to_numpy() - ref[0], group["y"].to_numpy() - ref[1])
+    return str(group["id"].iloc[int(np.argmin(d))])
+
+
+def _fallback_assign(pts: pd.DataFrame, centres: pd.DataFrame, munis: dict) -> pd.DataFrame:
+    """Settlements chosen as centres without a name match, and all unmatched ones."""
+    pts = pts.copy()
+    by_id = pts.set_index("id")
+    for c in centres.itertuples():
+        if c.centre_rule == "unmatched_settlement_nearest_adm3_point":
+            i = pts.index[pts["id"] == c.centre_id][0]
+            pts.loc[i, "municipality_code"] = c.municipality_code
+            pts.loc[i, "assignment_rule"] = "centre_nearest_adm3_point"
+    cxy = by_id.loc[centres["centre_id"], ["x", "y"]].to_numpy()
+    crayon = np.array([munis[c].rayon_code for c in centres["municipality_code"]])
+    ccode = centres["municipality_code"].to_numpy()
+    todo = pts.index[pts["municipality_code"].isna()]
+    for i in todo:
+        # the settlement's own rayon polygon decides; cities of oblast significance are their own
+        same = crayon == pts.at[i, "rayon_code"]
+        if not same.any():
+            same = np.ones(len(ccode), dtype=bool)
+        d = np.hypot(cxy[same, 0] - pts.at[i, "x"], cxy[same, 1] - pts.at[i, "y"])
+        pts.loc[i, "municipality_code"] = ccode[same][int(np.argmin(d))]
+        pts.loc[i, "assignment_rule"] = "nearest_centre"
+    return pts
+
+
+def _attach_dated_populations(pts: pd.DataFrame, paths: dict[str, Path],
+                              classifiers: list[Classifier], munis: dict,
+                              notes: list[dict]) -> pd.DataFrame:
+    """Dated (NSC, cited) figures from the Wikipedia tables; undated ones become weights."""
+    pts = pts.copy()
+    pts["pop_official"], pts["pop_year"], pts["pop_ref"] = np.nan, pd.NA, None
+    rayon_by_ru = {r["name_ru"]: r["code"] for c in classifiers
+                   for r in c.rayons.to_dict("records")}
+    rayon_by_ru.update({k.removeprefix("г. "): v for k, v in rayon_by_ru.items()})
+    frames = [read_table(paths["village_population"]), read_table(paths["town_population"])]
+    table = pd.concat(frames, ignore_index=True)
+    for col in ("rayon", "village_ru", "population", "year", "source_url"):
+        if col not in table.columns:
+            raise fail(f"the population table lacks the column '{col}'",
+                       paths["village_population"], column=col)
+    table["population"] = pd.to_numeric(table["population"], errors="coerce")
+    table["year"] = pd.to_numeric(table["year"], errors="coerce")
+    table = table.sort_values("year", ascending=False)
+    keys = pts["name_ru"].map(name_key)
+    unmatched = []
+    seen: set[str] = set()
+    for row in table.itertuples():
+        rayon = rayon_by_ru.get(str(row.rayon).strip())
+        if rayon is None:
+            continue  # another oblast
+        cand = pts.index[(pts["admin_rayon"] == rayon) & (keys == name_key(row.village_ru))]
+        if len(cand) > 1 and isinstance(row.ayil_aimak, str):
+            aa = name_key(row.ayil_aimak.split()[0])
+            narrowed = [i for i in cand if name_key(munis[pts.at[i, "municipality_code"]]
+                                                     .name_ru.split()[0]) == aa]
+            cand = pd.Index(narrowed) if narrowed else cand
+        if len(cand) != 1:
+            unmatched.append(f"{row.village_ru} ({row.rayon})")
+            continue
+        i = cand[0]
+        sid = pts.at[i, "id"]
+        if sid in seen or np.isnan(row.population):
+            continue  # a later year was already taken
+        seen.add(sid)
+        pts.loc[i, "pop_official"] = row.population
+        pts.loc[i, "pop_year"] = int(row.year)
+        pts.loc[i, "pop_ref"] = f"NSC figure cited by {row.source_url}"
+    if unmatched:
+        notes.append({"kind": "unmatched_name", "subject": "population tables",
+                      "count": len(set(unmatched)),
+                      "message": "population rows with no single matching settlement: "
+                                 + "; ".join(sorted(set(unmatched)))})
+    hint = pd.to_numeric(pts["population"], errors="coerce")
+    pts["pop_hint"] = hint.where(hint > 0)
+    pts["pop_hint_ref"] = ("undated figure " + hint.map(lambda v: f"{v:,.0f}") + " from "
+                           + pts["pop_source"].fillna("")).where(hint > 0)
+    return pts
+
+
+def _rayon_totals(path: Path, rayons: gpd.GeoDataFrame) -> pd.DataFrame:
+    table = read_table(path)
+    for col in ("rayon_en", "population_total", "population_urban", "population_rural"):
+        if col not in table.columns:
+            raise fail(f"the rayon population table lacks the column '{col}'", path, column=col)
+    problems = []
+    for col in ("population_total", "population_urban", "population_rural"):
+        values = pd.to_numeric(table[col], errors="coerce")
+        for r, v in zip(table["__source_row__"][values.isna() | (values < 0)],
+                        table[col][values.isna() | (values < 0)], strict=True):
+            problems.append(Problem(f"'{v}' is not a population (a number >= 0)", str(path),
+                                    int(r), col))
+        table[col] = values
+    if problems:
+        raise InputError(problems)
+    by_name = dict(zip(rayons["name_en"], rayons["code"], strict=True))
+    table["code"] = table["rayon_en"].map(by_name)
+    table = table[table["code"].notna()]
+    return pd.DataFrame({"total": table["population_total"].to_numpy(),
+                         "urban": table["population_urban"].to_numpy(),
+                         "rural": table["population_rural"].to_numpy()},
+                        index=table["code"].to_numpy())
+
+
+def _cross_check_aa(path: Path, pts: pd.DataFrame, munis: dict,
+                    classifiers: list[Classifier], notes: list[dict]) -> None:
+    """Compare the few published ayil aimak totals with the dataset's sums (a note, no change)."""
+    table = read_table(path)
+    if not {"ayil_aimak", "population", "year"} <= set(table.columns):
+        return
+    sums = pts.groupby("municipality_code")["population"].sum()
+    by_key = {name_key(m.name_ru.split()[0]): code for code, m in munis.items()
+              if m.kind == "ayil_aimak"}
+    for row in table.sort_values("year").drop_duplicates("ayil_aimak", keep="last").itertuples():
+        code = by_key.get(name_key(str(row.ayil_aimak).split()[0]))
+        if code is None or code not in sums.index:
+            continue
+        notes.append({"kind": "cross_check", "subject": code, "count": int(sums[code]),
+                      "message": f"{row.ayil_aimak}: dataset sum {sums[code]:,.0f} vs "
+                                 f"published {float(row.population):,.0f} ({row.year})"})
+
+
+def _municipalities(settlements: gpd.GeoDataFrame, pts: pd.DataFrame, centres: pd.DataFrame,
+                    munis: dict, rayons: gpd.GeoDataFrame, adm3: pd.DataFrame,
+                    metric) -> gpd.GeoDataFrame:
+    s_metric = settlements.to_crs(metric).assign(rayon_code=pts["rayon_code"].to_numpy())
+    r_metric = rayons.to_crs(metric)
+    terr = voronoi_territories(s_metric, "municipality_code", r_metric, "code", "rayon_code")
+    terr = terr.set_index("municipality_code").to_crs(WGS84)
+    rayon_en = dict(zip(rayons["code"], rayons["name_en"], strict=True))
+    oblast_en = dict(zip(rayons["code"], rayons["oblast"], strict=True))
+    pop = settlements.groupby("municipality_code")["population"].sum()
+    rows = []
+    for c in centres.itertuples():
+        m = munis[c.municipality_code]
+        info = adm3.loc[m.code] if m.code in adm3.index else None
+        name_en = (str(info["name_en"]).replace(" (city)", "") if info is not None
+                   else _translit(m.name_ru.split(" айылный")[0]))
+        rows.append({
+            "code": m.code, "name_ru": m.name_ru,
+            "name_ky": (info["name_ky"] or None) if info is not None else None,
+            "name_en": name_en, "kind": m.kind, "rayon": rayon_en.get(m.rayon_code),
+            "oblast": oblast_en.get(m.rayon_code), "centre_id": c.centre_id,
+            "centre_rule": c.centre_rule, "population": float(pop.get(m.code, 0.0)),
+            "territory_source": "approximate",
+            "territory_method": "Voronoi cells of its settlements clipped to the rayon polygon",
+            "geometry": terr.geometry.get(m.code),
+        })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)

@@ -1,0 +1,28 @@
+"""Shared fixtures. The real Kyrgyz data is read from ../shared/data/kyrgyzstan (never copied)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "kyrgyzstan"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED / "SOURCES.md").exists():
+        pytest.skip("the real Kyrgyz data (../shared/data/kyrgyzstan) is not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def jalal_abad(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The Jalal-Abad dataset built once per test session from the real sources."""
+    from aimak.kyrgyzstan.build import build_kyrgyzstan
+
+    result = build_kyrgyzstan(shared_data, "jalal-abad")
+    path = tmp_path_factory.mktemp("ja") / "jalal-abad.gpkg"
+    result.dataset.write(path)
+    return result, path
