@@ -1,0 +1,1 @@
+"""Amalgamation plans: criteria, exact and heuristic solvers, ensembles, evaluation."""

@@ -1,0 +1,82 @@
+"""Why an instance has no valid plan: quick necessary conditions, each naming a place."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from aimak.errors import AimakError
+from aimak.plans.instance import Instance
+
+
+class InfeasibleError(AimakError):
+    """No plan satisfies every hard criterion; ``reasons`` say which criterion fails where."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        text = "\n".join(f"  - {r}" for r in reasons[:20])
+        more = f"\n  ... and {len(reasons) - 20} more" if len(reasons) > 20 else ""
+        super().__init__(f"no plan satisfies every criterion:\n{text}{more}")
+
+
+def diagnose(inst: Instance) -> list[str]:
+    """Return necessary conditions that fail (empty when none is found; the instance may still
+    be infeasible for a combination of reasons, which the solvers then report)."""
+    c = inst.criteria
+    out: list[str] = []
+    allowed = inst.allowed
+    own = allowed[inst.cand_unit, np.arange(len(inst.candidates))]
+    usable = allowed & own[None, :]
+    if len(inst.candidates) == 0:
+        out.append("no settlement qualifies as a centre (criterion centre_services: "
+                   f"{', '.join(c.centre_services) or 'none'}; centre_candidates: "
+                   f"{c.centre_candidates})")
+        return out
+    for u in np.flatnonzero(~usable.any(axis=1)):
+        t = inst.max_minutes[u]
+        j = int(np.argmin(np.where(np.isfinite(t), t, np.inf)))
+        near = (f"the nearest possible centre, {inst.settlement_names[inst.candidates[j]]}, is "
+                f"{t[j]:.0f} min from its farthest settlement" if np.isfinite(t[j])
+                else "no travel time to any possible centre is known")
+        out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}) cannot join any "
+                   f"centre within the criteria (max_minutes={c.max_minutes}, "
+                   f"max_km={c.max_km}, stay_within={c.stay_within}); {near}")
+    if c.max_population is not None:
+        for u in np.flatnonzero(inst.population > c.max_population):
+            out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}) alone has "
+                       f"{inst.population[u]:,.0f} inhabitants, above max_population "
+                       f"{c.max_population:,.0f}")
+        need = math.ceil(inst.total_population / c.max_population)
+        if c.max_units is not None and need > c.max_units:
+            out.append(f"max_units {c.max_units} is too few: {inst.total_population:,.0f} "
+                       f"inhabitants need at least {need} units of at most "
+                       f"{c.max_population:,.0f}")
+    if c.stay_within != "none" and not c.cross_border_allowed:
+        gp = pd.Series(inst.population).groupby(inst.group).sum()
+        if c.min_population is not None:
+            for g, p in gp.items():
+                if p < c.min_population:
+                    out.append(f"{c.stay_within} {inst.group_names[g]} has only {p:,.0f} "
+                               f"inhabitants, below min_population {c.min_population:,.0f}, and "
+                               f"units may not cross its border")
+        if c.max_units is not None and len(gp) > c.max_units:
+            out.append(f"max_units {c.max_units} is below the number of "
+                       f"{c.stay_within}s ({len(gp)}), and units may not cross their borders")
+    for a, b in inst.must_merge:
+        if not (usable[a] & usable[b]).any():
+            out.append(f"{inst.units[a]} and {inst.units[b]} must be merged, but no possible "
+                       "centre serves both within the criteria")
+    mm = {tuple(sorted(p)) for p in inst.must_merge.tolist()}
+    for a, b in inst.must_not_merge.tolist():
+        if tuple(sorted((a, b))) in mm:
+            out.append(f"{inst.units[a]} and {inst.units[b]} are both in must_merge and "
+                       "must_not_merge")
+    return out
+
+
+def raise_if_infeasible(inst: Instance) -> None:
+    reasons = diagnose(inst)
+    if reasons:
+        raise InfeasibleError(reasons)
