@@ -32,9 +32,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from aimak.cli import data
+    from aimak.cli import data, demo
 
     cli.add_command(data.data)
+    cli.add_command(demo.demo)
     # Optional stages register themselves here when present (see docs/architecture.md).
     import importlib
 
