@@ -18,6 +18,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from aimak.errors import AimakError, InputError
@@ -540,14 +542,31 @@ def test_parse_infobox_languages():
     assert dl.parse_infobox("{{Населённый пункт\n|Население = 7730<ref>x</ref>\n"
                             "|Год переписи = 2009\n}}") == (7730, "2009")
     assert dl.parse_infobox("{{Infobox Ort\n| Einwohner = 4.302 (2009)\n}}") == (4302, "2009")
+    assert dl.parse_infobox("{{Infobox\n| population_total = {{increase}} {{formatnum:11306}}\n"
+                            "| population_as_of = 2021\n}}") == (11306, "2021")
     assert dl.parse_infobox("No infobox here.") is None
 
 
 def test_parse_tables_reads_census_columns():
     rows = dl.parse_tables(TABLE)
-    assert ("Synthdorf", "2009", 1000, False) in rows
-    assert ("Insgesamt", "2021", 1750, True) in rows
+    assert ("Synthdorf", "2009", 1000, False, "") in rows
+    assert ("Insgesamt", "2021", 1750, True, "") in rows
     assert len(rows) == 6
+    multiline = ("{| class=\"wikitable\"\n|+ Dörfer\n! Ort\n! Russisch\n! Einwohner<br />2009\n"
+                 "|-\n| Synthdorf\n| Синтдорф\n| align=\"right\" | 10 555\n|}")
+    assert dl.parse_tables(multiline) == [("Synthdorf", "2009", 10555, False, "Синтдорф")]
+    assert dl.parse_tables("{| class=\"wikitable\"\n! Ort !! Fläche\n|-\n| A || 3\n|}") == []
+
+
+@example(population=2009, year=1999, sep="")
+@given(population=st.integers(min_value=1, max_value=10**7),
+       year=st.integers(min_value=1900, max_value=2099),
+       sep=st.sampled_from([",", ".", " ", "\u00a0", ""]))
+def test_parse_infobox_reads_any_thousands_separator(population, year, sep):
+    text = f"{population:,}".replace(",", sep)
+    wikitext = (f"{{{{Infobox settlement\n| population_total = {text}<ref>x</ref>\n"
+                f"| population_as_of = {year}\n}}}}")
+    assert dl.parse_infobox(wikitext) == (population, str(year))
 
 
 def test_mirror_rewrite_and_registry():

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import click
@@ -706,8 +706,11 @@ _YEAR_KEYS = ("population_as_of", "population_date", "population_census", "stand
               "соли барӯйхатгирӣ", "godina", "popis", "rok")
 
 
+_NUMBER = re.compile(r"\d[\d\s\u00a0\u202f.,']*")
+
+
 def _number(text: str) -> int | None:
-    match = re.search(r"\d[\d\s\u00a0\u202f.,']*", text)
+    match = _NUMBER.search(text)
     if not match:
         return None
     digits = re.sub(r"\D", "", match.group(0).rstrip(".,"))
@@ -733,17 +736,31 @@ def parse_infobox(wikitext: str) -> tuple[int, str] | None:
                              re.MULTILINE):
         fields.setdefault(match.group(1).strip().lower(), _clean(match.group(2)))
     for key in _POP_KEYS:
-        value = fields.get(key, "")
-        population = _number(re.sub(r"\{\{[^{}]*\}\}", "", value)) if value else None
+        value = re.sub(r"\{\{\s*formatnum\s*:\s*([^{}|]*)[^{}]*\}\}", r"\1",
+                       fields.get(key, ""), flags=re.IGNORECASE)
+        value = re.sub(r"\{\{[^{}]*\}\}", "", value)  # arrows, flags, notes
+        match = _NUMBER.search(value)
+        population = _number(value) if match else None
         if population:
-            year = _year(value) or next((_year(fields[k]) for k in _YEAR_KEYS
-                                         if _year(fields.get(k, ""))), "")
+            # "14.141 (2009)": a year written after the figure, else the infobox's date field.
+            year = _year(value[match.end():]) or next(
+                (_year(fields[k]) for k in _YEAR_KEYS if _year(fields.get(k, ""))), "")
             return population, year
     return None
 
 
-def parse_tables(wikitext: str) -> list[tuple[str, str, int, bool]]:
-    """Rows of wikitables with census columns: (place, year, population, is_total_row).
+class TableRow(NamedTuple):
+    """One census figure of a wikitable row."""
+
+    place: str
+    year: str
+    population: int
+    total: bool  # the row is the whole unit ("Insgesamt"), not one village
+    place_ru: str = ""  # from a column headed "Russisch"/"Russian", when the table has one
+
+
+def parse_tables(wikitext: str) -> list[TableRow]:
+    """Census figures of wikitables, one :class:`TableRow` per row and census column.
 
     A column is a census column when its header holds a year (``Einwohner 2009``); the place is
     the first column without a year. A row whose place reads like "total" is the whole unit.
@@ -774,10 +791,13 @@ def parse_tables(wikitext: str) -> list[tuple[str, str, int, bool]]:
                 continue
             place = cells[name_col]
             total = bool(re.search(r"gesamt|insgesamt|summe|total|всего|жалпы", place, re.I))
+            ru_col = next((i for i, h in enumerate(header) if i not in years
+                           and re.search(r"russisch|russian|русск|орусча", h, re.I)), None)
+            place_ru = cells[ru_col] if ru_col is not None and ru_col < len(cells) else ""
             for i, year in years.items():
                 value = _number(cells[i]) if i < len(cells) else None
                 if value is not None:
-                    out.append((place, year, value, total))
+                    out.append(TableRow(place, year, value, total, place_ru))
     return out
 
 
@@ -792,12 +812,14 @@ def wiki_rows(fetcher: Fetcher, pages: tuple[WikiPage, ...], level: str) -> pd.D
         url = page.url + (f"?oldid={revision}" if revision else "")
         base = {"rayon": page.rayon, "ayil_aimak": page.ayil_aimak}
         if page.kind == "table":
-            for place, year, value, total in parse_tables(text):
-                if total and level == "ayil_aimak":
-                    rows.append({**base, "population": value, "year": year, "source_url": url})
-                elif not total and level == "village":
-                    rows.append({**base, "village_ru": "", "village_en": place,
-                                 "population": value, "year": year, "source_url": url})
+            for t in parse_tables(text):
+                if t.total and level == "ayil_aimak":
+                    rows.append({**base, "population": t.population, "year": t.year,
+                                 "source_url": url})
+                elif not t.total and level == "village":
+                    rows.append({**base, "village_ru": t.place_ru, "village_en": t.place,
+                                 "population": t.population, "year": t.year,
+                                 "source_url": url})
         elif page.level == level:
             found = parse_infobox(text)
             if found is None:
