@@ -262,8 +262,8 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
             scale = 100.0 if kind == "percent" else 1.0
             ctx["charts"].append(bar_chart(
                 _(label), labels, [v * scale for v in values],
-                [fmt_number(v, kind, lang) for v in values], highlight=is_current,
-                note=_("Grey: today's municipalities; blue: proposed plans.")))
+                [fmt_number(v, kind, lang) for v in values], highlight=is_current))
+    ctx["chart_note"] = _("Grey: today's municipalities; blue: proposed plans.")
 
     ctx["zones"] = None
     if "zones" in layers:
