@@ -315,3 +315,28 @@ def test_survey_ingest_strict_fails_on_unresolved_names(files):
     )
     assert res.exit_code == 2
     assert "Nowhere-Town" in res.output and "row 1" in res.output
+
+
+def test_flows_model_warns_about_settlements_without_times(files):
+    times = pd.read_csv(files / "times.csv")
+    times = times[(times["origin"] != "syn:6") & (times["destination"] != "syn:6")]
+    times.to_csv(files / "times.csv", index=False)
+    out = files / "flows.csv"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "flows",
+            "model",
+            "--dataset",
+            str(files / "ds.gpkg"),
+            "--times",
+            str(files / "times.csv"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "1 settlements have no travel times" in res.output
+    flows = pd.read_csv(out)
+    stay = flows[flows["origin"] == "syn:6"]
+    assert stay["destination"].tolist() == ["syn:6"] and stay["flow"].iloc[0] == 400

@@ -188,6 +188,13 @@ def model(
             f"{snap_distance:g} m from every settlement and were not counted; see "
             f"{fit_path}.[/]"
         )
+    untimed = sorted(ids - set(times["origin"]))
+    if untimed:
+        console.print(
+            f"[yellow]{len(untimed)} settlements have no travel times in "
+            f"{times_path.name} (e.g. {', '.join(untimed[:5])}); their residents are "
+            "modelled as staying in their own settlement.[/]"
+        )
     if huff.unserved_:
         console.print(
             f"[yellow]{len(huff.unserved_)} settlements have no destination (no travel "
