@@ -280,6 +280,7 @@ class _Server:
     def __init__(self, routes: dict[str, bytes]):
         self.routes = routes
         self.hits: list[str] = []
+        self.truncate: dict[str, int] = {}  # path -> how many more answers to cut short
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -289,10 +290,15 @@ class _Server:
                 if body is None:
                     self.send_error(404, "Not Found")
                     return
+                cut = outer.truncate.get(self.path, 0) > 0
+                if cut:
+                    outer.truncate[self.path] -= 1
                 self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(len(body) + (1000 if cut else 0)))
                 self.end_headers()
                 self.wfile.write(body)
+                if cut:
+                    self.close_connection = True
 
             def log_message(self, *args) -> None:
                 pass
@@ -500,6 +506,18 @@ def test_failed_conversion_keeps_the_previous_directory(fetched, server, tmp_pat
         dl.fetch_sources(dest, base_urls=server.bases(), session=dl.make_session(retries=0))
     assert (dest / "data" / "previous.txt").read_text() == "kept"
     assert _leftovers(dest) == []
+
+
+def test_interrupted_transfer_is_started_again(server, tmp_path):
+    fetcher = dl.Fetcher(tmp_path, server.bases(), dl.make_session(retries=0))
+    url = f"{server.base}/simplemaps/country-cities/kg/kg.csv"
+    server.truncate[url.removeprefix(server.base)] = 1
+    assert fetcher.save(url, tmp_path / "kg.csv").read_text() == SIMPLEMAPS_CSV
+    server.truncate[url.removeprefix(server.base)] = dl.BODY_ATTEMPTS
+    with pytest.raises(dl.DownloadError, match="broke during the transfer"):
+        fetcher.save(url, tmp_path / "again.csv")
+    assert not (tmp_path / "again.csv").exists()
+    assert _leftovers(tmp_path) == []
 
 
 def test_cached_downloads_need_no_network(fetched):

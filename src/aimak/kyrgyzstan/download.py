@@ -77,6 +77,8 @@ USER_AGENT = os.environ.get(
     f"aimak/{__version__} (open-source territorial reform toolkit for Kyrgyzstan) "
     f"python-requests/{requests.__version__}")
 CHUNK = 1 << 20
+#: Times a transfer cut off midway is started again.
+BODY_ATTEMPTS = 3
 
 #: Oblast-level cities outside the OCHA ADM2 layer: GeoNames id, name, P-code.
 CITY_REGIONS = (("1528675", "Bishkek", "KG11000000000"), ("1527534", "Osh (city)",
@@ -163,16 +165,25 @@ class Fetcher:
             raise DownloadError(f"{url} did not answer JSON as expected") from exc
 
     def save(self, url: str, dest: Path) -> Path:
-        """Stream ``url`` into ``dest`` atomically (no partial file on failure)."""
-        response = self._get(url, stream=True)
-        try:
-            with atomic_path(dest) as tmp, open(tmp, "wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    out.write(chunk)
-        except requests.RequestException as exc:
-            raise DownloadError(f"cannot download {url}: {_reason(exc)}") from exc
-        finally:
-            response.close()
+        """Stream ``url`` into ``dest`` atomically (no partial file on failure).
+
+        A transfer cut off midway is started again (the session's retries only cover the
+        request itself, not the body).
+        """
+        for attempt in range(1, BODY_ATTEMPTS + 1):
+            response = self._get(url, stream=True)
+            try:
+                with atomic_path(dest) as tmp, open(tmp, "wb") as out:
+                    for chunk in response.iter_content(CHUNK):
+                        out.write(chunk)
+                return dest
+            except requests.RequestException as exc:
+                if attempt == BODY_ATTEMPTS:
+                    raise DownloadError(f"cannot download {url}: {_reason(exc)}") from exc
+                log.warning("the download of %s was interrupted (%s); starting again", url,
+                            _reason(exc))
+            finally:
+                response.close()
         return dest
 
     def remote(self, remote: Remote) -> Path:
@@ -245,10 +256,12 @@ class Fetcher:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, requests.ConnectionError):
-        return "the host cannot be reached (no network, wrong address or server down)"
     if isinstance(exc, requests.Timeout):
         return "the server did not answer in time"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the connection broke during the transfer"
+    if isinstance(exc, requests.ConnectionError):
+        return "the host cannot be reached (no network, wrong address or server down)"
     return f"{type(exc).__name__}: {exc}"
 
 

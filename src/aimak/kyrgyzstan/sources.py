@@ -201,7 +201,8 @@ _WIKI_DIFFERS = (
     "infobox, or every census column of a German 'Landgemeinde' village table. The shared file "
     "was compiled by hand and can hold two years per article, text-only figures and two "
     "non-Wikipedia sources (the Kyrgyz encyclopedia pages for Jangy-Shaar and Jygach-Korgon), "
-    "which are not reproduced; village_ru is empty for rows read from German tables."
+    "which are not reproduced; village_ru is empty for rows read from German tables without "
+    "a Russian-name column."
 )
 
 SOURCES: tuple[Source, ...] = (
