@@ -173,6 +173,7 @@ def _wof_tar() -> bytes:
                "geom:latitude": 42.87, "geom:longitude": 74.6}),
         "100/5/1005.geojson": _wof_feature(1005, "locality", "Former", _point(72.4, 41.1),
                                            **{"mz:is_current": 0}),
+        "100/6/1006.geojson": _wof_feature(1006, "locality", "Nowhere", None),
     }
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
@@ -412,7 +413,9 @@ def test_rayon_population_from_cod_ps(fetched, server):
 def test_settlements(fetched):
     s = _csv(fetched / "settlements.csv").set_index("id")
     assert sorted(s.index) == ["gn:1001", "gn:1002", "gn:1528675", "gn:2000", "sm:baetov",
-                               "wof:1003"]
+                               "wof:1003", "wof:1006"]
+    nowhere = s.loc["wof:1006"]  # no coordinates at all: kept, nothing guessed
+    assert (nowhere["lat"], nowhere["admin2_pcode"], nowhere["aa_pcode"]) == ("", "", "")
     avletim = s.loc["gn:1001"]
     assert (avletim["name_ru"], avletim["lat"], avletim["feature_code"]) == (
         "Авлетим", "41.21", "PPL")  # coordinates and code from GeoNames, name from WOF
@@ -524,7 +527,7 @@ def test_cached_downloads_need_no_network(fetched):
     dead = {k: "http://127.0.0.1:9" for k in DEFAULT_BASE_URLS}
     again = dl.fetch_sources(fetched.parent, base_urls=dead, session=dl.make_session(retries=0))
     assert again == fetched
-    assert len(_csv(again / "settlements.csv")) == 6
+    assert len(_csv(again / "settlements.csv")) == 7
     assert len(_csv(again / "village_population_wikipedia.csv")) > 0
     assert _leftovers(fetched.parent) == []
 

@@ -615,7 +615,10 @@ def _add_simplemaps(df: pd.DataFrame, sm: pd.DataFrame) -> pd.DataFrame:
         return df
     from scipy.spatial import cKDTree
 
-    tree = cKDTree(_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float)))
+    # Places without coordinates are kept in the table but put out of reach of the search.
+    far = 1e12
+    tree = cKDTree(np.nan_to_num(_xy(df["lon"].to_numpy(float), df["lat"].to_numpy(float)),
+                                 nan=far, posinf=far, neginf=far))
     xy = _xy(sm["lng"].to_numpy(float), sm["lat"].to_numpy(float))
     k = min(10, len(df))
     dist, idx = tree.query(xy, k=k, distance_upper_bound=SIMPLEMAPS_NAME_M)
