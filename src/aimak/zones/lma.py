@@ -62,6 +62,7 @@ import scipy.sparse as sp
 
 from aimak.errors import AimakError
 from aimak.zones.flowmatrix import FlowMatrix
+from aimak.zones.metrics import zone_summary
 
 RESERVE = -1
 EXCLUDED = -2
@@ -522,25 +523,10 @@ class LabourMarketAreas:
 def zone_table(flows: FlowMatrix, labels: np.ndarray, min_size: float, target_size: float,
                min_sc: float, target_sc: float) -> pd.DataFrame:
     """Per zone: units, residents, workers, internal flow, both self-containments, validity."""
-    labels = np.asarray(labels)
-    A = flows.aggregate(labels)
-    k = A.shape[0]
-    R = np.asarray(A.sum(axis=1)).ravel()
-    W = np.asarray(A.sum(axis=0)).ravel()
-    S = A.diagonal()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sup = np.where(R > 0, S / R, np.nan)
-        dem = np.where(W > 0, S / W, np.nan)
-    return pd.DataFrame({
-        "zone": np.arange(k),
-        "n_units": np.bincount(labels, minlength=k),
-        "residents": R,
-        "workers": W,
-        "internal": S,
-        "sc_supply": sup,
-        "sc_demand": dem,
-        "validity": validity(S, R, W, min_size, target_size, min_sc, target_sc),
-    })
+    table = zone_summary(flows, labels)
+    table["validity"] = validity(table["internal"], table["residents"], table["workers"],
+                                 min_size, target_size, min_sc, target_sc)
+    return table
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
