@@ -68,6 +68,11 @@ class ExactSolver:
                 statuses.append(status)
                 bound += raw + offset
         plan = _combine(inst, parts_out)
+        if self.hint is not None and inst.objective(self.hint) < inst.objective(plan) - 1e-12:
+            from aimak.plans.validity import check_plan
+
+            if not check_plan(inst, self.hint):
+                plan = canonical(Plan(self.hint.labels, self.hint.centres))
         self.status_ = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
         self.objective_ = inst.objective(plan)
         self.bound_ = min(bound, self.objective_) if self.status_ == "optimal" else bound
