@@ -1,0 +1,342 @@
+"""Scalable amalgamation heuristic: greedy repair merges, then tabu local search.
+
+1. Start from the current municipalities (must-merge pairs joined), each centred on its best
+   allowed candidate.
+2. Repair: the region furthest from feasibility (too few inhabitants, or no allowed centre)
+   merges with the adjacent region that makes the objective worst least; repeat until every
+   region is feasible. Then merge while the unit cap is exceeded, and while merging helps.
+3. Tabu search: move one boundary municipality to an adjacent unit when the move keeps every
+   hard criterion (contiguity of both units, population limits, an allowed centre for both,
+   pairs) and lowers the objective; when no move improves, take the least bad non-tabu move
+   and keep the best plan seen. Each unit's centre is re-chosen optimally after every move.
+
+Region costs follow ``Instance.region_cost``; plans returned pass ``validity.check_plan``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+
+import numpy as np
+
+from aimak.plans.exact import canonical
+from aimak.plans.feasibility import InfeasibleError, diagnose
+from aimak.plans.instance import Instance, Plan
+
+
+class HeuristicSolver:
+    """Greedy repair plus tabu search for instances of thousands of municipalities.
+
+    Parameters: ``time_limit`` seconds for the search phase, ``max_iter`` tabu iterations
+    without improvement before stopping, ``tenure`` iterations a moved municipality stays
+    put, ``seed``. After ``fit``: ``plan_``, ``objective_``, ``moves_``, ``seconds_``.
+    """
+
+    def __init__(self, time_limit: float = 30.0, max_iter: int = 50, tenure: int = 10,
+                 seed: int = 0, local_search: bool = True):
+        self.time_limit = time_limit
+        self.max_iter = max_iter
+        self.tenure = tenure
+        self.seed = seed
+        self.local_search = local_search
+
+    # ------------------------------------------------------------------ region helpers
+    def _setup(self, inst: Instance) -> None:
+        self.inst = inst
+        c = inst.criteria
+        self.k_allowed = inst.allowed & inst.allowed[inst.cand_unit,
+                                                     np.arange(len(inst.candidates))][None, :]
+        self.cands_of_unit: list[list[int]] = [[] for _ in range(inst.n)]
+        for j, u in enumerate(inst.cand_unit):
+            self.cands_of_unit[int(u)].append(j)
+        self.adj = [set(r) for r in inst.adjacency.tolil().rows]
+        Fs = (inst.flows + inst.flows.T).tocsr()
+        self.Fs = [dict(zip(Fs.indices[Fs.indptr[u]:Fs.indptr[u + 1]].tolist(),
+                            Fs.data[Fs.indptr[u]:Fs.indptr[u + 1]].tolist(), strict=True))
+                   for u in range(inst.n)]
+        self.Fdiag = inst.flows.diagonal()
+        self.must_not = [set() for _ in range(inst.n)]
+        for a, b in inst.must_not_merge.tolist():
+            self.must_not[a].add(b)
+            self.must_not[b].add(a)
+        self.pinned = np.zeros(inst.n, bool)
+        self.pinned[inst.must_merge.ravel()] = True
+        self.min_pop = c.min_population if c.min_population is not None else -np.inf
+        self.max_pop = c.max_population if c.max_population is not None else np.inf
+        w = c.weights
+        self.w = w
+        self.P = inst.norm_population
+        self.NU = inst.norm_units
+        self.FN = inst.norm_flow
+        self.target = inst.balance_target()
+
+    def _best(self, members: list[int]) -> tuple[float, int]:
+        """(cost, candidate) of the best allowed centre of a region; (inf, -1) if none."""
+        inst, w = self.inst, self.w
+        cands = [j for u in members for j in self.cands_of_unit[u]]
+        if not cands:
+            return np.inf, -1
+        R = np.asarray(members)
+        ok = self.k_allowed[np.ix_(R, cands)].all(axis=0)
+        if not ok.any():
+            return np.inf, -1
+        tc = inst.cost[np.ix_(R, cands)].sum(axis=0)
+        tc = np.where(ok, tc, np.inf)
+        i = int(np.argmin(tc))
+        val = w.travel * tc[i] / (self.P * 60.0) + w.units / self.NU
+        pop = inst.population[R].sum()
+        if w.balance:
+            val += w.balance * abs(pop - self.target) / self.P
+        if w.coherence and self.FN > 0:
+            internal = self.Fdiag[R].sum()
+            mset = set(members)
+            internal += sum(f for u in members for v, f in self.Fs[u].items() if v in mset) / 2
+            val -= w.coherence * internal / self.FN
+        return float(val), cands[i]
+
+    def _connected(self, members: set[int]) -> bool:
+        if len(members) <= 1:
+            return True
+        start = next(iter(members))
+        seen = {start}
+        stack = [start]
+        while stack:
+            u = stack.pop()
+            for v in self.adj[u]:
+                if v in members and v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+        return len(seen) == len(members)
+
+    def _conflict(self, a: set[int], b: set[int]) -> bool:
+        small, large = (a, b) if len(a) < len(b) else (b, a)
+        return any(self.must_not[u] & large for u in small)
+
+    # ------------------------------------------------------------------ main
+    def fit(self, inst: Instance, start: Plan | None = None) -> HeuristicSolver:
+        reasons = diagnose(inst)
+        if reasons:
+            raise InfeasibleError(reasons)
+        t0 = time.perf_counter()
+        self._setup(inst)
+        rng = np.random.default_rng(self.seed)
+        if start is not None:
+            regions = {k: set(np.flatnonzero(start.labels == k).tolist())
+                       for k in range(start.n_units)}
+        else:
+            regions = self._initial()
+        label = np.empty(inst.n, np.int64)
+        for k, mem in regions.items():
+            label[list(mem)] = k
+        cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
+        self._repair(regions, label, cost)
+        self._cap(regions, label, cost)
+        if self.w.units > 0 or self.w.coherence > 0 or self.w.balance > 0:
+            self._improving_merges(regions, label, cost)
+        self.moves_ = 0
+        if self.local_search:
+            self._tabu(regions, label, cost, rng, t0)
+        self.plan_ = self._to_plan(regions, label, cost)
+        self.objective_ = inst.objective(self.plan_)
+        self.seconds_ = time.perf_counter() - t0
+        return self
+
+    def _initial(self) -> dict[int, set[int]]:
+        inst = self.inst
+        parent = np.arange(inst.n)
+
+        def find(u: int) -> int:
+            while parent[u] != u:
+                parent[u] = parent[parent[u]]
+                u = parent[u]
+            return u
+
+        for a, b in inst.must_merge.tolist():
+            parent[find(a)] = find(b)
+        roots = np.array([find(u) for u in range(inst.n)])
+        return {i: set(np.flatnonzero(roots == r).tolist())
+                for i, r in enumerate(np.unique(roots))}
+
+    def _feasible(self, mem: set[int], best: tuple[float, int]) -> bool:
+        pop = self.inst.population[list(mem)].sum()
+        return (best[1] >= 0 and self.min_pop - 1e-6 <= pop <= self.max_pop + 1e-6
+                and self._connected(mem))
+
+    def _merge_score(self, regions, cost, a: int, b: int) -> tuple[float, tuple[float, int]]:
+        merged = regions[a] | regions[b]
+        pop = self.inst.population[list(merged)].sum()
+        if pop > self.max_pop + 1e-6 or self._conflict(regions[a], regions[b]):
+            return np.inf, (np.inf, -1)
+        best = self._best(sorted(merged))
+        if best[1] < 0:
+            return np.inf, best
+        base = sum(cost[r][0] for r in (a, b) if np.isfinite(cost[r][0]))
+        score = best[0] - base
+        if self.w.units < 0 and np.isfinite(self.min_pop) and self.min_pop > 0:
+            score += abs(self.w.units) / self.NU * max(pop - self.min_pop, 0) / self.min_pop
+        return score, best
+
+    def _neighbours(self, regions, label, k: int) -> set[int]:
+        out = set()
+        for u in regions[k]:
+            out.update(int(label[v]) for v in self.adj[u])
+        out.discard(k)
+        return out
+
+    def _do_merge(self, regions, label, cost, a: int, b: int, best) -> None:
+        regions[a] |= regions.pop(b)
+        label[list(regions[a])] = a
+        cost.pop(b)
+        cost[a] = best
+
+    def _repair(self, regions, label, cost) -> None:
+        inst = self.inst
+        heap = [(inst.population[list(m)].sum(), k) for k, m in regions.items()
+                if not self._feasible(m, cost[k])]
+        heapq.heapify(heap)
+        while heap:
+            _, k = heapq.heappop(heap)
+            if k not in regions or self._feasible(regions[k], cost[k]):
+                continue
+            options = []
+            for j in self._neighbours(regions, label, k):
+                score, best = self._merge_score(regions, cost, k, j)
+                if np.isfinite(score):
+                    options.append((score, inst.population[list(regions[j])].sum(), j, best))
+            if not options:
+                mem = sorted(regions[k])
+                names = ", ".join(str(inst.units[u]) for u in mem[:5])
+                pop = inst.population[mem].sum()
+                raise InfeasibleError([
+                    f"the municipalities {names} ({pop:,.0f} inhabitants) cannot be completed "
+                    "into a unit meeting the criteria: every adjacent unit would break the "
+                    "maximum population, the travel limit, the border rule or a must-not pair"])
+            score, _, j, best = min(options, key=lambda t: (t[0], t[1]))
+            self._do_merge(regions, label, cost, k, j, best)
+            if not self._feasible(regions[k], cost[k]):
+                heapq.heappush(heap, (inst.population[list(regions[k])].sum(), k))
+
+    def _cap(self, regions, label, cost) -> None:
+        cap = self.inst.criteria.max_units
+        while cap is not None and len(regions) > cap:
+            best_pair = None
+            for k in list(regions):
+                for j in self._neighbours(regions, label, k):
+                    if j < k:
+                        continue
+                    score, best = self._merge_score(regions, cost, k, j)
+                    if np.isfinite(score) and (best_pair is None or score < best_pair[0]):
+                        best_pair = (score, k, j, best)
+            if best_pair is None:
+                raise InfeasibleError([f"no further merge is possible, yet the plan has "
+                                       f"{len(regions)} units, above max_units {cap}"])
+            _, k, j, best = best_pair
+            self._do_merge(regions, label, cost, k, j, best)
+
+    def _improving_merges(self, regions, label, cost) -> None:
+        improved = True
+        while improved:
+            improved = False
+            for k in sorted(regions, key=lambda r: len(regions[r])):
+                if k not in regions:
+                    continue
+                best_pair = None
+                for j in self._neighbours(regions, label, k):
+                    score, best = self._merge_score(regions, cost, k, j)
+                    if score < -1e-12 and (best_pair is None or score < best_pair[0]):
+                        merged = regions[k] | regions[j]
+                        if self._feasible(merged, best):
+                            best_pair = (score, j, best)
+                if best_pair is not None:
+                    self._do_merge(regions, label, cost, k, best_pair[1], best_pair[2])
+                    improved = True
+
+    def _move_delta(self, regions, cost, u: int, a: int, b: int):
+        """Objective change of moving municipality u from unit a to unit b (inf if invalid)."""
+        inst = self.inst
+        if self.pinned[u] or len(regions[a]) == 1 or self.must_not[u] & regions[b]:
+            return np.inf, None, None
+        rest = regions[a] - {u}
+        grow = regions[b] | {u}
+        pop_u = inst.population[u]
+        pa = inst.population[list(rest)].sum()
+        pb = inst.population[list(regions[b])].sum() + pop_u
+        if pa < self.min_pop - 1e-6 or pb > self.max_pop + 1e-6:
+            return np.inf, None, None
+        if not self._connected(rest):
+            return np.inf, None, None
+        ca = self._best(sorted(rest))
+        if ca[1] < 0:
+            return np.inf, None, None
+        cb = self._best(sorted(grow))
+        if cb[1] < 0:
+            return np.inf, None, None
+        return ca[0] + cb[0] - cost[a][0] - cost[b][0], ca, cb
+
+    def _tabu(self, regions, label, cost, rng, t0) -> None:
+        inst = self.inst
+        best_obj = sum(c[0] for c in cost.values())
+        best_state = ({k: set(m) for k, m in regions.items()}, label.copy(), dict(cost))
+        current = best_obj
+        tabu_until = np.zeros(inst.n, np.int64)
+        stall = 0
+        it = 0
+        while stall < self.max_iter and time.perf_counter() - t0 < self.time_limit:
+            it += 1
+            boundary = [u for u in range(inst.n)
+                        if any(label[v] != label[u] for v in self.adj[u])]
+            rng.shuffle(boundary)
+            moved = False
+            fallback = None
+            for u in boundary:
+                a = int(label[u])
+                for b in {int(label[v]) for v in self.adj[u]} - {a}:
+                    delta, ca, cb = self._move_delta(regions, cost, u, a, b)
+                    if not np.isfinite(delta):
+                        continue
+                    is_tabu = tabu_until[u] > it
+                    if delta < -1e-12 and (not is_tabu or current + delta < best_obj - 1e-12):
+                        self._apply(regions, label, cost, u, a, b, ca, cb)
+                        current += delta
+                        moved = True
+                        self.moves_ += 1
+                        break
+                    if not is_tabu and (fallback is None or delta < fallback[0]):
+                        fallback = (delta, u, a, b, ca, cb)
+                if time.perf_counter() - t0 > self.time_limit:
+                    break
+            if moved:
+                if current < best_obj - 1e-12:
+                    best_obj = current
+                    best_state = ({k: set(m) for k, m in regions.items()}, label.copy(),
+                                  dict(cost))
+                    stall = 0
+                continue
+            if fallback is None:
+                break
+            delta, u, a, b, ca, cb = fallback
+            self._apply(regions, label, cost, u, a, b, ca, cb)
+            tabu_until[u] = it + self.tenure
+            current += delta
+            stall += 1
+            self.moves_ += 1
+        regions.clear()
+        regions.update(best_state[0])
+        label[:] = best_state[1]
+        cost.clear()
+        cost.update(best_state[2])
+
+    def _apply(self, regions, label, cost, u, a, b, ca, cb) -> None:
+        regions[a].discard(u)
+        regions[b].add(u)
+        label[u] = b
+        cost[a] = ca
+        cost[b] = cb
+
+    def _to_plan(self, regions, label, cost) -> Plan:
+        keys = sorted(regions)
+        remap = {k: i for i, k in enumerate(keys)}
+        labels = np.array([remap[int(k)] for k in label])
+        centres = np.array([self.inst.candidates[cost[k][1]] for k in keys], np.int64)
+        return canonical(Plan(labels, centres, name="heuristic", status="heuristic"))
