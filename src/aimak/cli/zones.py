@@ -1,0 +1,229 @@
+"""``aimak zones``: functional zones from a flow table, with their metrics.
+
+Writes ``unit, zone`` (one row per unit seen in the flows), a ``<out>_summary.csv`` table of the
+zones and, for the LMA method, ``<out>_reserve.csv`` (units that went through the reserve list);
+prints the metrics and, given a municipal map, how the zones compare with municipalities.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from aimak.errors import AimakError, InputError, Problem, fail
+from aimak.io import atomic_path
+
+console = Console()
+
+METHODS = ("lma", "nodal", "leiden", "intramax")
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV (UTF-8) or Parquet, chosen by the suffix, atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise fail(f"unsupported output type '{suffix}'; expected .csv or .parquet", path)
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+
+
+def _sidecar(out: Path, name: str) -> Path:
+    return out.with_name(f"{out.stem}_{name}{out.suffix}")
+
+
+def read_flow_matrix(path: Path, service: str | None = None):
+    """Read a flows table (CSV, XLSX or Parquet) into a FlowMatrix, summing services unless
+    ``service`` picks one."""
+    from aimak.flows.observed import read_flows
+    from aimak.zones.flowmatrix import FlowMatrix
+
+    frame = read_flows(path)
+    if service is not None:
+        if "service" not in frame.columns or not (frame["service"] == service).any():
+            present = sorted(frame["service"].dropna().unique()) if "service" in frame else []
+            raise fail(f"no flows for the service '{service}'; the file has: "
+                       f"{', '.join(map(str, present)) or 'no service column'}", path,
+                       column="service")
+        frame = frame[frame["service"] == service]
+    if frame.empty:
+        raise fail("the flows table has no rows", path)
+    return FlowMatrix.from_frame(frame[["origin", "destination", "flow"]].reset_index(drop=True),
+                                 file=path.name)
+
+
+def read_municipality_map(path: Path) -> pd.Series:
+    """Read ``unit, municipality`` (CSV or XLSX) into a Series indexed by unit id."""
+    from aimak.io import read_table
+    from aimak.schema import SOURCE_ROW
+
+    df = read_table(path)
+    missing = [c for c in ("unit", "municipality") if c not in df.columns]
+    if missing:
+        raise fail(f"the municipal map lacks the column(s) {', '.join(missing)}; expected "
+                   "'unit' and 'municipality'", path)
+    problems = []
+    for col in ("unit", "municipality"):
+        blank = df[col].isna() | (df[col].astype(str).str.strip() == "")
+        for r in df.loc[blank, SOURCE_ROW]:
+            problems.append(Problem(f"the {col} is empty", path.name, int(r), col))
+    if problems:
+        raise InputError(problems)
+    df = df.assign(unit=df["unit"].astype(str).str.strip(),
+                   municipality=df["municipality"].astype(str).str.strip())
+    seen: dict[str, tuple[str, int]] = {}
+    for unit, muni, r in zip(df["unit"], df["municipality"], df[SOURCE_ROW], strict=True):
+        if unit in seen and seen[unit][0] != muni:
+            problems.append(Problem(
+                f"unit '{unit}' is given municipality '{muni}' here but '{seen[unit][0]}' in "
+                f"row {seen[unit][1]}", path.name, int(r), "municipality"))
+        seen.setdefault(unit, (muni, int(r)))
+    if problems:
+        raise InputError(problems)
+    return df.drop_duplicates("unit").set_index("unit")["municipality"]
+
+
+def _estimator(method: str, min_size: float, target_size: float, min_sc: float,
+               target_sc: float, resolution: float, n_zones: int | None, seed: int):
+    try:
+        if method == "lma":
+            from aimak.zones.lma import LabourMarketAreas
+
+            return LabourMarketAreas(min_size=min_size, target_size=target_size, min_sc=min_sc,
+                                     target_sc=target_sc)
+        if method == "nodal":
+            from aimak.zones.nodal import NodalRegions
+
+            return NodalRegions()
+        if method == "leiden":
+            from aimak.zones.leiden import LeidenZones
+
+            return LeidenZones(resolution=resolution, seed=seed)
+        from aimak.zones.intramax import Intramax
+
+        return Intramax(n_zones=n_zones)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("aimak.zones."):
+            raise AimakError(f"the zoning method '{method}' is not available in this "
+                             "installation") from exc
+        raise
+
+
+def _fmt(value: float, digits: int = 3) -> str:
+    return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else (
+        f"{value:.{digits}f}")
+
+
+@click.command("zones")
+@click.option("--flows", "flows_path", required=True, type=click.Path(path_type=Path),
+              help="Flows table (CSV, XLSX or Parquet): origin, destination, flow[, service].")
+@click.option("--method", type=click.Choice(METHODS), default="lma", show_default=True,
+              help="Zoning algorithm.")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Output table unit, zone (.csv or .parquet).")
+@click.option("--service", default=None,
+              help="Use only the flows of this service (default: all flows summed).")
+@click.option("--min-size", type=float, default=1000, show_default=True,
+              help="LMA: minimum zone size (residents, in the flows' unit).")
+@click.option("--target-size", type=float, default=10000, show_default=True,
+              help="LMA: target zone size.")
+@click.option("--min-sc", type=float, default=0.6667, show_default=True,
+              help="LMA: minimum self-containment (0-1).")
+@click.option("--target-sc", type=float, default=0.75, show_default=True,
+              help="LMA: target self-containment (0-1).")
+@click.option("--resolution", type=float, default=1.0, show_default=True,
+              help="Leiden: resolution (higher gives more, smaller zones).")
+@click.option("--n-zones", type=int, default=None, help="Intramax: number of zones to stop at.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Leiden: random seed.")
+@click.option("--municipalities", "map_path", type=click.Path(path_type=Path), default=None,
+              help="Table unit, municipality to compare the zones with.")
+@click.option("--dataset", "dataset_path", type=click.Path(path_type=Path), default=None,
+              help="Dataset GeoPackage: compare with the settlements' municipalities.")
+def zones(flows_path: Path, method: str, out: Path, service: str | None, min_size: float,
+          target_size: float, min_sc: float, target_sc: float, resolution: float,
+          n_zones: int | None, seed: int, map_path: Path | None,
+          dataset_path: Path | None) -> None:
+    """Build functional zones from flows and print their metrics."""
+    from aimak.zones import metrics
+
+    if map_path is not None and dataset_path is not None:
+        raise click.UsageError("give either --municipalities or --dataset, not both")
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise fail(f"unsupported output type '{out.suffix}'; expected .csv or .parquet", out)
+    municipality = None
+    if map_path is not None:
+        municipality = read_municipality_map(map_path)
+    elif dataset_path is not None:
+        from aimak.dataset import Dataset
+
+        s = Dataset.read(dataset_path).settlements
+        municipality = pd.Series(s["municipality_code"].to_numpy(), index=s["id"].to_numpy())
+    fm = read_flow_matrix(flows_path, service)
+    model = _estimator(method, min_size, target_size, min_sc, target_sc, resolution, n_zones,
+                       seed)
+    with console.status(f"Building zones ({method}) for {fm.n} units ..."):
+        model.fit(fm)
+    labels = np.asarray(model.labels_, dtype=np.int64)
+
+    table = metrics.zone_summary(fm, labels)
+    if method == "lma":
+        table["validity"] = model.validity_
+    table.insert(1, "method", method)
+    table["source"] = "modelled"
+    _write(pd.DataFrame({"unit": fm.units, "zone": labels}), out)
+    _write(table, _sidecar(out, "summary"))
+    written = [out, _sidecar(out, "summary")]
+    if method == "lma":
+        _write(model.reserve_, _sidecar(out, "reserve"))
+        written.append(_sidecar(out, "reserve"))
+
+    summary = metrics.summary(fm, labels)
+    t = Table(title=f"Zones ({method}) from {flows_path.name}", show_header=False)
+    t.add_row("Units", str(summary["n_units"]))
+    t.add_row("Zones", str(summary["n_zones"]))
+    t.add_row("Zones of a single unit", str(summary["n_single_unit_zones"]))
+    t.add_row("Median units per zone", _fmt(summary["median_zone_units"], 1))
+    t.add_row("Share of flow inside zones", _fmt(summary["share_inside"]))
+    t.add_row("Share of flow between units kept inside zones",
+              _fmt(summary["share_inside_between_units"]))
+    t.add_row("Modularity", _fmt(summary["modularity"]))
+    t.add_row("Lowest self-containment of a zone", _fmt(summary["min_self_containment"]))
+    t.add_row("Median self-containment", _fmt(summary["median_self_containment"]))
+    if method == "lma":
+        reserve = model.reserve_
+        t.add_row("Iterations", str(model.n_iter_))
+        t.add_row("Units sent to the reserve list", str(len(reserve)))
+        t.add_row("Reserve units no zone could take", str(int((~reserve["assigned"]).sum())))
+        t.add_row("Units left out (no flow with other units)", str(len(model.excluded_)))
+        t.add_row("Zones below the minimum validity", str(int((model.validity_ < 1).sum())))
+    if municipality is not None:
+        mapped = municipality.reindex(pd.Index(fm.units.astype(str))).to_numpy()
+        cmp = metrics.compare_with_municipalities(fm.units, labels, mapped)
+        t.add_row("Units compared with municipalities", str(cmp["n_units"]))
+        t.add_row("Units without a municipality", str(cmp["n_without_municipality"]))
+        t.add_row("Municipalities", str(cmp["n_municipalities"]))
+        t.add_row("Adjusted Rand index with municipalities", _fmt(cmp["adjusted_rand_index"]))
+        t.add_row("Normalised mutual information", _fmt(cmp["normalized_mutual_info"]))
+        t.add_row("Municipalities split across zones", str(len(cmp["split"])))
+    console.print(t)
+    if municipality is not None and len(cmp["split"]):
+        st = Table(title="Municipalities split across zones (largest first)")
+        for col in ("municipality", "n_units", "n_zones", "zones"):
+            st.add_column(col)
+        for row in cmp["split"].head(15).itertuples():
+            st.add_row(str(row.municipality), str(row.n_units), str(row.n_zones), row.zones)
+        console.print(st)
+        written.append(_sidecar(out, "split"))
+        _write(cmp["split"], _sidecar(out, "split"))
+    for path in written:
+        console.print(f"Wrote {path}")
+
+
+COMMANDS = [zones]
