@@ -418,3 +418,24 @@ def test_report_opens_offline_in_chromium(report: dict[str, Path], tmp_path: Pat
               or (e.get("method") == "Log.entryAdded"
                   and e["params"]["entry"]["level"] == "error")]
     assert errors == []
+
+
+def test_dataset_alone_gives_a_report(tmp_path: Path) -> None:
+    """No zones, flows, plans or facilities: every format still comes out, without empty
+    sections, and the GeoPackage holds the layers that exist."""
+    inputs = ReportInputs(dataset=synthetic_dataset(), lang="ky", synthetic=True)
+    inputs.dataset.facilities = inputs.dataset.facilities.iloc[0:0]
+    written = write_report(inputs, tmp_path, formats=("html", "xlsx", "gpkg"))
+    html = written["html"].read_text(encoding="utf-8")
+    assert 'id="comparison"' not in html and 'data-layer="settlements"' in html
+    layers = [name for name, _kind in pyogrio.list_layers(written["gpkg"])]
+    assert layers == ["settlements", "facilities", "municipalities", "comparison", "provenance"]
+
+
+def test_nested_criteria_and_summaries_without_comparison(tmp_path: Path) -> None:
+    inputs = synthetic_inputs("en")
+    inputs.comparison = None  # built from the plans' summaries
+    inputs.plans["merge_ab"].criteria = {"access": {"max_minutes": 60}, "contiguous": True}
+    html = write_report(inputs, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
+    assert "access.max_minutes" in html
+    assert "<th>Units must be contiguous</th><td>yes</td>" in html

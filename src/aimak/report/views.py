@@ -151,19 +151,6 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
                             note=_("The {count} largest flows between settlements.").format(
                                 count=len(f))))
 
-    fac = layers["facilities"]
-    if len(fac):
-        groups = fac["type"].map(_group)
-        finfo = [{"title": str(r["name"]) if isinstance(r["name"], str) and r["name"]
-                  else _(FACILITY_TYPES.get(r["type"], r["type"])), "rows": [
-            [_("Type"), _(FACILITY_TYPES.get(r["type"], r["type"]))],
-            [_("Source"), f"{r['source']} ({_prov(src('observed'))})"],
-        ]} for _i, r in fac.iterrows()]
-        out.append(MapLayer("facilities", _("Facilities"), "point", fac,
-                            fill=groups.map(FACILITY_COLOURS).tolist(), stroke="#ffffff",
-                            size=3.0, visible=False, info=finfo,
-                            note=_("Red: health; blue: education; violet: administration.")))
-
     st = layers["settlements"]
     m_names = pd.Series(mun["name"].to_numpy(), index=mun["code"].to_numpy())
     pop = st["population"].to_numpy(float)
@@ -186,6 +173,18 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
     out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
                         fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
                         note=_("Circle area proportional to population.")))
+    fac = layers["facilities"]
+    if len(fac):
+        groups = fac["type"].map(_group)
+        finfo = [{"title": str(r["name"]) if isinstance(r["name"], str) and r["name"]
+                  else _(FACILITY_TYPES.get(r["type"], r["type"])), "rows": [
+            [_("Type"), _(FACILITY_TYPES.get(r["type"], r["type"]))],
+            [_("Source"), f"{r['source']} ({_prov(src('observed'))})"],
+        ]} for _i, r in fac.iterrows()]
+        out.append(MapLayer("facilities", _("Facilities"), "point", fac,
+                            fill=groups.map(FACILITY_COLOURS).tolist(), stroke="#ffffff",
+                            size=3.0, visible=False, info=finfo,
+                            note=_("Red: health; blue: education; violet: administration.")))
     return out
 
 
@@ -203,6 +202,15 @@ def _static(layers: list[MapLayer], show: set[str], outline: bool = False) -> li
     return out
 
 
+def _region_name(inputs: ReportInputs) -> str:
+    """The oblast(s) covered, named in the report's language when the oblasts layer has it."""
+    ds = inputs.dataset
+    present = list(dict.fromkeys(ds.municipalities["oblast"].astype(str)))
+    names = dict(zip(ds.oblasts["name_en"].astype(str),
+                     display_names(ds.oblasts, inputs.lang), strict=True))
+    return ", ".join(names.get(o, o) for o in present)
+
+
 def _chart_values(comparison: pd.DataFrame, col: str) -> list[float]:
     values = pd.to_numeric(comparison[col], errors="coerce").to_numpy(float)
     return [float(v) if math.isfinite(v) else math.nan for v in values]
@@ -218,7 +226,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx: dict[str, Any] = {"lang": lang, "_": _, "version": __version__,
                            "generated": dt.date.today().isoformat(),
                            "synthetic": inputs.synthetic}
-    region = inputs.region or ", ".join(dict.fromkeys(ds.municipalities["oblast"].astype(str)))
+    region = inputs.region or _region_name(inputs)
     ctx["region"] = region
     ctx["title"] = inputs.title or _("Territorial reform evidence: {region}").format(
         region=region)
@@ -283,10 +291,21 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
 
 
 
+def _flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested dictionaries (TOML tables) as dotted keys: {'a': {'b': 1}} -> {'a.b': 1}."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def _pairs(values: dict[str, Any], lang: str) -> list[list[str]]:
     """[label, value] rows of a summary, metrics or criteria dictionary."""
     out = []
-    for key, value in values.items():
+    for key, value in _flatten(values).items():
         label = _(KEY_LABELS[key]) if key in KEY_LABELS else str(key)
         kind = "float2" if isinstance(value, float) and not float(value).is_integer() else "text"
         if isinstance(value, bool):

@@ -100,7 +100,7 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
             ws.freeze_panes(1, 0)
             kinds = {h: k for h, k, _p in meta}
             for j, col in enumerate(frame.columns):
-                width = min(60, max(10, len(str(col)) + 2,
-                                    int(frame[col].astype(str).str.len().max() or 0) + 2))
+                longest = frame[col].astype(str).str.len().max() if len(frame) else 0
+                width = min(60, max(10, len(str(col)) + 2, int(longest) + 2))
                 ws.set_column(j, j, width, formats.get(kinds.get(col, "")))
     return Path(path)
