@@ -607,6 +607,24 @@ def test_convert_soate_rejects_a_changed_file():
         dl.convert_soate("nothing to see")
 
 
+def test_cod_ps_2018_layout_in_windows_1251(tmp_path):
+    # column names as in the Kyrgyz COD-PS 2018 files; Russian names in Windows-1251
+    path = tmp_path / "kyrgyzstan_population_statistics_2018_adm2_v2.csv"
+    text = ("admin1Name_en,admin1Name_ru,admin2Name_en,admin2Pcode,Total_population,"
+            "Urban_population,Rural_population,Number_of_male_0_4\n"
+            "#adm1+name,#adm1+name+ru,#adm2+name,#adm2+code,#population,,,\n"
+            ",,,,\"6,140,200\",,,\n"
+            "Jalal-Abad,Джалал-Абадская,Aksy,4.1703211E+13,\"135,900\",13100,122800,7000\n")
+    path.write_bytes(text.encode("cp1251"))
+    got = dl.convert_cod_ps(path, path.name)
+    assert got.astype(str).values.tolist() == [
+        ["Jalal-Abad", "Aksy", "district", "135900", "13100", "122800", "2018"]]
+    assert dl._cod_ab_names(pd.Index(["adm2_name", "adm2_name1", "adm2_name2", "adm2_pcode",
+                                      "ADM1_EN"])) == {
+        "adm2_name": "ADM2_EN", "adm2_name1": "ADM2_RU", "adm2_name2": "ADM2_KY",
+        "adm2_pcode": "ADM2_PCODE"}
+
+
 def test_cod_ps_without_population_column(tmp_path):
     path = tmp_path / "kgz_pop.csv"
     path.write_text("ADM1_EN,ADM2_EN,Women\nJalal-Abad,Aksy,1\n")

@@ -387,11 +387,13 @@ def _cod_ab_names(columns: pd.Index) -> dict[str, str]:
     present = set(columns)
     rename = {}
     for col in columns:
-        match = re.fullmatch(r"adm(\d)_(name|pcode|en|ru|ky)", str(col))
+        match = re.fullmatch(r"adm(\d)_(name|name1|name2|pcode|en|ru|ky)", str(col))
         if not match:
             continue
         level, part = match.groups()
-        target = f"ADM{level}_{'EN' if part == 'name' else part.upper()}"
+        # name = English, name1 = Russian (as in the 2024 Kyrgyz edition), name2 = Kyrgyz.
+        suffix = {"name": "EN", "name1": "RU", "name2": "KY"}.get(part, part.upper())
+        target = f"ADM{level}_{suffix}"
         if target not in present:
             rename[col] = target
     return rename
@@ -460,16 +462,34 @@ def convert_hotosm(archive: Path, out: Path) -> None:
     _write_json(collection, out)
 
 
+# Known column names, exact (lower case); the 2018 Kyrgyz COD-PS names its columns like
+# ``admin1Name_en`` and is Windows-1251 encoded.
 _PS_COLUMNS = {
-    "oblast_en": ("adm1_en", "adm1_name", "oblast", "oblast_en", "region"),
-    "rayon_en": ("adm2_en", "adm2_name", "rayon", "rayon_en", "district"),
-    "type_en": ("adm2typ_en", "adm2_type", "adm2type_en", "type", "type_en"),
+    "oblast_en": ("adm1_en", "adm1_name", "admin1name_en", "oblast", "oblast_en", "region"),
+    "rayon_en": ("adm2_en", "adm2_name", "admin2name_en", "rayon", "rayon_en", "district"),
+    "type_en": ("adm2typ_en", "adm2_type", "adm2type_en", "admin2type_en", "type", "type_en"),
     "population_total": ("t_tl", "total", "population", "pop_total", "population_total",
                          "total_population", "t_total"),
     "population_urban": ("urban", "u_tl", "t_urb", "urban_tl", "pop_urban", "population_urban"),
     "population_rural": ("rural", "r_tl", "t_rur", "rural_tl", "pop_rural", "population_rural"),
     "year": ("year", "reference_year", "ref_year"),
 }
+# Otherwise the first column whose lower-case name contains the word and none of the others.
+_PS_FUZZY = {
+    "population_total": (("total", "population"), ("male", "urban", "rural", "name", "code")),
+    "population_urban": (("urban",), ("male", "name", "code")),
+    "population_rural": (("rural",), ("male", "name", "code")),
+}
+
+
+def _ps_column(columns: pd.Index, key: str) -> str | None:
+    lower = {str(c).strip().lower(): c for c in columns}
+    exact = next((lower[n] for n in _PS_COLUMNS[key] if n in lower), None)
+    if exact is not None or key not in _PS_FUZZY:
+        return exact
+    words, avoid = _PS_FUZZY[key]
+    return next((c for low, c in lower.items()
+                 if any(w in low for w in words) and not any(a in low for a in avoid)), None)
 
 
 def convert_cod_ps(path: Path, source_name: str = "") -> pd.DataFrame:
@@ -479,19 +499,26 @@ def convert_cod_ps(path: Path, source_name: str = "") -> pd.DataFrame:
         frame = next((df for name, df in sheets.items() if "adm2" in name.lower()),
                      next(iter(sheets.values())))
     else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                            encoding="utf-8-sig", sep=None, engine="python")
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                                encoding="utf-8-sig", sep=None, engine="python")
+        except UnicodeDecodeError:  # the Kyrgyz COD-PS CSV is Windows-1251
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                                encoding="cp1251", sep=None, engine="python")
     # HXL files carry a second header row of '#hashtags'.
     if len(frame) and str(frame.iloc[0, 0]).startswith("#"):
         frame = frame.iloc[1:]
-    lower = {str(c).strip().lower(): c for c in frame.columns}
-    found = {key: next((lower[n] for n in names if n in lower), None)
-             for key, names in _PS_COLUMNS.items()}
+    found = {key: _ps_column(frame.columns, key) for key in _PS_COLUMNS}
     missing = [k for k in ("oblast_en", "rayon_en", "population_total") if found[k] is None]
     if missing:
         raise DownloadError(f"{source_name or path.name}: the COD-PS table has no column for "
                             f"{', '.join(missing)}; its columns are "
                             f"{', '.join(map(str, frame.columns))}")
+    blank = frame[found["rayon_en"]].fillna("").str.strip().eq("")
+    if blank.any():  # national or oblast subtotal lines
+        log.info("%s: %d rows without a rayon name (subtotals) are not rayons; left out",
+                 source_name or path.name, int(blank.sum()))
+        frame = frame[~blank]
     out = pd.DataFrame({"oblast_en": frame[found["oblast_en"]].str.strip(),
                         "rayon_en": frame[found["rayon_en"]].str.strip()})
     if found["type_en"] is not None:

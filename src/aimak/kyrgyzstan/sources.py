@@ -135,8 +135,11 @@ SOATE_SEED = Remote("soate_CoateRecordSeed.cs", (
 OPEN_ADMIN_AA = Remote("open_admin_all-settlement.json", (
     ("github_raw", f"/{OPEN_ADMIN_REPO}/{OPEN_ADMIN_COMMIT}/data/all-settlement.json"),
 ))
-COD_AB = HdxResource("hdx_cod-ab-kgz.zip", "cod-ab-kgz", r"kgz.*adm.*shp.*\.zip$")
-COD_PS = HdxResource("hdx_cod-ps-kgz", "cod-ps-kgz", r"kgz.*adm(in)?2.*\.(csv|xlsx)$")
+# e.g. "kgz_admin_boundaries.shp.zip" (2024 edition) or "kgz_adm_moes_20181119_shp.zip"
+COD_AB = HdxResource("hdx_cod-ab-kgz", "cod-ab-kgz", r"kgz.*adm.*shp.*\.zip$")
+# e.g. "kyrgyzstan_population_statistics_2018_adm2_v2.csv"
+COD_PS = HdxResource("hdx_cod-ps-kgz", "cod-ps-kgz",
+                     r"(kgz|kyrgyzstan).*adm(in)?2.*\.(csv|xlsx)$")
 HOTOSM_HEALTH = Remote("hotosm_kgz_health_facilities_points_geojson.zip", (
     ("hotosm", "/ISO3/KGZ/health_facilities/points/"
                "hotosm_kgz_health_facilities_points_geojson.zip"),
