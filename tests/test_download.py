@@ -231,7 +231,8 @@ def _routes(tmp: Path) -> dict[str, bytes]:
         "/github_raw/open-admin-data/kyrgyzstan-administrative-divisions/"
         "cf6fc6932dc0b5c5fd351a20563b1d1517d8e8c0/data/all-settlement.json":
             json.dumps(OPEN_ADMIN).encode(),
-        "/github/whosonfirst-data/whosonfirst-data-admin-kg/archive/refs/heads/master.tar.gz":
+        # only the fallback address answers: the branch "master" gives 404 here
+        "/github/whosonfirst-data/whosonfirst-data-admin-kg/archive/refs/heads/main.tar.gz":
             _wof_tar(),
         "/hotosm/ISO3/KGZ/health_facilities/points/"
         "hotosm_kgz_health_facilities_points_geojson.zip": _hotosm_zip(),

@@ -128,6 +128,7 @@ SIMPLEMAPS_KG = Remote("simplemaps_kg.csv", (
 ))
 WOF_ADMIN_KG = Remote("whosonfirst-data-admin-kg.tar.gz", (
     ("github", f"/{WOF_REPO}/archive/refs/heads/{WOF_BRANCH}.tar.gz"),
+    ("github", f"/{WOF_REPO}/archive/refs/heads/main.tar.gz"),  # should the branch be renamed
 ))
 SOATE_SEED = Remote("soate_CoateRecordSeed.cs", (
     ("github_raw", f"/{SOATE_REPO}/{SOATE_COMMIT}/{SOATE_PATH}"),
