@@ -150,8 +150,28 @@ class GraphModel(AccessModel):
 
     def _solve(self, src: np.ndarray, dst: np.ndarray, cutoff: float | None
                ) -> tuple[np.ndarray, np.ndarray]:
-        graph, edge_km, (nodes,) = self._attach([self._legs])
-        return many_to_many(graph, edge_km, nodes[src], nodes[dst], cutoff, self.n_jobs)
+        """Route between the distinct core nodes only, then add each point's own legs.
+
+        Points are dead ends of the attached graph, so point -> point equals leg out + core
+        path + leg in; settlements sharing a node share one Dijkstra run.
+        """
+        node, leg_out, leg_in, leg_km = self._legs
+        s_node, d_node = node[src], node[dst]
+        s_ok, d_ok = s_node >= 0, d_node >= 0
+        us, s_inv = np.unique(s_node[s_ok], return_inverse=True)
+        ud, d_inv = np.unique(d_node[d_ok], return_inverse=True)
+        core_min, core_km = many_to_many(self.core_, self._core_edge_km, us, ud, cutoff,
+                                         self.n_jobs)
+        minutes = np.full((len(src), len(dst)), np.inf)
+        km = np.full((len(src), len(dst)), np.inf)
+        block = np.ix_(np.flatnonzero(s_ok), np.flatnonzero(d_ok))
+        minutes[block] = (leg_out[src][s_ok][:, None] + core_min[np.ix_(s_inv, d_inv)]
+                          + leg_in[dst][d_ok][None, :])
+        km[block] = (leg_km[src][s_ok][:, None] + core_km[np.ix_(s_inv, d_inv)]
+                     + leg_km[dst][d_ok][None, :])
+        same = src[:, None] == dst[None, :]
+        minutes[same], km[same] = 0.0, 0.0
+        return minutes, km
 
     def _nearest_one(self, facilities: gpd.GeoDataFrame, cutoff: float | None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,105 @@
+"""Terrain travel-time matrix of Jalal-Abad: aimak (SciPy Dijkstra) against plain NetworkX.
+
+Uses the real dataset at ``$AIMAK_BENCH_DATASET`` (default ``/tmp/aimak-ja.gpkg``), or else the
+Jalal-Abad settlements of ``../shared/data/kyrgyzstan/settlements.csv``; needs the packaged GEBCO
+grid. NetworkX runs the same computation (fastest path from each settlement's cell to every
+other settlement's cell on the same CSR graph, with the path length in km) for a sample of
+sources, and its full-matrix time is extrapolated from the sample's time per source.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from aimak.access import TerrainModel
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTLEMENTS_CSV = ROOT.parent / "shared" / "data" / "kyrgyzstan" / "settlements.csv"
+
+
+def _points() -> tuple[object, str]:
+    path = Path(os.environ.get("AIMAK_BENCH_DATASET", "/tmp/aimak-ja.gpkg"))
+    if path.exists():
+        from aimak.dataset import Dataset
+
+        return Dataset.read(path), f"dataset {path}"
+    frame = pd.read_csv(SETTLEMENTS_CSV)
+    frame = frame[frame["admin1"] == "Jalal-Abad"]
+    pts = gpd.GeoDataFrame({"id": frame["id"].to_numpy()}, crs=4326,
+                           geometry=gpd.points_from_xy(frame["lon"], frame["lat"]))
+    return pts, f"settlements of {SETTLEMENTS_CSV.name} (no oblast mask)"
+
+
+def _networkx(model: TerrainModel, sources: np.ndarray, targets: np.ndarray
+              ) -> tuple[float, dict[int, dict[int, tuple[float, float]]]]:
+    import networkx as nx
+
+    coo = model.core_.tocoo()
+    km = model._core_edge_km(coo.row.astype(np.int64), coo.col.astype(np.int64))
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(model.core_.shape[0]))
+    graph.add_edges_from((int(u), int(v), {"weight": float(w), "km": float(k)})
+                         for u, v, w, k in zip(coo.row, coo.col, coo.data, km, strict=True))
+    t0 = time.perf_counter()
+    out: dict[int, dict[int, tuple[float, float]]] = {}
+    for s in sources:
+        dist, paths = nx.single_source_dijkstra(graph, int(s), weight="weight")
+        row = {}
+        for t in targets:
+            if t in dist:
+                p = paths[t]
+                row[int(t)] = (dist[t], sum(graph[a][b]["km"] for a, b in pairwise(p)))
+        out[int(s)] = row
+    return time.perf_counter() - t0, out
+
+
+def run(quick: bool = False) -> None:
+    points, label = _points()
+    if quick and hasattr(points, "settlements"):
+        points = points.settlements.iloc[:150]
+    elif quick:
+        points = points.iloc[:150]
+    jobs = min(2, os.cpu_count() or 1)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          "(other work on the machine slows both sides)")
+    t0 = time.perf_counter()
+    model = TerrainModel(n_jobs=jobs).fit(points)
+    t_fit = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    frame = model.matrix()
+    t_matrix = time.perf_counter() - t0
+    nodes = model._legs[0]
+    cells = np.unique(nodes[nodes >= 0])
+    print(f"input: {label}; {len(model.ids_)} settlements on {len(cells)} distinct cells; "
+          f"grid {model.grid_.shape[0]}x{model.grid_.shape[1]} cells "
+          f"({int(model.passable_.sum()):,} passable), {model.core_.nnz:,} edges")
+    print(f"aimak: fit {t_fit:.2f} s, full matrix {t_matrix:.2f} s with {jobs} process(es) "
+          f"({len(frame):,} pairs, {t_matrix / len(cells) * 1000:.1f} ms per source cell)")
+
+    sample = cells[np.linspace(0, len(cells) - 1, 3 if quick else 8).astype(int)]
+    t_nx, nx_rows = _networkx(model, sample, cells)
+    per_nx = t_nx / len(sample)
+    full_nx = per_nx * len(cells)
+    print(f"networkx: {per_nx * 1000:.0f} ms per source cell over {len(sample)} sources; "
+          f"full matrix extrapolated {full_nx:.1f} s")
+    print(f"ratio networkx / aimak (full matrix): {full_nx / t_matrix:.1f}x")
+
+    # the two computations agree: compare the sampled rows with aimak's core distances
+    from aimak.access.graph import many_to_many
+
+    mins, kms = many_to_many(model.core_, model._core_edge_km, sample, cells)
+    worst = 0.0
+    for i, s in enumerate(sample):
+        for j, t in enumerate(cells):
+            if int(t) in nx_rows[int(s)]:
+                m, k = nx_rows[int(s)][int(t)]
+                worst = max(worst, abs(m - mins[i, j]), abs(k - kms[i, j]))
+    print(f"largest difference between networkx and aimak on the sample: {worst:.2e} "
+          "(minutes or km)")
