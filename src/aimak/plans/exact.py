@@ -303,7 +303,8 @@ def canonical(plan: Plan) -> Plan:
     order = np.argsort(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return Plan(rank[plan.labels], plan.centres[order], plan.name, plan.status)
+    ids = None if plan.unit_ids is None else np.asarray(plan.unit_ids, dtype=object)[order]
+    return Plan(rank[plan.labels], plan.centres[order], plan.name, plan.status, ids)
 
 
 def _plan_from_assignment(assign: np.ndarray, inst: Instance) -> Plan:

@@ -35,10 +35,17 @@ class Plan:
     centres: np.ndarray
     name: str = "plan"
     status: str = ""
+    unit_ids: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.labels = np.asarray(self.labels, dtype=np.int64)
         self.centres = np.asarray(self.centres, dtype=np.int64)
+
+    def ids(self, inst: Instance) -> np.ndarray:
+        """New unit ids: given ones, else the code of the municipality holding the centre."""
+        if self.unit_ids is not None:
+            return np.asarray(self.unit_ids, dtype=object)
+        return inst.units[inst.settlement_unit[self.centres]]
 
     @property
     def n_units(self) -> int:
