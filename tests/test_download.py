@@ -156,6 +156,8 @@ def _wof_tar() -> bytes:
                                                  **{"edtf:deprecated": "2020-01-01"}),
         "856/2/1/85600021.geojson": _wof_feature(85600021, "county", "Aksy", rect),
         "856/2/2/85600022.geojson": _wof_feature(85600022, "county", "Nooken", rect),
+        "856/2/3/85600023.geojson": _wof_feature(85600023, "county", "Old rayon", rect,
+                                                 **{"mz:is_current": 0}),
         "100/1/1001.geojson": _wof_feature(
             1001, "locality", "Avletim", _point(72.2, 41.2),
             **{"wof:concordances": {"gn:id": 1001}, "name:rus_x_preferred": ["Авлетим"],
@@ -389,7 +391,9 @@ def test_boundaries_are_converted(fetched):
         BY_FILE["oblasts_wof.geojson"].columns)
     assert oblasts["features"][0]["properties"]["name_ru"] == "Джалал-Абад"
     rayons = json.loads((fetched / "rayons_wof.geojson").read_text())
-    assert [f["properties"]["wof_id"] for f in rayons["features"]] == [85600021, 85600022]
+    # a non-current record is kept with its flag (as in the shared file), a deprecated one not
+    assert [(f["properties"]["wof_id"], f["properties"]["is_current"])
+            for f in rayons["features"]] == [(85600021, 1), (85600022, 1), (85600023, 0)]
 
 
 def test_health_facilities_keep_the_export_properties(fetched):

@@ -407,7 +407,11 @@ def _first(value: Any) -> str:
 
 def read_wof(archive: Path, placetypes: tuple[str, ...] = ("region", "county", "locality")
              ) -> dict[str, list[dict[str, Any]]]:
-    """Current, non-deprecated Who's On First records of an admin repository archive."""
+    """Non-deprecated, non-superseded Who's On First records of an admin repository archive.
+
+    Records flagged ``mz:is_current = 0`` are kept (the shared polygon files keep them, with
+    their ``is_current`` flag); :func:`convert_settlements` leaves such localities out.
+    """
     found: dict[str, list[dict[str, Any]]] = {p: [] for p in placetypes}
     try:
         with tarfile.open(archive, "r:*") as tar:
@@ -425,8 +429,7 @@ def read_wof(archive: Path, placetypes: tuple[str, ...] = ("region", "county", "
                 if kind not in found:
                     continue
                 deprecated = str(props.get("edtf:deprecated") or "")
-                if (props.get("mz:is_current") == 0 or props.get("wof:superseded_by")
-                        or deprecated not in ("", "uuuu")):
+                if props.get("wof:superseded_by") or deprecated not in ("", "uuuu"):
                     continue
                 found[kind].append(feature)
     except (tarfile.TarError, OSError, json.JSONDecodeError) as exc:
@@ -579,6 +582,8 @@ def convert_settlements(localities: list[dict[str, Any]], geonames: pd.DataFrame
     the same rayon whose СОАТЕ villages include the settlement's Russian name, else the nearest
     ayil-aimak centroid of the rayon (``aa_match`` says which).
     """
+    localities = [f for f in localities
+                  if str((f.get("properties") or {}).get("mz:is_current", 1)) != "0"]
     props = [f.get("properties") or {} for f in localities]
     wof = pd.DataFrame({
         "wof_id": [str(p.get("wof:id", "")) for p in props],
