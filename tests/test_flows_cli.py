@@ -340,3 +340,35 @@ def test_flows_model_warns_about_settlements_without_times(files):
     flows = pd.read_csv(out)
     stay = flows[flows["origin"] == "syn:6"]
     assert stay["destination"].tolist() == ["syn:6"] and stay["flow"].iloc[0] == 400
+
+
+def test_flows_model_calibrates_on_one_service(files):
+    observed = files / "observed.csv"
+    pd.DataFrame(
+        {
+            "origin": ["syn:2", "syn:3", "syn:5", "syn:2"],
+            "destination": ["syn:1", "syn:1", "syn:4", "syn:2"],
+            "flow": [30, 25, 12, 40],
+            "service": ["health", "health", "health", "school"],
+        }
+    ).to_csv(observed, index=False)
+    base = [
+        "flows",
+        "model",
+        "--dataset",
+        str(files / "ds.gpkg"),
+        "--times",
+        str(files / "times.csv"),
+        "--out",
+        str(files / "f.csv"),
+        "--observed",
+        str(observed),
+    ]
+    res = CliRunner().invoke(cli, [*base, "--service", "health"])
+    assert res.exit_code == 0, res.output
+    assert "Calibrated on 67 observed trips from 3 settlements" in res.output
+    assert "lies on the limit of the range searched" in res.output  # alpha: degenerate data
+    assert set(pd.read_csv(files / "f.csv")["service"]) == {"health"}
+    res = CliRunner().invoke(cli, [*base, "--service", "bank"])
+    assert res.exit_code == 2
+    assert "have the services: health, school" in res.output

@@ -99,6 +99,12 @@ def flows() -> None:
 @click.option(
     "--no-calibrate", is_flag=True, help="Use the given or default parameters as they are."
 )
+@click.option(
+    "--service",
+    default=None,
+    help="Calibrate only on observed flows of this service (e.g. health); the output is "
+    "labelled with it.",
+)
 def model(
     dataset_path: Path,
     times_path: Path,
@@ -112,6 +118,7 @@ def model(
     snap_distance: float,
     min_flow: float,
     no_calibrate: bool,
+    service: str | None,
 ) -> None:
     """Model flows with a Huff model, calibrated on observed flows when given."""
     from aimak.dataset import Dataset
@@ -136,6 +143,16 @@ def model(
     observed = None
     if observed_paths:
         observed = pd.concat([read_flows(p, known=ids) for p in observed_paths], ignore_index=True)
+        if service is not None:
+            present = sorted(set(observed["service"].dropna()))
+            observed = observed[observed["service"] == service]
+            if observed.empty:
+                raise fail(
+                    f"no observed flow is for the service '{service}'; the observed flows "
+                    f"have the services: {', '.join(present) or 'none'}",
+                    observed_paths[0],
+                    column="service",
+                )
     huff = HuffModel(
         beta=DEFAULT_BETA if beta is None else beta,
         alpha=DEFAULT_ALPHA if alpha is None else alpha,
@@ -145,6 +162,8 @@ def model(
     )
     huff.fit(times, attract, observed=observed, population=population)
     result = huff.flows_
+    if service is not None:
+        result = result.assign(service=service)
     small = result["flow"] < min_flow
     _write_table(result[~small].reset_index(drop=True), out)
     fit_path = _sidecar(out, "fit.json")
@@ -177,6 +196,12 @@ def model(
             f"pseudo-R2 = {fit['pseudo_r2']:.3f}, common part of flows = "
             f"{fit['common_part']:.3f}."
         )
+        if fit["at_bound"]:
+            console.print(
+                f"[yellow]The estimate of {' and '.join(fit['at_bound'])} lies on the limit of "
+                "the range searched: the observed flows do not determine it, so treat the "
+                "calibration with caution, or set --beta and --alpha with --no-calibrate.[/]"
+            )
     else:
         console.print(
             f"Used default parameters (no observed flows): beta = {huff.beta_:g} per "

@@ -56,6 +56,9 @@ DEFAULT_POPULATION_WEIGHT = 1.0
 #: weight halves every 7 minutes of travel); calibrate on observed flows whenever possible.
 DEFAULT_BETA = 0.1
 DEFAULT_ALPHA = 1.0
+#: Range searched for beta and alpha when calibrating; an estimate on a bound means the observed
+#: flows do not determine that parameter (reported in ``fit_['at_bound']``).
+PARAMETER_BOUNDS = (0.0, 10.0)
 
 TIMES = Schema(
     "travel_times",
@@ -152,7 +155,8 @@ class HuffModel:
     ----------
     beta_, alpha_: parameters used (calibrated or the defaults given).
     fit_: dict describing the calibration (log-likelihoods, McFadden pseudo-R2, standard
-        errors, common part of flows, counts); ``fit_['parameters']`` is 'calibrated' or 'default'.
+        errors, common part of flows, counts, parameters stuck at a bound of the search range);
+        ``fit_['parameters']`` is 'calibrated' or 'default'.
     flows_: modelled flows ``origin, destination, flow, probability, minutes, source``.
     unserved_: origins left without any destination (no travel time and no attractiveness of
         their own), whose trips therefore appear nowhere; report them.
@@ -345,9 +349,7 @@ class HuffModel:
             grad = Oc @ Xc - n_i @ expected
             return -ll, -grad
 
-        res = minimize(
-            negll, theta0, jac=True, method="L-BFGS-B", bounds=[(0.0, 10.0), (0.0, 10.0)]
-        )
+        res = minimize(negll, theta0, jac=True, method="L-BFGS-B", bounds=[PARAMETER_BOUNDS] * 2)
         theta = res.x
         p = self._probabilities(Xc, theta, sc, gc)
         mean = np.add.reduceat(p[:, None] * Xc, sc)
@@ -375,6 +377,11 @@ class HuffModel:
             "n_origins": len(sc),
             "n_flow": float(Oc.sum()),
             "n_pairs": len(obs),
+            "at_bound": [
+                name
+                for name, v in zip(("beta", "alpha"), theta, strict=True)
+                if min(abs(v - PARAMETER_BOUNDS[0]), abs(v - PARAMETER_BOUNDS[1])) < 1e-6
+            ],
             "converged": bool(res.success),
             "message": str(res.message),
             "decay": self.decay,
