@@ -10,6 +10,7 @@ sources, and its full-matrix time is extrapolated from the sample's time per sou
 from __future__ import annotations
 
 import os
+import resource
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -47,7 +48,7 @@ def _networkx(model: TerrainModel, sources: np.ndarray, targets: np.ndarray
     graph.add_nodes_from(range(model.core_.shape[0]))
     graph.add_edges_from((int(u), int(v), {"weight": float(w), "km": float(k)})
                          for u, v, w, k in zip(coo.row, coo.col, coo.data, km, strict=True))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out: dict[int, dict[int, tuple[float, float]]] = {}
     for s in sources:
         dist, paths = nx.single_source_dijkstra(graph, int(s), weight="weight")
@@ -57,7 +58,14 @@ def _networkx(model: TerrainModel, sources: np.ndarray, targets: np.ndarray
                 p = paths[t]
                 row[int(t)] = (dist[t], sum(graph[a][b]["km"] for a, b in pairwise(p)))
         out[int(s)] = row
+    print(f"networkx: {(time.process_time() - c0) / len(sources) * 1000:.0f} CPU ms per source")
     return time.perf_counter() - t0, out
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (the matrix workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(quick: bool = False) -> None:
@@ -72,9 +80,10 @@ def run(quick: bool = False) -> None:
     t0 = time.perf_counter()
     model = TerrainModel(n_jobs=jobs).fit(points)
     t_fit = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     frame = model.matrix()
     t_matrix = time.perf_counter() - t0
+    cpu = time.process_time() - c0 + _children_cpu() - k0
     nodes = model._legs[0]
     cells = np.unique(nodes[nodes >= 0])
     print(f"input: {label}; {len(model.ids_)} settlements on {len(cells)} distinct cells; "
@@ -82,6 +91,8 @@ def run(quick: bool = False) -> None:
           f"({int(model.passable_.sum()):,} passable), {model.core_.nnz:,} edges")
     print(f"aimak: fit {t_fit:.2f} s, full matrix {t_matrix:.2f} s with {jobs} process(es) "
           f"({len(frame):,} pairs, {t_matrix / len(cells) * 1000:.1f} ms per source cell)")
+    print(f"aimak: {cpu:.2f} CPU seconds for the matrix over all processes "
+          f"({cpu / jobs:.2f} s per core if the {jobs} cores were free)")
 
     sample = cells[np.linspace(0, len(cells) - 1, 3 if quick else 8).astype(int)]
     t_nx, nx_rows = _networkx(model, sample, cells)
