@@ -41,13 +41,16 @@ class Criteria:
     """Hard criteria every plan must satisfy, and the objective among those plans.
 
     Populations are inhabitants, times minutes, distances kilometres, ``service_radius_m``
-    metres (a facility that close to a settlement counts as being in it).
+    metres (a facility that close to a settlement counts as being in it). With
+    ``keep_current_access`` a settlement already farther than ``max_minutes`` / ``max_km`` from
+    its current centre only needs a new centre no farther than the current one.
     """
 
     min_population: float | None = None
     max_population: float | None = None
     max_minutes: float | None = None
     max_km: float | None = None
+    keep_current_access: bool = False
     centre_services: tuple[str, ...] = ()
     service_radius_m: float = 1500.0
     centre_candidates: str = "municipal_centres"
@@ -114,7 +117,7 @@ class Criteria:
                                     or crit["max_units"] < 1):
             raise fail(f"expected a whole number >= 1, got {crit['max_units']!r}", file,
                        column="max_units")
-        for key in ("whole_municipalities", "contiguity"):
+        for key in ("whole_municipalities", "contiguity", "keep_current_access"):
             if key in crit and not isinstance(crit[key], bool):
                 raise fail(f"expected true or false, got {crit[key]!r}", file, column=key)
         if crit.get("whole_municipalities") is False:
@@ -158,6 +161,9 @@ class Criteria:
             out.append(f"Every settlement is within {self.max_minutes:g} minutes of its centre.")
         if self.max_km is not None:
             out.append(f"Every settlement is within {self.max_km:g} km of its centre.")
+        if self.keep_current_access and (self.max_minutes is not None or self.max_km is not None):
+            out.append("A settlement already beyond that limit from its current centre may "
+                       "stay so, but its new centre is no farther than the current one.")
         if self.centre_services:
             out.append(f"The centre has these services: {', '.join(self.centre_services)}.")
         if self.contiguity:

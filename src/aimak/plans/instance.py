@@ -292,6 +292,31 @@ class Instance:
         np.maximum.at(out, self.settlement_unit, t)
         return out
 
+    def settlement_limits(self, kind: str) -> np.ndarray | None:
+        """Per-settlement travel limit ('minutes' or 'km'): the criterion's, or with
+        ``keep_current_access`` the larger of it and today's travel to the current centre."""
+        c = self.criteria
+        limit = c.max_minutes if kind == "minutes" else c.max_km
+        M = self.minutes if kind == "minutes" else self.km
+        if limit is None or M is None:
+            return None
+        out = np.full(len(self.settlement_unit), float(limit))
+        if c.keep_current_access:
+            cur = self.official_centre[self.settlement_unit]
+            now = M[np.arange(len(cur)), cur].astype(float)
+            out = np.maximum(out, np.where(np.isfinite(now), now, out))
+        return out
+
+    def _excess(self, kind: str) -> np.ndarray | None:
+        lim = self.settlement_limits(kind)
+        if lim is None:
+            return None
+        M = self.minutes if kind == "minutes" else self.km
+        t = M[:, self.candidates] - lim[:, None].astype(np.float32)
+        out = np.full((self.n, len(self.candidates)), -np.inf, dtype=np.float32)
+        np.maximum.at(out, self.settlement_unit, t)
+        return out
+
     @cached_property
     def max_minutes(self) -> np.ndarray:
         """Longest travel (minutes) from any settlement of municipality u to candidate c."""
@@ -317,12 +342,11 @@ class Instance:
     @cached_property
     def allowed(self) -> np.ndarray:
         """allowed[u, c]: municipality u may belong to the unit centred on candidate c."""
-        c = self.criteria
         ok = np.isfinite(self.max_minutes)
-        if c.max_minutes is not None:
-            ok &= self.max_minutes <= c.max_minutes + 1e-6
-        if c.max_km is not None and self.max_km is not None:
-            ok &= self.max_km <= c.max_km + 1e-6
+        for kind in ("minutes", "km"):
+            ex = self._excess(kind)
+            if ex is not None:
+                ok &= ex <= 1e-4
         ok &= self.group_ok(self.group[:, None], self.group[self.cand_unit][None, :])
         return ok
 

@@ -76,14 +76,21 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
         if limit is None or M is None:
             continue
         t = M[np.arange(len(s_label)), s_centre].astype(float)
+        lim = np.full(len(t), float(limit))
+        if c.keep_current_access:
+            cur = inst.official_centre[inst.settlement_unit]
+            now = M[np.arange(len(t)), cur].astype(float)
+            lim = np.maximum(lim, np.where(np.isfinite(now), now, lim))
+        over = ~(t <= lim + 1e-4)
         worst = np.full(p, -np.inf)
-        np.maximum.at(worst, s_label, t)
-        for k in np.flatnonzero(worst > limit + 1e-6):
-            far = np.flatnonzero((s_label == k) & (t > limit + 1e-6))
+        np.maximum.at(worst, s_label, np.where(over, t - lim, -np.inf))
+        for k in np.flatnonzero(worst > 0):
+            far = np.flatnonzero((s_label == k) & over)
             shown = ", ".join(str(inst.settlement_names[s]) for s in far[:3])
             out.append(Violation(name, int(k), float(worst[k]), limit,
-                                 f"unit {k}: {len(far)} settlement(s) beyond {limit:g} {unit} "
-                                 f"of the centre (worst {worst[k]:.0f} {unit}; e.g. {shown})"))
+                                 f"unit {k}: {len(far)} settlement(s) beyond the limit of "
+                                 f"{limit:g} {unit} from the centre (by up to {worst[k]:.0f} "
+                                 f"{unit}; e.g. {shown})"))
 
     if c.contiguity:
         A = sp.coo_matrix(inst.adjacency)

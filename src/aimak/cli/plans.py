@@ -1,0 +1,185 @@
+"""``aimak amalgamate``, ``aimak evaluate``, ``aimak ensemble``: merger plans and their evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+_dataset = click.option("--dataset", "dataset", required=True,
+                        type=click.Path(path_type=Path), help="Dataset GeoPackage.")
+_times = click.option("--times", "times", required=True, type=click.Path(path_type=Path),
+                      help="Travel times (Parquet or CSV): origin,destination,minutes,km,mode.")
+_flows = click.option("--flows", "flows", type=click.Path(path_type=Path), default=None,
+                      help="Flows between settlements (CSV/Parquet): origin,destination,flow.")
+_criteria = click.option("--criteria", "criteria", default="accessibility", show_default=True,
+                         help="Criteria TOML file, or the name of a built-in one "
+                              "(accessibility, population, moderate).")
+
+
+def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
+    import pandas as pd
+
+    from aimak.dataset import Dataset
+    from aimak.io import read_table
+    from aimak.plans.criteria import Criteria
+    from aimak.plans.instance import Instance, read_times_file
+
+    crit = (Criteria.read(criteria) if Path(criteria).suffix.lower() == ".toml"
+            or Path(criteria).exists() else Criteria.builtin(criteria))
+    ds = Dataset.read(dataset)
+    t = read_times_file(times)
+    f = None
+    if flows is not None:
+        f = pd.read_parquet(flows) if flows.suffix.lower() == ".parquet" else read_table(flows)
+    return Instance.from_dataset(ds, t, crit, flows=f, times_file=str(times),
+                                 flows_file=str(flows) if flows else "flows")
+
+
+def _print_indicators(table, title: str) -> None:
+    out = Table(title=title)
+    out.add_column("indicator")
+    for col in table.columns:
+        out.add_column(str(col), justify="right")
+    for name, row in table.iterrows():
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                digits = 3 if abs(v) < 10 else 1 if abs(v) < 1000 else 0
+                cells.append(f"{v:,.{digits}f}")
+            else:
+                cells.append(str(v))
+        out.add_row(str(name), *cells)
+    console.print(out)
+
+
+@click.command("amalgamate")
+@_dataset
+@_times
+@_flows
+@_criteria
+@click.option("--solver", type=click.Choice(["auto", "exact", "heuristic"]), default="auto",
+              show_default=True, help="auto: exact up to 150 municipalities, else heuristic.")
+@click.option("--time-limit", type=float, default=60.0, show_default=True,
+              help="Seconds for the solver.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Plan CSV to write: old_code,new_unit,centre.")
+@click.option("--explain", "explain_out", type=click.Path(path_type=Path), default=None,
+              help="Also write a CSV explaining each merger and each unit left alone.")
+def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out) -> None:
+    """Find the best merger plan that meets every criterion, and print its indicators."""
+    from aimak.io import atomic_path
+    from aimak.plans.evaluate import compare, current_plan, write_plan
+    from aimak.plans.exact import ExactSolver
+    from aimak.plans.explain import explain
+    from aimak.plans.heuristic import HeuristicSolver
+    from aimak.plans.validity import check_plan
+
+    inst = _load(dataset, times, flows, criteria)
+    for line in inst.criteria.describe():
+        console.print(f"  {line}")
+    heur = HeuristicSolver(time_limit=min(time_limit, 30.0)).fit(inst)
+    plan = heur.plan_
+    if solver == "exact" or (solver == "auto" and inst.n <= 150):
+        ex = ExactSolver(time_limit=time_limit, hint=plan).fit(inst)
+        plan = ex.plan_
+        console.print(f"Exact solver: {ex.status_}, objective {ex.objective_:.5f}, "
+                      f"bound {ex.bound_:.5f}, gap {ex.gap_:.2%}, {ex.seconds_:.1f} s.")
+    else:
+        console.print(f"Heuristic: objective {heur.objective_:.5f}, {heur.seconds_:.1f} s.")
+    problems = check_plan(inst, plan)
+    if problems:  # never expected: the solvers only return valid plans
+        raise click.ClickException("the plan fails the validity check: "
+                                   + "; ".join(v.message for v in problems))
+    plan.name = "proposed"
+    write_plan(out, inst, plan)
+    _print_indicators(compare(inst, [current_plan(inst), plan]),
+                      "Current map and proposed plan")
+    if explain_out is not None:
+        table = explain(inst, plan)
+        with atomic_path(explain_out) as tmp:
+            table.to_csv(tmp, index=False)
+    console.print(f"Wrote {out}.")
+
+
+@click.command("evaluate")
+@_dataset
+@_times
+@_flows
+@_criteria
+@click.option("--plan", "plans", multiple=True, type=click.Path(path_type=Path),
+              help="Plan CSV old_code,new_unit[,centre]; repeat to compare several.")
+@click.option("--current/--no-current", default=True, show_default=True,
+              help="Include the current map in the comparison.")
+@click.option("--norms", type=click.Path(path_type=Path), default=None,
+              help="Administrative staff and cost norms (TOML); default: built-in assumptions.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="XLSX workbook of indicators to write.")
+def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> None:
+    """Compute the indicators of plans (and the current map) and compare them side by side."""
+    from aimak.errors import fail
+    from aimak.plans.evaluate import AdminNorms, compare, current_plan, read_plan, write_workbook
+
+    inst = _load(dataset, times, flows, criteria)
+    chosen = [read_plan(p, inst) for p in plans]
+    if current:
+        chosen.insert(0, current_plan(inst))
+    if not chosen:
+        raise fail("give at least one --plan, or keep --current")
+    admin = AdminNorms.read(norms)
+    write_workbook(out, inst, chosen, admin)
+    _print_indicators(compare(inst, chosen, admin), "Plans compared")
+    console.print(f"Wrote {out}.")
+
+
+@click.command("ensemble")
+@_dataset
+@_times
+@_flows
+@_criteria
+@click.option("--n", "n_plans", type=int, default=1000, show_default=True,
+              help="Number of plans to sample.")
+@click.option("--start", "start", type=click.Path(path_type=Path), default=None,
+              help="Start plan CSV (default: the heuristic's plan).")
+@click.option("--place", "place", multiple=True, type=click.Path(path_type=Path),
+              help="Plan CSV to place in the ensemble's distribution (repeatable).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Parquet file of sampled plans and their indicators.")
+def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) -> None:
+    """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
+    from aimak.io import atomic_path
+    from aimak.plans.ensemble import METRICS, ReComEnsemble
+    from aimak.plans.evaluate import read_plan
+    from aimak.plans.heuristic import HeuristicSolver
+    from aimak.plans.validity import check_plan
+
+    inst = _load(dataset, times, flows, criteria)
+    plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
+    problems = check_plan(inst, plan)
+    if problems:
+        from aimak.plans.feasibility import InfeasibleError
+
+        raise InfeasibleError(["the start plan breaks the criteria: "
+                               + "; ".join(v.message for v in problems[:5])])
+    chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+    with atomic_path(out) as tmp:
+        chain.frame().to_parquet(tmp, index=False)
+    console.print(f"Sampled {len(chain.metrics_)} plans in {chain.seconds_:.1f} s "
+                  f"({chain.attempts_} proposals).")
+    summary = chain.metrics_.describe(percentiles=[0.05, 0.5, 0.95]).T[
+        ["min", "5%", "50%", "95%", "max"]]
+    _print_indicators(summary, "Ensemble distribution")
+    for p in place:
+        other = read_plan(p, inst)
+        shares = chain.place(other)
+        console.print(f"{other.name}: share of sampled plans at or below it: "
+                      + ", ".join(f"{k} {shares[k]:.0%}" for k in METRICS))
+    console.print(f"Wrote {out}.")
+
+
+COMMANDS = [amalgamate, evaluate, ensemble]
