@@ -132,7 +132,8 @@ class ReportInputs:
     travel_mode: str = "terrain"
 
     def check(self) -> ReportInputs:
-        """Validate the tables; return self or raise InputError listing every problem."""
+        """Validate the tables (unit ids and codes become text); return self or raise
+        InputError listing every problem."""
         problems: list[Problem] = []
         self.lang = check_language(self.lang)
         ids = set(self.dataset.settlements["id"])
@@ -150,6 +151,7 @@ class ReportInputs:
                         "flows", None, "origin/destination"))
         for key, plan in self.plans.items():
             label = f"plan '{key}'"
+            _ids_as_text(plan)
             problems += _require(plan.mapping, ("old_code", "new_unit"), f"{label} mapping")
             problems += _require(plan.units, ("new_unit",), f"{label} units")
             if "old_code" in plan.mapping:
@@ -222,6 +224,16 @@ def resolve_columns(columns: dict[str, tuple[str, str, str]], inputs: ReportInpu
             cls = "synthetic"
         out[name] = (label, kind, cls)
     return out
+
+
+def _ids_as_text(plan: PlanReport) -> None:
+    """Unit ids and codes as text in both tables, so that 7 and '7' name the same unit."""
+    for frame_name, columns in (("mapping", ("old_code", "new_unit", "centre")),
+                                ("units", ("new_unit", "centre"))):
+        frame = getattr(plan, frame_name)
+        if isinstance(frame, pd.DataFrame):
+            present = {c: frame[c].astype(str) for c in columns if c in frame.columns}
+            setattr(plan, frame_name, frame.assign(**present))
 
 
 def _first(df: pd.DataFrame, names: tuple[str, ...]) -> str:

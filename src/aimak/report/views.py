@@ -251,10 +251,13 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
         for key, plan in inputs.plans.items():
             views.append((_("Plan: {title}").format(title=plan.title),
                           {layer_key(key), "settlements"}, True))
-        ctx["static_maps"] = [
-            {"title": t, "svg": render_svg(_static(mlayers, show, outline), canvas,
-                                           interactive=False, title=t)}
-            for t, show, outline in views]
+        ctx["static_maps"] = []
+        for t, show, outline in views:
+            chosen = _static(mlayers, show, outline)
+            caption = " ".join(dict.fromkeys(f"{m.title}: {m.note}" for m in chosen
+                                             if m.note and m.id != "borders"))
+            ctx["static_maps"].append({"title": t, "caption": caption, "svg": render_svg(
+                chosen, canvas, interactive=False, title=t)})
 
     comp = inputs.comparison_table()
     comp = comp.assign(title=comp["title"].astype(str).map(_))
