@@ -258,7 +258,7 @@ def run(quick: bool = False) -> None:
     print(f"SYNTHETIC {small.n} units, {small.T.nnz} flows: aimak {t_aimak:.3f} s "
           f"({model.labels_.max() + 1} zones, {model.n_iter_} iterations), plain Python "
           f"{t_base:.3f} s, ratio {t_base / t_aimak:.1f}x, same partition: {same}")
-    n_big, per = (2000, 60) if quick else (8000, 125)
+    n_big, per = (2000, 60) if quick else (8000, 160)
     big = synthetic_commuting(n_big, per, seed=2)
     params_big = {"min_size": 3000, "target_size": 20000, "min_sc": 0.6, "target_sc": 0.7}
     t0 = time.perf_counter()

@@ -94,6 +94,7 @@ def test_lma_compares_with_dataset_municipalities(tmp_path, flows_csv):
     assert list(pd.read_parquet(out)["zone"]) == [0, 1, 0]
     split = pd.read_parquet(tmp_path / "zones_split.parquet")
     assert list(split["municipality"]) == ["m1"]
+    assert list(split["name"]) == ["One"]
     assert "Municipalities split across zones" in result.output
 
 

@@ -158,13 +158,16 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise fail(f"unsupported output type '{out.suffix}'; expected .csv or .parquet", out)
     municipality = None
+    names: dict[str, str] = {}
     if map_path is not None:
         municipality = read_municipality_map(map_path)
     elif dataset_path is not None:
         from aimak.dataset import Dataset
 
-        s = Dataset.read(dataset_path).settlements
+        ds = Dataset.read(dataset_path)
+        s = ds.settlements
         municipality = pd.Series(s["municipality_code"].to_numpy(), index=s["id"].to_numpy())
+        names = dict(zip(ds.municipalities["code"], ds.municipalities["name_en"], strict=True))
     fm = read_flow_matrix(flows_path, service)
     model = _estimator(method, min_size, target_size, min_sc, target_sc, resolution, n_zones,
                        seed)
@@ -206,6 +209,8 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
     if municipality is not None:
         mapped = municipality.reindex(pd.Index(fm.units.astype(str))).to_numpy()
         cmp = metrics.compare_with_municipalities(fm.units, labels, mapped)
+        if names:
+            cmp["split"].insert(1, "name", cmp["split"]["municipality"].map(names))
         t.add_row("Units compared with municipalities", str(cmp["n_units"]))
         t.add_row("Units without a municipality", str(cmp["n_without_municipality"]))
         t.add_row("Municipalities", str(cmp["n_municipalities"]))
@@ -215,10 +220,12 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
     console.print(t)
     if municipality is not None and len(cmp["split"]):
         st = Table(title="Municipalities split across zones (largest first)")
-        for col in ("municipality", "n_units", "n_zones", "zones"):
+        columns = [c for c in ("municipality", "name", "n_units", "n_zones", "zones")
+                   if c in cmp["split"].columns]
+        for col in columns:
             st.add_column(col)
-        for row in cmp["split"].head(15).itertuples():
-            st.add_row(str(row.municipality), str(row.n_units), str(row.n_zones), row.zones)
+        for row in cmp["split"].head(15)[columns].itertuples(index=False):
+            st.add_row(*(str(v) for v in row))
         console.print(st)
         written.append(_sidecar(out, "split"))
         _write(cmp["split"], _sidecar(out, "split"))
