@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aimak.errors import InputError
-from aimak.flows.gravity import HuffModel, attractiveness, read_times
+from aimak.flows.gravity import HuffModel, attractiveness, read_times, service_weights
 
 
 def _times(ids: list[str], minutes: np.ndarray) -> pd.DataFrame:
@@ -132,3 +132,17 @@ def test_each_origin_distributes_all_its_trips(n, seed, beta, alpha):
     totals = flows.groupby("origin")["flow"].sum().reindex(ids)
     np.testing.assert_allclose(totals.to_numpy(), pop.to_numpy(), rtol=1e-9, atol=1e-9)
     assert (flows["probability"] >= 0).all()
+
+
+def test_service_weights():
+    assert service_weights("school") == {"school": 2.0}
+    assert service_weights("work") == {}
+    assert "hospital" in service_weights("health") and "school" not in service_weights("health")
+    assert len(service_weights(None)) == 14
+
+
+def test_every_surveyed_service_has_facility_types():
+    from aimak.flows.gravity import SERVICE_FACILITIES
+    from aimak.flows.survey import SERVICES
+
+    assert set(SERVICE_FACILITIES) == {s.name for s in SERVICES}

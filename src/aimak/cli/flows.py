@@ -102,8 +102,8 @@ def flows() -> None:
 @click.option(
     "--service",
     default=None,
-    help="Calibrate only on observed flows of this service (e.g. health); the output is "
-    "labelled with it.",
+    help="Model one service (e.g. health): calibrate on its observed flows only, count only "
+    "its facilities, and label the output with it.",
 )
 def model(
     dataset_path: Path,
@@ -129,6 +129,7 @@ def model(
         HuffModel,
         attractiveness,
         read_times,
+        service_weights,
     )
     from aimak.flows.observed import read_flows
 
@@ -139,7 +140,7 @@ def model(
     _check_ids(times, ids, times_path.name)
     centres = CentralPlaces(max_distance=snap_distance).fit(s, ds.facilities, ds.metric_crs)
     population = pd.Series(s["population"].to_numpy(float), index=s["id"].astype(str))
-    attract = attractiveness(centres.counts_, population)
+    attract = attractiveness(centres.counts_, population, weights=service_weights(service))
     observed = None
     if observed_paths:
         observed = pd.concat([read_flows(p, known=ids) for p in observed_paths], ignore_index=True)

@@ -50,6 +50,26 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "ayil_okmotu": 5.0,
     "rayon_administration": 10.0,
 }
+#: Facility types that make a destination attractive for each surveyed service
+#: (``aimak.flows.survey.SERVICES``); work has none, so only population counts for it.
+SERVICE_FACILITIES: dict[str, tuple[str, ...]] = {
+    "health": (
+        "hospital",
+        "clinic",
+        "feldsher_post",
+        "pharmacy",
+        "dentist",
+        "laboratory",
+        "other_health",
+    ),
+    "school": ("school",),
+    "market": ("market",),
+    "bank": ("bank",),
+    "post": ("post_office",),
+    "ayil_okmotu": ("ayil_okmotu",),
+    "rayon_administration": ("rayon_administration",),
+    "work": (),
+}
 #: Default attraction points per 1,000 inhabitants (shops, work and services not mapped).
 DEFAULT_POPULATION_WEIGHT = 1.0
 #: Default exponential decay per minute when nothing can be calibrated (an assumption: the
@@ -134,6 +154,16 @@ def attractiveness(
     pop = population.reindex(counts.index).fillna(0.0).to_numpy(float)
     values = counts.to_numpy(float) @ w + population_weight * pop / 1000.0
     return pd.Series(values, index=counts.index, name="attractiveness")
+
+
+def service_weights(service: str | None) -> dict[str, float]:
+    """Default points per facility restricted to the facility types of ``service``.
+
+    ``None`` or a service not in ``SERVICE_FACILITIES`` gives all of ``DEFAULT_WEIGHTS``.
+    """
+    if service not in SERVICE_FACILITIES:
+        return dict(DEFAULT_WEIGHTS)
+    return {t: DEFAULT_WEIGHTS[t] for t in SERVICE_FACILITIES[service]}
 
 
 class HuffModel:
