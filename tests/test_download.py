@@ -662,3 +662,25 @@ def test_newer_cod_ab_schema_is_renamed(tmp_path):
     with pytest.raises(dl.DownloadError, match="no ADM2 layer"):
         dl.convert_cod_ab(empty, out)
 
+
+
+def test_name_keys_fold_spelling_variants():
+    names = pd.Series(["Им. Ленина", "Имени Ленина", "Джениш", "Жениш", "Новопокровка (часть)",
+                       "Кара-Суу", None])
+    assert dl._norm(names).tolist() == ["ленина", "ленина", "жениш", "жениш", "новопокровка",
+                                        "карасуу", ""]
+
+
+def test_ayil_aimak_guess_takes_the_nearest_of_several_name_matches():
+    # synthetic: "Дружба" is a СОАТЕ village of two ayil aimaks of the rayon; a third ayil
+    # aimak without that village has the closest centroid
+    df = pd.DataFrame({"name_ru": ["Дружба", "Безымянное"], "admin2_pcode": "KG08206000000",
+                       "lat": [42.70, 42.70], "lon": [74.90, 74.90]})
+    aa = pd.DataFrame({"pcode": ["KG08206820000", "KG08206873000", "KG08206999000"],
+                       "name_en": ["Near", "Far", "Closest"],
+                       "lat": ["42.70", "42.90", "42.70"], "lon": ["74.95", "75.20", "74.901"],
+                       "soate_villages": ["Дружба;Кен-Булун", "Им. Дружбы;Дружба", "Другое"]})
+    got = dl._add_ayil_aimak(df, aa)
+    assert got[["aa_pcode", "aa_name", "aa_match"]].values.tolist() == [
+        ["KG08206820000", "Near", "soate_village_name"],
+        ["KG08206999000", "Closest", "nearest_aa_centroid(approx)"]]

@@ -560,10 +560,19 @@ def _alt_names(alt: pd.DataFrame, lang: str) -> pd.Series:
     return rows.drop_duplicates("geonameid").set_index("geonameid")["alternate_name"]
 
 
+_NAME_NOTES = r"\(.*?\)|\b(?:имени|им|imeni|im)\b\.?"
+#: Spelling variants of the same name (Russian/Kyrgyz renderings): folded before comparing.
+_NAME_FOLDS = (("ё", "е"), ("дж", "ж"), ("ң", "н"), ("ө", "о"), ("ү", "у"))
+
+
 def _norm(names: pd.Series) -> pd.Series:
-    """Lower-case letters only, ё as е, without '(часть)'-style notes: for name matching."""
-    return (names.fillna("").astype(str).str.lower().str.replace("ё", "е", regex=False)
-            .str.replace(r"\(.*?\)", "", regex=True).str.replace(r"[^\w]|_|\d", "", regex=True))
+    """A key for name matching: lower-case letters only, without '(часть)'-style notes or the
+    'имени' of memorial names ('Им. Ленина' = 'Имени Ленина' = 'Ленина'), Kyrgyz and Russian
+    spellings folded together ('Джениш' = 'Жениш')."""
+    out = names.fillna("").astype(str).str.lower().str.replace(_NAME_NOTES, "", regex=True)
+    for a, b in _NAME_FOLDS:
+        out = out.str.replace(a, b, regex=False)
+    return out.str.replace(r"[^\w]|_|\d", "", regex=True)
 
 
 def _xy(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -724,14 +733,21 @@ def _add_ayil_aimak(df: pd.DataFrame, aa: pd.DataFrame) -> pd.DataFrame:
         v=aa["soate_villages"].fillna("").str.split(";")).explode("v")
     villages = villages.assign(key=villages["pcode"].str[:7] + "|" + _norm(villages["v"]))
     villages = villages[villages["v"].fillna("").str.strip().ne("")]
-    by_key = villages.drop_duplicates("key").set_index("key")["pcode"]
     key = s_prefix + "|" + _norm(df["name_ru"])
-    named = key.map(by_key)
-    named = named.where(df["name_ru"].fillna("").ne(""))
-    # 2. Otherwise the nearest ayil-aimak centroid of the same rayon.
     sxy = _xy(df["lon"].fillna(0).to_numpy(float), df["lat"].fillna(0).to_numpy(float))
     axy = _xy(aa["lon"].to_numpy(float), aa["lat"].to_numpy(float))
     d = np.hypot(sxy[:, None, 0] - axy[None, :, 0], sxy[:, None, 1] - axy[None, :, 1])
+    # A name found under several ayil aimaks of the rayon: the nearest of those.
+    pairs = pd.DataFrame({"row": np.arange(len(df)), "key": key.to_numpy()})[
+        df["name_ru"].fillna("").ne("").to_numpy()].merge(
+        villages[["key", "pcode"]].drop_duplicates(), on="key")
+    position = pd.Series(np.arange(len(aa)), index=aa["pcode"])
+    position = position[~position.index.duplicated()]
+    pairs["dist"] = d[pairs["row"].to_numpy(), position.loc[pairs["pcode"]].to_numpy()]
+    best = pairs.sort_values(["row", "dist"]).drop_duplicates("row")
+    named = pd.Series(best["pcode"].to_numpy(), index=df.index[best["row"].to_numpy()]
+                      ).reindex(df.index)
+    # 2. Otherwise the nearest ayil-aimak centroid of the same rayon.
     d[s_prefix.to_numpy()[:, None] != aa_prefix[None, :]] = np.inf
     nearest = np.where(np.isfinite(d.min(axis=1)), aa["pcode"].to_numpy()[d.argmin(axis=1)],
                        None)
