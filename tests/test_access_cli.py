@@ -93,3 +93,21 @@ def test_settlement_off_the_grid_is_named(files, tmp_path: Path, monkeypatch):
               str(tmp_path / "t.parquet"))
     assert res.exit_code == 2
     assert "settlement 's1'" in res.output and "outside the elevation grid" in res.output
+
+
+def test_roads_report_stranded_settlements(files):
+    out = files["dir"] / "roads.csv"
+    res = run("--dataset", str(files["dataset"]), "--mode", "roads", "--roads", str(files["osm"]),
+              "--max-leg-km", "0.001", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert "Slopes of the off-road legs: GEBCO" in res.output
+    # every settlement sits on a road node here, so none is stranded and all 16 pairs exist
+    assert "cannot be reached" not in res.output and len(pd.read_csv(out)) == 16
+    far = files["dir"] / "far.osm"
+    write_osm(far, {1: (72.001, 41.001), 2: (72.002, 41.001)}, [([1, 2], {"highway": "track"})])
+    res = run("--dataset", str(files["dataset"]), "--mode", "roads", "--roads", str(far),
+              "--max-leg-km", "3", "--out", str(out))  # only s0 lies within 3 km of that road
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "3 settlement(s) cannot be reached from the rest: s1 (s1), s2 (s2), s3 (s3)." in text
+    assert "12 pair(s) have no route" in text

@@ -218,7 +218,8 @@ class RoadModel(GraphModel):
     n_jobs : processes for the origin-destination matrix.
 
     Attributes after ``fit``: ``ids_``, ``core_`` (minutes between road nodes), ``leg_km_``
-    (each settlement's off-road leg), ``components_`` (table of the network's disconnected
+    (each settlement's off-road leg), ``elevation_source_`` (where the legs' slopes come from),
+    ``components_`` (table of the network's disconnected
     parts), ``stranded_`` (settlements off the main part or beyond ``max_leg_km``).
     """
 
@@ -252,6 +253,8 @@ class RoadModel(GraphModel):
         except ValueError as exc:
             raise AimakError(str(exc)) from exc
         self.grid_ = self._grid(frame)
+        self.elevation_source_ = (self.grid_.source if self.grid_ is not None
+                                  else "none: off-road legs are treated as flat")
         used = np.flatnonzero(np.diff(self.core_.indptr) + np.diff(self.core_.tocsc().indptr))
         self._used = used
         to_metric = Transformer.from_crs(WGS84, KYRGYZSTAN_LAEA, always_xy=True)

