@@ -439,3 +439,32 @@ def test_nested_criteria_and_summaries_without_comparison(tmp_path: Path) -> Non
     html = write_report(inputs, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
     assert "access.max_minutes" in html
     assert "<th>Units must be contiguous</th><td>yes</td>" in html
+
+
+def test_tables_named_as_aimak_plans_evaluate_names_them(tmp_path: Path) -> None:
+    """Unit columns such as mean_minutes_to_centre and a comparison with indicators as rows
+    and plans as columns (aimak.plans.evaluate.compare) are understood."""
+    inputs = synthetic_inputs("en")
+    for plan in inputs.plans.values():
+        plan.units = plan.units.rename(columns={
+            "centre": "centre_id", "mean_minutes": "mean_minutes_to_centre",
+            "share_30min": "share_within_30_min"})
+        plan.units["centre_name"] = "given name"
+        plan.units["admin_staff"] = 12.0
+    comp = inputs.comparison.rename(columns={"n_units": "units", "n_violations": "violations",
+                                             "population_min": "smallest_unit_population"})
+    inputs.comparison = comp.drop(columns="title").set_index("plan").T
+    written = write_report(inputs, tmp_path, formats=("html", "xlsx"))
+    html = written["html"].read_text(encoding="utf-8")
+    assert "<th>Mean travel time to centre, min" in html
+    assert "<th>Administrative staff (estimate)" in html
+    assert "<th>Smallest unit population" in html and "<th>Criteria violations" in html
+    rows = list(load_workbook(written["xlsx"], read_only=True)["Comparison"]
+                .iter_rows(values_only=True))
+    table = pd.DataFrame(rows[1:], columns=rows[0]).set_index("plan")
+    assert table.loc["merge_ab", "Units"] == 2
+    assert table.loc["single", "Smallest unit population"] == 15500
+    units = list(load_workbook(written["xlsx"], read_only=True)["Merge A and B"]
+                 .iter_rows(values_only=True))
+    assert list(units[0]).count("centre_name") == 1
+    assert "Centre" in units[0]

@@ -34,7 +34,19 @@ UNIT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "share_30min": (N_("Population within 30 min of centre"), "percent", "modelled"),
     "share_60min": (N_("Population within 60 min of centre"), "percent", "modelled"),
     "self_containment": (N_("Self-containment of flows"), "percent", "modelled"),
+    "services_in_centre": (N_("Services in the centre"), "text", "observed"),
+    "admin_staff": (N_("Administrative staff (estimate)"), "int", "estimated"),
+    "admin_cost_KGS": (N_("Administrative cost, som per year (estimate)"), "int", "estimated"),
     "violations": (N_("Criteria not met"), "text", "modelled"),
+}
+
+#: Other names of the unit columns (as ``aimak.plans.evaluate`` writes them) -> ours.
+UNIT_ALIASES = {
+    "centre_id": "centre",
+    "mean_minutes_to_centre": "mean_minutes",
+    "max_minutes_to_centre": "max_minutes",
+    "share_within_30_min": "share_30min",
+    "share_within_60_min": "share_60min",
 }
 
 #: Columns of the plan comparison that reports show (and chart) when present.
@@ -49,7 +61,25 @@ COMPARISON_COLUMNS: dict[str, tuple[str, str, str]] = {
     "share_30min": (N_("Population within 30 min of centre"), "percent", "modelled"),
     "share_60min": (N_("Population within 60 min of centre"), "percent", "modelled"),
     "self_containment": (N_("Self-containment of flows"), "percent", "modelled"),
-    "n_violations": (N_("Units not meeting the criteria"), "int", "modelled"),
+    "n_violations": (N_("Criteria violations"), "int", "modelled"),
+    "violated_criteria": (N_("Criteria violated"), "text", "modelled"),
+    "population": (N_("Population"), "int", "estimated"),
+    "admin_staff": (N_("Administrative staff (estimate)"), "int", "estimated"),
+    "admin_cost_KGS": (N_("Administrative cost, som per year (estimate)"), "int", "estimated"),
+    "objective": (N_("Objective"), "float2", "modelled"),
+}
+
+#: Other names of the comparison rows/columns (as ``aimak.plans.evaluate`` writes them).
+COMPARISON_ALIASES = {
+    "units": "n_units",
+    "smallest_unit_population": "population_min",
+    "largest_unit_population": "population_max",
+    "median_unit_population": "population_median",
+    "mean_minutes_to_centre": "mean_minutes",
+    "max_minutes_to_centre": "max_minutes",
+    "share_within_30_min": "share_30min",
+    "share_within_60_min": "share_60min",
+    "violations": "n_violations",
 }
 
 ZONE_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -80,6 +110,18 @@ KEY_LABELS: dict[str, str] = {
     "status": N_("Solver status"),
     "gap": N_("Optimality gap"),
     "seconds": N_("Computing time, s"),
+    "units": N_("Units"),
+    "population": N_("Population"),
+    "smallest_unit_population": N_("Smallest unit population"),
+    "largest_unit_population": N_("Largest unit population"),
+    "mean_minutes_to_centre": N_("Mean travel time to centre, min"),
+    "max_minutes_to_centre": N_("Longest travel time to centre, min"),
+    "share_within_30_min": N_("Population within 30 min of centre"),
+    "share_within_60_min": N_("Population within 60 min of centre"),
+    "violations": N_("Criteria violations"),
+    "violated_criteria": N_("Criteria violated"),
+    "admin_staff": N_("Administrative staff (estimate)"),
+    "admin_cost_KGS": N_("Administrative cost, som per year (estimate)"),
 }
 
 #: Comparison columns drawn as bar charts when present.
@@ -188,12 +230,19 @@ class ReportInputs:
         """One row per plan (index = plan key), from ``comparison`` or the plans' summaries."""
         if self.comparison is not None:
             c = self.comparison.copy()
+            keys = {str(k) for k in self.plans}
+            if ("plan" not in c.columns and not keys & set(map(str, c.index))
+                    and keys & set(map(str, c.columns))):
+                # Indicators as rows and plans as columns (aimak.plans.evaluate.compare).
+                c = c.T.apply(_numeric_if_possible)
             if "plan" in c.columns:
                 c = c.set_index("plan")
             c.index = c.index.astype(str)
         else:
             c = pd.DataFrame.from_dict({k: dict(p.summary) for k, p in self.plans.items()},
                                        orient="index")
+        c = c.rename(columns={k: v for k, v in COMPARISON_ALIASES.items()
+                              if k in c.columns and v not in c.columns})
         if "title" not in c.columns:
             c.insert(0, "title", [self.plans[k].title if k in self.plans else k
                                   for k in c.index])
@@ -226,8 +275,19 @@ def resolve_columns(columns: dict[str, tuple[str, str, str]], inputs: ReportInpu
     return out
 
 
+def _numeric_if_possible(values: pd.Series) -> pd.Series:
+    """``values`` as numbers when every non-empty value is one, else unchanged."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers if numbers.notna().sum() == values.notna().sum() else values
+
+
 def _ids_as_text(plan: PlanReport) -> None:
-    """Unit ids and codes as text in both tables, so that 7 and '7' name the same unit."""
+    """Unit ids and codes as text in both tables, so that 7 and '7' name the same unit; unit
+    columns under their other names (``UNIT_ALIASES``) renamed to ours."""
+    if isinstance(plan.units, pd.DataFrame):
+        plan.units = plan.units.rename(columns={
+            k: v for k, v in UNIT_ALIASES.items()
+            if k in plan.units.columns and v not in plan.units.columns})
     for frame_name, columns in (("mapping", ("old_code", "new_unit", "centre")),
                                 ("units", ("new_unit", "centre"))):
         frame = getattr(plan, frame_name)

@@ -70,7 +70,7 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
                       index=inputs.dataset.settlements["id"].to_numpy())
     for key, sheet in plan_sheet_names(inputs).items():
         units = inputs.plans[key].units.copy()
-        if "centre" in units.columns:
+        if "centre" in units.columns and "centre_name" not in units.columns:
             units.insert(list(units.columns).index("centre") + 1, "centre_name",
                          units["centre"].map(names))
         table, meta = _labelled(units, resolve_columns(UNIT_COLUMNS, inputs))
