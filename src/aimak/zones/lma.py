@@ -197,12 +197,13 @@ class LabourMarketAreas:
         self._main_loop()
         before = self._assign_reserve()
         self._finish(flows, before, excluded)
-        for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key"):
+        for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key",
+                     "_elig", "_flag", "_acc"):
             delattr(self, name)
         return self
 
     def _setup_state(self, n: int, excluded: np.ndarray) -> None:
-        cap = 2 * n + 1
+        cap = 2 * n + 3  # n zones, at most n - 1 made in case D, two slots never used
         self._lab = np.arange(n, dtype=np.int64)
         self._lab[excluded] = EXCLUDED
         self._S = np.zeros(cap)
@@ -215,6 +216,9 @@ class LabourMarketAreas:
         self._key = np.zeros(cap, dtype=np.int64)
         self._key[:n] = np.arange(n)
         self._next = n
+        self._elig = self._alive.copy()  # zones a unit may join: alive, not being dissolved
+        self._flag = np.zeros(cap, dtype=bool)
+        self._acc = np.zeros(cap)
         self._val = np.full(cap, np.inf)
         a = self._alive
         self._val[a] = validity(self._S[a], self._R[a], self._W[a], self.min_size,
@@ -228,6 +232,7 @@ class LabourMarketAreas:
     def _kill(self, c: int) -> None:
         self._alive[c] = False
         self._neg[c] = False
+        self._elig[c] = False
         self._val[c] = np.inf
         self._S[c] = self._R[c] = self._W[c] = 0.0
 
@@ -248,22 +253,30 @@ class LabourMarketAreas:
         ``d`` itself are ignored.
         """
         T, Tt, lab = self._T, self._Tt, self._lab
-        oc = T.indices[T.indptr[d]:T.indptr[d + 1]]
-        ov = T.data[T.indptr[d]:T.indptr[d + 1]]
-        ic = Tt.indices[Tt.indptr[d]:Tt.indptr[d + 1]]
-        iv = Tt.data[Tt.indptr[d]:Tt.indptr[d + 1]]
-        co, ci = lab[oc], lab[ic]
-        mo = (oc != d) & (co >= 0)
-        mo[mo] = eligible[co[mo]]
-        mi = (ic != d) & (ci >= 0)
-        mi[mi] = eligible[ci[mi]]
-        co, ov, ci, iv = co[mo], ov[mo], ci[mi], iv[mi]
+        # Reserve (-1) and excluded (-2) units index the last two slots of ``eligible``, which
+        # are never zones; ``d`` itself is never in an eligible zone while it is placed.
+        o0, o1 = T.indptr[d], T.indptr[d + 1]
+        co = lab[T.indices[o0:o1]]
+        mo = eligible[co]
+        co, ov = co[mo], T.data[o0:o1][mo]
+        i0, i1 = Tt.indptr[d], Tt.indptr[d + 1]
+        ci = lab[Tt.indices[i0:i1]]
+        mi = eligible[ci]
+        ci, iv = ci[mi], Tt.data[i0:i1][mi]
         if len(co) + len(ci) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
-        ids, inv = np.unique(np.concatenate([co, ci]), return_inverse=True)
-        k = len(ids)
-        t_out = np.bincount(inv[:len(co)], weights=ov, minlength=k)
-        t_in = np.bincount(inv[len(co):], weights=iv, minlength=k)
+        # sum per zone in scratch arrays (sorted zone ids, as np.unique would give)
+        flag, acc = self._flag, self._acc
+        flag[co] = True
+        flag[ci] = True
+        ids = np.flatnonzero(flag)
+        flag[ids] = False
+        np.add.at(acc, co, ov)
+        t_out = acc[ids]
+        acc[ids] = 0.0
+        np.add.at(acc, ci, iv)
+        t_in = acc[ids]
+        acc[ids] = 0.0
         return ids, t_out, t_in
 
     def _best(self, d: int, ids: np.ndarray, t_out: np.ndarray, t_in: np.ndarray) -> int:
@@ -272,12 +285,9 @@ class LabourMarketAreas:
         Ties are broken as the R code's data.table ordering does: zones sending flow to ``d``
         come first, each group by zone id, and the last of the highest strength wins.
         """
+        # every unit kept and every zone has residents and workers > 0: no division by zero
         Rd, Wd = self._r[d], self._w[d]
-        Rc, Wc = self._R[ids], self._W[ids]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            one = np.where((Rd > 0) & (Wc > 0), t_out / Rd * t_out / Wc, 0.0)
-            two = np.where((Rc > 0) & (Wd > 0), t_in / Rc * t_in / Wd, 0.0)
-        strength = one + two
+        strength = t_out / Rd * t_out / self._W[ids] + t_in / self._R[ids] * t_in / Wd
         top = np.flatnonzero(strength == strength.max())
         if len(top) == 1:
             return int(top[0])
@@ -297,12 +307,6 @@ class LabourMarketAreas:
         idx = _ranges(starts, ends)
         return T.data[idx][self._lab[T.indices[idx]] == c]
 
-    def _eligible(self, exclude: int | None = None) -> np.ndarray:
-        mask = self._alive & ~self._neg
-        if exclude is not None:
-            mask = mask.copy()
-            mask[exclude] = False
-        return mask
 
     def _old(self, c: int) -> float:
         """Validity of zone ``c`` at the start of the iteration, as R's acceptance test sees it."""
@@ -350,7 +354,7 @@ class LabourMarketAreas:
     def _dissolve_one(self, L: int, d: int, it: int, v: float) -> None:
         self._kill(L)
         self._lab[d] = RESERVE  # detached while looking for a zone
-        join = self._try_join(d, self._eligible())
+        join = self._try_join(d, self._elig)
         old = None if join is None else self._old(join[0])
         self._dirty = None
         if join is None:
@@ -374,7 +378,9 @@ class LabourMarketAreas:
         score = inflow_out + self._r[members] - self._diag[members]
         first = int(members[np.argsort(-score, kind="stable")[0]])
         rest = members[members != first]
-        join = self._try_join(first, self._eligible(exclude=L))
+        self._elig[L] = False
+        join = self._try_join(first, self._elig)
+        self._elig[L] = True
         old = {} if join is None else {join[0]: self._old(join[0])}
         self._dirty = None
         if join is not None:
@@ -383,10 +389,11 @@ class LabourMarketAreas:
                 self._move(first, c, t_out, t_in)
             else:
                 self._reserve(first, "C", it, v)
-            S_rest = float(self._internal(rest, L).sum())
-            self._set(L, S_rest, float(self._r[rest].sum()), float(self._w[rest].sum()))
+            inside = self._internal(rest, L)
+            self._set(L, float(inside.sum()), float(self._r[rest].sum()),
+                      float(self._w[rest].sum()))
             if self.r_compat:
-                self._mark_dirty(L, rest)
+                self._mark_dirty(L, rest, inside)
             return
         # case D: the most connected unit has no zone to go to
         self._reserve(first, "D", it, v)
@@ -398,6 +405,7 @@ class LabourMarketAreas:
             self._next += 1
             self._alive[c] = True
             self._neg[c] = True
+            self._elig[c] = False
             self._key[c] = -(pos + 1)
             lab[u] = c
             self._set(c, self._diag[u], self._r[u], self._w[u])
@@ -411,7 +419,7 @@ class LabourMarketAreas:
             return  # the R loop picks its dummy zone 0 and changes nothing
         if self._neg[c]:
             (u,) = np.flatnonzero(self._lab == c)
-            join = self._try_join(int(u), self._eligible())
+            join = self._try_join(int(u), self._elig)
             self._kill(c)
             if join is None:
                 self._reserve(int(u), "F", it, v)
@@ -445,20 +453,22 @@ class LabourMarketAreas:
             _, t_out, t_in = self._links(u, only_c)
             self._move(u, c, float(t_out.sum()), float(t_in.sum()))
 
-    def _mark_dirty(self, L: int, rest: np.ndarray) -> None:
-        """Partial-row validities of zone L as the R code sees them in the next iteration."""
-        flows = self._internal(rest, L)
-        flows = flows[flows > 0]
-        ra, wa = self._r[rest], self._w[rest]
-        if len(flows) == 0:
-            vals = validity(np.zeros(len(rest)), ra, wa, self.min_size, self.target_size,
-                            self.min_sc, self.target_sc)
-        else:
-            lo = validity(np.full(len(rest), flows.min()), ra, wa, self.min_size,
-                          self.target_size, self.min_sc, self.target_sc)
-            hi = validity(np.full(len(rest), flows.max()), ra, wa, self.min_size,
-                          self.target_size, self.min_sc, self.target_sc)
-            vals = np.concatenate([lo, hi])
+    def _mark_dirty(self, L: int, rest: np.ndarray, inside: np.ndarray) -> None:
+        """Partial-row validities of zone L as the R code sees them in the next iteration.
+
+        ``inside`` holds the flows between the remaining units ``rest`` of L.
+        """
+        flows = inside[inside > 0]
+        k = len(rest)
+        ra, wa = np.tile(self._r[rest], 2), np.tile(self._w[rest], 2)
+        ends = [flows.min(), flows.max()] if len(flows) else [0.0, 0.0]
+        sv = np.repeat(ends, k)
+        msc = np.minimum(sv / ra, sv / wa)
+        Y = np.minimum(msc / self.target_sc, 1.0)
+        size = np.maximum((self.target_size - ra) / (self.target_size - self.min_size), 0.0)
+        Z = 1 - ((1 - (self.min_sc / self.target_sc)) * size)
+        vals = Y * Z * (self.target_sc / self.min_sc)
+        vals[msc == 1] = 1.0
         self._dirty = (L, float(vals.min()), float(vals.max()))
 
     # ------------------------------------------------------------------ reserve assignment
