@@ -358,6 +358,9 @@ def test_layout_matches_the_shared_directory(fetched):
     manifest = json.loads((fetched / "sources.json").read_text())
     assert {f["file"] for f in manifest["files"]} == set(REQUIRED_FILES)
     assert all(len(d["sha256"]) == 64 for d in manifest["downloads"].values())
+    geonames = manifest["downloads"]["geonames_KG.zip"]
+    assert geonames["urls"][0].endswith("/geonames/KG.zip") and geonames["fetched_utc"]
+    assert any(u.endswith("/Naryn,_Jalal-Abad") for u in manifest["wikipedia_api"])
 
 
 def test_soate_keeps_hierarchy_and_verbatim_names(fetched):
@@ -535,6 +538,10 @@ def test_cached_downloads_need_no_network(fetched):
     assert len(_csv(again / "settlements.csv")) == 7
     assert len(_csv(again / "village_population_wikipedia.csv")) > 0
     assert _leftovers(fetched.parent) == []
+    # the manifest still names the addresses the cached files came from
+    manifest = json.loads((again / "sources.json").read_text())
+    assert manifest["downloads"]["simplemaps_kg.csv"]["urls"][0].endswith("/kg/kg.csv")
+    assert any("/wikipedia/" in u for u in manifest["wikipedia_api"])
 
 
 def test_resolve_source(fetched, server, tmp_path, monkeypatch):

@@ -67,8 +67,10 @@ from aimak.kyrgyzstan.sources import (
 
 log = logging.getLogger(__name__)
 
-#: Where downloads and the converted directory live unless told otherwise.
-DEFAULT_CACHE_DIR = Path.home() / ".cache" / "aimak" / "kyrgyzstan"
+#: Where downloads and the converted directory live unless told otherwise
+#: (``$XDG_CACHE_HOME/aimak/kyrgyzstan``, by default ``~/.cache/aimak/kyrgyzstan``).
+DEFAULT_CACHE_DIR = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                     / "aimak" / "kyrgyzstan")
 #: (connect, read) timeouts in seconds.
 TIMEOUT = (15, 300)
 #: Wikimedia and HDX ask clients to identify themselves; set AIMAK_USER_AGENT to add a contact.
@@ -186,6 +188,17 @@ class Fetcher:
                 response.close()
         return dest
 
+    def _record(self, dest: Path, urls: list[str]) -> None:
+        """Remember where a cached download came from (``<file>.source.json`` beside it)."""
+        _write_json({"urls": urls, "fetched_utc": _now()}, _sidecar(dest))
+
+    def provenance(self, dest: Path) -> dict[str, Any]:
+        try:
+            return json.loads(_sidecar(dest).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {"urls": ["(unknown: the file was put in the cache by hand)"],
+                    "fetched_utc": None}
+
     def remote(self, remote: Remote) -> Path:
         dest = self.raw_dir / remote.name
         if dest.exists() and not self.refresh:
@@ -199,11 +212,13 @@ class Fetcher:
                 errors.append(str(exc))
                 continue
             self.used[remote.name] = [url]
+            self._record(dest, [url])
             return dest
         raise DownloadError("; ".join(errors))
 
     def hdx(self, resource: HdxResource) -> Path:
-        cached = sorted(self.raw_dir.glob(resource.name + "--*"))
+        cached = sorted(p for p in self.raw_dir.glob(resource.name + "--*")
+                        if not p.name.endswith(".source.json"))
         if cached and not self.refresh:
             return cached[0]
         api = self.url("hdx", resource.api_path)
@@ -225,6 +240,7 @@ class Fetcher:
             upstream += _suffix(str(chosen.get("name") or ""), url)
         dest = self.save(url, self.raw_dir / f"{resource.name}--{upstream}")
         self.used[resource.name] = [api, url]
+        self._record(dest, [api, url])
         return dest
 
     def wiki(self, page: WikiPage) -> tuple[str, int | None] | None:
@@ -236,14 +252,16 @@ class Fetcher:
             cache = self.raw_dir / "wikipedia" / page.lang / (
                 quote(title.replace(" ", "_"), safe="") + ".json")
             if cache.exists() and not self.refresh:
-                data = json.loads(cache.read_text(encoding="utf-8"))
+                stored = json.loads(cache.read_text(encoding="utf-8"))
+                data = stored["response"]
+                self.used.setdefault("wikipedia", []).append(stored["url"])
             else:
                 try:
                     data = self.get_json(url)
                 except DownloadError as exc:
                     log.warning("skipping a cited Wikipedia article: %s", exc)
                     return None
-                _write_json(data, cache)
+                _write_json({"url": url, "fetched_utc": _now(), "response": data}, cache)
                 self.used.setdefault("wikipedia", []).append(url)
             text = str(data.get("source") or "")
             target = re.match(r"\s*#\w+\s*\[\[([^\]|#]+)", text)
@@ -253,6 +271,14 @@ class Fetcher:
             revision = (data.get("latest") or {}).get("id")
             return text, int(revision) if revision else None
         return None
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".source.json")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _reason(exc: Exception) -> str:
@@ -992,9 +1018,8 @@ def _sha256(path: Path) -> str:
 
 def _write_manifest(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> None:
     """``SOURCES.md`` (for people) and ``sources.json`` (for programs) beside the files."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    downloads = {name: {"file": p.name, "sha256": _sha256(p),
-                        "urls": fetcher.used.get(name, ["(reused from the download cache)"])}
+    now = _now()
+    downloads = {name: {"file": p.name, "sha256": _sha256(p), **fetcher.provenance(p)}
                  for name, p in paths.items()}
     wiki = sorted(set(fetcher.used.get("wikipedia", [])))
     files = []
