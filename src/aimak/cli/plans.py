@@ -82,14 +82,27 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
     inst = _load(dataset, times, flows, criteria)
     for line in inst.criteria.describe():
         console.print(f"  {line}")
-    heur = HeuristicSolver(time_limit=min(time_limit, 30.0)).fit(inst)
-    plan = heur.plan_
-    if solver == "exact" or (solver == "auto" and inst.n <= 150):
-        ex = ExactSolver(time_limit=time_limit, hint=plan).fit(inst)
+    from aimak.plans.feasibility import InfeasibleError
+
+    use_exact = solver == "exact" or (solver == "auto" and inst.n <= 150)
+    heur, heur_error = None, None
+    if solver != "exact":
+        try:
+            heur = HeuristicSolver(time_limit=min(time_limit, 30.0)).fit(inst)
+        except InfeasibleError as exc:
+            if not use_exact:
+                raise
+            heur_error = exc
+    if use_exact:
+        try:
+            ex = ExactSolver(time_limit=time_limit, hint=heur.plan_ if heur else None).fit(inst)
+        except InfeasibleError as exc:
+            raise (heur_error or exc) from exc
         plan = ex.plan_
         console.print(f"Exact solver: {ex.status_}, objective {ex.objective_:.5f}, "
                       f"bound {ex.bound_:.5f}, gap {ex.gap_:.2%}, {ex.seconds_:.1f} s.")
     else:
+        plan = heur.plan_
         console.print(f"Heuristic: objective {heur.objective_:.5f}, {heur.seconds_:.1f} s.")
     problems = check_plan(inst, plan)
     if problems:  # never expected: the solvers only return valid plans

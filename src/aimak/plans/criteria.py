@@ -47,6 +47,7 @@ class Criteria:
     """
 
     min_population: float | None = None
+    min_population_exempt: tuple[str, ...] = ()
     max_population: float | None = None
     max_minutes: float | None = None
     max_km: float | None = None
@@ -135,6 +136,8 @@ class Criteria:
             raise fail(f"unknown service(s) {', '.join(map(str, bad))}; expected facility "
                        f"types: {', '.join(FACILITY_TYPES)}", file, column="centre_services")
         crit["centre_services"] = tuple(services)
+        crit["min_population_exempt"] = tuple(str(x) for x in
+                                              crit.get("min_population_exempt", []))
         for key in ("cross_border_allowed", "must_merge", "must_not_merge"):
             pairs = crit.get(key, [])
             if not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
@@ -155,6 +158,9 @@ class Criteria:
         out = []
         if self.min_population is not None:
             out.append(f"Each new unit has at least {self.min_population:,.0f} inhabitants.")
+            if self.min_population_exempt:
+                out.append(f"Units holding one of {len(self.min_population_exempt)} exempt "
+                           "municipalities may be smaller.")
         if self.max_population is not None:
             out.append(f"Each new unit has at most {self.max_population:,.0f} inhabitants.")
         if self.max_minutes is not None:

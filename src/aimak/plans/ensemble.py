@@ -122,15 +122,18 @@ class ReComEnsemble:
             return None
         pop = inst.population[M]
         sub_pop = pop.copy()
+        sub_ex = inst.exempt[M].astype(int)
         desc = [1 << i for i in range(len(M))]
         for v in order[:0:-1]:
             p = pred[v]
             sub_pop[p] += sub_pop[v]
+            sub_ex[p] += sub_ex[v]
             desc[p] |= desc[v]
-        total = pop.sum()
+        total, total_ex = pop.sum(), sub_ex[order[0]]
         edges = order[1:]
-        ok = ((sub_pop[edges] >= self.lo - 1e-6) & (sub_pop[edges] <= self.hi + 1e-6)
-              & (total - sub_pop[edges] >= self.lo - 1e-6)
+        ok = (((sub_pop[edges] >= self.lo - 1e-6) | (sub_ex[edges] > 0))
+              & (sub_pop[edges] <= self.hi + 1e-6)
+              & ((total - sub_pop[edges] >= self.lo - 1e-6) | (total_ex - sub_ex[edges] > 0))
               & (total - sub_pop[edges] <= self.hi + 1e-6))
         edges = edges[ok]
         rng.shuffle(edges)

@@ -117,9 +117,10 @@ class ExactSolver:
         pop_hi = np.ceil(inst.population).astype(np.int64)
         for c in open_c:
             us = by_cand[c]
-            if crit.min_population is not None:
-                m.Add(sum(int(pop_lo[u]) * x[u, c] for u in us)
-                      >= math.ceil(crit.min_population) * y[c])
+            if crit.min_population is not None and not inst.exempt[own[c]]:
+                big = math.ceil(crit.min_population)
+                m.Add(sum((big if inst.exempt[u] else int(pop_lo[u])) * x[u, c] for u in us)
+                      >= big * y[c])
             if crit.max_population is not None:
                 m.Add(sum(int(pop_hi[u]) * x[u, c] for u in us)
                       <= math.floor(crit.max_population) * y[c])

@@ -43,6 +43,16 @@ def diagnose(inst: Instance) -> list[str]:
         out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}) cannot join any "
                    f"centre within the criteria (max_minutes={c.max_minutes}, "
                    f"max_km={c.max_km}, stay_within={c.stay_within}); {near}")
+    if c.min_population is not None:
+        # upper bound of any unit holding u: all municipalities sharing a possible centre with u
+        U = usable.astype(np.float32)
+        reach = (U @ U.T) > 0
+        bound = reach.astype(float) @ inst.population
+        for u in np.flatnonzero((bound < c.min_population) & ~(reach @ inst.exempt)):
+            out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}, "
+                       f"{inst.group_names[inst.group[u]]}) can share a centre within the travel "
+                       f"and border rules only with municipalities totalling {bound[u]:,.0f} "
+                       f"inhabitants, below min_population {c.min_population:,.0f}")
     if c.max_population is not None:
         for u in np.flatnonzero(inst.population > c.max_population):
             out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}) alone has "

@@ -160,7 +160,8 @@ class HeuristicSolver:
 
     def _feasible(self, mem: set[int], best: tuple[float, int]) -> bool:
         pop = self.inst.population[list(mem)].sum()
-        return (best[1] >= 0 and self.min_pop - 1e-6 <= pop <= self.max_pop + 1e-6
+        low_ok = pop >= self.min_pop - 1e-6 or self.inst.exempt[list(mem)].any()
+        return (best[1] >= 0 and low_ok and pop <= self.max_pop + 1e-6
                 and self._connected(mem))
 
     def _merge_score(self, regions, cost, a: int, b: int) -> tuple[float, tuple[float, int]]:
@@ -262,7 +263,8 @@ class HeuristicSolver:
         pop_u = inst.population[u]
         pa = inst.population[list(rest)].sum()
         pb = inst.population[list(regions[b])].sum() + pop_u
-        if pa < self.min_pop - 1e-6 or pb > self.max_pop + 1e-6:
+        if ((pa < self.min_pop - 1e-6 and not inst.exempt[list(rest)].any())
+                or pb > self.max_pop + 1e-6):
             return np.inf, None, None
         if not self._connected(rest):
             return np.inf, None, None

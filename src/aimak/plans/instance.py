@@ -249,6 +249,8 @@ class Instance:
             self.criteria,
             must_merge=tuple(p for p in self.criteria.must_merge if set(p) <= keep),
             must_not_merge=tuple(p for p in self.criteria.must_not_merge if set(p) <= keep),
+            min_population_exempt=tuple(x for x in self.criteria.min_population_exempt
+                                        if x in keep),
             weights=dataclasses.replace(self.criteria.weights,
                                         balance_target=self.balance_target()))
         cands = self.candidates[smap[self.candidates] >= 0]
@@ -362,6 +364,20 @@ class Instance:
                            self.criteria.source, column=what)
             out.append((ia, ib))
         return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+    @cached_property
+    def exempt(self) -> np.ndarray:
+        """Municipalities whose new unit need not reach min_population (remote areas)."""
+        mask = np.zeros(self.n, bool)
+        codes = self.criteria.min_population_exempt
+        if codes:
+            idx = pd.Index(self.units).get_indexer(list(codes))
+            bad = [c for c, i in zip(codes, idx, strict=True) if i < 0]
+            if bad:
+                raise fail(f"'{bad[0]}' in min_population_exempt is not a municipality code of "
+                           "the dataset", self.criteria.source, column="min_population_exempt")
+            mask[idx] = True
+        return mask
 
     @cached_property
     def must_merge(self) -> np.ndarray:

@@ -59,7 +59,8 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
 
     pop = np.bincount(labels, weights=inst.population, minlength=p)
     if c.min_population is not None:
-        for k in np.flatnonzero(pop < c.min_population - 1e-6):
+        has_exempt = np.bincount(labels, weights=inst.exempt, minlength=p) > 0
+        for k in np.flatnonzero((pop < c.min_population - 1e-6) & ~has_exempt):
             out.append(Violation("min_population", int(k), float(pop[k]), c.min_population,
                                  f"unit {k} has {pop[k]:,.0f} inhabitants, "
                                  f"{c.min_population - pop[k]:,.0f} fewer than the minimum"))
