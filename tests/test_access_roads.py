@@ -8,6 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from access_fixtures import write_osm
@@ -134,3 +136,31 @@ def test_network_object_and_bad_profile():
                               np.array([0]), "synthetic"),
                   offroad_profile="horse", elevation=False).fit(
             settlements({"a": (72.0, 41.0)}))
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), n_pts=st.integers(2, 6))
+def test_property_random_networks(seed, n_pts):
+    """Random two-way networks: non-negative, zero only on the diagonal, triangle inequality,
+    and symmetric (no one-way roads, flat legs)."""
+    rng = np.random.default_rng(seed)
+    k = 12
+    lon, lat = 72 + rng.uniform(0, 0.2, k), 41 + rng.uniform(0, 0.2, k)
+    u = np.arange(k - 1)
+    v = u + 1  # a path through all nodes keeps the network connected ...
+    extra = rng.integers(0, k, size=(6, 2))  # ... plus a few random shortcuts
+    extra = extra[extra[:, 0] != extra[:, 1]]
+    u, v = np.concatenate([u, extra[:, 0]]), np.concatenate([v, extra[:, 1]])
+    classes = rng.choice(["primary", "track", "residential"], len(u)).astype(object)
+    net = RoadNetwork(lon, lat, u, v, classes, np.zeros(len(u), int), "synthetic")
+    pts = settlements({f"p{i}": (72 + x, 41 + y) for i, (x, y) in
+                       enumerate(rng.uniform(0, 0.2, size=(n_pts, 2)))})
+    m = RoadModel(net, elevation=False).fit(pts)
+    f = m.matrix()
+    pos = {p: i for i, p in enumerate(m.ids_)}
+    t = np.full((n_pts, n_pts), np.inf)
+    t[f.origin.map(pos), f.destination.map(pos)] = f.minutes
+    assert np.isfinite(t).all() and (t >= 0).all()
+    assert (np.diag(t) == 0).all() and (t[~np.eye(n_pts, dtype=bool)] > 0).all()
+    assert (t[:, None, :] <= t[:, :, None] + t[None, :, :] + 1e-9).all()
+    assert np.allclose(t, t.T, rtol=1e-12)
