@@ -176,7 +176,7 @@ def test_workbook_has_comparison_plan_and_provenance_sheets(report: dict[str, Pa
     book = load_workbook(report["xlsx"], read_only=True)
     with use_language("ru"):
         expected = [_("Comparison"), *plan_sheet_names(inputs).values(), _("Zones"),
-                    _("Provenance"), _("Columns")]
+                    _("Provenance"), _("Data sources"), _("Columns")]
         population = _("Population")
     assert book.sheetnames == expected
     assert expected[1:4] == ["Today's municipalities", "Merge A and B", "One unit"]
@@ -199,7 +199,8 @@ def test_workbook_has_comparison_plan_and_provenance_sheets(report: dict[str, Pa
 def test_geopackage_holds_every_layer(report: dict[str, Path]) -> None:
     layers = dict(pyogrio.list_layers(report["gpkg"]))
     for name in ("settlements", "facilities", "municipalities", "zones", "plan_current",
-                 "plan_merge_ab", "plan_single", "flows", "comparison", "provenance"):
+                 "plan_merge_ab", "plan_single", "flows", "comparison", "provenance",
+                 "sources"):
         assert name in layers, name
     assert layers["zones"] in ("MultiPolygon", "Polygon")
     assert layers["flows"] == "LineString"
@@ -429,7 +430,8 @@ def test_dataset_alone_gives_a_report(tmp_path: Path) -> None:
     html = written["html"].read_text(encoding="utf-8")
     assert 'id="comparison"' not in html and 'data-layer="settlements"' in html
     layers = [name for name, _kind in pyogrio.list_layers(written["gpkg"])]
-    assert layers == ["settlements", "facilities", "municipalities", "comparison", "provenance"]
+    assert layers == ["settlements", "facilities", "municipalities", "comparison", "provenance",
+                      "sources"]
 
 
 def test_nested_criteria_and_summaries_without_comparison(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """``results.gpkg``: every report layer for QGIS, plus the comparison and provenance tables.
 
 Layer names are fixed English identifiers (settlements, facilities, municipalities, zones,
-plan_<key>, flows, comparison, provenance) whatever the report language, so that scripts and QGIS
-projects keep working; names in the report's language are in each layer's ``name`` column.
+plan_<key>, flows, comparison, provenance, sources) whatever the report language, so that
+scripts and QGIS projects keep working; names in the report's language are in each layer's
+``name`` column.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from aimak.io import write_layers
 from aimak.report.layers import _flat
 from aimak.report.model import ReportInputs
-from aimak.report.provenance import provenance_table
+from aimak.report.provenance import provenance_table, sources_table
 
 
 def write_gpkg(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: Path) -> Path:
@@ -25,5 +26,8 @@ def write_gpkg(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
     comparison = comparison.rename_axis("plan").reset_index()
     out["comparison"] = _flat(comparison)
     out["provenance"] = provenance_table(inputs)
+    sources = sources_table(inputs)
+    if len(sources):
+        out["sources"] = sources
     write_layers(path, out)
     return Path(path)

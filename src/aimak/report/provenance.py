@@ -45,10 +45,20 @@ def _sources_text(inputs: ReportInputs) -> str:
     src = inputs.dataset.sources
     if src is None or src.empty:
         return ""
-    cols = [c for c in ("description", "file", "url") if c in src.columns]
-    if not cols:
-        return ""
-    return "; ".join(dict.fromkeys(src[cols[0]].astype(str).tolist()))
+    return N_("the dataset's sources, listed below")
+
+
+def sources_table(inputs: ReportInputs) -> pd.DataFrame:
+    """The dataset's sources: ``description, url, licence`` (empty when none are recorded)."""
+    src = inputs.dataset.sources
+    columns = ["description", "url", "licence"]
+    if src is None or src.empty:
+        return pd.DataFrame(columns=columns)
+    out = src.reindex(columns=columns).fillna("").astype(str)
+    if "file" in src.columns:
+        empty = out["description"].str.strip() == ""
+        out.loc[empty, "description"] = src.loc[empty, "file"].astype(str)
+    return out.reset_index(drop=True)
 
 
 def provenance_table(inputs: ReportInputs) -> pd.DataFrame:

@@ -30,7 +30,13 @@ from aimak.report.model import (
     ReportInputs,
     resolve_columns,
 )
-from aimak.report.provenance import CLASS_LABELS, CLASS_MEANINGS, provenance_table, translated
+from aimak.report.provenance import (
+    CLASS_LABELS,
+    CLASS_MEANINGS,
+    provenance_table,
+    sources_table,
+    translated,
+)
 from aimak.report.svgmap import Canvas, MapLayer, neighbour_colours, render_svg
 
 SETTLEMENT_KINDS = {"village": N_("village"), "town": N_("town"), "city": N_("city")}
@@ -287,6 +293,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
                     inputs.plans.items()]
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
+    ctx["sources"] = sources_table(inputs).to_dict("records")
     ctx["classes"] = [[_(CLASS_LABELS[c]), _(CLASS_MEANINGS[c])] for c in CLASS_MEANINGS]
     ctx["prov_label"] = _prov
     return ctx

@@ -23,7 +23,7 @@ from aimak.report.model import (
     ReportInputs,
     resolve_columns,
 )
-from aimak.report.provenance import CLASS_LABELS, provenance_table, translated
+from aimak.report.provenance import CLASS_LABELS, provenance_table, sources_table, translated
 
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0%", "float1": "0.0", "float2": "0.00",
                   "km2": "#,##0.0", "minutes": "0"}
@@ -42,7 +42,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 def plan_sheet_names(inputs: ReportInputs) -> dict[str, str]:
     """Sheet name of each plan (its title, made valid and unique), in plan order."""
-    taken = {_("Comparison"), _("Zones"), _("Provenance"), _("Columns")}
+    taken = {_("Comparison"), _("Zones"), _("Provenance"), _("Data sources"), _("Columns")}
     return {key: sheet_name(plan.title, taken) for key, plan in inputs.plans.items()}
 
 
@@ -82,9 +82,14 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
     prov = translated(provenance_table(inputs))
     prov.columns = [_("What"), _("Provenance"), _("Source"), _("Note")]
     sheets.append((_("Provenance"), prov, [(c, "", "") for c in prov.columns]))
+    sources = sources_table(inputs)
+    if len(sources):
+        sources.columns = [_("Source"), _("Address"), _("Licence")]
+        sheets.append((_("Data sources"), sources, [(c, "", "") for c in sources.columns]))
     described = [{_("Sheet"): s, _("Column"): h,
                   _("Provenance"): _(CLASS_LABELS[p]) if p in CLASS_LABELS else ""}
-                 for s, _t, meta in sheets[:-1] for h, _k, p in meta]
+                 for s, _t, meta in sheets if s not in (_("Provenance"), _("Data sources"))
+                 for h, _k, p in meta]
     sheets.append((_("Columns"), pd.DataFrame(described), []))
 
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
