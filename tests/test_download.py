@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import socket
 import tarfile
 import threading
 import zipfile
@@ -480,6 +482,14 @@ def test_wikipedia_figures(fetched):
 # Failures, caching, resolution
 
 
+def _dead_base() -> str:
+    """An address on 127.0.0.1 where nothing listens (a port just freed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
 def _leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.rglob("*") if p.name.startswith(".")]
 
@@ -497,8 +507,9 @@ def test_missing_file_names_the_url_and_writes_nothing(server, tmp_path):
 
 
 def test_unreachable_host_gives_a_clear_error(server, tmp_path):
-    bases = {**server.bases(), "github_raw": "http://127.0.0.1:9"}
-    with pytest.raises(dl.DownloadError, match=r"http://127\.0\.0\.1:9/.*cannot be reached"):
+    dead = _dead_base()
+    bases = {**server.bases(), "github_raw": dead}
+    with pytest.raises(dl.DownloadError, match=rf"{re.escape(dead)}/.*cannot be reached"):
         dl.fetch_sources(tmp_path, base_urls=bases, session=dl.make_session(retries=0))
     assert not (tmp_path / "data").exists()
     assert _leftovers(tmp_path) == []
@@ -532,7 +543,7 @@ def test_interrupted_transfer_is_started_again(server, tmp_path):
 
 
 def test_cached_downloads_need_no_network(fetched):
-    dead = {k: "http://127.0.0.1:9" for k in DEFAULT_BASE_URLS}
+    dead = dict.fromkeys(DEFAULT_BASE_URLS, _dead_base())
     again = dl.fetch_sources(fetched.parent, base_urls=dead, session=dl.make_session(retries=0))
     assert again == fetched
     assert len(_csv(again / "settlements.csv")) == 7
