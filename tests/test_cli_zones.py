@@ -140,3 +140,19 @@ def test_conflicting_municipal_map_is_reported(tmp_path, flows_csv):
                    "--municipalities", str(muni)])
     assert result.exit_code == 2
     assert "map.csv" in result.output and "row 2" in result.output
+
+
+def test_service_option_picks_one_service(tmp_path):
+    path = tmp_path / "services.csv"
+    rows = [(o, d, f, "school") for o, d, f in FLOWS] + [("syn:C", "syn:B", 500, "market")]
+    pd.DataFrame(rows, columns=["origin", "destination", "flow", "service"]).to_csv(
+        path, index=False)
+    out = tmp_path / "zones.csv"
+    result = _run(["zones", "--flows", str(path), *LMA, "--service", "school", "--out",
+                   str(out)])
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_csv(out)["zone"]) == [0, 1, 0]
+    result = _run(["zones", "--flows", str(path), *LMA, "--service", "bank", "--out",
+                   str(out)])
+    assert result.exit_code == 2
+    assert "no flows for the service 'bank'" in result.output

@@ -97,3 +97,19 @@ def test_summary_fields():
     assert s["share_inside"] == pytest.approx(30 / 34)
     assert s["min_self_containment"] == pytest.approx(0.8)
     assert not math.isnan(s["modularity"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 7), st.integers(0, 2**31 - 1))
+def test_zone_table_adds_up_and_shares_are_bounded(n, seed):
+    rng = np.random.default_rng(seed)
+    T = rng.integers(0, 20, size=(n, n)) * (rng.random((n, n)) < 0.6) + np.eye(n, dtype=int)
+    fm = FlowMatrix.from_arrays([f"u{i}" for i in range(n)], T.astype(float))
+    labels = rng.integers(0, 3, size=n)
+    z = zm.zone_summary(fm, labels)
+    assert z["residents"].sum() == pytest.approx(T.sum())
+    assert z["workers"].sum() == pytest.approx(T.sum())
+    assert z["internal"].sum() == pytest.approx(zm.share_inside(fm, labels) * T.sum())
+    assert ((z["sc_supply"] >= 0) & (z["sc_supply"] <= 1)).all()
+    assert zm.modularity(fm, labels) <= 1
+    assert zm.modularity(fm, np.zeros(n)) == pytest.approx(0.0, abs=1e-12)
