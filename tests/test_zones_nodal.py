@@ -51,6 +51,11 @@ def test_unit_without_outflow_is_terminal():
     assert list(model.terminal_) == [False, True, True]
 
 
+def test_ties_go_to_the_unit_listed_first():
+    fm = _flows([("A", "C", 5), ("A", "B", 5), ("B", "B", 9), ("C", "C", 9)])
+    assert list(NodalRegions().fit(fm).dominant_) == [1, 1, 2]
+
+
 def test_size_given_by_population_reverses_dominance():
     fm = _flows([("A", "B", 5), ("B", "A", 4)])
     assert list(NodalRegions().fit(fm).centres_) == ["B", "B"]  # inflow A 4, B 5

@@ -21,6 +21,7 @@ def _largest_outflow(T: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the column of the largest off-diagonal flow (lowest index on ties) and its size."""
     off = (T - sp.diags(T.diagonal())).tocsr()
     off.eliminate_zeros()
+    off.sort_indices()  # arg-max returns the first stored maximum: make that the lowest column
     value = off.max(axis=1).toarray().ravel()
     target = np.asarray(off.argmax(axis=1)).ravel()
     return target, value
