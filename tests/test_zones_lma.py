@@ -185,3 +185,9 @@ def test_larger_synthetic_table_agrees_with_plain_python_version():
     flows = {(int(i), int(j)): float(v) for i, j, v in zip(C.row, C.col, C.data, strict=True)}
     assert list(model.labels_) == module.naive_lma(fm.n, flows, **params)
     assert model.labels_.max() >= 1
+
+
+def test_negative_flows_are_refused():
+    fm = FlowMatrix.from_arrays(["a", "b"], np.array([[1.0, -1.0], [0.0, 1.0]]))
+    with pytest.raises(AimakError, match="not negative"):
+        LabourMarketAreas(**P).fit(fm)

@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from aimak.errors import AimakError
+from aimak.errors import AimakError, fail
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.metrics import zone_summary
 
@@ -180,6 +180,8 @@ class LabourMarketAreas:
         self._check()
         T = sp.csr_matrix(flows.T, dtype=float)
         T.sum_duplicates()
+        if T.nnz and not (np.isfinite(T.data).all() and (T.data >= 0).all()):
+            raise fail("flows must be finite numbers, not negative")
         n = flows.n
         excluded = excluded_units(T) if n else np.zeros(0, dtype=bool)
         D = sp.diags((~excluded).astype(float))
