@@ -55,7 +55,7 @@ def write_times(frame: pd.DataFrame, path: Path) -> None:
               help="Straight: road km per straight-line km.")
 @click.option("--speed", type=float, default=40.0, show_default=True,
               help="Straight: average speed in km/h.")
-@click.option("--jobs", type=int, default=1, show_default=True,
+@click.option("--jobs", type=int, default=-1, show_default=True,
               help="Processes for the matrix (-1: all cores).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output table (.parquet or .csv): origin, destination, minutes, km, mode, "
