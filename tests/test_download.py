@@ -189,8 +189,9 @@ def _wof_tar() -> bytes:
 
 
 def _cod_ab_zip(tmp: Path) -> bytes:
-    base = {"ADM1_EN": "Jalal-Abad", "ADM1_RU": "Джалал-Абадская", "ADM1_PCODE":
-            "KG03000000000", "ADM0_EN": "Kyrgyzstan", "ADM0_PCODE": "KG"}
+    base = {"ADM1_EN": "Jalal-Abad", "ADM1_RU": "Джалал-Абадская", "ADM1_KY": "Жалал-Абад",
+            "ADM1_PCODE": "KG03000000000", "ADM0_EN": "Kyrgyzstan", "ADM0_PCODE": "KG",
+            "ADM2TYP_EN": "district"}
     adm2 = gpd.GeoDataFrame([
         {**base, "ADM2_EN": "Aksy", "ADM2_RU": "Аксыйский", "ADM2_KY": "Аксы",
          "ADM2_PCODE": "KG03211000000", "geometry": box(72.0, 41.0, 72.5, 41.5)},
@@ -423,9 +424,13 @@ def test_rayon_population_from_cod_ps(fetched, server):
 def test_settlements(fetched):
     s = _csv(fetched / "settlements.csv").set_index("id")
     assert sorted(s.index) == ["gn:1001", "gn:1002", "gn:1528675", "gn:2000", "sm:baetov",
-                               "wof:1003", "wof:1006"]
-    nowhere = s.loc["wof:1006"]  # no coordinates at all: kept, nothing guessed
-    assert (nowhere["lat"], nowhere["admin2_pcode"], nowhere["aa_pcode"]) == ("", "", "")
+                               "wof:1003"]
+    # wof:1006 has no coordinates at all: left out, and said so in the manifest
+    manifest = json.loads((fetched / "sources.json").read_text())
+    entry = next(f for f in manifest["files"] if f["file"] == "settlements.csv")
+    assert entry["left_out"] == ["wof:1006: no coordinates upstream"]
+    towns = next(f for f in manifest["files"] if f["file"] == "town_population_wikipedia.csv")
+    assert towns["left_out"] == ["https://hr.wikipedia.org/wiki/Kochkor-Ata: not available"]
     avletim = s.loc["gn:1001"]
     assert (avletim["name_ru"], avletim["lat"], avletim["feature_code"]) == (
         "Авлетим", "41.21", "PPL")  # coordinates and code from GeoNames, name from WOF
@@ -546,7 +551,7 @@ def test_cached_downloads_need_no_network(fetched):
     dead = dict.fromkeys(DEFAULT_BASE_URLS, _dead_base())
     again = dl.fetch_sources(fetched.parent, base_urls=dead, session=dl.make_session(retries=0))
     assert again == fetched
-    assert len(_csv(again / "settlements.csv")) == 7
+    assert len(_csv(again / "settlements.csv")) == 6
     assert len(_csv(again / "village_population_wikipedia.csv")) > 0
     assert _leftovers(fetched.parent) == []
     # the manifest still names the addresses the cached files came from
@@ -664,17 +669,21 @@ def test_synthetic_points_fall_in_the_synthetic_rayons():
 def test_newer_cod_ab_schema_is_renamed(tmp_path):
     folder = tmp_path / "v2"
     folder.mkdir()
-    layer = gpd.GeoDataFrame([{"adm2_name": "Aksy", "adm2_pcode": "KG03211000000",
-                               "adm1_name": "Jalal-Abad", "adm1_pcode": "KG03000000000",
-                               "geometry": box(72.0, 41.0, 72.5, 41.5)}], crs="EPSG:4326")
+    layer = gpd.GeoDataFrame([
+        {"adm2_name": "Aksy", "adm2_pcode": "KG03211000000", "adm1_name": "Jalal-Abad",
+         "adm1_pcode": "KG03000000000", "geometry": box(72.0, 41.0, 72.5, 41.5)},
+        {"adm2_name": "Kara-Kul (city)", "adm2_pcode": "KG03440000010", "adm1_name": "Jalal-Abad",
+         "adm1_pcode": "KG03000000000", "geometry": box(73.0, 41.0, 73.1, 41.1)}],
+        crs="EPSG:4326")
     layer.to_file(folder / "kgz_admin2.shp", engine="pyogrio")
     archive = tmp_path / "kgz_admin_boundaries.shp.zip"
     archive.write_bytes(_zip({p.name: p.read_bytes() for p in folder.iterdir()}))
     out = tmp_path / "rayons.geojson"
     dl.convert_cod_ab(archive, out)
     got = gpd.read_file(out)
-    assert got[["ADM2_EN", "ADM2_PCODE", "ADM1_EN"]].values.tolist() == [
-        ["Aksy", "KG03211000000", "Jalal-Abad"]]
+    assert got[["ADM2_EN", "ADM2_PCODE", "ADM1_EN", "ADM2TYP_EN"]].values.tolist() == [
+        ["Aksy", "KG03211000000", "Jalal-Abad", "district"],
+        ["Kara-Kul (city)", "KG03440000010", "Jalal-Abad", "independent city"]]
     empty = tmp_path / "empty.zip"
     empty.write_bytes(_zip({"readme.txt": b"synthetic"}))
     with pytest.raises(dl.DownloadError, match="no ADM2 layer"):
@@ -702,3 +711,13 @@ def test_ayil_aimak_guess_takes_the_nearest_of_several_name_matches():
     assert got[["aa_pcode", "aa_name", "aa_match"]].values.tolist() == [
         ["KG08206820000", "Near", "soate_village_name"],
         ["KG08206999000", "Closest", "nearest_aa_centroid(approx)"]]
+
+
+def test_the_dataset_builder_reads_the_download(fetched):
+    build = pytest.importorskip("aimak.kyrgyzstan.build")
+    dataset = build.build_kyrgyzstan(fetched, None).dataset
+    codes = dict(zip(dataset.settlements["id"], dataset.settlements["municipality_code"],
+                     strict=True))
+    assert codes["gn:1001"] == "41703211805000"  # Avletim, by its СОАТЕ village name
+    assert codes["sm:baetov"] == "41703215810000"
+    assert len(dataset.municipalities) == 2 and len(dataset.rayons) == 2

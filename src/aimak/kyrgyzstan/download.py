@@ -396,6 +396,11 @@ def convert_cod_ab(archive: Path, out: Path) -> None:
         layer = candidates[0]
         gdf = gpd.read_file(layer, engine="pyogrio")
         gdf = gdf.rename(columns=_cod_ab_names(gdf.columns))
+        if "ADM2TYP_EN" not in gdf.columns and "ADM2_EN" in gdf.columns:
+            # The 2018 edition types its units; otherwise the "(city)" of the English name says.
+            gdf["ADM2TYP_EN"] = np.where(gdf["ADM2_EN"].fillna("").str.contains("(city)",
+                                                                                regex=False),
+                                         "independent city", "district")
         missing = [c for c in ("ADM2_EN", "ADM2_PCODE", "ADM1_EN") if c not in gdf.columns]
         if missing:
             raise DownloadError(f"{archive.name}/{layer.name}: the COD-AB layer lacks the "
@@ -413,13 +418,14 @@ def _cod_ab_names(columns: pd.Index) -> dict[str, str]:
     present = set(columns)
     rename = {}
     for col in columns:
-        match = re.fullmatch(r"adm(\d)_(name|name1|name2|pcode|en|ru|ky)", str(col))
+        match = re.fullmatch(r"adm(\d)_(name|name1|name2|pcode|en|ru|ky|type)", str(col))
         if not match:
             continue
         level, part = match.groups()
         # name = English, name1 = Russian (as in the 2024 Kyrgyz edition), name2 = Kyrgyz.
-        suffix = {"name": "EN", "name1": "RU", "name2": "KY"}.get(part, part.upper())
-        target = f"ADM{level}_{suffix}"
+        suffix = {"name": "_EN", "name1": "_RU", "name2": "_KY", "type": "TYP_EN"}.get(
+            part, "_" + part.upper())
+        target = f"ADM{level}{suffix}"
         if target not in present:
             rename[col] = target
     return rename
@@ -667,7 +673,17 @@ def convert_settlements(localities: list[dict[str, Any]], geonames: pd.DataFrame
     df["lat"] = df["lat"].round(5)
     df["lon"] = df["lon"].round(5)
     df["population"] = pd.to_numeric(df["population"], errors="coerce").round().astype("Int64")
-    return df[list(BY_FILE["settlements.csv"].columns)]
+    out = df[list(BY_FILE["settlements.csv"].columns)]
+    # A place without coordinates cannot be placed on the map; the builder needs them. Such
+    # records are left out, and named in the log and in the manifest (df.attrs["left_out"]).
+    unplaced = out["lat"].isna() | out["lon"].isna()
+    if unplaced.any():
+        ids = out.loc[unplaced, "id"].tolist()
+        log.warning("%d places have no coordinates upstream and are left out of "
+                    "settlements.csv: %s", len(ids), ", ".join(ids))
+        out = out[~unplaced].reset_index(drop=True)
+        out.attrs["left_out"] = [f"{i}: no coordinates upstream" for i in ids]
+    return out
 
 
 def _add_simplemaps(df: pd.DataFrame, sm: pd.DataFrame) -> pd.DataFrame:
@@ -893,10 +909,11 @@ def parse_tables(wikitext: str) -> list[TableRow]:
 
 def wiki_rows(fetcher: Fetcher, pages: tuple[WikiPage, ...], level: str) -> pd.DataFrame:
     """Rows of one population CSV (``level``: village, ayil_aimak or town) from cited pages."""
-    rows = []
+    rows, skipped = [], []
     for page in pages:
         got = fetcher.wiki(page)
         if got is None:
+            skipped.append(f"{page.url}: not available")
             continue
         text, revision = got
         url = page.url + (f"?oldid={revision}" if revision else "")
@@ -914,6 +931,7 @@ def wiki_rows(fetcher: Fetcher, pages: tuple[WikiPage, ...], level: str) -> pd.D
             found = parse_infobox(text)
             if found is None:
                 log.warning("no population figure in the infobox of %s", page.url)
+                skipped.append(f"{page.url}: no population figure in the infobox")
                 continue
             row = {**base, "village_ru": page.village_ru, "village_en": page.village_en,
                    "population": found[0], "year": found[1], "source_url": url}
@@ -922,7 +940,9 @@ def wiki_rows(fetcher: Fetcher, pages: tuple[WikiPage, ...], level: str) -> pd.D
             rows.append(row)
     source = next(s for s in SOURCES if s.file.startswith(
         {"village": "village_", "ayil_aimak": "ayil_aimak_", "town": "town_"}[level]))
-    return pd.DataFrame(rows, columns=list(source.columns))
+    out = pd.DataFrame(rows, columns=list(source.columns))
+    out.attrs["left_out"] = skipped
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -954,8 +974,8 @@ def fetch_sources(dest_dir: Path | str | None = None, base_urls: dict[str, str] 
         paths[resource.name] = fetcher.hdx(resource)
     final = dest / "data"
     with _staging(final) as stage:
-        _convert_all(fetcher, paths, stage)
-        _write_manifest(fetcher, paths, stage)
+        left_out = _convert_all(fetcher, paths, stage)
+        _write_manifest(fetcher, paths, stage, left_out)
     return final
 
 
@@ -977,7 +997,8 @@ def _staging(final: Path) -> Iterator[Path]:
             shutil.rmtree(stage, ignore_errors=True)
 
 
-def _convert_all(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> None:
+def _convert_all(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> dict[str, list[str]]:
+    """Write every shared file into ``out``; return, per file, the upstream records left out."""
     soate = convert_soate(paths[SOATE_SEED.name].read_text(encoding="utf-8-sig"))
     _write_csv(soate, out / "soate.csv")
     try:
@@ -1002,10 +1023,14 @@ def _convert_all(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> None:
         pd.read_csv(paths[SIMPLEMAPS_KG.name], dtype=str, encoding="utf-8-sig"),
         rayons, ayil_aimaks)
     _write_csv(settlements, out / "settlements.csv")
+    left_out = {"settlements.csv": list(settlements.attrs.get("left_out", []))}
     for level, file in (("village", "village_population_wikipedia.csv"),
                         ("ayil_aimak", "ayil_aimak_population_wikipedia.csv"),
                         ("town", "town_population_wikipedia.csv")):
-        _write_csv(wiki_rows(fetcher, BY_FILE[file].pages, level), out / file)
+        rows = wiki_rows(fetcher, BY_FILE[file].pages, level)
+        left_out[file] = list(rows.attrs.get("left_out", []))
+        _write_csv(rows, out / file)
+    return left_out
 
 
 def _sha256(path: Path) -> str:
@@ -1016,7 +1041,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_manifest(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> None:
+def _write_manifest(fetcher: Fetcher, paths: dict[str, Path], out: Path,
+                    left_out: dict[str, list[str]]) -> None:
     """``SOURCES.md`` (for people) and ``sources.json`` (for programs) beside the files."""
     now = _now()
     downloads = {name: {"file": p.name, "sha256": _sha256(p), **fetcher.provenance(p)}
@@ -1028,7 +1054,8 @@ def _write_manifest(fetcher: Fetcher, paths: dict[str, Path], out: Path) -> None
         files.append({"file": s.file, "rows": rows, "description": s.description,
                       "licence": s.licence, "homepage": s.homepage, "differs": s.differs,
                       "downloads": [r.name for r in s.remotes],
-                      "pages": [p.url for p in s.pages]})
+                      "pages": [p.url for p in s.pages],
+                      "left_out": left_out.get(s.file, [])})
     manifest = {"fetched_utc": now, "downloads": downloads, "wikipedia_api": wiki,
                 "files": files}
     _write_json(manifest, out / "sources.json")
