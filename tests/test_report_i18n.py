@@ -7,6 +7,7 @@ import string
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import polib
 import pytest
 from hypothesis import given
@@ -138,3 +139,14 @@ def test_touching_cells_get_different_colours(rows: int, cols: int) -> None:
         for j, b in enumerate(cells):
             if i < j and a.intersects(b):
                 assert colours[i] != colours[j]
+
+
+def test_polygonal_keeps_only_polygon_parts() -> None:
+    from shapely.geometry import GeometryCollection, LineString, Point
+
+    from aimak.report.layers import polygonal
+
+    mixed = GeometryCollection([Point(0, 0), box(0, 0, 1, 1), LineString([(1, 1), (2, 2)])])
+    out = polygonal(np.array([mixed, LineString([(0, 0), (1, 0)]), box(2, 2, 3, 3)]))
+    assert [g.geom_type for g in out] == ["MultiPolygon"] * 3
+    assert out[0].area == 1.0 and out[1].is_empty and out[2].area == 1.0

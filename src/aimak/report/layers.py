@@ -66,6 +66,19 @@ def _as_text(value: object) -> object:
     return value
 
 
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Only the polygon parts of each geometry (clipping can leave points and lines), as
+    MultiPolygons; a geometry without any polygon part becomes an empty MultiPolygon."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    keep = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    parts, index = parts[keep], index[keep]
+    out = np.array([shapely.MultiPolygon()] * len(geoms), dtype=object)
+    present = np.unique(index)
+    if len(present):
+        out[present] = shapely.multipolygons(parts, indices=np.searchsorted(present, index))
+    return out
+
+
 def zone_polygons(inputs: ReportInputs) -> gpd.GeoDataFrame | None:
     """Zones as polygons: settlement Voronoi cells clipped to the territory, dissolved by zone."""
     zones = inputs.zone_table()
@@ -83,7 +96,7 @@ def zone_polygons(inputs: ReportInputs) -> gpd.GeoDataFrame | None:
         parts = shapely.get_parts(cells)
     else:
         parts = np.array([territory])
-    cell = shapely.intersection(parts[inverse], territory)
+    cell = polygonal(shapely.intersection(parts[inverse], territory))
     label = pd.Series(pts["id"].to_numpy()).map(zones.set_index("settlement")["zone"])
     population = pts["population"].to_numpy(float)
     frame = gpd.GeoDataFrame({"zone": label.to_numpy(), "population": population,

@@ -72,7 +72,10 @@ def polygon_paths(frame: gpd.GeoDataFrame, canvas: Canvas, coverage: bool = Fals
         return []
     simplified = None
     if coverage and bool(shapely.coverage_is_valid(geoms)):
-        simplified = shapely.coverage_simplify(geoms, canvas.tolerance)
+        try:
+            simplified = shapely.coverage_simplify(geoms, canvas.tolerance)
+        except shapely.errors.GEOSException:
+            simplified = None  # e.g. a degenerate ring; plain simplification still works
     if simplified is None:
         simplified = shapely.simplify(geoms, canvas.tolerance, preserve_topology=True)
     parts, part_geom = shapely.get_parts(simplified, return_index=True)
