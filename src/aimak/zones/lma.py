@@ -461,16 +461,20 @@ class LabourMarketAreas:
         ``inside`` holds the flows between the remaining units ``rest`` of L.
         """
         flows = inside[inside > 0]
-        k = len(rest)
-        ra, wa = np.tile(self._r[rest], 2), np.tile(self._w[rest], 2)
-        ends = [flows.min(), flows.max()] if len(flows) else [0.0, 0.0]
-        sv = np.repeat(ends, k)
-        msc = np.minimum(sv / ra, sv / wa)
-        Y = np.minimum(msc / self.target_sc, 1.0)
+        ra, wa = self._r[rest], self._w[rest]
+        # min(s/R, s/W) == s/max(R, W) exactly (division is monotone), and only the smallest
+        # and largest internal flow matter: validity is monotone in s for a fixed member
+        top = np.maximum(ra, wa)
         size = np.maximum((self.target_size - ra) / (self.target_size - self.min_size), 0.0)
         Z = 1 - ((1 - (self.min_sc / self.target_sc)) * size)
-        vals = Y * Z * (self.target_sc / self.min_sc)
-        vals[msc == 1] = 1.0
+        ends = (flows.min(), flows.max()) if len(flows) else (0.0, 0.0)
+        parts = []
+        for s_end in ends:
+            msc = s_end / top
+            v = np.minimum(msc / self.target_sc, 1.0) * Z * (self.target_sc / self.min_sc)
+            v[msc == 1] = 1.0
+            parts.append(v)
+        vals = np.concatenate(parts)
         self._dirty = (L, float(vals.min()), float(vals.max()))
 
     # ------------------------------------------------------------------ reserve assignment
