@@ -231,8 +231,10 @@ class ReportInputs:
         if self.comparison is not None:
             c = self.comparison.copy()
             keys = {str(k) for k in self.plans}
-            if ("plan" not in c.columns and not keys & set(map(str, c.index))
-                    and keys & set(map(str, c.columns))):
+            rows = set(map(str, c.index))
+            indicators = set(COMPARISON_COLUMNS) | set(COMPARISON_ALIASES)
+            if "plan" not in c.columns and not keys & rows and (
+                    keys & set(map(str, c.columns)) or len(indicators & rows) >= 2):
                 # Indicators as rows and plans as columns (aimak.plans.evaluate.compare).
                 c = c.T.apply(_numeric_if_possible)
             if "plan" in c.columns:
