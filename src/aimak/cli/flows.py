@@ -122,25 +122,14 @@ def model(
 ) -> None:
     """Model flows with a Huff model, calibrated on observed flows when given."""
     from aimak.dataset import Dataset
-    from aimak.flows.centres import CentralPlaces
-    from aimak.flows.gravity import (
-        DEFAULT_ALPHA,
-        DEFAULT_BETA,
-        HuffModel,
-        attractiveness,
-        read_times,
-        service_weights,
-    )
+    from aimak.flows.gravity import read_times
+    from aimak.flows.model import model_flows
     from aimak.flows.observed import read_flows
 
     ds = Dataset.read(dataset_path)
-    s = ds.settlements
-    ids = set(s["id"])
+    ids = set(ds.settlements["id"])
     times = read_times(times_path, mode=mode)
     _check_ids(times, ids, times_path.name)
-    centres = CentralPlaces(max_distance=snap_distance).fit(s, ds.facilities, ds.metric_crs)
-    population = pd.Series(s["population"].to_numpy(float), index=s["id"].astype(str))
-    attract = attractiveness(centres.counts_, population, weights=service_weights(service))
     observed = None
     if observed_paths:
         observed = pd.concat([read_flows(p, known=ids) for p in observed_paths], ignore_index=True)
@@ -154,14 +143,10 @@ def model(
                     observed_paths[0],
                     column="service",
                 )
-    huff = HuffModel(
-        beta=DEFAULT_BETA if beta is None else beta,
-        alpha=DEFAULT_ALPHA if alpha is None else alpha,
-        decay=decay,
-        max_minutes=max_minutes,
-        calibrate=not no_calibrate,
-    )
-    huff.fit(times, attract, observed=observed, population=population)
+    huff, centres = model_flows(ds, times, observed=observed, service=service,
+                                snap_distance=snap_distance, beta=beta, alpha=alpha,
+                                decay=decay, max_minutes=max_minutes,
+                                calibrate=not no_calibrate)
     result = huff.flows_
     if service is not None:
         result = result.assign(service=service)
