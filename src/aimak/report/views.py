@@ -236,11 +236,15 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["region"] = region
     ctx["title"] = inputs.title or _("Territorial reform evidence: {region}").format(
         region=region)
+    cls = resolve_columns({"population": ("", "", ""), "n": ("", "", "official"),
+                           "f": ("", "", "observed")}, inputs)
     ctx["figures"] = [
-        [_("Settlements"), fmt_number(len(ds.settlements), "int", lang)],
-        [_("Current municipalities"), fmt_number(len(ds.municipalities), "int", lang)],
-        [_("Population"), fmt_number(ds.settlements["population"].sum(), "int", lang)],
-        [_("Facilities"), fmt_number(len(ds.facilities), "int", lang)],
+        [_("Settlements"), fmt_number(len(ds.settlements), "int", lang), _prov(cls["n"][2])],
+        [_("Current municipalities"), fmt_number(len(ds.municipalities), "int", lang),
+         _prov(cls["n"][2])],
+        [_("Population"), fmt_number(ds.settlements["population"].sum(), "int", lang),
+         _prov(cls["population"][2])],
+        [_("Facilities"), fmt_number(len(ds.facilities), "int", lang), _prov(cls["f"][2])],
     ]
     if interactive:
         ctx["map_svg"] = render_svg(mlayers, canvas, interactive=True, title=ctx["title"])
