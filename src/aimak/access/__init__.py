@@ -5,7 +5,9 @@
 long tables (``origin, destination, minutes, km, mode, provenance``). See docs/access.md.
 """
 
-from aimak.access.base import TIME_COLUMNS
+from pathlib import Path
+
+from aimak.access.base import TIME_COLUMNS, AccessModel
 from aimak.access.elevation import ElevationGrid, read_gebco
 from aimak.access.friction import SpeedFunction
 from aimak.access.roads import DEFAULT_SPEEDS_KMH, RoadModel, RoadNetwork
@@ -16,5 +18,25 @@ MODES = ("terrain", "roads", "straight")
 
 __all__ = [
     "DEFAULT_SPEEDS_KMH", "MODES", "TIME_COLUMNS", "ElevationGrid", "RoadModel", "RoadNetwork",
-    "SpeedFunction", "StraightLineModel", "TerrainModel", "read_gebco",
+    "SpeedFunction", "StraightLineModel", "TerrainModel", "make_model", "read_gebco",
 ]
+
+
+def make_model(mode: str, roads: str | Path | RoadNetwork | None = None,
+               **params: object) -> AccessModel:
+    """The unfitted model of a mode (``terrain``, ``roads`` or ``straight``) with parameters.
+
+    ``roads`` (a file or a ``RoadNetwork``) is required for ``roads`` and ignored otherwise.
+    """
+    from aimak.errors import AimakError
+
+    if mode == "terrain":
+        return TerrainModel(**params)
+    if mode == "roads":
+        if roads is None:
+            raise AimakError("the roads mode needs a road network: give a road file "
+                             "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
+        return RoadModel(roads, **params)
+    if mode == "straight":
+        return StraightLineModel(**params)
+    raise AimakError(f"unknown travel mode '{mode}'; expected one of {', '.join(MODES)}")

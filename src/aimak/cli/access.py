@@ -66,7 +66,7 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
            circuity: float, speed: float,
            jobs: int, out: Path) -> None:
     """Compute travel times (minutes, km) from every settlement of a dataset."""
-    from aimak.access import RoadModel, StraightLineModel, TerrainModel
+    from aimak.access import make_model
     from aimak.dataset import Dataset
 
     if out.suffix.lower() not in (".parquet", ".csv"):
@@ -74,15 +74,15 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     if mode == "roads" and roads_path is None:
         raise AimakError("--mode roads needs a road network: give --roads FILE "
                          "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
+    params: dict[str, object] = {
+        "terrain": {"profile": profile, "symmetric": symmetric, "closed_above_m": winter_closure,
+                    "cell_factor": cell_factor, "elevation": elevation_path, "n_jobs": jobs},
+        "roads": {"offroad_profile": profile, "elevation": elevation_path,
+                  "max_leg_km": max_leg_km, "n_jobs": jobs},
+        "straight": {"circuity": circuity, "speed_kmh": speed},
+    }[mode]
+    model = make_model(mode, roads=roads_path, **params)
     ds = Dataset.read(dataset_path)
-    if mode == "terrain":
-        model = TerrainModel(profile=profile, symmetric=symmetric, closed_above_m=winter_closure,
-                             cell_factor=cell_factor, elevation=elevation_path, n_jobs=jobs)
-    elif mode == "roads":
-        model = RoadModel(roads_path, offroad_profile=profile, elevation=elevation_path,
-                          max_leg_km=max_leg_km, n_jobs=jobs)
-    else:
-        model = StraightLineModel(circuity=circuity, speed_kmh=speed)
     model.fit(ds)
     if target == "facilities":
         if len(ds.facilities) == 0:
