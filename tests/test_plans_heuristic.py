@@ -1,0 +1,94 @@
+"""Heuristic and ReCom ensemble: every returned plan is valid (SYNTHETIC lattices)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aimak.plans.criteria import Criteria, Weights
+from aimak.plans.ensemble import ReComEnsemble, plan_from_row
+from aimak.plans.exact import ExactSolver
+from aimak.plans.feasibility import InfeasibleError
+from aimak.plans.heuristic import HeuristicSolver
+from aimak.plans.synthetic import lattice_instance
+from aimak.plans.validity import check_plan
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), rows=st.integers(2, 5), cols=st.integers(2, 6),
+       min_pop=st.sampled_from([None, 3000, 6000]), max_pop=st.sampled_from([None, 20000]),
+       max_min=st.sampled_from([None, 30, 45]), units=st.sampled_from([0.0, 0.5, -1.0]),
+       groups=st.sampled_from([1, 2]), cap=st.sampled_from([None, 6]))
+def test_heuristic_plans_are_valid_or_infeasibility_is_reported(
+        seed, rows, cols, min_pop, max_pop, max_min, units, groups, cap):
+    crit = Criteria(min_population=min_pop, max_population=max_pop, max_minutes=max_min,
+                    stay_within="rayon" if groups > 1 else "none", max_units=cap,
+                    weights=Weights(travel=1.0, units=units, coherence=0.3))
+    inst = lattice_instance(rows, cols, crit, seed=seed, groups=groups)
+    try:
+        h = HeuristicSolver(time_limit=5, max_iter=10, seed=seed).fit(inst)
+    except InfeasibleError as exc:
+        assert str(exc)  # a reason is given
+        return
+    assert check_plan(inst, h.plan_) == []
+    assert h.objective_ == pytest.approx(inst.objective(h.plan_))
+
+
+def test_heuristic_close_to_exact_optimum():
+    crit = Criteria(min_population=5000, max_minutes=40, stay_within="none",
+                    weights=Weights(travel=1.0, units=0.5))
+    inst = lattice_instance(4, 4, crit, seed=2)
+    h = HeuristicSolver(time_limit=10, seed=0).fit(inst)
+    e = ExactSolver(time_limit=30, workers=2, hint=h.plan_).fit(inst)
+    assert e.status_ == "optimal"
+    assert e.objective_ <= h.objective_ + 1e-9
+    assert h.objective_ <= e.objective_ * 1.10  # within 10% of the proven optimum
+
+
+def test_heuristic_respects_pairs():
+    crit = Criteria(min_population=3000, stay_within="none",
+                    must_merge=(("u0", "u1"),), must_not_merge=(("u4", "u5"),),
+                    weights=Weights(travel=1.0, units=0.4))
+    inst = lattice_instance(3, 3, crit, seed=4)
+    plan = HeuristicSolver(time_limit=5).fit(inst).plan_
+    assert plan.labels[0] == plan.labels[1]
+    assert plan.labels[4] != plan.labels[5]
+    assert check_plan(inst, plan) == []
+
+
+def test_heuristic_reports_where_it_is_stuck():
+    crit = Criteria(min_population=10**6, stay_within="none")
+    with pytest.raises(InfeasibleError, match="min_population"):
+        HeuristicSolver().fit(lattice_instance(2, 2, crit, seed=0))
+
+
+def test_recom_ensemble_plans_are_all_valid_and_keep_unit_count():
+    crit = Criteria(min_population=4000, max_minutes=50, stay_within="none",
+                    weights=Weights(travel=1.0, units=0.2))
+    inst = lattice_instance(5, 5, crit, seed=7)
+    start = HeuristicSolver(time_limit=5).fit(inst).plan_
+    chain = ReComEnsemble(n_plans=200, seed=1).fit(inst, start)
+    assert len(chain.metrics_) == 200
+    assert (chain.metrics_["units"] == start.n_units).all()
+    frame = chain.frame()
+    for i in range(0, 200, 10):
+        plan = plan_from_row(inst, frame.iloc[i])
+        assert check_plan(inst, plan) == []
+    # the chain moves: many distinct plans
+    assert len({tuple(r) for r in chain.labels_}) > 50
+    shares = chain.place(start)
+    assert 0.0 <= shares["objective"] <= 1.0
+
+
+def test_recom_with_exempt_and_groups():
+    crit = Criteria(min_population=5000, min_population_exempt=("u0",), stay_within="rayon",
+                    weights=Weights(travel=1.0, units=0.2))
+    inst = lattice_instance(4, 4, crit, seed=3, groups=2)
+    start = HeuristicSolver(time_limit=5).fit(inst).plan_
+    chain = ReComEnsemble(n_plans=50, seed=0).fit(inst, start)
+    frame = chain.frame()
+    assert all(check_plan(inst, plan_from_row(inst, frame.iloc[i])) == []
+               for i in range(len(frame)))
+    assert np.all(chain.labels_ >= 0)
