@@ -470,3 +470,14 @@ def test_tables_named_as_aimak_plans_evaluate_names_them(tmp_path: Path) -> None
                  .iter_rows(values_only=True))
     assert list(units[0]).count("centre_name") == 1
     assert "Centre" in units[0]
+
+
+def test_names_are_escaped_everywhere(tmp_path: Path) -> None:
+    inputs = synthetic_inputs("ru")
+    hostile = '</script><b>"A&B"</b> {x}'
+    inputs.dataset.settlements.loc[0, "name_ru"] = hostile
+    html = write_report(inputs, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
+    assert hostile not in html and '<b>"A' not in html
+    assert "&lt;/script&gt;&lt;b&gt;&#34;A&amp;B&#34;&lt;/b&gt; {x}" in html  # map tooltip
+    info = html.split('<script type="application/json" id="map-info">')[1].split("</script>")[0]
+    assert json.loads(info)["settlements"][0]["title"] == hostile

@@ -152,15 +152,21 @@ def render_layer(layer: MapLayer, canvas: Canvas, interactive: bool = True) -> s
     sizes = np.broadcast_to(np.asarray(layer.size, dtype=float), (n,))
     items: list[str] = []
     tag_i = (lambda i: f' data-i="{i}"') if interactive else (lambda i: "")
+    titles = [escape(str(x.get("title", ""))) for x in layer.info] if interactive else []
+
+    def close(i: int, tag: str) -> str:
+        """End of a feature's element: a tooltip with its name when there is one."""
+        return f"><title>{titles[i]}</title></{tag}>" if i < len(titles) and titles[i] else "/>"
     if layer.kind == "polygon":
         for i, d in enumerate(polygon_paths(layer.frame, canvas, layer.coverage)):
             if d:
-                items.append(f'<path d="{d}" fill="{fills[i]}"{tag_i(i)}/>')
+                items.append(f'<path d="{d}" fill="{fills[i]}"{tag_i(i)}'
+                             + close(i, "path"))
     elif layer.kind == "point":
         xy = point_xy(layer.frame, canvas)
         for i in range(n):
             items.append(f'<circle cx="{xy[i, 0]}" cy="{xy[i, 1]}" r="{sizes[i]:.2f}" '
-                         f'fill="{fills[i]}"{tag_i(i)}/>')
+                         f'fill="{fills[i]}"{tag_i(i)}' + close(i, "circle"))
     elif layer.kind == "line":
         geoms = layer.frame.to_crs(canvas.crs).geometry.to_numpy()
         coords, idx = shapely.get_coordinates(geoms, return_index=True)
@@ -170,7 +176,7 @@ def render_layer(layer: MapLayer, canvas: Canvas, interactive: bool = True) -> s
         for i in range(n):
             (x1, y1), (x2, y2) = pts[first[i]], pts[last[i]]
             items.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
-                         f'stroke-width="{sizes[i]:.2f}"{tag_i(i)}/>')
+                         f'stroke-width="{sizes[i]:.2f}"{tag_i(i)}' + close(i, "line"))
     else:
         raise ValueError(f"unknown layer kind '{layer.kind}'")
     style = "" if layer.visible else ' style="display:none"'
