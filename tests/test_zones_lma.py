@@ -191,3 +191,35 @@ def test_negative_flows_are_refused():
     fm = FlowMatrix.from_arrays(["a", "b"], np.array([[1.0, -1.0], [0.0, 1.0]]))
     with pytest.raises(AimakError, match="not negative"):
         LabourMarketAreas(**P).fit(fm)
+
+
+def _seeded_case(seed: int) -> tuple[FlowMatrix, dict]:
+    """Random SYNTHETIC table drawn as in the search that found the seeds below."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(2, 10)
+    density = rng.uniform(0.15, 0.9)
+    T = rng.integers(1, 30, size=(n, n)) * (rng.random((n, n)) < density)
+    T[np.diag_indices(n)] += rng.integers(0, 60, size=n)
+    params = {"min_size": int(rng.choice([10, 40, 80])),
+              "target_size": int(rng.choice([150, 300])),
+              "min_sc": float(rng.choice([0.4, 0.5, 0.6])),
+              "target_sc": float(rng.choice([0.7, 0.8]))}
+    return FlowMatrix.from_arrays([f"u{i}" for i in range(n)], T.astype(float)), params
+
+
+# Seeds whose tables reach the rare R cases: D and F with a reserve unit no zone can take (211),
+# D (215) and D followed by E (1623).
+@pytest.mark.parametrize(("seed", "reasons"), [(211, {"D", "F"}), (215, {"D"}),
+                                                (1623, {"D", "E"})])
+def test_rare_cases_agree_with_plain_python_version(seed, reasons):
+    fm, params = _seeded_case(seed)
+    model = LabourMarketAreas(**params).fit(fm)
+    assert reasons <= set(model.reserve_["reason"])
+    C = fm.T.tocoo()
+    flows = {(int(i), int(j)): float(v) for i, j, v in zip(C.row, C.col, C.data, strict=True)}
+    assert list(model.labels_) == _naive()(fm.n, flows, **params)
+    if seed == 211:
+        lone = model.reserve_[~model.reserve_["assigned"]]
+        assert len(lone) >= 1
+        for zone in lone["zone"]:
+            assert (model.labels_ == zone).sum() == 1
