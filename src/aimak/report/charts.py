@@ -23,7 +23,7 @@ def bar_chart(title: str, labels: list[str], values: list[float], texts: list[st
     height = top + len(labels) * (bar_h + gap) + 4
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           f'font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
+           f'font-family="DejaVu Sans" font-size="11">',
            f"<title>{escape(title)}</title>",
            f'<text x="0" y="16" font-weight="bold" font-size="12">{escape(title)}</text>']
     for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
