@@ -22,6 +22,8 @@ def test_zone_summary_by_hand():
     # zone 0: internal 5+2+1+4 = 12, residents 8+5 = 13, workers 8+7 = 15
     # zone 1: internal 6+3+2+7 = 18, residents 10+11 = 21, workers 8+11 = 19
     z = zm.zone_summary(FM4, LAB4)
+    # inflows a 8, b 7, c 8, d 11: the zones' centres are a and d
+    assert list(z["centre"]) == ["a", "d"]
     assert list(z["n_units"]) == [2, 2]
     assert list(z["internal"]) == [12, 18]
     assert list(z["residents"]) == [13, 21]

@@ -25,10 +25,11 @@ def _codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def zone_summary(flows: FlowMatrix, labels: np.ndarray) -> pd.DataFrame:
-    """Per zone: ``zone, n_units, residents, workers, internal, sc_supply, sc_demand``.
+    """Per zone: ``zone, centre, n_units, residents, workers, internal, sc_supply, sc_demand``.
 
-    ``residents`` is the flow leaving the zone's units (own-unit flows included), ``workers``
-    the flow arriving, ``internal`` the flow between units of the zone (own-unit included).
+    ``centre`` is the unit receiving the most flow (the R package names its areas after it),
+    ``residents`` the flow leaving the zone's units (own-unit flows included), ``workers`` the
+    flow arriving, ``internal`` the flow between units of the zone (own-unit included).
     """
     values, codes = _codes(labels)
     A = flows.aggregate(codes) if flows.n else sp.csr_matrix((0, 0))
@@ -38,8 +39,12 @@ def zone_summary(flows: FlowMatrix, labels: np.ndarray) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         supply = np.where(R > 0, S / R, np.nan)
         demand = np.where(W > 0, S / W, np.nan)
+    inflow = flows.inflow()
+    order = np.lexsort((np.arange(flows.n), -inflow, codes))  # by zone, most inflow first
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]] if flows.n else order
     return pd.DataFrame({
         "zone": values,
+        "centre": flows.units[first],
         "n_units": np.bincount(codes, minlength=len(values)),
         "residents": R,
         "workers": W,
