@@ -168,6 +168,7 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     from aimak.io import atomic_path
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
+    from aimak.plans.feasibility import InfeasibleError
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
@@ -175,11 +176,15 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
     problems = check_plan(inst, plan)
     if problems:
-        from aimak.plans.feasibility import InfeasibleError
-
         raise InfeasibleError(["the start plan breaks the criteria: "
                                + "; ".join(v.message for v in problems[:5])])
+    if plan.n_units < 2:
+        raise InfeasibleError(["the start plan has a single unit; recombination needs at "
+                               "least two (give another --start plan)"])
     chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+    if not len(chain.metrics_):
+        raise InfeasibleError([f"no recombination of the start plan meets the criteria "
+                               f"({chain.attempts_} proposals tried)"])
     with atomic_path(out) as tmp:
         chain.frame().to_parquet(tmp, index=False)
     console.print(f"Sampled {len(chain.metrics_)} plans in {chain.seconds_:.1f} s "
