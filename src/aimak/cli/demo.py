@@ -1,4 +1,4 @@
-"""``aimak demo``: the whole method on the bundled Jalal-Abad data, in one command."""
+"""``aimak demo`` and ``aimak analyze``: the whole territory pipeline in one command."""
 
 from __future__ import annotations
 
@@ -6,6 +6,73 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+
+from aimak.i18n import LANGUAGES
+
+
+def _run(config) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from aimak.pipeline import run
+
+    console = Console()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = None
+
+        def step(name: str) -> None:
+            nonlocal task
+            if task is not None:
+                bar.update(task, completed=1, total=1)
+            task = bar.add_task(name, total=None)
+
+        result = run(config, progress=step)
+        if task is not None:
+            bar.update(task, completed=1, total=1)
+    _print_result(console, result)
+
+
+def _print_result(console: Console, result) -> None:
+    from rich.table import Table
+
+    ds, zm = result.dataset, result.zone_metrics
+    s = ds.settlements
+    console.print(f"Dataset: {len(s)} settlements, {len(ds.municipalities)} municipalities, "
+                  f"{s['population'].sum():,.0f} inhabitants "
+                  f"({(s['population_source'] == 'estimated').mean():.0%} of settlements with "
+                  "estimated population).")
+    console.print(f"Travel times: {len(result.times):,} pairs ({result.times['mode'].iloc[0]}"
+                  f", modelled). Flows: {len(result.flows):,} "
+                  f"({', '.join(sorted(result.flows['source'].unique()))}).")
+    console.print(f"Functional zones ({zm.get('method')}): {zm.get('n_zones')} zones, "
+                  f"{zm.get('share_inside', float('nan')):.0%} of flows inside, adjusted Rand "
+                  f"index with ayil aimaks {zm.get('adjusted_rand_index', float('nan')):.2f}, "
+                  f"{zm.get('split_municipalities')} ayil aimaks split across zones.")
+    table = Table(title="Plans compared with today's map")
+    cols = ["title", "units", "smallest_unit_population", "mean_minutes_to_centre",
+            "share_within_30_min", "self_containment", "violations"]
+    cols = [c for c in cols if c in result.comparison.columns]
+    for c in cols:
+        table.add_column(c.replace("_", " "), justify="left" if c == "title" else "right")
+    for _, row in result.comparison.iterrows():
+        cells = []
+        for c in cols:
+            v = row[c]
+            if isinstance(v, float):
+                v = f"{v:.0%}" if "share" in c or c == "self_containment" else f"{v:,.1f}"
+            cells.append(str(v))
+        table.add_row(*cells)
+    console.print(table)
+    for plan in result.plans.values():
+        if "infeasible" in plan:
+            console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
+    if result.cache_hits:
+        console.print(f"Reused cached results for: {', '.join(dict.fromkeys(result.cache_hits))}.")
+    for note in result.notes:
+        console.print(f"Note: {note}")
+    console.print("Outputs:")
+    for fmt, path in result.files.items():
+        console.print(f"  {fmt}: {path}")
 
 
 @click.command()
@@ -15,20 +82,27 @@ from rich.console import Console
 @click.option("--oblast", default="jalal-abad", show_default=True, help="Oblast to analyse.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"),
               show_default=True, help="Folder for the outputs.")
-def demo(source: Path | None, oblast: str, out: Path) -> None:
-    """Build the Jalal-Abad dataset and print its summary."""
-    from aimak.kyrgyzstan.build import build_kyrgyzstan
-    from aimak.kyrgyzstan.download import resolve_source
-    from aimak.summary import print_summary
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
+              help="Language of the report.")
+def demo(source: Path | None, oblast: str, out: Path, lang: str) -> None:
+    """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
+    from aimak.pipeline import Config
 
-    console = Console()
-    folder = resolve_source(source)
-    dataset_path = out / "dataset.gpkg"
-    with console.status(f"Building the {oblast} dataset from {folder} ..."):
-        result = build_kyrgyzstan(folder, oblast)
-        result.dataset.write(dataset_path)
-    print_summary(result.dataset, console)
-    console.print(f"Dataset: {dataset_path}")
+    _run(Config(source=source, oblast=oblast, out=out, lang=lang))
 
 
-COMMANDS = [demo]
+@click.command()
+@click.argument("config_path", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the report (overrides the config).")
+def analyze(config_path: Path, lang: str | None) -> None:
+    """Run the pipeline on your own data, as described by a TOML config (see README)."""
+    from aimak.pipeline import Config
+
+    config = Config.read(config_path)
+    if lang:
+        config.lang = lang
+    _run(config)
+
+
+COMMANDS = [demo, analyze]

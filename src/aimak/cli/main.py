@@ -35,7 +35,8 @@ def _register() -> None:
     from aimak.cli import data, demo
 
     cli.add_command(data.data)
-    cli.add_command(demo.demo)
+    for command in demo.COMMANDS:
+        cli.add_command(command)
     # Optional stages register themselves here when present (see docs/architecture.md).
     import importlib
 

@@ -1,0 +1,302 @@
+"""The territory pipeline, end to end, with results cached by their inputs.
+
+dataset -> travel times -> modelled (or observed) flows -> functional zones -> amalgamation plans
+-> evaluation and comparison with today's map -> report (HTML, PDF, XLSX, GeoPackage).
+
+Each step stores its result under ``<out>/cache/`` with a key made of the step's parameters and
+the keys of the steps it reads, so a rerun with unchanged inputs reuses them, and a change
+anywhere recomputes exactly what depends on it. ``run`` is what ``aimak demo`` and
+``aimak analyze CONFIG.toml`` call; the CLI only parses arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aimak import __version__
+from aimak.dataset import Dataset
+from aimak.errors import AimakError, fail
+from aimak.io import atomic_path
+
+#: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
+DEMO_PLANS = ("accessibility", "moderate", "population")
+
+
+@dataclass
+class Config:
+    """Everything a run needs; ``aimak analyze`` reads it from TOML (see README)."""
+
+    out: Path = Path("out/demo")
+    lang: str = "ru"
+    #: Either a dataset GeoPackage ...
+    dataset: Path | None = None
+    #: ... or the Kyrgyz builder's source folder (None: shared copy or download) and oblast.
+    source: Path | None = None
+    oblast: str | None = "jalal-abad"
+    access: dict[str, Any] = field(default_factory=lambda: {"mode": "terrain"})
+    observed_flows: list[Path] = field(default_factory=list)
+    flows: dict[str, Any] = field(default_factory=dict)
+    zones: dict[str, Any] = field(default_factory=lambda: {
+        "method": "lma", "min_size": 3000, "target_size": 20000, "min_sc": 0.5,
+        "target_sc": 0.7})
+    #: Plan name -> criteria: a built-in name ("accessibility") or a TOML path.
+    plans: dict[str, str] = field(default_factory=lambda: {p: p for p in DEMO_PLANS})
+    solver: dict[str, Any] = field(default_factory=lambda: {"time_limit": 40.0})
+    formats: tuple[str, ...] = ("html", "pdf", "xlsx", "gpkg")
+    title: str | None = None
+
+    @classmethod
+    def read(cls, path: str | Path) -> Config:
+        """Read an analysis config (TOML); relative paths are relative to the file."""
+        path = Path(path)
+        if not path.exists():
+            raise fail("the config file does not exist", path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise fail(f"not valid TOML: {exc}", path) from exc
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise fail(f"unknown setting(s) {', '.join(unknown)}; known settings are "
+                       f"{', '.join(sorted(known))}", path)
+        base = path.parent
+        for key in ("out", "dataset", "source"):
+            if key in data:
+                data[key] = (base / data[key]).resolve()
+        if "observed_flows" in data:
+            data["observed_flows"] = [(base / p).resolve() for p in data["observed_flows"]]
+        if "plans" in data:
+            data["plans"] = {k: (v if "/" not in v and not v.endswith(".toml")
+                                 else str((base / v).resolve())) for k, v in data["plans"].items()}
+        if "formats" in data:
+            data["formats"] = tuple(data["formats"])
+        return cls(**data)
+
+
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _file_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Cache:
+    """Results of steps stored by key in ``folder``; written atomically, so never half there."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits: list[str] = []
+
+    def path(self, step: str, key: str, suffix: str) -> Path:
+        return self.folder / f"{step}-{key}{suffix}"
+
+    def table(self, step: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        path = self.path(step, key, ".parquet")
+        if path.exists():
+            self.hits.append(step)
+            return pd.read_parquet(path)
+        frame = compute()
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
+        return frame
+
+    def json(self, step: str, key: str, compute: Callable[[], dict]) -> dict:
+        path = self.path(step, key, ".json")
+        if path.exists():
+            self.hits.append(step)
+            return json.loads(path.read_text(encoding="utf-8"))
+        value = compute()
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1, default=_plain),
+                           encoding="utf-8")
+        return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+@dataclass
+class Result:
+    """What a run produced: the report files and the intermediate tables."""
+
+    dataset: Dataset
+    times: pd.DataFrame
+    flows: pd.DataFrame
+    zones: pd.DataFrame
+    zone_metrics: dict
+    plans: dict[str, dict]
+    comparison: pd.DataFrame
+    files: dict[str, Path]
+    cache_hits: list[str]
+    notes: list[str]
+
+
+Progress = Callable[[str], None]
+
+
+def run(config: Config, progress: Progress | None = None) -> Result:
+    """Run the whole pipeline; ``progress(step)`` is called as each step starts."""
+    say = progress or (lambda _step: None)
+    out = Path(config.out)
+    cache = Cache(out / "cache")
+    notes: list[str] = []
+
+    say("dataset")
+    ds, data_key = _dataset(config, cache)
+    say("travel times")
+    times, times_key = _times(config, ds, data_key, cache)
+    say("flows")
+    flows, flows_key = _flows(config, ds, times, times_key, cache, notes)
+    say("functional zones")
+    zones, zone_metrics = _zones(config, ds, flows, flows_key, cache)
+    say("amalgamation plans")
+    plans, comparison = _plans(config, ds, times, flows, cache, _digest(times_key, flows_key),
+                               say)
+    say("report")
+    files = _report(config, ds, zones, zone_metrics, flows, plans, comparison)
+    return Result(ds, times, flows, zones, zone_metrics, plans, comparison, files,
+                  cache.hits, notes)
+
+
+def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
+    if config.dataset is not None:
+        key = _file_digest([Path(config.dataset)])
+        return Dataset.read(config.dataset), key
+    from aimak.kyrgyzstan.build import FILES, build_kyrgyzstan
+    from aimak.kyrgyzstan.download import resolve_source
+
+    folder = resolve_source(config.source)
+    key = _digest(__version__, config.oblast,
+                  _file_digest([folder / name for name in FILES.values()]))
+    path = cache.path("dataset", key, ".gpkg")
+    if path.exists():
+        cache.hits.append("dataset")
+        return Dataset.read(path), key
+    ds = build_kyrgyzstan(folder, config.oblast).dataset
+    ds.write(path)
+    return ds, key
+
+
+def _times(config: Config, ds: Dataset, data_key: str, cache: Cache) -> tuple[pd.DataFrame, str]:
+    from aimak.access import make_model
+
+    params = dict(config.access)
+    mode = params.pop("mode", "terrain")
+    key = _digest(__version__, data_key, mode, params)
+
+    def compute() -> pd.DataFrame:
+        model = make_model(mode, **params).fit(ds)
+        return model.matrix()
+
+    return cache.table("times", key, compute), key
+
+
+def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cache: Cache,
+           notes: list[str]) -> tuple[pd.DataFrame, str]:
+    from aimak.flows.model import model_flows
+    from aimak.flows.observed import read_flows
+
+    ids = set(ds.settlements["id"])
+    observed = None
+    if config.observed_flows:
+        observed = pd.concat([read_flows(p, known=ids) for p in config.observed_flows],
+                             ignore_index=True)
+    key = _digest(__version__, times_key, config.flows,
+                  _file_digest(list(config.observed_flows)) if config.observed_flows else "")
+
+    def compute() -> pd.DataFrame:
+        finite = times[np.isfinite(times["minutes"])]
+        huff, _ = model_flows(ds, finite, observed=observed, **config.flows)
+        flows = huff.flows_
+        return flows[flows["flow"] >= 0.5].reset_index(drop=True)
+
+    flows = cache.table("flows", key, compute)
+    if observed is None:
+        notes.append("flows are modelled (Huff model with default parameters): no survey yet")
+    return flows, key
+
+
+def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cache: Cache
+           ) -> tuple[pd.DataFrame, dict]:
+    from aimak.cli.zones import _estimator
+    from aimak.zones import metrics
+    from aimak.zones.flowmatrix import FlowMatrix
+
+    params = dict(config.zones)
+    method = params.pop("method", "lma")
+    key = _digest(__version__, flows_key, method, params)
+    fm = FlowMatrix.from_frame(flows[["origin", "destination", "flow"]],
+                               units=sorted(ds.settlements["id"]))
+
+    def compute() -> pd.DataFrame:
+        est = _estimator(method, **{k: params.get(k) for k in
+                                    ("min_size", "target_size", "min_sc", "target_sc",
+                                     "resolution", "n_zones", "seed")}).fit(fm)
+        return pd.DataFrame({"settlement": fm.units, "zone": np.asarray(est.labels_),
+                             "method": method})
+
+    zones = cache.table("zones", key, compute)
+    labels = zones.set_index("settlement").loc[fm.units, "zone"].to_numpy()
+    muni = ds.settlements.set_index("id").loc[fm.units, "municipality_code"].to_numpy()
+
+    def summarise() -> dict:
+        summary = metrics.summary(fm, labels)
+        compared = metrics.compare_with_municipalities(fm.units, labels, muni)
+        split = compared.pop("split")
+        return {"method": method, **params, **summary, **compared,
+                "split_municipalities": len(split) if split is not None else 0}
+
+    return zones, cache.json("zone_metrics", key, summarise)
+
+
+def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame, cache: Cache,
+           key: str, say: Progress) -> tuple[dict[str, dict], pd.DataFrame]:
+    from aimak.scenarios import solve_scenarios
+
+    return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
+
+
+def _report(config: Config, ds: Dataset, zones: pd.DataFrame, zone_metrics: dict,
+            flows: pd.DataFrame, plans: dict[str, dict], comparison: pd.DataFrame
+            ) -> dict[str, Path]:
+    from aimak.report import PlanReport, ReportInputs, write_report
+
+    reports = {name: PlanReport(title=p["title"], mapping=p["mapping"], units=p["units"],
+                                criteria=p["criteria"], summary=p["summary"],
+                                description=p.get("description", ""))
+               for name, p in plans.items() if "mapping" in p}
+    inputs = ReportInputs(dataset=ds, zones=zones, zone_metrics=zone_metrics, flows=flows,
+                          plans=reports, comparison=comparison, lang=config.lang,
+                          title=config.title, region=config.oblast)
+    try:
+        return write_report(inputs, config.out, formats=config.formats)
+    except AimakError:
+        raise
+
+
+def describe(config: Config) -> dict[str, Any]:
+    """The config as plain data (for logs and the report's methods section)."""
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}

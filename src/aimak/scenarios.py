@@ -1,0 +1,144 @@
+"""Amalgamation scenarios of a run: solve each criteria set, evaluate, explain, compare.
+
+Kept apart from ``aimak.plans`` (the solvers and indicators) because it only strings them
+together for the pipeline: one plan per criteria file, today's map as the reference, and one
+comparison table of all of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from aimak.dataset import Dataset
+from aimak.errors import AimakError
+
+if TYPE_CHECKING:
+    from aimak.pipeline import Cache, Progress
+    from aimak.plans.instance import Instance, Plan
+
+
+def load_criteria(spec: str) -> tuple[Any, str]:
+    """Criteria and their TOML text, from a built-in name (``accessibility``, ...) or a path."""
+    from importlib import resources
+
+    from aimak.plans.criteria import Criteria
+
+    if spec.endswith(".toml") or "/" in spec:
+        return Criteria.read(spec), Path(spec).read_text(encoding="utf-8")
+    criteria = Criteria.builtin(spec)
+    text = (resources.files("aimak.plans") / "criteria" / f"{spec}.toml").read_text("utf-8")
+    return criteria, text
+
+
+def criteria_title(text: str, name: str) -> str:
+    """The ``[about] title`` of a criteria file, or the scenario's name."""
+    import tomllib
+
+    return str(tomllib.loads(text).get("about", {}).get("title", name))
+
+
+def mapping_of(inst: Instance, plan: Plan) -> pd.DataFrame:
+    """``old_code, new_unit, centre`` (settlement id) for every current municipality."""
+    ids = plan.ids(inst)
+    return pd.DataFrame({"old_code": inst.units, "new_unit": ids[plan.labels],
+                         "centre": inst.settlement_ids[plan.centres][plan.labels]})
+
+
+def plan_of(inst: Instance, mapping: pd.DataFrame, name: str, status: str) -> Plan:
+    """Rebuild a Plan from its mapping (for cached results)."""
+    from aimak.plans.instance import Plan
+
+    m = mapping.set_index("old_code").loc[inst.units]
+    unit_ids, labels = np.unique(m["new_unit"].to_numpy(str), return_inverse=True)
+    centre_of = m.groupby("new_unit")["centre"].first().loc[unit_ids]
+    centres = pd.Index(inst.settlement_ids).get_indexer(centre_of.to_numpy())
+    return Plan(labels, centres, name=name, status=status, unit_ids=unit_ids.astype(object))
+
+
+def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
+                    scenarios: dict[str, str], cache: Cache, key: str,
+                    solver: dict[str, Any], say: Progress) -> tuple[dict[str, dict],
+                                                                     pd.DataFrame]:
+    """Solve, check, evaluate and explain each scenario; compare them with today's map."""
+    from aimak.pipeline import _digest
+    from aimak.plans.evaluate import current_plan, plan_indicators, unit_indicators
+    from aimak.plans.explain import explain
+    from aimak.plans.feasibility import InfeasibleError
+    from aimak.plans.instance import Instance
+    from aimak.plans.validity import check_plan
+
+    finite = times[np.isfinite(times["minutes"])]
+    results: dict[str, dict] = {}
+    summaries: dict[str, dict] = {}
+    inst = None
+    for name, spec in scenarios.items():
+        say(f"plan: {name}")
+        criteria, text = load_criteria(spec)
+        title = criteria_title(text, name)
+        inst = Instance.from_dataset(ds, finite, criteria, flows=flows)
+        step_key = _digest(key, text, solver)
+        meta_path = cache.path(f"plan-{name}", step_key, ".json")
+        try:
+            mapping = cache.table(f"plan-{name}", step_key,
+                                  lambda i=inst, m=meta_path: _solve(i, solver, m))
+        except InfeasibleError as exc:
+            results[name] = {"title": title, "infeasible": str(exc)}
+            continue
+        meta = cache.json(f"plan-{name}", step_key, lambda: {"status": "unknown"})
+        plan = plan_of(inst, mapping, name, meta.get("status", ""))
+        violations = check_plan(inst, plan)
+        if violations:  # the solvers promise valid plans; an invalid one is a bug to report
+            raise AimakError(f"plan '{name}' breaks its own criteria: "
+                             + "; ".join(v.message for v in violations[:5]))
+        summary = plan_indicators(inst, plan)
+        summary.update({k: meta[k] for k in ("gap", "seconds") if k in meta})
+        summaries[name] = summary
+        results[name] = {
+            "title": title,
+            "criteria": _criteria_dict(criteria),
+            "mapping": mapping,
+            "units": unit_indicators(inst, plan).merge(explain(inst, plan), on="new_unit",
+                                                       how="left"),
+            "summary": summary,
+        }
+    if inst is None:
+        raise AimakError("no amalgamation scenario was given")
+    current = current_plan(inst)
+    summaries = {"current": plan_indicators(inst, current), **summaries}
+    for name, result in results.items():
+        if "infeasible" in result:
+            summaries[name] = {"violated_criteria": f"infeasible: {result['infeasible']}"}
+    comparison = pd.DataFrame(list(summaries.values()))
+    comparison["plan"] = list(summaries)
+    comparison["title"] = ["Current ayil aimaks" if k == "current" else results[k]["title"]
+                           for k in summaries]
+    results = {k: v for k, v in results.items() if "mapping" in v} | {
+        k: v for k, v in results.items() if "mapping" not in v}
+    return results, comparison
+
+
+def _solve(inst: Instance, solver: dict[str, Any], meta_path: Path) -> pd.DataFrame:
+    import json
+
+    from aimak.io import atomic_path
+    from aimak.plans.exact import ExactSolver
+
+    exact = ExactSolver(time_limit=float(solver.get("time_limit", 40.0)),
+                        workers=int(solver.get("workers", 2))).fit(inst)
+    plan = exact.plan_
+    meta = {"status": exact.status_, "gap": float(exact.gap_), "objective": float(exact.objective_),
+            "seconds": float(getattr(exact, "seconds_", np.nan))}
+    with atomic_path(meta_path) as tmp:
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+    return mapping_of(inst, plan)
+
+
+def _criteria_dict(criteria) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    out = {k: v for k, v in asdict(criteria).items() if v not in (None, (), [])}
+    return out
