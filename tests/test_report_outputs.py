@@ -402,6 +402,14 @@ def test_report_opens_offline_in_chromium(report: dict[str, Path], tmp_path: Pat
         browser.js("document.getElementById('zoom-in').click()")
         assert browser.js("document.getElementById('map').getAttribute('viewBox')") != before
         browser.js("document.getElementById('zoom-reset').click()")
+        # Finding a settlement by name selects it and zooms to it.
+        browser.js("const f = document.getElementById('find'); f.value = 'Тестовое 3';"
+                   "f.dispatchEvent(new Event('change'))")
+        assert browser.js("document.querySelector('#info h3').textContent") == "Тестовое 3"
+        assert browser.js("document.querySelectorAll('.selected').length") == 1
+        assert browser.js("document.getElementById('map').getAttribute('viewBox')") != before
+        browser.js("document.getElementById('zoom-reset').click();"
+                   "document.getElementById('map-section').scrollIntoView()")
         shot = browser.send("Page.captureScreenshot", format="png")
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "report_map.png").write_bytes(base64.b64decode(shot["data"]))

@@ -88,9 +88,36 @@
     var el = ev.target.closest("[data-i]");
     if (!el) { return; }
     var g = el.closest("g.layer");
+    select(g.getAttribute("data-layer"), Number(el.getAttribute("data-i")));
+  });
+  function select(layer, i) {
+    var el = document.querySelector("#layer-" + layer + " [data-i='" + i + "']");
+    if (!el) { return; }
     if (selected) { selected.classList.remove("selected"); }
     selected = el; el.classList.add("selected");
-    show(g.getAttribute("data-layer"), Number(el.getAttribute("data-i")));
+    show(layer, i);
+    return el;
+  }
+
+  // Find a settlement by name: zoom to it and show its indicators.
+  var find = document.getElementById("find");
+  var names = (INFO.settlements || []).map(function (item) { return item.title; });
+  var list = document.getElementById("settlement-names");
+  names.slice().sort().forEach(function (name) {
+    var option = document.createElement("option");
+    option.value = name;
+    list.appendChild(option);
   });
-  window.aimakMap = { show: show, info: INFO };
+  find.addEventListener("change", function () {
+    var i = names.indexOf(find.value.trim());
+    if (i < 0) { return; }
+    var el = select("settlements", i);
+    if (!el) { return; }
+    var cx = Number(el.getAttribute("cx")), cy = Number(el.getAttribute("cy"));
+    var w = vb0[2] / 8, h = vb0[3] / 8;
+    vb = [cx - w / 2, cy - h / 2, w, h];
+    apply();
+  });
+
+  window.aimakMap = { show: show, select: select, info: INFO };
 })();
