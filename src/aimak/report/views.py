@@ -300,6 +300,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["sources"] = sources_table(inputs).to_dict("records")
     ctx["classes"] = [[_(CLASS_LABELS[c]), _(CLASS_MEANINGS[c])] for c in CLASS_MEANINGS]
     ctx["prov_label"] = _prov
+    ctx["summary_class"] = "synthetic" if inputs.synthetic else "modelled"
     return ctx
 
 
