@@ -34,12 +34,13 @@ class HeuristicSolver:
     """
 
     def __init__(self, time_limit: float = 30.0, max_iter: int = 50, tenure: int = 10,
-                 seed: int = 0, local_search: bool = True):
+                 seed: int = 0, local_search: bool = True, starts: int | None = None):
         self.time_limit = time_limit
         self.max_iter = max_iter
         self.tenure = tenure
         self.seed = seed
         self.local_search = local_search
+        self.starts = starts
 
     # ------------------------------------------------------------------ region helpers
     def _setup(self, inst: Instance) -> None:
@@ -122,18 +123,33 @@ class HeuristicSolver:
         self._setup(inst)
         rng = np.random.default_rng(self.seed)
         if start is not None:
-            regions = {k: set(np.flatnonzero(start.labels == k).tolist())
-                       for k in range(start.n_units)}
+            starts = [{k: set(np.flatnonzero(start.labels == k).tolist())
+                       for k in range(start.n_units)}]
         else:
-            regions = self._initial()
-        label = np.empty(inst.n, np.int64)
-        for k, mem in regions.items():
-            label[list(mem)] = k
-        cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
-        self._repair(regions, label, cost)
-        self._cap(regions, label, cost)
-        if self.w.units > 0 or self.w.coherence > 0 or self.w.balance > 0:
-            self._improving_merges(regions, label, cost)
+            starts = [self._initial()]
+            n_grow = self.starts if self.starts is not None else (
+                10 if self.w.units < 0 and np.isfinite(self.min_pop) else 0)
+            starts += [self._grow(rng) for _ in range(n_grow)]
+        best_state, first_error = None, None
+        for regions in starts:
+            label = np.empty(inst.n, np.int64)
+            for k, mem in regions.items():
+                label[list(mem)] = k
+            cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
+            try:
+                self._repair(regions, label, cost)
+                self._cap(regions, label, cost)
+            except InfeasibleError as exc:
+                first_error = first_error or exc
+                continue
+            if self.w.units > 0 or self.w.coherence > 0 or self.w.balance > 0:
+                self._improving_merges(regions, label, cost)
+            total = sum(c[0] for c in cost.values())
+            if best_state is None or total < best_state[0]:
+                best_state = (total, regions, label, cost)
+        if best_state is None:
+            raise first_error
+        _, regions, label, cost = best_state
         self.moves_ = 0
         if self.local_search:
             self._tabu(regions, label, cost, rng, t0)
@@ -157,6 +173,81 @@ class HeuristicSolver:
         roots = np.array([find(u) for u in range(inst.n)])
         return {i: set(np.flatnonzero(roots == r).tolist())
                 for i, r in enumerate(np.unique(roots))}
+
+    def _grow(self, rng) -> dict[int, set[int]]:
+        """Max-p style construction: grow regions from random seeds until each reaches the
+        minimum population, then attach left-over municipalities to adjacent regions."""
+        inst = self.inst
+        atoms = self._initial()
+        atom_of = np.empty(inst.n, np.int64)
+        for a, mem in atoms.items():
+            atom_of[list(mem)] = a
+        apop = {a: float(inst.population[list(m)].sum()) for a, m in atoms.items()}
+        anb = {a: {int(atom_of[v]) for u in m for v in self.adj[u]} - {a}
+               for a, m in atoms.items()}
+        free = set(atoms)
+        regions: dict[int, set[int]] = {}
+        left: list[int] = []
+        for seed in rng.permutation(list(atoms)).tolist():
+            if seed not in free:
+                continue
+            free.discard(seed)
+            members, ratoms, pop = set(atoms[seed]), [seed], apop[seed]
+            frontier = anb[seed] & free
+            while pop < self.min_pop and frontier:
+                opts = sorted(frontier, key=lambda a: (rng.random()))
+                done = [a for a in opts if pop + apop[a] >= self.min_pop]
+                order = (sorted(done, key=lambda a: apop[a]) if done
+                         else sorted(opts, key=lambda a: -apop[a]))
+                chosen = None
+                for a in order:
+                    grown = members | atoms[a]
+                    if (pop + apop[a] <= self.max_pop + 1e-6
+                            and not self._conflict(members, atoms[a])
+                            and self._best(sorted(grown))[1] >= 0):
+                        chosen = a
+                        break
+                if chosen is None:
+                    break
+                members |= atoms[chosen]
+                ratoms.append(chosen)
+                pop += apop[chosen]
+                free.discard(chosen)
+                frontier = (frontier | anb[chosen]) & free
+            if pop >= self.min_pop - 1e-6 or inst.exempt[list(members)].any():
+                regions[len(regions)] = members
+            else:
+                left.extend(ratoms)
+        # left-overs join an adjacent region when the criteria allow, else stay on their own
+        label = np.full(inst.n, -1)
+        for k, mem in regions.items():
+            label[list(mem)] = k
+        pending = list(left)
+        changed = True
+        while pending and changed:
+            changed = False
+            rest = []
+            for a in pending:
+                targets = {int(label[v]) for u in atoms[a] for v in self.adj[u]} - {-1}
+                best = None
+                for k in targets:
+                    grown = regions[k] | atoms[a]
+                    pop = inst.population[list(grown)].sum()
+                    if pop > self.max_pop + 1e-6 or self._conflict(regions[k], atoms[a]):
+                        continue
+                    c = self._best(sorted(grown))
+                    if c[1] >= 0 and (best is None or c[0] < best[0]):
+                        best = (c[0], k)
+                if best is None:
+                    rest.append(a)
+                    continue
+                regions[best[1]] |= atoms[a]
+                label[list(atoms[a])] = best[1]
+                changed = True
+            pending = rest
+        for a in pending:
+            regions[len(regions)] = set(atoms[a])
+        return regions
 
     def _feasible(self, mem: set[int], best: tuple[float, int]) -> bool:
         pop = self.inst.population[list(mem)].sum()
