@@ -179,7 +179,7 @@ def test_workbook_has_comparison_plan_and_provenance_sheets(report: dict[str, Pa
                     _("Provenance"), _("Data sources"), _("Columns")]
         population = _("Population")
     assert book.sheetnames == expected
-    assert expected[1:4] == ["Today's municipalities", "Merge A and B", "One unit"]
+    assert expected[1:4] == ["Нынешние муниципалитеты", "Merge A and B", "One unit"]
     rows = list(book["Merge A and B"].iter_rows(values_only=True))
     header = list(rows[0])
     by_unit = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}

@@ -124,6 +124,9 @@ KEY_LABELS: dict[str, str] = {
     "admin_cost_KGS": N_("Administrative cost, som per year (estimate)"),
 }
 
+#: Title to give today's map when it is shown as a plan (translated in every output).
+CURRENT_PLAN_TITLE = N_("Today's municipalities")
+
 #: Comparison columns drawn as bar charts when present.
 CHART_COLUMNS = ("n_units", "mean_minutes", "share_30min", "self_containment")
 
@@ -246,7 +249,8 @@ class ReportInputs:
         c = c.rename(columns={k: v for k, v in COMPARISON_ALIASES.items()
                               if k in c.columns and v not in c.columns})
         if "title" not in c.columns:
-            c.insert(0, "title", [self.plans[k].title if k in self.plans else k
+            c.insert(0, "title", [self.plans[k].title if k in self.plans
+                                  else CURRENT_PLAN_TITLE if k == "current" else k
                                   for k in c.index])
         return c
 

@@ -139,7 +139,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         rows = _rows(p, resolve_columns(UNIT_COLUMNS, inputs), lang, extra)
         titles = (p["centre_name"] if "centre_name" in p.columns else p["new_unit"]).astype(str)
         pinfo = [{"title": t, "rows": r} for t, r in zip(titles, rows, strict=True)]
-        out.append(MapLayer(lk, _("Plan: {title}").format(title=plan.title), "polygon", p,
+        out.append(MapLayer(lk, _("Plan: {title}").format(title=_(plan.title)), "polygon", p,
                             fill=neighbour_colours(p.to_crs(inputs.dataset.metric_crs)),
                             stroke="#222222", visible=False, coverage=True, info=pinfo,
                             opacity=0.85, note=_("Modelled; unions of current territories.")))
@@ -174,7 +174,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         if "zone" in st.columns:
             rows.append([_("Functional zone"), fmt_number(r["zone"], "text", lang)])
         for key, plan in inputs.plans.items():
-            rows.append([plan.title, fmt_number(r[layer_key(key)], "text", lang)])
+            rows.append([_(plan.title), fmt_number(r[layer_key(key)], "text", lang)])
         sinfo.append({"title": str(r["name"]), "rows": rows})
     out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
                         fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
@@ -259,7 +259,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
         if "zones" in layers:
             views.append((_("Functional zones"), {"zones", "settlements"}, True))
         for key, plan in inputs.plans.items():
-            views.append((_("Plan: {title}").format(title=plan.title),
+            views.append((_("Plan: {title}").format(title=_(plan.title)),
                           {layer_key(key), "settlements"}, True))
         ctx["static_maps"] = []
         for t, show, outline in views:
@@ -339,7 +339,7 @@ def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
         extra = {"centre": units["centre"].map(names).fillna(units["centre"]).tolist()}
     criteria = _pairs(plan.criteria, inputs.lang)
     summary = _pairs(plan.summary, inputs.lang)
-    return {"key": key, "id": layer_key(key), "title": plan.title,
+    return {"key": key, "id": layer_key(key), "title": _(plan.title),
             "description": plan.description, "criteria": criteria, "summary": summary,
             "table": build_table(units, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang,
                                  extra)}

@@ -43,7 +43,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 def plan_sheet_names(inputs: ReportInputs) -> dict[str, str]:
     """Sheet name of each plan (its title, made valid and unique), in plan order."""
     taken = {_("Comparison"), _("Zones"), _("Provenance"), _("Data sources"), _("Columns")}
-    return {key: sheet_name(plan.title, taken) for key, plan in inputs.plans.items()}
+    return {key: sheet_name(_(plan.title), taken) for key, plan in inputs.plans.items()}
 
 
 def _labelled(frame: pd.DataFrame, columns: dict[str, tuple[str, str, str]]
