@@ -56,6 +56,9 @@ _HEALTH = {"hospital", "clinic", "feldsher_post", "pharmacy", "dentist", "labora
 _EDUCATION = {"school", "kindergarten"}
 _ADMIN = {"ayil_okmotu", "rayon_administration"}
 
+#: Smallest settlement circle (SVG units of a 1000-unit-wide map), so that hamlets stay visible.
+MIN_RADIUS = 1.5
+
 #: Most flows the interactive map draws (all are in the GeoPackage).
 MAX_MAP_FLOWS = 300
 
@@ -161,7 +164,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
     m_names = pd.Series(mun["name"].to_numpy(), index=mun["code"].to_numpy())
     pop = st["population"].to_numpy(float)
     pmax = np.nanmax(pop) if len(pop) and np.isfinite(pop).any() else 1.0
-    radius = 1.5 + 10.0 * np.sqrt(np.nan_to_num(pop) / max(pmax, 1.0))
+    radius = np.maximum(MIN_RADIUS, 12.0 * np.sqrt(np.nan_to_num(pop) / max(pmax, 1.0)))
     sinfo = []
     for i in range(len(st)):
         r = st.iloc[i]
@@ -178,7 +181,8 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         sinfo.append({"title": str(r["name"]), "rows": rows})
     out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
                         fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
-                        note=_("Circle area proportional to population.")))
+                        note=_("Circle area proportional to population; the smallest circles "
+                               "are enlarged to stay visible.")))
     fac = layers["facilities"]
     if len(fac):
         groups = fac["type"].map(_group)
