@@ -48,6 +48,8 @@ class HeuristicSolver:
         c = inst.criteria
         self.k_allowed = inst.allowed & inst.allowed[inst.cand_unit,
                                                      np.arange(len(inst.candidates))][None, :]
+        self.all_allowed = bool(self.k_allowed.all())
+        self.popl = inst.population.tolist()
         self.cands_of_unit: list[list[int]] = [[] for _ in range(inst.n)]
         for j, u in enumerate(inst.cand_unit):
             self.cands_of_unit[int(u)].append(j)
@@ -78,23 +80,35 @@ class HeuristicSolver:
         cands = [j for u in members for j in self.cands_of_unit[u]]
         if not cands:
             return np.inf, -1
-        R = np.asarray(members)
-        ok = self.k_allowed[np.ix_(R, cands)].all(axis=0)
-        if not ok.any():
-            return np.inf, -1
-        tc = inst.cost[np.ix_(R, cands)].sum(axis=0)
-        tc = np.where(ok, tc, np.inf)
-        i = int(np.argmin(tc))
+        R = np.array(members)[:, None]
+        C = np.array(cands)
+        tc = inst.cost[R, C].sum(axis=0)
+        if not self.all_allowed:
+            ok = self.k_allowed[R, C].all(axis=0)
+            if not ok.any():
+                return np.inf, -1
+            tc = np.where(ok, tc, np.inf)
+        i = int(tc.argmin())
         val = w.travel * tc[i] / (self.P * 60.0) + w.units / self.NU
-        pop = inst.population[R].sum()
         if w.balance:
+            pop = inst.population[members].sum()
             val += w.balance * abs(pop - self.target) / self.P
         if w.coherence and self.FN > 0:
-            internal = self.Fdiag[R].sum()
+            internal = self.Fdiag[members].sum()
             mset = set(members)
             internal += sum(f for u in members for v, f in self.Fs[u].items() if v in mset) / 2
             val -= w.coherence * internal / self.FN
         return float(val), cands[i]
+
+    def _has_centre(self, members: list[int]) -> bool:
+        """Whether some allowed candidate can be the centre of the region."""
+        cands = [j for u in members for j in self.cands_of_unit[u]]
+        if not cands:
+            return False
+        if self.all_allowed:
+            return True
+        return bool(self.k_allowed[np.array(members)[:, None], np.array(cands)].all(axis=0)
+                    .any())
 
     def _connected(self, members: set[int]) -> bool:
         if len(members) <= 1:
@@ -204,7 +218,7 @@ class HeuristicSolver:
                     grown = members | atoms[a]
                     if (pop + apop[a] <= self.max_pop + 1e-6
                             and not self._conflict(members, atoms[a])
-                            and self._best(sorted(grown))[1] >= 0):
+                            and self._has_centre(sorted(grown))):
                         chosen = a
                         break
                 if chosen is None:
@@ -351,9 +365,9 @@ class HeuristicSolver:
             return np.inf, None, None
         rest = regions[a] - {u}
         grow = regions[b] | {u}
-        pop_u = inst.population[u]
-        pa = inst.population[list(rest)].sum()
-        pb = inst.population[list(regions[b])].sum() + pop_u
+        popl = self.popl
+        pa = sum(popl[v] for v in rest)
+        pb = sum(popl[v] for v in regions[b]) + popl[u]
         if ((pa < self.min_pop - 1e-6 and not inst.exempt[list(rest)].any())
                 or pb > self.max_pop + 1e-6):
             return np.inf, None, None
