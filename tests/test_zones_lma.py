@@ -223,3 +223,20 @@ def test_rare_cases_agree_with_plain_python_version(seed, reasons):
         assert len(lone) >= 1
         for zone in lone["zone"]:
             assert (model.labels_ == zone).sum() == 1
+
+
+class _Cramped(LabourMarketAreas):
+    """State arrays with no spare room, so that case D must grow them."""
+
+    def _setup_state(self, n, excluded):
+        super()._setup_state(n, excluded)
+        for name in ("_S", "_R", "_W", "_acc", "_val", "_alive", "_neg", "_elig", "_flag",
+                     "_key"):
+            setattr(self, name, getattr(self, name)[: n + 2].copy())
+
+
+@pytest.mark.parametrize("seed", [211, 1623])
+def test_state_arrays_grow_when_case_d_needs_new_zones(seed):
+    fm, params = _seeded_case(seed)
+    expected = LabourMarketAreas(**params).fit(fm).labels_
+    assert list(_Cramped(**params).fit(fm).labels_) == list(expected)

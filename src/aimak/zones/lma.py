@@ -205,7 +205,7 @@ class LabourMarketAreas:
         return self
 
     def _setup_state(self, n: int, excluded: np.ndarray) -> None:
-        cap = 2 * n + 3  # n zones, at most n - 1 made in case D, two slots never used
+        cap = 2 * n + 3  # n zones, room for zones made in case D, two slots never used
         self._lab = np.arange(n, dtype=np.int64)
         self._lab[excluded] = EXCLUDED
         self._S = np.zeros(cap)
@@ -230,6 +230,20 @@ class LabourMarketAreas:
     def _set(self, c: int, S: float, R: float, W: float) -> None:
         self._S[c], self._R[c], self._W[c] = S, R, W
         self._val[c] = self._v1(S, R, W)
+
+    def _new_zone(self) -> int:
+        """A fresh zone id, growing the state arrays when needed (the last two slots stay
+        unused: reserve and excluded units index them)."""
+        c = self._next
+        if c >= len(self._alive) - 2:
+            extra = len(self._alive)
+            for name, fill in (("_S", 0.0), ("_R", 0.0), ("_W", 0.0), ("_acc", 0.0),
+                               ("_val", np.inf), ("_alive", False), ("_neg", False),
+                               ("_elig", False), ("_flag", False), ("_key", 0)):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.full(extra, fill, dtype=old.dtype)]))
+        self._next += 1
+        return c
 
     def _kill(self, c: int) -> None:
         self._alive[c] = False
@@ -403,8 +417,7 @@ class LabourMarketAreas:
         for pos, u in enumerate(members):
             if u == first:
                 continue
-            c = self._next
-            self._next += 1
+            c = self._new_zone()
             self._alive[c] = True
             self._neg[c] = True
             self._elig[c] = False
