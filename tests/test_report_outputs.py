@@ -109,6 +109,7 @@ def _units(groups: dict[str, list[str]], centres: dict[str, str], ds: Dataset) -
                      "share_30min": 1.0 if len(letters) == 1 else 0.8,
                      "share_60min": 1.0, "self_containment": 0.5 + 0.1 * len(letters),
                      "violations": [] if len(letters) < 3 else ["max_minutes"],
+                     "services_in_centre": "hospital, school" if "A" in letters else "",
                      "extra_indicator": 42})
     return pd.DataFrame(rows)
 
@@ -256,6 +257,7 @@ def test_html_is_self_contained(report: dict[str, Path]) -> None:
         assert forbidden not in html, forbidden
     assert 'id="synthetic-banner"' in html
     assert "Функциональные зоны" in html
+    assert "<td>больница, школа</td>" in html  # facility types in the report's language
 
 
 @pytest.mark.parametrize(("lang", "phrase"), [("en", "Functional zones"),

@@ -138,7 +138,9 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
     for key, plan in inputs.plans.items():
         lk = layer_key(key)
         p = layers[lk]
-        extra = {"centre": p["centre_name"].tolist()} if "centre_name" in p.columns else None
+        extra = _services(p)
+        if "centre_name" in p.columns:
+            extra["centre"] = p["centre_name"].tolist()
         rows = _rows(p, resolve_columns(UNIT_COLUMNS, inputs), lang, extra)
         titles = (p["centre_name"] if "centre_name" in p.columns else p["new_unit"]).astype(str)
         pinfo = [{"title": t, "rows": r} for t, r in zip(titles, rows, strict=True)]
@@ -333,14 +335,25 @@ def _pairs(values: dict[str, Any], lang: str) -> list[list[str]]:
     return out
 
 
+def _services(units: pd.DataFrame) -> dict[str, list[str]]:
+    """The ``services_in_centre`` column with facility types named in the report language."""
+    if "services_in_centre" not in units.columns:
+        return {}
+
+    def name(text: object) -> str:
+        kinds = [k.strip() for k in str(text).split(",") if k.strip() and str(text) != "nan"]
+        return ", ".join(_(FACILITY_TYPES.get(k, k)) for k in kinds) or "–"
+    return {"services_in_centre": units["services_in_centre"].map(name).tolist()}
+
+
 def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
                   layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
     units = plan.units
-    extra = None
+    extra = _services(units)
     if "centre" in units.columns:
         s = inputs.dataset.settlements
         names = pd.Series(display_names(s, inputs.lang).to_numpy(), index=s["id"].to_numpy())
-        extra = {"centre": units["centre"].map(names).fillna(units["centre"]).tolist()}
+        extra["centre"] = units["centre"].map(names).fillna(units["centre"]).tolist()
     criteria = _pairs(plan.criteria, inputs.lang)
     summary = _pairs(plan.summary, inputs.lang)
     return {"key": key, "id": layer_key(key), "title": _(plan.title),
