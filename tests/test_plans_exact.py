@@ -142,3 +142,12 @@ def test_infeasible_names_the_place():
     with pytest.raises(InfeasibleError) as err:
         ExactSolver(time_limit=5, workers=1).fit(inst)
     assert "min_population" in str(err.value) or "admit no plan" in str(err.value)
+
+
+def test_joint_infeasibility_names_the_criteria_to_relax():
+    crit = Criteria(max_units=1, must_not_merge=(("u0", "u2"),), stay_within="none")
+    inst = lattice_instance(1, 3, crit, seed=0)
+    with pytest.raises(InfeasibleError) as err:
+        ExactSolver(time_limit=5, workers=1).fit(inst)
+    text = str(err.value)
+    assert "must_not_merge" in text and "max_units" in text

@@ -35,7 +35,8 @@ class ExactSolver:
     """
 
     def __init__(self, time_limit: float = 60.0, workers: int = 4, seed: int = 0,
-                 hint: Plan | None = None):
+                 hint: Plan | None = None, explain: bool = True):
+        self.explain = explain
         self.time_limit = time_limit
         self.workers = workers
         self.seed = seed
@@ -198,9 +199,7 @@ class ExactSolver:
             status = solver.Solve(m)
             self.iterations_ += 1
             if status == cp_model.INFEASIBLE:
-                raise InfeasibleError([
-                    "the criteria together admit no plan (each one alone is satisfiable; "
-                    "relax the population limits, travel limits, pairs or the unit cap)"])
+                raise InfeasibleError(self._why_infeasible(inst))
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 raise InfeasibleError([f"the solver found no plan within {time_limit:g} s "
                                        "(try a longer time limit or the heuristic)"])
@@ -230,6 +229,21 @@ class ExactSolver:
                                        f"{time_limit:g} s; use the heuristic"])
         status_text = "optimal" if status == cp_model.OPTIMAL else "feasible"
         return plan, status_text, solver.BestObjectiveBound() / SCALE, offset
+
+    def _why_infeasible(self, inst: Instance) -> list[str]:
+        text = "the criteria together admit no plan"
+        where = ""
+        if len(inst.group_names) > 1 and len(np.unique(inst.group)) == 1:
+            where = f" in {inst.criteria.stay_within} {inst.group_names[inst.group[0]]}"
+        if not self.explain:
+            return [text + where]
+        from aimak.plans.feasibility import relaxations
+
+        fixes = relaxations(inst, time_limit=min(10.0, self.time_limit))
+        if fixes:
+            return [f"{text}{where}; dropping any one of these criteria would allow one: "
+                    f"{', '.join(fixes)}"]
+        return [f"{text}{where}; no single criterion is to blame (at least two conflict)"]
 
     @staticmethod
     def _cuts(inst: Instance, assign: np.ndarray, adj) -> list[tuple[set[int], int]]:

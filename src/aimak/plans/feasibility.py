@@ -90,3 +90,38 @@ def raise_if_infeasible(inst: Instance) -> None:
     reasons = diagnose(inst)
     if reasons:
         raise InfeasibleError(reasons)
+
+
+#: Criteria tried one at a time by ``relaxations`` and the value that switches each one off.
+RELAXABLE = {
+    "min_population": None, "max_population": None, "max_minutes": None, "max_km": None,
+    "centre_services": (), "stay_within": "none", "contiguity": False, "must_merge": (),
+    "must_not_merge": (), "max_units": None,
+}
+
+
+def relaxations(inst: Instance, time_limit: float = 10.0) -> list[str]:
+    """Criteria whose removal alone makes the instance feasible (each tried with the exact
+    model for at most ``time_limit`` seconds)."""
+    import dataclasses
+
+    from aimak.plans.exact import ExactSolver
+
+    found = []
+    for key, off in RELAXABLE.items():
+        if getattr(inst.criteria, key) == off:
+            continue
+        crit = dataclasses.replace(inst.criteria, **{key: off})
+        if key == "centre_services":
+            cand = np.flatnonzero(np.isin(np.arange(len(inst.settlement_unit)),
+                                          inst.official_centre))
+            sub = dataclasses.replace(inst, criteria=crit, candidates=cand,
+                                      eligible=np.ones_like(inst.eligible))
+        else:
+            sub = dataclasses.replace(inst, criteria=crit)
+        try:
+            ExactSolver(time_limit=time_limit, explain=False).fit(sub)
+        except InfeasibleError:
+            continue
+        found.append(key)
+    return found
