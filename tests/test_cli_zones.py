@@ -156,3 +156,13 @@ def test_service_option_picks_one_service(tmp_path):
                    str(out)])
     assert result.exit_code == 2
     assert "no flows for the service 'bank'" in result.output
+
+
+def test_make_estimator_fills_in_defaults():
+    from aimak.cli.zones import DEFAULTS, make_estimator
+    from aimak.errors import AimakError
+
+    lma = make_estimator("lma", min_size=500)
+    assert (lma.min_size, lma.target_size) == (500, DEFAULTS["target_size"])
+    with pytest.raises(AimakError, match="unknown zoning method"):
+        make_estimator("kmeans")

@@ -90,8 +90,31 @@ def read_municipality_map(path: Path) -> pd.Series:
     return df.drop_duplicates("unit").set_index("unit")["municipality"]
 
 
+#: Defaults of the zoning parameters (LMA: the R package's example and Istat's 2011 values).
+DEFAULTS = {"min_size": 1000.0, "target_size": 10000.0, "min_sc": 0.6667, "target_sc": 0.75,
+            "resolution": 1.0, "seed": 0}
+
+
+def make_estimator(method: str, min_size: float | None = None,
+                   target_size: float | None = None, min_sc: float | None = None,
+                   target_sc: float | None = None, resolution: float | None = None,
+                   n_zones: int | None = None, seed: int | None = None):
+    """The zoning estimator for ``method``; parameters left as None take ``DEFAULTS``."""
+    given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
+             "target_sc": target_sc, "resolution": resolution, "seed": seed}
+    p = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
+    if method not in METHODS:
+        raise AimakError(f"unknown zoning method '{method}'; expected one of "
+                         f"{', '.join(METHODS)}")
+    return _estimator(method, p["min_size"], p["target_size"], p["min_sc"], p["target_sc"],
+                      p["resolution"], n_zones, int(p["seed"]))
+
+
 def _estimator(method: str, min_size: float, target_size: float, min_sc: float,
                target_sc: float, resolution: float, n_zones: int | None, seed: int):
+    if any(v is None for v in (min_size, target_size, min_sc, target_sc, resolution, seed)):
+        return make_estimator(method, min_size, target_size, min_sc, target_sc, resolution,
+                              n_zones, seed)
     try:
         if method == "lma":
             from aimak.zones.lma import LabourMarketAreas
