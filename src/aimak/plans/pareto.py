@@ -47,7 +47,7 @@ def pareto_front(inst: Instance, first: str = "travel", second: str = "units", s
         t = objective_terms(inst, plan)
         plans.append(plan)
         rows.append({"plan": plan.name, "weight_" + first: lam, first: t[TERMS[first]],
-                     second: t[TERMS[second]], "units": plan.n_units})
+                     second: t[TERMS[second]], "new_units": plan.n_units})
     df = pd.DataFrame(rows)
     keep = _non_dominated(df[[first, second]].to_numpy())
     df = df[keep].drop_duplicates(subset=[first, second]).reset_index(drop=True)
