@@ -189,6 +189,10 @@ def test_workbook_has_comparison_plan_and_provenance_sheets(report: dict[str, Pa
     assert by_unit["C"][population] == 5000
     assert by_unit["AB"]["centre_name"] == "Тестовое 1"
     assert by_unit["AB"]["extra_indicator"] == 42  # extra columns are kept
+    with use_language("ru"):
+        merged = _("Municipalities merged")
+    # Members largest first: A (7000 inhabitants) before B (3500).
+    assert by_unit["AB"][merged] == "Тестовый айыл аймак A, Тестовый айыл аймак B"
     comparison = list(book[expected[0]].iter_rows(values_only=True))
     key = comparison[0].index("plan")
     assert [r[key] for r in comparison[1:]] == ["current", "merge_ab", "single"]
@@ -219,6 +223,7 @@ def test_geopackage_holds_every_layer(report: dict[str, Path]) -> None:
                                                            rel=1e-6)
     assert plan.loc["C", "territory_source"] == "approximate"
     assert plan.loc["AB", "territory_source"] == "official"
+    assert plan.loc["C", "members"] == "Тестовый айыл аймак C"
     flows = gpd.read_file(report["gpkg"], layer="flows")
     assert len(flows) == 6  # the flow within syn:1 has no line
     assert flows["flow"].iloc[0] == 120.0  # largest first

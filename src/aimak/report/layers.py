@@ -110,6 +110,19 @@ def zone_polygons(inputs: ReportInputs) -> gpd.GeoDataFrame | None:
     return out.to_crs(WGS84)
 
 
+def plan_members(inputs: ReportInputs, key: str) -> pd.Series:
+    """Per new unit (index), the names of the current municipalities it merges, largest first,
+    in the report's language."""
+    plan = inputs.plans[key]
+    mun = inputs.dataset.municipalities
+    names = pd.Series(display_names(mun, inputs.lang).to_numpy(), index=mun["code"].to_numpy())
+    pops = pd.Series(mun["population"].to_numpy(float), index=mun["code"].to_numpy())
+    m = plan.mapping.assign(old_code=plan.mapping["old_code"].astype(str))
+    m = m.assign(name=m["old_code"].map(names), pop=m["old_code"].map(pops))
+    m = m.sort_values(["new_unit", "pop"], ascending=[True, False], kind="stable")
+    return m.groupby("new_unit", sort=False)["name"].agg(lambda v: ", ".join(v.astype(str)))
+
+
 def plan_polygons(inputs: ReportInputs, key: str) -> gpd.GeoDataFrame:
     """A plan's new units as the dissolve of the current municipal territories."""
     plan = inputs.plans[key]
@@ -132,6 +145,7 @@ def plan_polygons(inputs: ReportInputs, key: str) -> gpd.GeoDataFrame:
         names = display_names(inputs.dataset.settlements, inputs.lang)
         lookup = pd.Series(names.to_numpy(), index=inputs.dataset.settlements["id"].to_numpy())
         out["centre_name"] = out["centre"].map(lookup).fillna("")
+    out["members"] = out["new_unit"].map(plan_members(inputs, key)).fillna("")
     return _flat(out).to_crs(WGS84)
 
 

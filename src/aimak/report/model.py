@@ -29,6 +29,7 @@ UNIT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "area_km2": (N_("Area, km²"), "km2", "approximate"),
     "n_settlements": (N_("Settlements"), "int", "official"),
     "n_municipalities": (N_("Current municipalities"), "int", "official"),
+    "members": (N_("Municipalities merged"), "text", "official"),
     "mean_minutes": (N_("Mean travel time to centre, min"), "minutes", "modelled"),
     "max_minutes": (N_("Longest travel time to centre, min"), "minutes", "modelled"),
     "share_30min": (N_("Population within 30 min of centre"), "percent", "modelled"),

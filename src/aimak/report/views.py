@@ -19,7 +19,7 @@ from aimak import __version__
 from aimak.i18n import N_, _
 from aimak.report.charts import bar_chart
 from aimak.report.format import build_table, fmt_number, sideways
-from aimak.report.layers import display_names, layer_key
+from aimak.report.layers import display_names, layer_key, plan_members
 from aimak.report.model import (
     CHART_COLUMNS,
     COMPARISON_COLUMNS,
@@ -348,7 +348,8 @@ def _services(units: pd.DataFrame) -> dict[str, list[str]]:
 
 def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
                   layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
-    units = plan.units
+    members = plan_members(inputs, key)
+    units = plan.units.assign(members=plan.units["new_unit"].map(members).fillna(""))
     extra = _services(units)
     if "centre" in units.columns:
         s = inputs.dataset.settlements

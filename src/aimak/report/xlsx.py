@@ -15,7 +15,7 @@ import pandas as pd
 
 from aimak.i18n import _
 from aimak.io import atomic_path
-from aimak.report.layers import _flat, display_names
+from aimak.report.layers import _flat, display_names, plan_members
 from aimak.report.model import (
     COMPARISON_COLUMNS,
     UNIT_COLUMNS,
@@ -70,6 +70,7 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
                       index=inputs.dataset.settlements["id"].to_numpy())
     for key, sheet in plan_sheet_names(inputs).items():
         units = inputs.plans[key].units.copy()
+        units["members"] = units["new_unit"].map(plan_members(inputs, key)).fillna("")
         if "centre" in units.columns and "centre_name" not in units.columns:
             units.insert(list(units.columns).index("centre") + 1, "centre_name",
                          units["centre"].map(names))
