@@ -65,13 +65,14 @@ def _alone(inst: Instance, plan: Plan, u: int, F) -> str:
     own = inst.candidate_index(int(plan.centres[plan.labels[u]]))
     base = inst.region_cost(np.array([u]), own) if own >= 0 else None
     verdicts = []
-    for v in inst.adjacency[u].indices:
-        k = plan.labels[v]
+    for k in dict.fromkeys(plan.labels[inst.adjacency[u].indices].tolist()):
         other = np.flatnonzero(plan.labels == k)
+        label = f"the unit centred on {inst.settlement_names[plan.centres[k]]}"
+        flow = float(F[u][:, other].sum())
         merged = np.r_[other, u]
         why = _blocker(inst, merged)
         if why:
-            verdicts.append(f"joining {inst.unit_names[v]}'s unit would break {why}")
+            verdicts.append(f"joining {label} would break {why}")
             continue
         s = choose_centre(inst, merged)
         j = inst.candidate_index(s)
@@ -79,8 +80,8 @@ def _alone(inst: Instance, plan: Plan, u: int, F) -> str:
         if j < 0 or kc < 0 or base is None:
             continue
         delta = inst.region_cost(merged, j) - inst.region_cost(other, kc) - base
-        verdicts.append(f"joining {inst.unit_names[v]}'s unit would change the objective by "
-                        f"{delta:+.4f} (flows between them: {F[u, v]:,.0f})")
+        verdicts.append(f"joining {label} would change the objective by {delta:+.4f} "
+                        f"(flows between them: {flow:,.0f})")
     text = f"{name} stays alone"
     if reasons:
         text += ": " + "; ".join(reasons)
@@ -102,6 +103,9 @@ def _blocker(inst: Instance, merged: np.ndarray) -> str | None:
             return f"the must-not-merge pair {inst.units[a]}-{inst.units[b]}"
     cands = np.flatnonzero(np.isin(inst.cand_unit, merged))
     if not len(cands) or not inst.allowed[np.ix_(merged, cands)].all(axis=0).any():
-        return ("the travel limit or the border rule (no centre serves all of it within "
-                f"{c.max_minutes} min / {c.max_km} km in one {c.stay_within})")
+        limits = [f"{c.max_minutes:g} min" if c.max_minutes is not None else "",
+                  f"{c.max_km:g} km" if c.max_km is not None else "",
+                  f"one {c.stay_within}" if c.stay_within != "none" else ""]
+        shown = ", ".join(x for x in limits if x) or "the criteria"
+        return f"the travel limit or the border rule (no centre serves all of it within {shown})"
     return None
