@@ -323,7 +323,6 @@ class LabourMarketAreas:
         idx = _ranges(starts, ends)
         return T.data[idx][self._lab[T.indices[idx]] == c]
 
-
     def _old(self, c: int) -> float:
         """Validity of zone ``c`` at the start of the iteration, as R's acceptance test sees it."""
         if self._dirty is not None and self._dirty[0] == c:
@@ -392,7 +391,7 @@ class LabourMarketAreas:
         inflow_out = np.bincount(owner[outside], weights=Tt.data[idx][outside],
                                  minlength=len(members))
         score = inflow_out + self._r[members] - self._diag[members]
-        first = int(members[np.argsort(-score, kind="stable")[0]])
+        first = int(members[np.argmax(score)])  # ties: the lowest unit id, as R's stable order
         rest = members[members != first]
         self._elig[L] = False
         join = self._try_join(first, self._elig)
