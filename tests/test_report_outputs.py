@@ -496,3 +496,10 @@ def test_names_are_escaped_everywhere(tmp_path: Path) -> None:
     assert "&lt;/script&gt;&lt;b&gt;&#34;A&amp;B&#34;&lt;/b&gt; {x}" in html  # map tooltip
     info = html.split('<script type="application/json" id="map-info">')[1].split("</script>")[0]
     assert json.loads(info)["settlements"][0]["title"] == hostile
+
+
+def test_plan_keys_that_collide_as_layer_names_are_refused(tmp_path: Path) -> None:
+    inputs = synthetic_inputs()
+    inputs.plans["Merge-AB"] = inputs.plans["merge_ab"]
+    with pytest.raises(InputError, match="would share the layer name 'plan_merge_ab'"):
+        write_report(inputs, tmp_path, formats=("gpkg",))

@@ -15,15 +15,13 @@ CRS. Choices, documented in docs/report.md:
 
 from __future__ import annotations
 
-import re
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from aimak.crs import WGS84
-from aimak.report.model import ReportInputs
+from aimak.report.model import ReportInputs, layer_key
 
 
 def name_column(lang: str) -> str:
@@ -39,11 +37,6 @@ def display_names(frame: pd.DataFrame, lang: str) -> pd.Series:
             values = frame[col].astype("string").str.strip().replace("", pd.NA)
             out = out.fillna(values)
     return out.fillna("")
-
-
-def layer_key(plan_key: str) -> str:
-    """A GeoPackage- and HTML-safe identifier for a plan key, e.g. 'plan_access_60'."""
-    return "plan_" + re.sub(r"[^0-9A-Za-z_]+", "_", str(plan_key)).strip("_").lower()
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ a malformed input fails with a message naming the table and column, not deep ins
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +212,15 @@ class ReportInputs:
                     problems.append(Problem(
                         f"the mapping leaves municipalities unassigned: {', '.join(missing[:10])}",
                         f"{label} mapping", None, "old_code"))
+        layer_names: dict[str, str] = {}
+        for key in self.plans:
+            name = layer_key(key)
+            if name in layer_names:
+                problems.append(Problem(
+                    f"plans '{layer_names[name]}' and '{key}' would share the layer name "
+                    f"'{name}'; give them keys that differ in more than case and punctuation",
+                    "plans"))
+            layer_names[name] = str(key)
         if self.provenance is not None:
             problems += _require(self.provenance, ("item", "provenance", "source"), "provenance")
         if problems:
@@ -280,6 +290,11 @@ def resolve_columns(columns: dict[str, tuple[str, str, str]], inputs: ReportInpu
             cls = "synthetic"
         out[name] = (label, kind, cls)
     return out
+
+
+def layer_key(plan_key: str) -> str:
+    """A GeoPackage- and HTML-safe identifier for a plan key, e.g. 'plan_access_60'."""
+    return "plan_" + re.sub(r"\W+", "_", str(plan_key)).strip("_").lower()
 
 
 def _numeric_if_possible(values: pd.Series) -> pd.Series:
