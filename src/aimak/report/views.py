@@ -101,6 +101,9 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
     s_names = pd.Series(layers["settlements"]["name"].to_numpy(),
                         index=layers["settlements"]["id"].to_numpy())
 
+    rayons = inputs.dataset.rayons
+    rayon_names = dict(zip(rayons["name_en"].astype(str),
+                           display_names(rayons, lang), strict=True))
     mun = layers["municipalities"]
     mun_area = mun.to_crs(inputs.dataset.metric_crs).geometry.area.to_numpy() / 1e6
     info = []
@@ -114,7 +117,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
                               f"({_prov(pop_cls)})"],
             [_("Area, km²"), f"{fmt_number(mun_area[i], 'km2', lang)} "
                              f"({_prov(src(r['territory_source']))})"],
-            [_("Rayon"), str(r["rayon"])],
+            [_("Rayon"), str(rayon_names.get(r["rayon"], r["rayon"]))],
         ]})
     out.append(MapLayer("municipalities", _("Current ayil aimaks and towns"), "polygon", mun,
                         fill="#f3efe6", stroke="#7a6f5a", coverage=True, info=info,
