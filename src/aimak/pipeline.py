@@ -241,7 +241,7 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
 
 def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cache: Cache
            ) -> tuple[pd.DataFrame, dict]:
-    from aimak.cli.zones import _estimator
+    from aimak.cli.zones import make_estimator
     from aimak.zones import metrics
     from aimak.zones.flowmatrix import FlowMatrix
 
@@ -252,7 +252,7 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
                                units=sorted(ds.settlements["id"]))
 
     def compute() -> pd.DataFrame:
-        est = _estimator(method, **{k: params.get(k) for k in
+        est = make_estimator(method, **{k: params.get(k) for k in
                                     ("min_size", "target_size", "min_sc", "target_sc",
                                      "resolution", "n_zones", "seed")}).fit(fm)
         return pd.DataFrame({"settlement": fm.units, "zone": np.asarray(est.labels_),
