@@ -406,8 +406,12 @@ def test_report_opens_offline_in_chromium(report: dict[str, Path], tmp_path: Pat
         assert "Тестовое 1" in info and "5\u00a0000" in info
         # Zooming changes the view box.
         before = browser.js("document.getElementById('map').getAttribute('viewBox')")
+        radius = "Number(document.querySelector('#layer-settlements circle').getAttribute('r'))"
+        r0 = browser.js(radius)
         browser.js("document.getElementById('zoom-in').click()")
         assert browser.js("document.getElementById('map').getAttribute('viewBox')") != before
+        assert browser.js(radius) == pytest.approx(r0 * 0.67, rel=0.01)  # same size on screen
+        assert "единица, центр — Тестовое 1" in info  # the settlement's unit in each plan
         browser.js("document.getElementById('zoom-reset').click()")
         # Finding a settlement by name selects it and zooms to it.
         browser.js("const f = document.getElementById('find'); f.value = 'Тестовое 3';"

@@ -166,6 +166,11 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
                                 count=len(f))))
 
     st = layers["settlements"]
+    unit_centres = {
+        key: dict(zip(layers[layer_key(key)]["new_unit"],
+                      layers[layer_key(key)].get("centre_name", pd.Series(dtype=str)).astype(str),
+                      strict=False))
+        for key in inputs.plans}
     m_names = pd.Series(mun["name"].to_numpy(), index=mun["code"].to_numpy())
     pop = st["population"].to_numpy(float)
     pmax = np.nanmax(pop) if len(pop) and np.isfinite(pop).any() else 1.0
@@ -182,7 +187,10 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         if "zone" in st.columns:
             rows.append([_("Functional zone"), fmt_number(r["zone"], "text", lang)])
         for key, plan in inputs.plans.items():
-            rows.append([_(plan.title), fmt_number(r[layer_key(key)], "text", lang)])
+            unit = r[layer_key(key)]
+            centre = unit_centres[key].get(unit, "")
+            rows.append([_(plan.title), _("unit centred on {centre}").format(centre=centre)
+                         if centre else fmt_number(unit, "text", lang)])
         sinfo.append({"title": str(r["name"]), "rows": rows})
     out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
                         fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,

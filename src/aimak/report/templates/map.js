@@ -8,7 +8,17 @@
   var vb0 = svg.getAttribute("viewBox").split(/\s+/).map(Number);
   var vb = vb0.slice();
 
-  function apply() { svg.setAttribute("viewBox", vb.join(" ")); }
+  // Circles keep their size on screen when zooming (their radius is set for the whole map).
+  var circles = Array.prototype.slice.call(svg.querySelectorAll("circle"));
+  var radii = circles.map(function (c) { return Number(c.getAttribute("r")); });
+
+  function apply() {
+    svg.setAttribute("viewBox", vb.join(" "));
+    var k = vb[2] / vb0[2];
+    for (var i = 0; i < circles.length; i++) {
+      circles[i].setAttribute("r", (radii[i] * k).toFixed(3));
+    }
+  }
 
   function toSvg(clientX, clientY) {
     var pt = svg.createSVGPoint();
