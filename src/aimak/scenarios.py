@@ -7,6 +7,7 @@ comparison table of all of them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
         except InfeasibleError as exc:
             results[name] = {"title": title, "infeasible": str(exc)}
             continue
-        meta = cache.json(f"plan-{name}", step_key, lambda: {"status": "unknown"})
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         plan = plan_of(inst, mapping, name, meta.get("status", ""))
         violations = check_plan(inst, plan)
         if violations:  # the solvers promise valid plans; an invalid one is a bug to report
@@ -122,8 +123,6 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
 
 
 def _solve(inst: Instance, solver: dict[str, Any], meta_path: Path) -> pd.DataFrame:
-    import json
-
     from aimak.io import atomic_path
     from aimak.plans.exact import ExactSolver
 
