@@ -57,7 +57,7 @@ _EDUCATION = {"school", "kindergarten"}
 _ADMIN = {"ayil_okmotu", "rayon_administration"}
 
 #: Smallest settlement circle (SVG units of a 1000-unit-wide map), so that hamlets stay visible.
-MIN_RADIUS = 1.5
+MIN_RADIUS = 2.0
 
 #: Most flows the interactive map draws (all are in the GeoPackage).
 MAX_MAP_FLOWS = 300
