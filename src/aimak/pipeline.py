@@ -24,7 +24,7 @@ import pandas as pd
 
 from aimak import __version__
 from aimak.dataset import Dataset
-from aimak.errors import AimakError, fail
+from aimak.errors import fail
 from aimak.io import atomic_path
 
 #: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
@@ -288,13 +288,13 @@ def _report(config: Config, ds: Dataset, zones: pd.DataFrame, zone_metrics: dict
                                 criteria=p["criteria"], summary=p["summary"],
                                 description=p.get("description", ""))
                for name, p in plans.items() if "mapping" in p}
+    names = ds.oblasts.get(f"name_{config.lang}", ds.oblasts["name_en"])
+    region = ", ".join(n if isinstance(n, str) and n else e
+                       for n, e in zip(names, ds.oblasts["name_en"], strict=True))
     inputs = ReportInputs(dataset=ds, zones=zones, zone_metrics=zone_metrics, flows=flows,
                           plans=reports, comparison=comparison, lang=config.lang,
-                          title=config.title, region=config.oblast)
-    try:
-        return write_report(inputs, config.out, formats=config.formats)
-    except AimakError:
-        raise
+                          title=config.title, region=region or config.oblast)
+    return write_report(inputs, config.out, formats=config.formats)
 
 
 def describe(config: Config) -> dict[str, Any]:
