@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from aimak.errors import AimakError
 from aimak.zones.flowmatrix import FlowMatrix
-from aimak.zones.lma import LabourMarketAreas, validity
+from aimak.zones.lma import LabourMarketAreas, validity, zone_table
 
 P = {"min_size": 10, "target_size": 100, "min_sc": 0.5, "target_sc": 0.75}
 
@@ -158,14 +158,17 @@ def test_properties_and_agreement_with_plain_python_version(case, r_compat):
     flagged = set(model.reserve_["unit"]) | set(model.excluded_)
     for z in np.flatnonzero(model.validity_ < 1 - 1e-12):
         assert flagged & set(fm.units[labels == z])
-    # before the reserve assignment, every zone of several units is valid (R convergence)
+    # before the reserve assignment every zone is valid (the R convergence criterion), its
+    # totals counting flows to and from reserve units; excluded units are not zones of the run
     if not r_compat:
-        before = model.labels_before_reserve_
-        for z in set(before[before >= 0]):
-            units = before == z
-            if units.sum() > 1 or not set(fm.units[units]) & set(model.excluded_):
-                assert model.validity_[labels[units][0]] >= 1 - 1e-12 or (
-                    flagged & set(fm.units[labels == labels[units][0]]))
+        before = model.labels_before_reserve_.copy()
+        excluded = np.isin(fm.units, model.excluded_)
+        lone = (before < 0) | excluded
+        before[lone] = before.max() + 1 + np.arange(lone.sum())
+        used = FlowMatrix(fm.units, fm.T.multiply(~excluded[:, None]).multiply(~excluded).tocsr())
+        table = zone_table(used, before, **params)
+        checked = ~np.isin(table["zone"], before[lone])
+        assert (table.loc[checked, "validity"] >= 1 - 1e-12).all()
     # same partition as the plain-Python version of the R rules
     C = fm.T.tocoo()
     flows = {(int(i), int(j)): float(v) for i, j, v in zip(C.row, C.col, C.data, strict=True)}

@@ -136,8 +136,9 @@ class LabourMarketAreas:
         and the zone it finally joined (``assigned`` False: no zone linked, own zone).
     excluded_: ids of units left out before clustering (own zones).
     validity_: validity of each final zone (index = zone number).
-    zones_: table ``zone, n_units, residents, workers, internal, sc_supply, sc_demand,
-        validity`` of the final zones.
+    zones_: table ``zone, centre, n_units, residents, workers, internal, sc_supply, sc_demand,
+        validity`` of the final zones; like the R output, its totals leave out the flows of
+        excluded units.
     n_iter_: number of dissolution iterations before convergence.
     """
 
@@ -542,7 +543,9 @@ class LabourMarketAreas:
             "zone": np.array([labels[e[0]] for e in events], dtype=np.int64),
             "assigned": np.array([lab[e[0]] >= 0 for e in events], dtype=bool),
         })
-        self.zones_ = zone_table(flows, labels, self.min_size, self.target_size, self.min_sc,
+        # as in the R output, zone totals leave out the flows of excluded units
+        used = FlowMatrix(flows.units, self._T)
+        self.zones_ = zone_table(used, labels, self.min_size, self.target_size, self.min_sc,
                                  self.target_sc)
         self.validity_ = self.zones_["validity"].to_numpy()
         del self._events
