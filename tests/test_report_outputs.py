@@ -507,3 +507,18 @@ def test_plan_keys_that_collide_as_layer_names_are_refused(tmp_path: Path) -> No
     inputs.plans["Merge-AB"] = inputs.plans["merge_ab"]
     with pytest.raises(InputError, match="would share the layer name 'plan_merge_ab'"):
         write_report(inputs, tmp_path, formats=("gpkg",))
+
+
+def test_flows_by_service_are_summed_on_the_map_and_kept_apart_in_the_geopackage(
+        tmp_path: Path) -> None:
+    inputs = synthetic_inputs("en")
+    f = inputs.flows
+    inputs.flows = pd.concat([f.assign(service="health"),
+                              f.assign(service="school", flow=f["flow"] / 2)])
+    written = write_report(inputs, tmp_path, formats=("html", "gpkg"))
+    assert len(gpd.read_file(written["gpkg"], layer="flows")) == 12
+    html = written["html"].read_text(encoding="utf-8")
+    group = html.split('id="layer-flows"')[1].split("</g>")[0]
+    assert group.count("<line") == 6
+    info = json.loads(html.split('id="map-info">')[1].split("</script>")[0])
+    assert info["flows"][0]["rows"][0][1].startswith("180.0")  # syn:3 -> syn:1: 120 + 60

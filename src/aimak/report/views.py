@@ -153,7 +153,15 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
                             opacity=0.85, note=_("Modelled; unions of current territories.")))
 
     if "flows" in layers:
-        f = layers["flows"].head(MAX_MAP_FLOWS)
+        f = layers["flows"]
+        if "service" in f.columns:  # one line per pair on the map, all services summed
+            keys = ["origin", "destination", "source"]
+            first = f.drop_duplicates(keys).set_index(keys)
+            total = f.groupby(keys)["flow"].sum()
+            f = gpd.GeoDataFrame(first.drop(columns=["flow", "service"]).assign(flow=total)
+                                 .reset_index(), geometry="geometry", crs=f.crs)
+            f = f.sort_values("flow", ascending=False, kind="stable")
+        f = f.head(MAX_MAP_FLOWS)
         fmax = float(f["flow"].max()) if len(f) else 1.0
         width = 0.6 + 5.0 * np.sqrt(f["flow"].to_numpy(float) / max(fmax, 1e-12))
         finfo = [{"title": f"{r['origin_name']} → {r['destination_name']}", "rows": [
