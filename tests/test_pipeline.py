@@ -13,6 +13,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
+from access_fixtures import write_netcdf
 from aimak.access.elevation import ElevationGrid
 from aimak.cli.main import cli
 from aimak.dataset import Dataset
@@ -42,18 +43,6 @@ def _grid() -> ElevationGrid:
     _, xx = np.meshgrid(np.linspace(-1, 1, ny), np.linspace(-1, 1, nx), indexing="ij")
     z = 800 + 600 * np.exp(-(xx**2) / 0.05)
     return ElevationGrid(z.astype(np.float32), lat, lon, "synthetic test grid")
-
-
-def _write_netcdf(g: ElevationGrid, path: Path) -> Path:
-    from scipy.io import netcdf_file
-
-    with netcdf_file(path, "w") as nc:
-        nc.createDimension("lat", len(g.lat))
-        nc.createDimension("lon", len(g.lon))
-        nc.createVariable("lat", "d", ("lat",))[:] = g.lat
-        nc.createVariable("lon", "d", ("lon",))[:] = g.lon
-        nc.createVariable("elevation", "h", ("lat", "lon"))[:] = np.rint(g.z).astype(np.int16)
-    return path
 
 
 def synthetic_dataset() -> Dataset:
@@ -104,7 +93,7 @@ def synthetic_dataset() -> Dataset:
 def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     base = tmp_path_factory.mktemp("pipeline")
     synthetic_dataset().write(base / "dataset.gpkg")
-    _write_netcdf(_grid(), base / "grid.nc")
+    write_netcdf(_grid(), base / "grid.nc")
     (base / "criteria.toml").write_text(CRITERIA, encoding="utf-8")
     (base / "analysis.toml").write_text(f"""
 out = "out"
