@@ -16,7 +16,6 @@ import time
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, minimum_spanning_tree
 
 from aimak.plans.exact import canonical
 from aimak.plans.instance import Instance, Plan, objective_terms
@@ -49,7 +48,12 @@ class ReComEnsemble:
                                                      np.arange(len(inst.candidates))][None, :]
         A = sp.triu(inst.adjacency, k=1).tocoo()
         self.eu, self.ev = A.row, A.col
-        self.adj = inst.adjacency.tocsr()
+        self.adjl = [list(r) for r in inst.adjacency.tolil().rows]
+        self.popl = inst.population.tolist()
+        self.exl = inst.exempt.tolist()
+        self.cands_of_unit: list[list[int]] = [[] for _ in range(inst.n)]
+        for j, u in enumerate(inst.cand_unit.tolist()):
+            self.cands_of_unit[u].append(j)
         self.must = inst.must_merge
         self.must_not = inst.must_not_merge
         labels = start.labels.copy()
@@ -86,15 +90,15 @@ class ReComEnsemble:
 
     def _best_centre(self, members: np.ndarray) -> int:
         inst = self.inst
-        cands = np.flatnonzero(np.isin(inst.cand_unit, members))
-        if not len(cands):
+        cands = [j for u in members.tolist() for j in self.cands_of_unit[u]]
+        if not cands:
             return -1
-        ok = self.k_allowed[np.ix_(members, cands)].all(axis=0)
+        R, C = members[:, None], np.array(cands)
+        ok = self.k_allowed[R, C].all(axis=0)
         if not ok.any():
             return -1
-        cands = cands[ok]
-        cost = inst.cost[np.ix_(members, cands)].sum(axis=0)
-        return int(inst.candidates[cands[np.argmin(cost)]])
+        cost = np.where(ok, inst.cost[R, C].sum(axis=0), np.inf)
+        return int(inst.candidates[C[int(cost.argmin())]])
 
     def _pairs_ok(self, part: np.ndarray, other: np.ndarray) -> bool:
         if len(self.must):
@@ -109,36 +113,61 @@ class ReComEnsemble:
         return True
 
     def _recombine(self, labels: np.ndarray, a: int, b: int, rng):
-        inst = self.inst
+        """Merge units a and b, draw a random spanning tree (Kruskal on random edge order),
+        and return a valid split (two member arrays and their centres) or None."""
         M = np.flatnonzero((labels == a) | (labels == b))
-        sub = self.adj[M][:, M].tocoo()
-        keep = sub.row < sub.col
-        w = rng.random(keep.sum()) + 1e-9
-        G = sp.csr_matrix((w, (sub.row[keep], sub.col[keep])), shape=(len(M), len(M)))
-        T = minimum_spanning_tree(G)
-        T = T + T.T
-        order, pred = breadth_first_order(T, 0, directed=False)
-        if len(order) != len(M):
+        Ml = M.tolist()
+        index = {u: i for i, u in enumerate(Ml)}
+        edges = [(i, index[v]) for i, u in enumerate(Ml) for v in self.adjl[u]
+                 if v > u and v in index]
+        parent = list(range(len(Ml)))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        tree: list[list[int]] = [[] for _ in Ml]
+        used = 0
+        for e in rng.permutation(len(edges)).tolist():
+            i, j = edges[e]
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[ri] = rj
+                tree[i].append(j)
+                tree[j].append(i)
+                used += 1
+        if used != len(Ml) - 1:
             return None
-        pop = inst.population[M]
-        sub_pop = pop.copy()
-        sub_ex = inst.exempt[M].astype(int)
-        desc = [1 << i for i in range(len(M))]
+        order, pred = [0], [-1] * len(Ml)
+        seen = [False] * len(Ml)
+        seen[0] = True
+        for v in order:
+            for w in tree[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    pred[w] = v
+                    order.append(w)
+        sub_pop = [self.popl[u] for u in Ml]
+        sub_ex = [int(self.exl[u]) for u in Ml]
+        desc = [1 << i for i in range(len(Ml))]
         for v in order[:0:-1]:
             p = pred[v]
             sub_pop[p] += sub_pop[v]
             sub_ex[p] += sub_ex[v]
             desc[p] |= desc[v]
-        total, total_ex = pop.sum(), sub_ex[order[0]]
-        edges = order[1:]
-        ok = (((sub_pop[edges] >= self.lo - 1e-6) | (sub_ex[edges] > 0))
-              & (sub_pop[edges] <= self.hi + 1e-6)
-              & ((total - sub_pop[edges] >= self.lo - 1e-6) | (total_ex - sub_ex[edges] > 0))
-              & (total - sub_pop[edges] <= self.hi + 1e-6))
-        edges = edges[ok]
-        rng.shuffle(edges)
-        for v in edges:
-            mask = np.array([(desc[v] >> i) & 1 for i in range(len(M))], bool)
+        total, total_ex = sub_pop[0], sub_ex[0]
+        lo, hi = self.lo - 1e-6, self.hi + 1e-6
+        edges_ok = [v for v in order[1:]
+                    if (sub_pop[v] >= lo or sub_ex[v] > 0) and sub_pop[v] <= hi
+                    and (total - sub_pop[v] >= lo or total_ex - sub_ex[v] > 0)
+                    and total - sub_pop[v] <= hi]
+        rng.shuffle(edges_ok)
+        bits = np.arange(len(Ml))
+        for v in edges_ok:
+            mask = ((desc[v] >> bits) & 1).astype(bool) if len(Ml) < 63 else np.array(
+                [(desc[v] >> i) & 1 for i in range(len(Ml))], bool)
             part_a, part_b = M[mask], M[~mask]
             if not self._pairs_ok(part_a, part_b):
                 continue
