@@ -161,6 +161,20 @@ class HeuristicSolver:
             total = sum(c[0] for c in cost.values())
             if best_state is None or total < best_state[0]:
                 best_state = (total, regions, label, cost)
+        if best_state is None and start is None and not self.starts:
+            for _ in range(10):  # the greedy repair got stuck: try max-p style growth
+                regions = self._grow(rng)
+                label = np.empty(inst.n, np.int64)
+                for k, mem in regions.items():
+                    label[list(mem)] = k
+                cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
+                try:
+                    self._repair(regions, label, cost)
+                    self._cap(regions, label, cost)
+                except InfeasibleError:
+                    continue
+                best_state = (0.0, regions, label, cost)
+                break
         if best_state is None:
             raise first_error
         _, regions, label, cost = best_state
@@ -301,6 +315,7 @@ class HeuristicSolver:
         heap = [(inst.population[list(m)].sum(), k) for k, m in regions.items()
                 if not self._feasible(m, cost[k])]
         heapq.heapify(heap)
+        steals = 0
         while heap:
             _, k = heapq.heappop(heap)
             if k not in regions or self._feasible(regions[k], cost[k]):
@@ -310,6 +325,11 @@ class HeuristicSolver:
                 score, best = self._merge_score(regions, cost, k, j)
                 if np.isfinite(score):
                     options.append((score, inst.population[list(regions[j])].sum(), j, best))
+            if not options and steals < 10 * inst.n and self._steal(regions, label, cost, k):
+                steals += 1
+                if not self._feasible(regions[k], cost[k]):
+                    heapq.heappush(heap, (inst.population[list(regions[k])].sum(), k))
+                continue
             if not options:
                 mem = sorted(regions[k])
                 names = ", ".join(str(inst.units[u]) for u in mem[:5])
@@ -322,6 +342,33 @@ class HeuristicSolver:
             self._do_merge(regions, label, cost, k, j, best)
             if not self._feasible(regions[k], cost[k]):
                 heapq.heappush(heap, (inst.population[list(regions[k])].sum(), k))
+
+    def _steal(self, regions, label, cost, k: int) -> bool:
+        """Move one neighbouring municipality into deficient region k, keeping its donor
+        region feasible; the best such move by objective. False when none exists."""
+        best = None
+        for v in {v for u in regions[k] for v in self.adj[u]} - regions[k]:
+            j = int(label[v])
+            if self.pinned[v] or len(regions[j]) == 1 or self.must_not[v] & regions[k]:
+                continue
+            rest = regions[j] - {v}
+            cj = self._best(sorted(rest))
+            if cj[1] < 0 or not self._feasible(rest, cj):
+                continue
+            grown = regions[k] | {v}
+            if sum(self.popl[u] for u in grown) > self.max_pop + 1e-6:
+                continue
+            ck = self._best(sorted(grown))
+            if ck[1] < 0:
+                continue
+            delta = cj[0] + ck[0] - cost[j][0] - (cost[k][0] if np.isfinite(cost[k][0]) else 0)
+            if best is None or delta < best[0]:
+                best = (delta, v, j, cj, ck)
+        if best is None:
+            return False
+        _, v, j, cj, ck = best
+        self._apply(regions, label, cost, v, j, k, cj, ck)
+        return True
 
     def _cap(self, regions, label, cost) -> None:
         cap = self.inst.criteria.max_units
