@@ -44,6 +44,7 @@ def synthetic_dataset(tmp_path) -> tuple:
                           "oblast": "Synthetic oblast", "centre_id": f"s{k}a",
                           "population": POPS[2 * k] + POPS[2 * k + 1],
                           "territory_source": "approximate",
+                          "own_revenue": 1000.0 * (k + 1),
                           "geometry": shapely.box(x0, y0, x0 + STEP, y0 + STEP)})
             for j, (dx, dy) in enumerate([(0.3, 0.4), (0.7, 0.7)]):
                 setts.append({"id": f"s{k}{'ab'[j]}", "name_ru": f"с{k}{j}", "name_ky": None,
@@ -232,6 +233,16 @@ def test_cli_reports_infeasible_criteria_without_traceback(files, tmp_path):
     assert r.exit_code == 2
     assert "min_population" in r.output
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_balance_on_a_municipal_column(files):
+    inst = instance(files, Criteria(weights=Weights(balance=1.0, balance_on="own_revenue")))
+    assert inst.bal.tolist() == [1000.0, 2000.0, 3000.0, 4000.0, 5000.0, 6000.0]
+    assert inst.provenance["balance"] == "municipalities column 'own_revenue'"
+    from aimak.errors import InputError
+
+    with pytest.raises(InputError, match="no_such_column"):
+        instance(files, Criteria(weights=Weights(balance=1.0, balance_on="no_such_column")))
 
 
 def test_criteria_file_errors_name_the_key(tmp_path):

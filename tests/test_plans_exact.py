@@ -151,3 +151,15 @@ def test_joint_infeasibility_names_the_criteria_to_relax():
         ExactSolver(time_limit=5, workers=1).fit(inst)
     text = str(err.value)
     assert "must_not_merge" in text and "max_units" in text
+
+
+def test_fiscal_balance_equals_brute_force():
+    """Balance on another per-municipality quantity (SYNTHETIC 'revenue') instead of people."""
+    crit = Criteria(min_population=2000, stay_within="none",
+                    weights=Weights(travel=0.2, balance=1.0, balance_on="revenue"))
+    inst = lattice_instance(2, 3, crit, seed=8)
+    inst.balance_values = np.array([5e6, 1e6, 2e6, 8e6, 3e6, 1e6])
+    assert inst.balance_target() > 0
+    solver = ExactSolver(time_limit=20, workers=1).fit(inst)
+    assert check_plan(inst, solver.plan_) == []
+    assert solver.objective_ == pytest.approx(brute_force(inst), rel=1e-3, abs=1e-4)

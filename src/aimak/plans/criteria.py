@@ -24,7 +24,9 @@ class Weights:
 
     travel: population-weighted mean travel time to the unit's centre, in hours.
     coherence: share of inter-settlement flows that cross unit boundaries (1 - self-containment).
-    balance: sum over units of |population - target| divided by the total population.
+    balance: sum over units of |population - target| divided by the total population; with
+    ``balance_on`` naming a numeric column of the municipalities layer (e.g. own revenue, for
+    fiscal capacity), the same on that column instead of population.
     units: number of new units divided by the number of current municipalities; a negative
     weight asks for as many units as the criteria allow (as max-p regionalisation does).
     """
@@ -34,6 +36,7 @@ class Weights:
     balance: float = 0.0
     units: float = 0.0
     balance_target: float | None = None
+    balance_on: str = "population"
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,10 @@ class Criteria:
                 raise fail("expected a list of pairs such as [[\"A\", \"B\"], [\"C\", \"D\"]]",
                            file, column=key)
             crit[key] = tuple((str(a), str(b)) for a, b in pairs)
+        if not isinstance(obj.get("balance_on", ""), str):
+            raise fail("expected a column name", file, column="balance_on")
         for key, value in obj.items():
-            if value is not None and not isinstance(value, int | float):
+            if key != "balance_on" and value is not None and not isinstance(value, int | float):
                 raise fail(f"expected a number, got {value!r}", file, column=key)
         if (crit.get("min_population") is not None and crit.get("max_population") is not None
                 and crit["min_population"] > crit["max_population"]):

@@ -157,14 +157,17 @@ class ExactSolver:
             terms.append(var)
             coefs.append(round(coef * SCALE))
         if w.balance:
-            target = inst.balance_target()
+            # balanced values in steps of ``bu`` so that sums stay within about a million steps
+            bu = max(inst.norm_balance / 1e6, 1.0)
+            vals = np.round(inst.bal / bu).astype(np.int64)
+            target = round(inst.balance_target() / bu)
             for c in open_c:
-                d = m.NewIntVar(0, int(P) + int(target) + 1, f"d{c}")
-                load = sum(round(inst.population[u]) * x[u, c] for u in by_cand[c])
-                m.Add(d >= load - round(target) * y[c])
-                m.Add(d >= round(target) * y[c] - load)
+                d = m.NewIntVar(0, int(vals.sum()) + target + 1, f"d{c}")
+                load = sum(int(vals[u]) * x[u, c] for u in by_cand[c])
+                m.Add(d >= load - target * y[c])
+                m.Add(d >= target * y[c] - load)
                 terms.append(d)
-                coefs.append(round(w.balance / P * SCALE))
+                coefs.append(round(w.balance * bu / inst.norm_balance * SCALE))
         if w.coherence and FN > 0:
             F = sp.triu(inst.flows + inst.flows.T, k=1).tocoo()
             for u, v, f in zip(F.row, F.col, F.data, strict=True):

@@ -91,8 +91,7 @@ class HeuristicSolver:
         i = int(tc.argmin())
         val = w.travel * tc[i] / (self.P * 60.0) + w.units / self.NU
         if w.balance:
-            pop = inst.population[members].sum()
-            val += w.balance * abs(pop - self.target) / self.P
+            val += w.balance * abs(inst.bal[members].sum() - self.target) / inst.norm_balance
         if w.coherence and self.FN > 0:
             internal = self.Fdiag[members].sum()
             mset = set(members)

@@ -87,6 +87,8 @@ class Instance:
     #: Normalising constants (population, unit count, flow, balance target) inherited by a
     #: sub-instance so that its objective is on the parent's scale.
     norm: dict[str, float] | None = None
+    #: Values balanced by the ``balance`` objective (default: population), per municipality.
+    balance_values: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -204,6 +206,19 @@ class Instance:
                 "times": ", ".join(sorted(pd.unique(times["mode"].astype(str))))
                 if "mode" in times.columns else "unspecified"}
         name_col = "name_en" if "name_en" in mun.columns else "code"
+        balance_values = None
+        col = criteria.weights.balance_on
+        if col != "population":
+            if col not in mun.columns:
+                raise fail(f"balance_on names the column '{col}', which the municipalities "
+                           "layer does not have", criteria.source, column="balance_on")
+            vals = pd.to_numeric(mun[col], errors="coerce").to_numpy(float)
+            bad = np.flatnonzero(~(vals >= 0))
+            if len(bad):
+                raise InputError([Problem(f"'{mun[col].iloc[r]}' is not a non-negative number",
+                                          "municipalities", int(r) + 1, col) for r in bad[:20]])
+            balance_values = vals
+            prov["balance"] = f"municipalities column '{col}'"
         return cls(
             units=codes, unit_names=mun[name_col].astype(str).to_numpy(object),
             population=np.bincount(su, weights=pop, minlength=n), area_km2=area,
@@ -211,7 +226,7 @@ class Instance:
             settlement_names=s["name_en"].astype(str).to_numpy(object), settlement_unit=su,
             settlement_pop=pop, minutes=minutes, km=km, flows=UF, eligible=elig,
             candidates=cands, official_centre=official, criteria=criteria,
-            services=services, provenance=prov)
+            services=services, provenance=prov, balance_values=balance_values)
 
     # ------------------------------------------------------------------ derived arrays
     @property
@@ -229,6 +244,16 @@ class Instance:
     @property
     def norm_units(self) -> float:
         return self.norm["units"] if self.norm else float(self.n)
+
+    @property
+    def bal(self) -> np.ndarray:
+        return self.population if self.balance_values is None else self.balance_values
+
+    @property
+    def norm_balance(self) -> float:
+        if self.norm and "balance" in self.norm:
+            return self.norm["balance"]
+        return max(float(self.bal.sum()), 1e-9)
 
     @property
     def norm_flow(self) -> float:
@@ -268,7 +293,8 @@ class Instance:
             services={k: v[S] for k, v in self.services.items()},
             provenance=self.provenance,
             norm={"population": self.norm_population, "units": self.norm_units,
-                  "flow": self.norm_flow})
+                  "flow": self.norm_flow, "balance": self.norm_balance},
+            balance_values=None if self.balance_values is None else self.balance_values[units])
 
     @cached_property
     def unit_matrix(self) -> sp.csr_matrix:
@@ -395,11 +421,12 @@ class Instance:
         w = self.criteria.weights
         if w.balance_target is not None:
             return float(w.balance_target)
+        total = float(self.bal.sum())
         if self.criteria.max_units is not None:
-            return self.total_population / self.criteria.max_units
-        if self.criteria.min_population is not None:
-            return 2.0 * float(self.criteria.min_population)
-        return self.total_population / max(self.n, 1)
+            return total / self.criteria.max_units
+        if self.criteria.min_population:
+            return total / max(self.total_population / (2.0 * self.criteria.min_population), 1)
+        return total / max(self.n, 1)
 
     def region_cost(self, members: np.ndarray, cand: int) -> float:
         """The objective contribution of one new unit (members, centred on candidate cand)."""
@@ -409,7 +436,8 @@ class Instance:
         if w.coherence and self.norm_flow > 0:
             val -= w.coherence * self.flows[members][:, members].sum() / self.norm_flow
         if w.balance:
-            val += w.balance * abs(self.population[members].sum() - self.balance_target()) / P
+            val += (w.balance * abs(self.bal[members].sum() - self.balance_target())
+                    / self.norm_balance)
         val += w.units / self.norm_units
         return float(val)
 
@@ -441,8 +469,8 @@ def objective_terms(inst: Instance, plan: Plan) -> dict[str, float]:
     inside = plan.labels[F.row] == plan.labels[F.col]
     share_out = (float(1.0 - F.data[inside].sum() / inst.norm_flow) if inst.norm_flow > 0
                  else 0.0)
-    upop = np.bincount(plan.labels, weights=inst.population, minlength=plan.n_units)
-    imbalance = float(np.abs(upop - inst.balance_target()).sum() / P)
+    ubal = np.bincount(plan.labels, weights=inst.bal, minlength=plan.n_units)
+    imbalance = float(np.abs(ubal - inst.balance_target()).sum() / inst.norm_balance)
     return {"travel_hours": travel, "outside_flow_share": share_out, "imbalance": imbalance,
             "unit_share": plan.n_units / inst.norm_units}
 
