@@ -34,7 +34,7 @@ class ExactSolver:
     ('optimal' or 'feasible'), ``iterations_`` (cut rounds) and ``cuts_``.
     """
 
-    def __init__(self, time_limit: float = 60.0, workers: int = 4, seed: int = 0,
+    def __init__(self, time_limit: float = 60.0, workers: int = 8, seed: int = 0,
                  hint: Plan | None = None, explain: bool = True):
         self.explain = explain
         self.time_limit = time_limit
