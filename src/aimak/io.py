@@ -175,3 +175,16 @@ def write_layers(path: str | Path, layers: dict[str, pd.DataFrame]) -> None:
                 frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
             else:
                 pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a plain table as CSV (UTF-8) or Parquet, chosen by the suffix, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise fail(f"unsupported output type '{suffix}'; expected .csv or .parquet", path)
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False, encoding="utf-8")

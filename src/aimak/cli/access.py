@@ -5,25 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
 
 from aimak.errors import AimakError, fail
-from aimak.io import atomic_path
+from aimak.io import write_table
 
 console = Console()
-
-
-def write_times(frame: pd.DataFrame, path: Path) -> None:
-    """Write a travel-time table as Parquet or CSV (by suffix), atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv"):
-        raise fail(f"unsupported output type '{suffix}'; expected .parquet or .csv", path)
-    with atomic_path(path) as tmp:
-        if suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
 
 
 @click.command("access")
@@ -90,7 +77,7 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         frame = model.nearest(ds.facilities, cutoff=cutoff)
     else:
         frame = model.matrix(cutoff=cutoff)
-    write_times(frame, out)
+    write_table(frame, out)
     console.print(f"Wrote {len(frame):,} travel times (mode {mode}, {model.provenance}) to {out}.")
     if mode == "roads":
         parts = model.components_

@@ -11,21 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from aimak.errors import InputError, Problem, fail
-from aimak.io import atomic_path
+from aimak.io import atomic_path, write_table
 
 console = Console()
-
-
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as CSV (UTF-8) or Parquet, chosen by the file suffix, atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise fail(f"unsupported output type '{suffix}'; expected .csv or .parquet", path)
-    with atomic_path(path) as tmp:
-        if suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
 
 
 def _sidecar(out: Path, suffix: str) -> Path:
@@ -151,7 +139,7 @@ def model(
     if service is not None:
         result = result.assign(service=service)
     small = result["flow"] < min_flow
-    _write_table(result[~small].reset_index(drop=True), out)
+    write_table(result[~small].reset_index(drop=True), out)
     fit_path = _sidecar(out, "fit.json")
     with atomic_path(fit_path) as tmp:
         tmp.write_text(
@@ -260,7 +248,7 @@ def centres(dataset_path: Path, out: Path, snap_distance: float) -> None:
 
     ds = Dataset.read(dataset_path)
     cp = CentralPlaces(max_distance=snap_distance).fit(ds.settlements, ds.facilities, ds.metric_crs)
-    _write_table(cp.table_, out)
+    write_table(cp.table_, out)
     table = Table("level", "settlements", "highest index", "example")
     for level, group in cp.table_.groupby("level"):
         top = group.sort_values("index", ascending=False).iloc[0]
@@ -269,7 +257,7 @@ def centres(dataset_path: Path, out: Path, snap_distance: float) -> None:
     console.print(f"Assigned {len(cp.assigned_)} facilities; wrote {out}.")
     if len(cp.unassigned_):
         path = _sidecar(out, "unassigned.csv")
-        _write_table(cp.unassigned_, path)
+        write_table(cp.unassigned_, path)
         console.print(
             f"[yellow]{len(cp.unassigned_)} facilities are farther than "
             f"{snap_distance:g} m from every settlement; listed in {path}.[/]"
@@ -378,9 +366,9 @@ def ingest(
                 for r in todo.itertuples()
             ]
         )
-    _write_table(result.flows, out)
+    write_table(result.flows, out)
     report_path = _sidecar(out, "matching.csv")
-    _write_table(result.report, report_path)
+    write_table(result.report, report_path)
     console.print(
         f"Read {result.responses} responses, {result.usable} with a known settlement; "
         f"wrote {len(result.flows)} surveyed flows to {out}."
@@ -395,7 +383,7 @@ def ingest(
     template = sv.corrections_template(result.report)
     if len(template):
         path = _sidecar(out, "corrections.csv")
-        _write_table(template, path)
+        write_table(template, path)
         console.print(
             f"[yellow]{len(template)} names were not resolved and gave no flow. Fill "
             f"in settlement_id in {path} and run again with --corrections {path}.[/]"
