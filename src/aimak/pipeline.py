@@ -42,7 +42,7 @@ class Config:
     #: ... or the Kyrgyz builder's source folder (None: shared copy or download) and oblast.
     source: Path | None = None
     oblast: str | None = "jalal-abad"
-    access: dict[str, Any] = field(default_factory=lambda: {"mode": "terrain"})
+    access: dict[str, Any] = field(default_factory=lambda: {"mode": "terrain", "n_jobs": -1})
     observed_flows: list[Path] = field(default_factory=list)
     flows: dict[str, Any] = field(default_factory=dict)
     zones: dict[str, Any] = field(default_factory=lambda: {
