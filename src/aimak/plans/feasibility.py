@@ -102,10 +102,11 @@ RELAXABLE = {
 
 def relaxations(inst: Instance, time_limit: float = 10.0) -> list[str]:
     """Criteria whose removal alone makes the instance feasible (each tried with the exact
-    model for at most ``time_limit`` seconds)."""
+    model for at most ``time_limit`` seconds), each with where the relaxed plan breaks it."""
     import dataclasses
 
     from aimak.plans.exact import ExactSolver
+    from aimak.plans.validity import check_plan
 
     found = []
     for key, off in RELAXABLE.items():
@@ -120,8 +121,17 @@ def relaxations(inst: Instance, time_limit: float = 10.0) -> list[str]:
         else:
             sub = dataclasses.replace(inst, criteria=crit)
         try:
-            ExactSolver(time_limit=time_limit, explain=False).fit(sub)
+            plan = ExactSolver(time_limit=time_limit, explain=False).fit(sub).plan_
         except InfeasibleError:
             continue
-        found.append(key)
+        broken = [v for v in check_plan(inst, plan) if v.criterion == key]
+        where = []
+        for v in broken[:3]:
+            if v.unit is not None:
+                members = np.flatnonzero(plan.labels == v.unit)
+                names = ", ".join(str(inst.unit_names[u]) for u in members[:4])
+                where.append(f"{names}" + (f" ({v.value:,.0f})" if v.value is not None
+                                            else ""))
+        found.append(f"{key} (a plan without it breaks it at: {'; '.join(where)})" if where
+                     else key)
     return found
