@@ -257,3 +257,19 @@ def test_criteria_file_errors_name_the_key(tmp_path):
         Criteria.read(bad)
     for name in ("accessibility", "population", "moderate"):
         assert Criteria.builtin(name).describe()
+
+
+def test_cli_pareto_writes_one_plan_per_point(files, criteria_file, tmp_path):
+    ds, times, flows = files
+    out = tmp_path / "front.csv"
+    r = CliRunner().invoke(cli, ["amalgamate", "--dataset", str(ds), "--times", str(times),
+                                 "--flows", str(flows), "--criteria", str(criteria_file),
+                                 "--out", str(out), "--pareto", "travel,units", "--steps", "3",
+                                 "--time-limit", "10"])
+    assert r.exit_code == 0, r.output
+    written = sorted(tmp_path.glob("front_pareto_*.csv"))
+    assert written and all(len(pd.read_csv(p)) == 6 for p in written)
+    r = CliRunner().invoke(cli, ["amalgamate", "--dataset", str(ds), "--times", str(times),
+                                 "--criteria", str(criteria_file), "--out", str(out),
+                                 "--pareto", "travel"])
+    assert r.exit_code == 2 and "--pareto expects" in r.output

@@ -70,7 +70,13 @@ def _print_indicators(table, title: str) -> None:
               help="Plan CSV to write: old_code,new_unit,centre.")
 @click.option("--explain", "explain_out", type=click.Path(path_type=Path), default=None,
               help="Also write a CSV explaining each merger and each unit left alone.")
-def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out) -> None:
+@click.option("--pareto", default=None, metavar="FIRST,SECOND",
+              help="Instead of one plan, a Pareto set over two objectives (travel, coherence, "
+                   "balance, units): writes OUT_pareto_1.csv ... and prints the front.")
+@click.option("--steps", type=int, default=7, show_default=True,
+              help="Weights tried between the two --pareto objectives.")
+def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out, pareto,
+               steps) -> None:
     """Find the best merger plan that meets every criterion, and print its indicators."""
     from aimak.io import atomic_path
     from aimak.plans.evaluate import compare, current_plan, write_plan
@@ -83,6 +89,10 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
     for line in inst.criteria.describe():
         console.print(f"  {line}")
     from aimak.plans.feasibility import InfeasibleError
+
+    if pareto:
+        _pareto(inst, pareto, steps, solver, time_limit, out)
+        return
 
     use_exact = solver == "exact" or (solver == "auto" and inst.n <= 150)
     heur, heur_error = None, None
@@ -117,6 +127,26 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
         with atomic_path(explain_out) as tmp:
             table.to_csv(tmp, index=False)
     console.print(f"Wrote {out}.")
+
+
+def _pareto(inst, spec: str, steps: int, solver: str, time_limit: float, out: Path) -> None:
+    from aimak.errors import fail
+    from aimak.plans.evaluate import write_plan
+    from aimak.plans.pareto import TERMS, pareto_front
+
+    names = [x.strip() for x in spec.split(",")]
+    if len(names) != 2 or not all(n in TERMS for n in names):
+        raise fail(f"--pareto expects two of {', '.join(TERMS)} separated by a comma, got "
+                   f"'{spec}'")
+    kind = "heuristic" if solver == "heuristic" or (solver == "auto" and inst.n > 150) \
+        else "exact"
+    plans, table = pareto_front(inst, names[0], names[1], steps=steps, solver=kind,
+                                time_limit=time_limit)
+    for i, plan in enumerate(plans, start=1):
+        path = out.with_name(f"{out.stem}_pareto_{i}{out.suffix or '.csv'}")
+        write_plan(path, inst, plan)
+        table.loc[i - 1, "file"] = path.name
+    console.print(table.to_string(index=False))
 
 
 @click.command("evaluate")
