@@ -82,6 +82,9 @@ class ExactSolver:
             0.0, (self.objective_ - self.bound_) / denom)
         plan.status = self.status_
         plan.name = "exact"
+        from aimak.plans.heuristic import _assert_valid
+
+        _assert_valid(inst, plan, "exact")
         self.plan_ = plan
         self.seconds_ = time.perf_counter() - start
         return self

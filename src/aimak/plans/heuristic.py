@@ -25,6 +25,16 @@ from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
 
 
+def _assert_valid(inst: Instance, plan: Plan, who: str) -> None:
+    """Solvers never return a plan the independent check rejects (that would be a bug)."""
+    from aimak.plans.validity import check_plan
+
+    bad = check_plan(inst, plan)
+    if bad:
+        raise RuntimeError(f"internal error: the {who} solver produced an invalid plan: "
+                           + "; ".join(v.message for v in bad[:5]))
+
+
 class HeuristicSolver:
     """Greedy repair plus tabu search for instances of thousands of municipalities.
 
@@ -181,6 +191,7 @@ class HeuristicSolver:
         if self.local_search:
             self._tabu(regions, label, cost, rng, t0)
         self.plan_ = self._to_plan(regions, label, cost)
+        _assert_valid(inst, self.plan_, "heuristic")
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
         return self
