@@ -44,21 +44,24 @@ def _spopt_maxp(inst: Instance, geoms, threshold: float) -> tuple[float, int] | 
     return time.perf_counter() - t, int(model.p)
 
 
-def _aimak(inst: Instance) -> tuple[float, int]:
+def _aimak(inst: Instance, seed: int = 0) -> tuple[float, int]:
     t = time.perf_counter()
-    solver = HeuristicSolver(time_limit=60, max_iter=5).fit(inst)
+    solver = HeuristicSolver(time_limit=60, max_iter=5, seed=seed).fit(inst)
     seconds = time.perf_counter() - t
     assert not check_plan(inst, solver.plan_), "aimak returned an invalid plan"
     return seconds, solver.plan_.n_units
 
 
-def _compare(name: str, inst: Instance, geoms, threshold: float) -> None:
-    ta, pa = _aimak(inst)
-    print(f"  {name}: {inst.n} units, threshold {threshold:,.0f} inhabitants")
+def _compare(name: str, inst: Instance, geoms, threshold: float, repeats: int = 1) -> None:
+    """Median time and best unit count over ``repeats`` runs of each (both are randomised)."""
+    runs = [_aimak(inst, seed) for seed in range(repeats)]
+    ta, pa = float(np.median([r[0] for r in runs])), max(r[1] for r in runs)
+    print(f"  {name}: {inst.n} units, threshold {threshold:,.0f} inhabitants"
+          + (f", median of {repeats} runs" if repeats > 1 else ""))
     print(f"    aimak heuristic: {ta:8.2f} s, {pa} units")
-    base = _spopt_maxp(inst, geoms, threshold)
-    if base is not None:
-        ts, ps = base
+    base = [_spopt_maxp(inst, geoms, threshold) for _ in range(repeats)]
+    if base[0] is not None:
+        ts, ps = float(np.median([b[0] for b in base])), max(b[1] for b in base)
         print(f"    spopt max-p:     {ts:8.2f} s, {ps} units")
         print(f"    speed ratio spopt/aimak: {ts / ta:.1f}x; units aimak - spopt: {pa - ps:+d}")
 
@@ -101,7 +104,7 @@ def run(quick: bool = False) -> None:
     threshold = 20_000.0
     ja = jalal_abad(_maxp_criteria(threshold))
     if ja is not None:
-        _compare("Jalal-Abad municipalities", ja[0], ja[1], threshold)
+        _compare("Jalal-Abad municipalities", ja[0], ja[1], threshold, repeats=5)
     side = 20 if quick else 45
     lat = lattice_instance(side, side, _maxp_criteria(5000.0), seed=0, per_unit=1, flows=False)
     geoms = [shapely.box(i % side, i // side, i % side + 1, i // side + 1) for i in range(lat.n)]

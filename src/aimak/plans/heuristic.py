@@ -55,6 +55,7 @@ class HeuristicSolver:
     # ------------------------------------------------------------------ region helpers
     def _setup(self, inst: Instance) -> None:
         self.inst = inst
+        self._initial_cache = None
         c = inst.criteria
         self.k_allowed = inst.allowed & inst.allowed[inst.cand_unit,
                                                      np.arange(len(inst.candidates))][None, :]
@@ -197,6 +198,9 @@ class HeuristicSolver:
         return self
 
     def _initial(self) -> dict[int, set[int]]:
+        """The current municipalities as regions, must-merge pairs joined (a fresh copy)."""
+        if getattr(self, "_initial_cache", None) is not None:
+            return {k: set(m) for k, m in self._initial_cache.items()}
         inst = self.inst
         parent = np.arange(inst.n)
 
@@ -209,8 +213,12 @@ class HeuristicSolver:
         for a, b in inst.must_merge.tolist():
             parent[find(a)] = find(b)
         roots = np.array([find(u) for u in range(inst.n)])
-        return {i: set(np.flatnonzero(roots == r).tolist())
-                for i, r in enumerate(np.unique(roots))}
+        _, inverse = np.unique(roots, return_inverse=True)
+        out: dict[int, set[int]] = {}
+        for u, r in enumerate(inverse.tolist()):
+            out.setdefault(r, set()).add(u)
+        self._initial_cache = out
+        return {k: set(m) for k, m in out.items()}
 
     def _grow(self, rng) -> dict[int, set[int]]:
         """Max-p style construction: grow regions from random seeds until each reaches the
