@@ -243,3 +243,19 @@ def test_state_arrays_grow_when_case_d_needs_new_zones(seed):
     fm, params = _seeded_case(seed)
     expected = LabourMarketAreas(**params).fit(fm).labels_
     assert list(_Cramped(**params).fit(fm).labels_) == list(expected)
+
+
+def test_fully_self_contained_zone_gets_validity_one_despite_rounding():
+    # A: S=0.1 R=0.3 W=0.1; B: S=0.3 R=0.3 W=0.5 (sizes far below minSZ=1, so Z ~ 0.64).
+    # A (least valid) joins B, its only link: the zone {A, B} keeps all its flow, and the R rule
+    # gives it validity exactly 1, so the algorithm stops. Summed in another order its totals
+    # differ in the last bit (0.6 against 0.6000000000000001), which would give 0.978 and
+    # dissolve the zone again.
+    fm = _flows([("A", "A", 0.1), ("A", "B", 0.2), ("B", "B", 0.3)])
+    model = LabourMarketAreas(min_size=1, target_size=10, min_sc=0.5, target_sc=0.75).fit(fm)
+    assert list(model.labels_) == [0, 0]
+    assert model.reserve_.empty
+    assert model.validity_ == pytest.approx([1.0])
+    C = fm.T.tocoo()
+    flows = {(int(i), int(j)): float(v) for i, j, v in zip(C.row, C.col, C.data, strict=True)}
+    assert _naive()(fm.n, flows, 1, 10, 0.5, 0.75) == [0, 0]

@@ -229,8 +229,31 @@ class LabourMarketAreas:
         self._dirty: tuple[int, float, float] | None = None
 
     def _set(self, c: int, S: float, R: float, W: float) -> None:
+        """Store zone ``c``'s totals (its units already labelled ``c``) and its validity."""
         self._S[c], self._R[c], self._W[c] = S, R, W
-        self._val[c] = self._v1(S, R, W)
+        self._val[c] = self._zone_validity(S, R, W, np.flatnonzero(self._lab == c))
+
+    def _zone_validity(self, S: float, R: float, W: float, members: np.ndarray) -> float:
+        """Validity of a zone from its totals, with the R rule for self-contained zones exact.
+
+        R's tables give a zone without any flow across its boundary S == R == W exactly (one
+        row), hence sc == 1 and validity 1. Totals summed here in another order can miss
+        that by a rounding error, so a zone within 1e-9 of it is checked on its flows.
+        """
+        v = self._v1(S, R, W)
+        if v != 1.0 and S >= R * (1 - 1e-9) and S >= W * (1 - 1e-9) and self._isolated(members):
+            return 1.0
+        return v
+
+    def _isolated(self, members: np.ndarray) -> bool:
+        """True when no flow links ``members`` with any other unit."""
+        inside = np.zeros(len(self._lab), dtype=bool)
+        inside[members] = True
+        for M in (self._T, self._Tt):
+            idx = _ranges(M.indptr[members], M.indptr[members + 1])
+            if not inside[M.indices[idx]].all():
+                return False
+        return True
 
     def _new_zone(self) -> int:
         """A fresh zone id, growing the state arrays when needed (the last two slots stay
@@ -313,9 +336,9 @@ class LabourMarketAreas:
 
     def _move(self, d: int, c: int, t_out: float, t_in: float) -> None:
         """Put unit ``d`` (not currently in a zone's totals) into zone ``c``."""
+        self._lab[d] = c
         self._set(c, self._S[c] + t_out + t_in + self._diag[d], self._R[c] + self._r[d],
                   self._W[c] + self._w[d])
-        self._lab[d] = c
 
     def _internal(self, members: np.ndarray, c: int) -> np.ndarray:
         """Flows from ``members`` to units of zone ``c`` (own-unit flows included)."""
@@ -363,8 +386,9 @@ class LabourMarketAreas:
             return None
         b = self._best(d, ids, t_out, t_in)
         c = int(ids[b])
-        v_new = self._v1(self._S[c] + t_out[b] + t_in[b] + self._diag[d],
-                         self._R[c] + self._r[d], self._W[c] + self._w[d])
+        members = np.append(np.flatnonzero(self._lab == c), d)
+        v_new = self._zone_validity(self._S[c] + t_out[b] + t_in[b] + self._diag[d],
+                                    self._R[c] + self._r[d], self._W[c] + self._w[d], members)
         return c, float(t_out[b]), float(t_in[b]), v_new
 
     def _dissolve_one(self, L: int, d: int, it: int, v: float) -> None:
