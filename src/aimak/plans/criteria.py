@@ -51,6 +51,10 @@ class Criteria:
 
     min_population: float | None = None
     min_population_exempt: tuple[str, ...] = ()
+    #: Exempt from min_population every municipality that could not reach it with all the
+    #: municipalities it may share a centre with (travel and border rules): remote places that
+    #: no merger can make large enough, as Denmark exempted small islands in 2007.
+    exempt_isolated: bool = False
     max_population: float | None = None
     max_minutes: float | None = None
     max_km: float | None = None
@@ -121,7 +125,8 @@ class Criteria:
                                     or crit["max_units"] < 1):
             raise fail(f"expected a whole number >= 1, got {crit['max_units']!r}", file,
                        column="max_units")
-        for key in ("whole_municipalities", "contiguity", "keep_current_access"):
+        for key in ("whole_municipalities", "contiguity", "keep_current_access",
+                    "exempt_isolated"):
             if key in crit and not isinstance(crit[key], bool):
                 raise fail(f"expected true or false, got {crit[key]!r}", file, column=key)
         if crit.get("whole_municipalities") is False:

@@ -47,7 +47,7 @@ def diagnose(inst: Instance) -> list[str]:
         # upper bound of any unit holding u: all municipalities sharing a possible centre with u
         U = usable.astype(np.float32)
         reach = (U @ U.T) > 0
-        bound = reach.astype(float) @ inst.population
+        bound = inst.reachable_population
         for u in np.flatnonzero((bound < c.min_population) & ~(reach @ inst.exempt)):
             out.append(f"municipality {inst.units[u]} ({inst.unit_names[u]}, "
                        f"{inst.group_names[inst.group[u]]}) can share a centre within the travel "

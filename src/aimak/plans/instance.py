@@ -274,8 +274,8 @@ class Instance:
             self.criteria,
             must_merge=tuple(p for p in self.criteria.must_merge if set(p) <= keep),
             must_not_merge=tuple(p for p in self.criteria.must_not_merge if set(p) <= keep),
-            min_population_exempt=tuple(x for x in self.criteria.min_population_exempt
-                                        if x in keep),
+            min_population_exempt=tuple(self.units[units][self.exempt[units]].tolist()),
+            exempt_isolated=False,  # the parent's exemptions are carried as codes
             weights=dataclasses.replace(self.criteria.weights,
                                         balance_target=self.balance_target()))
         cands = self.candidates[smap[self.candidates] >= 0]
@@ -403,7 +403,19 @@ class Instance:
                 raise fail(f"'{bad[0]}' in min_population_exempt is not a municipality code of "
                            "the dataset", self.criteria.source, column="min_population_exempt")
             mask[idx] = True
+        if self.criteria.exempt_isolated and self.criteria.min_population is not None:
+            mask |= self.reachable_population < self.criteria.min_population
         return mask
+
+    @cached_property
+    def reachable_population(self) -> np.ndarray:
+        """Per municipality, an upper bound of the population of any unit that can hold it:
+        all municipalities that share a possible centre with it under the travel and border
+        rules."""
+        own = self.allowed[self.cand_unit, np.arange(len(self.candidates))]
+        U = (self.allowed & own[None, :]).astype(np.float32)
+        reach = (U @ U.T) > 0
+        return reach.astype(float) @ self.population
 
     @cached_property
     def must_merge(self) -> np.ndarray:
