@@ -115,7 +115,7 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
             summaries[name] = {"violated_criteria": f"infeasible: {result['infeasible']}"}
     comparison = pd.DataFrame(list(summaries.values()))
     comparison["plan"] = list(summaries)
-    comparison["title"] = ["Current ayil aimaks" if k == "current" else results[k]["title"]
+    comparison["title"] = ["Today's municipalities" if k == "current" else results[k]["title"]
                            for k in summaries]
     results = {k: v for k, v in results.items() if "mapping" in v} | {
         k: v for k, v in results.items() if "mapping" not in v}
