@@ -23,7 +23,7 @@ def _instance(exempt_isolated: bool) -> Instance:
 
 
 def test_isolated_unit_makes_the_instance_infeasible_without_the_exemption() -> None:
-    with pytest.raises(InfeasibleError, match="c .*300 inhabitants, below min_population"):
+    with pytest.raises(InfeasibleError, match=r"c .*300 inhabitants, below min_population"):
         ExactSolver(time_limit=10).fit(_instance(False))
 
 

@@ -1,1 +1,1 @@
-"""The Kyrgyz dataset builder: official classifier, OCHA/WOF boundaries, GeoNames/WOF settlements."""
+"""The Kyrgyz dataset builder: official classifier, OCHA/WOF boundaries, settlement points."""
