@@ -159,8 +159,8 @@ def test_service_option_picks_one_service(tmp_path):
 
 
 def test_make_estimator_fills_in_defaults():
-    from aimak.cli.zones import DEFAULTS, make_estimator
     from aimak.errors import AimakError
+    from aimak.zones import DEFAULTS, make_estimator
 
     lma = make_estimator("lma", min_size=500)
     assert (lma.min_size, lma.target_size) == (500, DEFAULTS["target_size"])

@@ -241,8 +241,7 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
 
 def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cache: Cache
            ) -> tuple[pd.DataFrame, dict]:
-    from aimak.cli.zones import make_estimator
-    from aimak.zones import metrics
+    from aimak.zones import make_estimator, metrics
     from aimak.zones.flowmatrix import FlowMatrix
 
     params = dict(config.zones)

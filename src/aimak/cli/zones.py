@@ -15,24 +15,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from aimak.errors import AimakError, InputError, Problem, fail
-from aimak.io import atomic_path
+from aimak.errors import InputError, Problem, fail
+from aimak.io import write_table
+from aimak.zones import METHODS, make_estimator
 
 console = Console()
 
-METHODS = ("lma", "nodal", "leiden", "intramax")
-
-
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as CSV (UTF-8) or Parquet, chosen by the suffix, atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise fail(f"unsupported output type '{suffix}'; expected .csv or .parquet", path)
-    with atomic_path(path) as tmp:
-        if suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
 
 
 def _sidecar(out: Path, name: str) -> Path:
@@ -90,55 +78,6 @@ def read_municipality_map(path: Path) -> pd.Series:
     return df.drop_duplicates("unit").set_index("unit")["municipality"]
 
 
-#: Defaults of the zoning parameters (LMA: the R package's example and Istat's 2011 values).
-DEFAULTS = {"min_size": 1000.0, "target_size": 10000.0, "min_sc": 0.6667, "target_sc": 0.75,
-            "resolution": 1.0, "seed": 0}
-
-
-def make_estimator(method: str, min_size: float | None = None,
-                   target_size: float | None = None, min_sc: float | None = None,
-                   target_sc: float | None = None, resolution: float | None = None,
-                   n_zones: int | None = None, seed: int | None = None):
-    """The zoning estimator for ``method``; parameters left as None take ``DEFAULTS``."""
-    given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
-             "target_sc": target_sc, "resolution": resolution, "seed": seed}
-    p = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
-    if method not in METHODS:
-        raise AimakError(f"unknown zoning method '{method}'; expected one of "
-                         f"{', '.join(METHODS)}")
-    return _estimator(method, p["min_size"], p["target_size"], p["min_sc"], p["target_sc"],
-                      p["resolution"], n_zones, int(p["seed"]))
-
-
-def _estimator(method: str, min_size: float, target_size: float, min_sc: float,
-               target_sc: float, resolution: float, n_zones: int | None, seed: int):
-    if any(v is None for v in (min_size, target_size, min_sc, target_sc, resolution, seed)):
-        return make_estimator(method, min_size, target_size, min_sc, target_sc, resolution,
-                              n_zones, seed)
-    try:
-        if method == "lma":
-            from aimak.zones.lma import LabourMarketAreas
-
-            return LabourMarketAreas(min_size=min_size, target_size=target_size, min_sc=min_sc,
-                                     target_sc=target_sc)
-        if method == "nodal":
-            from aimak.zones.nodal import NodalRegions
-
-            return NodalRegions()
-        if method == "leiden":
-            from aimak.zones.leiden import LeidenZones
-
-            return LeidenZones(resolution=resolution, seed=seed)
-        from aimak.zones.intramax import Intramax
-
-        return Intramax(n_zones=n_zones)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("aimak.zones."):
-            raise AimakError(f"the zoning method '{method}' is not available in this "
-                             "installation") from exc
-        raise
-
-
 def _fmt(value: float, digits: int = 3) -> str:
     return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else (
         f"{value:.{digits}f}")
@@ -192,8 +131,8 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
         municipality = pd.Series(s["municipality_code"].to_numpy(), index=s["id"].to_numpy())
         names = dict(zip(ds.municipalities["code"], ds.municipalities["name_en"], strict=True))
     fm = read_flow_matrix(flows_path, service)
-    model = _estimator(method, min_size, target_size, min_sc, target_sc, resolution, n_zones,
-                       seed)
+    model = make_estimator(method, min_size, target_size, min_sc, target_sc, resolution, n_zones,
+                           seed)
     with console.status(f"Building zones ({method}) for {fm.n} units ..."):
         model.fit(fm)
     labels = np.asarray(model.labels_, dtype=np.int64)
@@ -203,11 +142,11 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
         table["validity"] = model.validity_
     table.insert(1, "method", method)
     table["source"] = "modelled"
-    _write(pd.DataFrame({"unit": fm.units, "zone": labels}), out)
-    _write(table, _sidecar(out, "summary"))
+    write_table(pd.DataFrame({"unit": fm.units, "zone": labels}), out)
+    write_table(table, _sidecar(out, "summary"))
     written = [out, _sidecar(out, "summary")]
     if method == "lma":
-        _write(model.reserve_, _sidecar(out, "reserve"))
+        write_table(model.reserve_, _sidecar(out, "reserve"))
         written.append(_sidecar(out, "reserve"))
 
     summary = metrics.summary(fm, labels)
@@ -251,7 +190,7 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
             st.add_row(*(str(v) for v in row))
         console.print(st)
         written.append(_sidecar(out, "split"))
-        _write(cmp["split"], _sidecar(out, "split"))
+        write_table(cmp["split"], _sidecar(out, "split"))
     for path in written:
         console.print(f"Wrote {path}")
 
