@@ -1,8 +1,8 @@
 """Terrain travel-time matrix of Jalal-Abad: aimak (SciPy Dijkstra) against plain NetworkX.
 
-Uses the real dataset at ``$AIMAK_BENCH_DATASET`` (default ``/tmp/aimak-ja.gpkg``), or else the
-Jalal-Abad settlements of ``../shared/data/kyrgyzstan/settlements.csv``; needs the packaged GEBCO
-grid. NetworkX runs the same computation (fastest path from each settlement's cell to every
+Uses the dataset at ``$AIMAK_BENCH_DATASET``, or else builds the Jalal-Abad dataset from the
+sources (``../shared/data/kyrgyzstan`` or their download); needs the packaged GEBCO grid.
+NetworkX runs the same computation (fastest path from each settlement's cell to every
 other settlement's cell on the same CSR graph, with the path length in km) for a sample of
 sources, and its full-matrix time is extrapolated from the sample's time per source.
 """
@@ -15,9 +15,7 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from aimak.access import TerrainModel
 
@@ -26,16 +24,16 @@ SETTLEMENTS_CSV = ROOT.parent / "shared" / "data" / "kyrgyzstan" / "settlements.
 
 
 def _points() -> tuple[object, str]:
-    path = Path(os.environ.get("AIMAK_BENCH_DATASET", "/tmp/aimak-ja.gpkg"))
-    if path.exists():
-        from aimak.dataset import Dataset
+    """The Jalal-Abad dataset: ``$AIMAK_BENCH_DATASET`` if set, else built from the sources."""
+    from aimak.dataset import Dataset
 
+    path = os.environ.get("AIMAK_BENCH_DATASET")
+    if path:
         return Dataset.read(path), f"dataset {path}"
-    frame = pd.read_csv(SETTLEMENTS_CSV)
-    frame = frame[frame["admin1"] == "Jalal-Abad"]
-    pts = gpd.GeoDataFrame({"id": frame["id"].to_numpy()}, crs=4326,
-                           geometry=gpd.points_from_xy(frame["lon"], frame["lat"]))
-    return pts, f"settlements of {SETTLEMENTS_CSV.name} (no oblast mask)"
+    from aimak.kyrgyzstan.build import build_kyrgyzstan
+    from aimak.kyrgyzstan.download import resolve_source
+
+    return build_kyrgyzstan(resolve_source(None), "jalal-abad").dataset, "Jalal-Abad dataset"
 
 
 def _networkx(model: TerrainModel, sources: np.ndarray, targets: np.ndarray
