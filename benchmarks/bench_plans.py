@@ -3,8 +3,8 @@
 Both solve max-p: as many units as possible, each with at least ``threshold`` inhabitants and
 contiguous. aimak runs its heuristic with the objective "as many units as possible" (units
 weight -1, a small travel weight to choose centres). Instances: the Jalal-Abad municipalities
-(when the dataset exists: $AIMAK_DATASET or /tmp/aimak-ja.gpkg; travel times from
-$AIMAK_TIMES, else straight-line at 30 km/h) and a SYNTHETIC lattice of about 2,000 units.
+($AIMAK_DATASET, else built from the sources; travel times from $AIMAK_TIMES, else
+straight-line at 30 km/h) and a SYNTHETIC lattice of about 2,000 units.
 Printed: both times, both numbers of units (higher is better) and the speed ratio.
 """
 
@@ -66,22 +66,31 @@ def _compare(name: str, inst: Instance, geoms, threshold: float, repeats: int = 
         print(f"    speed ratio spopt/aimak: {ts / ta:.1f}x; units aimak - spopt: {pa - ps:+d}")
 
 
+_DATASETS: dict[str, object] = {}
+
+
 def _maxp_criteria(threshold: float) -> Criteria:
     return Criteria(min_population=threshold, stay_within="none",
                     weights=Weights(travel=0.01, units=-1.0))
 
 
 def jalal_abad(criteria: Criteria) -> tuple[Instance, object] | None:
-    path = Path(os.environ.get("AIMAK_DATASET", "/tmp/aimak-ja.gpkg"))
-    if not path.exists():
-        print(f"  {path} not found; Jalal-Abad instance skipped")
-        return None
     import pandas as pd
 
     from aimak.dataset import Dataset
     from aimak.plans.instance import read_times_file
 
-    ds = Dataset.read(path)
+    ds = _DATASETS.get("ja")
+    if ds is None:
+        path = os.environ.get("AIMAK_DATASET")
+        if path:
+            ds = Dataset.read(path)
+        else:  # build it from the sources (../shared/data/kyrgyzstan or their download)
+            from aimak.kyrgyzstan.build import build_kyrgyzstan
+            from aimak.kyrgyzstan.download import resolve_source
+
+            ds = build_kyrgyzstan(resolve_source(None), "jalal-abad").dataset
+        _DATASETS["ja"] = ds
     times_path = os.environ.get("AIMAK_TIMES")
     if times_path and Path(times_path).exists():
         times = read_times_file(times_path)
