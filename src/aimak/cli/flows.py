@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aimak.errors import InputError, Problem, fail
+from aimak.flows import DEFAULT_SNAP_M
 from aimak.io import atomic_path, write_table
 
 console = Console()
@@ -20,19 +21,21 @@ def _sidecar(out: Path, suffix: str) -> Path:
     return out.with_name(f"{out.stem}_{suffix}")
 
 
+#: Options several commands share.
+DATASET_OPTION = click.option("--dataset", "dataset_path", required=True,
+                              type=click.Path(path_type=Path), help="Dataset GeoPackage.")
+SNAP_OPTION = click.option("--snap-distance", type=float, default=DEFAULT_SNAP_M,
+                           show_default=True,
+                           help="Metres within which a facility belongs to its nearest "
+                                "settlement.")
+
 @click.group()
 def flows() -> None:
     """Flows between settlements: modelled flows and central places."""
 
 
 @flows.command("model")
-@click.option(
-    "--dataset",
-    "dataset_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Dataset GeoPackage.",
-)
+@DATASET_OPTION
 @click.option(
     "--times",
     "times_path",
@@ -70,13 +73,7 @@ def flows() -> None:
     default=None,
     help="Leave destinations farther than this out of the choice sets.",
 )
-@click.option(
-    "--snap-distance",
-    type=float,
-    default=2000.0,
-    show_default=True,
-    help="Metres within which a facility belongs to its nearest settlement.",
-)
+@SNAP_OPTION
 @click.option(
     "--min-flow",
     type=float,
@@ -221,26 +218,14 @@ def _check_ids(times: pd.DataFrame, ids: set[str], label: str) -> None:
 
 
 @flows.command("centres")
-@click.option(
-    "--dataset",
-    "dataset_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Dataset GeoPackage.",
-)
+@DATASET_OPTION
 @click.option(
     "--out",
     required=True,
     type=click.Path(path_type=Path),
     help="Output table (.csv or .parquet) of settlements with index and level.",
 )
-@click.option(
-    "--snap-distance",
-    type=float,
-    default=2000.0,
-    show_default=True,
-    help="Metres within which a facility belongs to its nearest settlement.",
-)
+@SNAP_OPTION
 def centres(dataset_path: Path, out: Path, snap_distance: float) -> None:
     """Central-place index (Davies) and hierarchy levels (head/tail breaks) of settlements."""
     from aimak.dataset import Dataset
@@ -270,13 +255,7 @@ def survey() -> None:
 
 
 @survey.command("form")
-@click.option(
-    "--dataset",
-    "dataset_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Dataset GeoPackage.",
-)
+@DATASET_OPTION
 @click.option(
     "--out",
     required=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from aimak.dataset import Dataset
+from aimak.flows import DEFAULT_SNAP_M
 from aimak.flows.centres import CentralPlaces
 from aimak.flows.gravity import (
     DEFAULT_ALPHA,
@@ -16,9 +17,6 @@ from aimak.flows.gravity import (
     attractiveness,
     service_weights,
 )
-
-#: Metres within which a facility counts as being in a settlement (see ``flows.centres``).
-DEFAULT_SNAP_M = 2000.0
 
 
 def model_flows(ds: Dataset, times: pd.DataFrame, observed: pd.DataFrame | None = None,
