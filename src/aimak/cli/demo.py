@@ -41,8 +41,10 @@ def _print_result(console: Console, result) -> None:
                   f"{s['population'].sum():,.0f} inhabitants "
                   f"({(s['population_source'] == 'estimated').mean():.0%} of settlements with "
                   "estimated population).")
-    console.print(f"Travel times: {len(result.times):,} pairs ({result.times['mode'].iloc[0]}"
-                  f", modelled). Flows: {len(result.flows):,} "
+    t = result.times
+    how = t["provenance"].iloc[0] if "provenance" in t.columns and len(t) else "modelled"
+    console.print(f"Travel times: {len(t):,} pairs ({t['mode'].iloc[0]}, {how}). "
+                  f"Flows: {len(result.flows):,} "
                   f"({', '.join(sorted(result.flows['source'].unique()))}).")
     console.print(f"Functional zones ({zm.get('method')}): {zm.get('n_zones')} zones, "
                   f"{zm.get('share_inside', float('nan')):.0%} of flows inside, adjusted Rand "
