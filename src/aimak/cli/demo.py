@@ -60,11 +60,17 @@ def _print_result(console: Console, result) -> None:
         cells = []
         for c in cols:
             v = row[c]
-            if isinstance(v, float):
+            if isinstance(v, float) and v != v:  # NaN: not applicable
+                v = "–"
+            elif isinstance(v, float):
                 v = f"{v:.0%}" if "share" in c or c == "self_containment" else f"{v:,.1f}"
             cells.append(str(v))
         table.add_row(*cells)
     console.print(table)
+    today = result.comparison[result.comparison["plan"] == "current"]
+    if len(today) and isinstance(today["violated_criteria"].iloc[0], str):
+        console.print("Today's map, criteria violations under each scenario: "
+                      f"{today['violated_criteria'].iloc[0]}.")
     for plan in result.plans.values():
         if "infeasible" in plan:
             console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
