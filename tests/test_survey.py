@@ -39,6 +39,11 @@ def test_choice_names_are_xlsform_safe():
     assert choice_name("417-12") == "s_417_12"
 
 
+def settings_default(wb) -> str:
+    header, values = list(wb["settings"].values)[:2]
+    return dict(zip(header, values, strict=True))["default_language"]
+
+
 def test_form_has_the_three_sheets_and_every_service(tmp_path):
     path = tmp_path / "survey.xlsx"
     counts = write_form(_settlements(), path)
@@ -53,6 +58,13 @@ def test_form_has_the_three_sheets_and_every_service(tmp_path):
     home = choices[choices["list_name"] == "settlement"]
     assert len(home) == 5 + 1  # the settlements and 'other'
     assert "Kok-Art (Suzak)" in set(home["label::English (en)"])
+    questions = survey.set_index(1)
+    header_row = next(iter(wb["survey"].values))
+    ky = header_row.index("label::Kyrgyz (ky)")
+    ru = header_row.index("label::Russian (ru)")
+    assert questions.loc["home", ky] == "Кайсы калктуу конуште жашайсыз?"
+    assert questions.loc["home", ru] == "В каком населённом пункте вы живёте?"
+    assert settings_default(wb) == "Russian (ru)"
     dest = choices[choices["list_name"] == "destination"]
     assert {"other", "none"} <= set(dest["name"])
     assert counts["settlements"] == 5

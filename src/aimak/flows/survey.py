@@ -26,98 +26,76 @@ from openpyxl import Workbook
 
 from aimak.errors import InputError, Problem, fail
 from aimak.flows.matching import NameIndex, name_key
+from aimak.i18n import N_, gettext
 from aimak.io import atomic_path, read_table
 from aimak.schema import SOURCE_ROW
 
 
 @dataclass(frozen=True)
 class Service:
-    """A service asked about: its name in the form, its question (en, ru) and group label."""
+    """A service asked about: its name in the form, its group title and its question.
+
+    Titles and questions are English message ids; the form carries their Russian and Kyrgyz
+    translations from aimak's catalogs (``aimak.i18n``).
+    """
 
     name: str
-    title_en: str
-    title_ru: str
-    question_en: str
-    question_ru: str
+    title: str
+    question: str
 
 
 SERVICES: tuple[Service, ...] = (
-    Service(
-        "health",
-        "Health care",
-        "Медицинская помощь",
-        "Where do you usually go for health care (hospital, clinic or feldsher post)?",
-        "Куда вы обычно обращаетесь за медицинской помощью (больница, поликлиника, ФАП)?",
-    ),
-    Service(
-        "school",
-        "School",
-        "Школа",
-        "Where do the children of your household usually go to school?",
-        "Где обычно учатся в школе дети из вашей семьи?",
-    ),
-    Service(
-        "market",
-        "Market and shopping",
-        "Рынок и покупки",
-        "Where do you usually go to the market or for shopping?",
-        "Куда вы обычно ездите на рынок или за покупками?",
-    ),
-    Service(
-        "bank",
-        "Bank",
-        "Банк",
-        "Where do you usually go to a bank?",
-        "Куда вы обычно ходите в банк?",
-    ),
-    Service(
-        "post",
-        "Post office",
-        "Почта",
-        "Where do you usually go to the post office?",
-        "Куда вы обычно ходите на почту?",
-    ),
-    Service(
-        "ayil_okmotu",
-        "Ayil okmotu",
-        "Айыл окмоту",
-        "Where do you usually go to the ayil okmotu (local government office)?",
-        "Куда вы обычно обращаетесь в айыл окмоту?",
-    ),
-    Service(
-        "rayon_administration",
-        "Rayon administration",
-        "Районная администрация",
-        "Where do you usually go to the rayon administration?",
-        "Куда вы обычно обращаетесь в районную администрацию?",
-    ),
-    Service("work", "Work", "Работа", "Where do you usually work?", "Где вы обычно работаете?"),
+    Service("health", N_("Health care"),
+            N_("Where do you usually go for health care (hospital, clinic or feldsher post)?")),
+    Service("school", N_("School"),
+            N_("Where do the children of your household usually go to school?")),
+    Service("market", N_("Market and shopping"),
+            N_("Where do you usually go to the market or for shopping?")),
+    Service("bank", N_("Bank"), N_("Where do you usually go to a bank?")),
+    Service("post", N_("Post office"), N_("Where do you usually go to the post office?")),
+    Service("ayil_okmotu", N_("Ayil okmotu"),
+            N_("Where do you usually go to the ayil okmotu (local government office)?")),
+    Service("rayon_administration", N_("Rayon administration"),
+            N_("Where do you usually go to the rayon administration?")),
+    Service("work", N_("Work"), N_("Where do you usually work?")),
 )
 
-#: Frequency choices: name, English label, Russian label, nominal trips per year. The trips are
+#: Frequency choices: name, label (English message id), nominal trips per year. The trips are
 #: a conventional conversion (an assumption, not a measurement) used only with weight='trips'.
-FREQUENCIES: tuple[tuple[str, str, str, float], ...] = (
-    ("daily", "Every day or almost every day", "Каждый день или почти каждый день", 300.0),
-    ("weekly", "At least once a week", "Хотя бы раз в неделю", 52.0),
-    ("monthly", "At least once a month", "Хотя бы раз в месяц", 12.0),
-    ("few_times_a_year", "A few times a year", "Несколько раз в год", 4.0),
-    ("yearly", "Once a year or less", "Раз в год или реже", 1.0),
+FREQUENCIES: tuple[tuple[str, str, float], ...] = (
+    ("daily", N_("Every day or almost every day"), 300.0),
+    ("weekly", N_("At least once a week"), 52.0),
+    ("monthly", N_("At least once a month"), 12.0),
+    ("few_times_a_year", N_("A few times a year"), 4.0),
+    ("yearly", N_("Once a year or less"), 1.0),
 )
 
 OTHER = "other"
 NONE = "none"
-OTHER_LABELS = ("Another place (write its name)", "Другое место (напишите название)")
-NONE_LABELS = ("I do not use this service", "Не пользуюсь этой услугой")
-OTHER_KEYS = {name_key(t) for t in (OTHER, *OTHER_LABELS)}
-NONE_KEYS = {name_key(t) for t in (NONE, *NONE_LABELS)}
-EN = "English (en)"
-RU = "Russian (ru)"
+OTHER_LABEL = N_("Another place (write its name)")
+NONE_LABEL = N_("I do not use this service")
+#: Form languages in XLSForm's "Name (code)" form; the first is the form's default.
+FORM_LANGUAGES = {"ru": "Russian (ru)", "ky": "Kyrgyz (ky)", "en": "English (en)"}
+LABELS = [f"label::{name}" for name in FORM_LANGUAGES.values()]
+
+
+def _labels(message: str) -> dict[str, str]:
+    """The label columns of a row: ``message`` in every form language."""
+    return {f"label::{name}": gettext(message, lang) for lang, name in FORM_LANGUAGES.items()}
+
+
+def _keys(name: str, message: str) -> set[str]:
+    """Name keys of a choice: its name and its label in every form language."""
+    return {name_key(name)} | {name_key(gettext(message, lang)) for lang in FORM_LANGUAGES}
+
+
+OTHER_KEYS = _keys(OTHER, OTHER_LABEL)
+NONE_KEYS = _keys(NONE, NONE_LABEL)
 
 SURVEY_COLUMNS = [
     "type",
     "name",
-    f"label::{EN}",
-    f"label::{RU}",
+    *LABELS,
     "required",
     "relevant",
     "appearance",
@@ -126,8 +104,7 @@ SURVEY_COLUMNS = [
 CHOICE_COLUMNS = [
     "list_name",
     "name",
-    f"label::{EN}",
-    f"label::{RU}",
+    *LABELS,
     "settlement_id",
     "rayon",
     "oblast",
@@ -180,15 +157,17 @@ def form_tables(
     place = pd.DataFrame(
         {
             "name": names.to_numpy(),
-            f"label::{EN}": [_label(n, r) for n, r in zip(s["name_en"], s["rayon"], strict=True)],
-            f"label::{RU}": [_label(n, r) for n, r in zip(s["name_ru"], s["rayon"], strict=True)],
+            **{f"label::{FORM_LANGUAGES[lang]}": [
+                _label(n if isinstance(n, str) and n else fb, r)
+                for n, fb, r in zip(s[f"name_{lang}"], s["name_ru"], s["rayon"], strict=True)]
+               for lang in FORM_LANGUAGES},
             "settlement_id": s["id"].astype(str).to_numpy(),
             "rayon": s["rayon"].to_numpy(),
             "oblast": s["oblast"].to_numpy(),
         }
     )
-    other = {"name": OTHER, f"label::{EN}": OTHER_LABELS[0], f"label::{RU}": OTHER_LABELS[1]}
-    none = {"name": NONE, f"label::{EN}": NONE_LABELS[0], f"label::{RU}": NONE_LABELS[1]}
+    other = {"name": OTHER, **_labels(OTHER_LABEL)}
+    none = {"name": NONE, **_labels(NONE_LABEL)}
     home = pd.concat([place, pd.DataFrame([other])], ignore_index=True).assign(
         list_name="settlement"
     )
@@ -197,8 +176,8 @@ def form_tables(
     )
     freq = pd.DataFrame(
         [
-            {"list_name": "frequency", "name": n, f"label::{EN}": en, f"label::{RU}": ru}
-            for n, en, ru, _ in FREQUENCIES
+            {"list_name": "frequency", "name": n, **_labels(label)}
+            for n, label, _ in FREQUENCIES
         ]
     )
     choices = pd.concat([home, dest, freq], ignore_index=True).reindex(columns=CHOICE_COLUMNS)
@@ -210,22 +189,19 @@ def form_tables(
         {
             "type": "begin_group",
             "name": "respondent",
-            f"label::{EN}": "Respondent",
-            f"label::{RU}": "Респондент",
+            **_labels(N_("Respondent")),
         },
         {
             "type": "select_one settlement",
             "name": "home",
-            f"label::{EN}": "In which settlement do you live?",
-            f"label::{RU}": "В каком населённом пункте вы живёте?",
+            **_labels(N_("In which settlement do you live?")),
             "required": "yes",
             "appearance": "autocomplete",
         },
         {
             "type": "text",
             "name": "home_other",
-            f"label::{EN}": "Write the name of your settlement.",
-            f"label::{RU}": "Напишите название вашего населённого пункта.",
+            **_labels(N_("Write the name of your settlement.")),
             "required": "yes",
             "relevant": "${home} = 'other'",
         },
@@ -237,30 +213,26 @@ def form_tables(
             {
                 "type": "begin_group",
                 "name": f"svc_{svc.name}",
-                f"label::{EN}": svc.title_en,
-                f"label::{RU}": svc.title_ru,
+                **_labels(svc.title),
             },
             {
                 "type": "select_one destination",
                 "name": place_q,
-                f"label::{EN}": svc.question_en,
-                f"label::{RU}": svc.question_ru,
+                **_labels(svc.question),
                 "required": "yes",
                 "appearance": "autocomplete",
             },
             {
                 "type": "text",
                 "name": f"{svc.name}_other",
-                f"label::{EN}": "Write the name of the place.",
-                f"label::{RU}": "Напишите название населённого пункта.",
+                **_labels(N_("Write the name of the place.")),
                 "required": "yes",
                 "relevant": f"${{{place_q}}} = 'other'",
             },
             {
                 "type": "select_one frequency",
                 "name": f"{svc.name}_freq",
-                f"label::{EN}": "How often do you go there?",
-                f"label::{RU}": "Как часто вы туда ездите?",
+                **_labels(N_("How often do you go there?")),
                 "required": "yes",
                 "relevant": f"${{{place_q}}} != 'none' and ${{{place_q}}} != ''",
             },
@@ -273,7 +245,7 @@ def form_tables(
                 "form_title": title,
                 "form_id": form_id,
                 "version": datetime.now(UTC).strftime("%Y%m%d%H%M"),
-                "default_language": EN,
+                "default_language": FORM_LANGUAGES["ru"],
             }
         ]
     )
@@ -395,9 +367,9 @@ class _Resolver:
 
 def _frequency_index() -> dict[str, str]:
     out = {}
-    for name, en, ru, _ in FREQUENCIES:
-        for text in (name, en, ru):
-            out[name_key(text)] = name
+    for name, label, _ in FREQUENCIES:
+        for key in _keys(name, label):
+            out[key] = name
     return out
 
 
@@ -427,7 +399,7 @@ def ingest(
         )
     resolver = _Resolver(settlements, corrections or {})
     freq_index = _frequency_index()
-    trips = {name: t for name, _, _, t in FREQUENCIES}
+    trips = {name: t for name, _, t in FREQUENCIES}
     rows = df[SOURCE_ROW].to_numpy()
     report: dict[tuple[str, str, str], dict] = {}
 
