@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from aimak.errors import InputError
-from aimak.flows.matching import NameIndex, name_key
 from aimak.flows.observed import read_flows
+from aimak.names import NameIndex, name_key
 from aimak.zones.flowmatrix import FlowMatrix
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aimak.kyrgyzstan.names import name_key, skeleton, suggestions
+from aimak.names import name_key, skeleton, suggestions
 
 
 @pytest.mark.parametrize("a,b", [

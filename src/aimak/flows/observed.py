@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from aimak.errors import InputError, Problem, fail
-from aimak.flows.matching import NameIndex
 from aimak.io import read_table
+from aimak.names import NameIndex
 from aimak.schema import FLOWS, SOURCE_ROW, validate
 
 #: Provenance labels a flow may carry.

@@ -25,9 +25,9 @@ import pandas as pd
 from openpyxl import Workbook
 
 from aimak.errors import InputError, Problem, fail
-from aimak.flows.matching import NameIndex, name_key
 from aimak.i18n import N_, gettext
 from aimak.io import atomic_path, read_table
+from aimak.names import NameIndex, name_key
 from aimak.schema import SOURCE_ROW
 
 

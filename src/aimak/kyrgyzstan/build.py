@@ -25,8 +25,8 @@ from aimak.io import read_table
 from aimak.kyrgyzstan.classifier import Classifier, read_classifier
 from aimak.kyrgyzstan.facilities import read_health_facilities
 from aimak.kyrgyzstan.matching import match_settlements
-from aimak.kyrgyzstan.names import name_key
 from aimak.kyrgyzstan.population import estimate_populations
+from aimak.names import name_key
 from aimak.schema import LAYERS, validate
 from aimak.territory import voronoi_territories
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aimak.kyrgyzstan.names import name_key, similarity, skeleton
+from aimak.names import name_key, similarity, skeleton
 
 FUZZY_MIN = 0.85
 
