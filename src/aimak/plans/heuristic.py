@@ -156,13 +156,8 @@ class HeuristicSolver:
             starts += [self._grow(rng) for _ in range(n_grow)]
         best_state, first_error = None, None
         for regions in starts:
-            label = np.empty(inst.n, np.int64)
-            for k, mem in regions.items():
-                label[list(mem)] = k
-            cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
             try:
-                self._repair(regions, label, cost)
-                self._cap(regions, label, cost)
+                label, cost = self._repaired(regions)
             except InfeasibleError as exc:
                 first_error = first_error or exc
                 continue
@@ -174,13 +169,8 @@ class HeuristicSolver:
         if best_state is None and start is None and not self.starts:
             for _ in range(10):  # the greedy repair got stuck: try max-p style growth
                 regions = self._grow(rng)
-                label = np.empty(inst.n, np.int64)
-                for k, mem in regions.items():
-                    label[list(mem)] = k
-                cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
                 try:
-                    self._repair(regions, label, cost)
-                    self._cap(regions, label, cost)
+                    label, cost = self._repaired(regions)
                 except InfeasibleError:
                     continue
                 best_state = (0.0, regions, label, cost)
@@ -196,6 +186,18 @@ class HeuristicSolver:
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
         return self
+
+    def _repaired(self, regions: dict[int, set[int]]
+                  ) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:
+        """Labels and costs of a start after repair and capping (both edit ``regions``);
+        raises InfeasibleError when the start cannot be made valid."""
+        label = np.empty(self.inst.n, np.int64)
+        for k, mem in regions.items():
+            label[list(mem)] = k
+        cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
+        self._repair(regions, label, cost)
+        self._cap(regions, label, cost)
+        return label, cost
 
     def _initial(self) -> dict[int, set[int]]:
         """The current municipalities as regions, must-merge pairs joined (a fresh copy)."""
