@@ -56,11 +56,13 @@ class HeuristicSolver:
     def _setup(self, inst: Instance) -> None:
         self.inst = inst
         self._initial_cache = None
+        self._best_cache: dict[tuple[int, ...], tuple[float, int]] = {}
         c = inst.criteria
         self.k_allowed = inst.allowed & inst.allowed[inst.cand_unit,
                                                      np.arange(len(inst.candidates))][None, :]
         self.all_allowed = bool(self.k_allowed.all())
         self.popl = inst.population.tolist()
+        self.exempt_list = inst.exempt.tolist()
         self.cands_of_unit: list[list[int]] = [[] for _ in range(inst.n)]
         for j, u in enumerate(inst.cand_unit):
             self.cands_of_unit[int(u)].append(j)
@@ -86,7 +88,17 @@ class HeuristicSolver:
         self.target = inst.balance_target()
 
     def _best(self, members: list[int]) -> tuple[float, int]:
-        """(cost, candidate) of the best allowed centre of a region; (inf, -1) if none."""
+        """(cost, candidate) of the best allowed centre of a region; (inf, -1) if none.
+
+        A region's cost depends on its members only, and the search meets the same regions
+        again and again, so results are remembered (``members`` come sorted)."""
+        key = tuple(members)
+        found = self._best_cache.get(key)
+        if found is None:
+            found = self._best_cache[key] = self._best_uncached(members)
+        return found
+
+    def _best_uncached(self, members: list[int]) -> tuple[float, int]:
         inst, w = self.inst, self.w
         cands = [j for u in members for j in self.cands_of_unit[u]]
         if not cands:
@@ -427,7 +439,6 @@ class HeuristicSolver:
 
     def _move_delta(self, regions, cost, u: int, a: int, b: int):
         """Objective change of moving municipality u from unit a to unit b (inf if invalid)."""
-        inst = self.inst
         if self.pinned[u] or len(regions[a]) == 1 or self.must_not[u] & regions[b]:
             return np.inf, None, None
         rest = regions[a] - {u}
@@ -435,7 +446,8 @@ class HeuristicSolver:
         popl = self.popl
         pa = sum(popl[v] for v in rest)
         pb = sum(popl[v] for v in regions[b]) + popl[u]
-        if ((pa < self.min_pop - 1e-6 and not inst.exempt[list(rest)].any())
+        exempt = self.exempt_list
+        if ((pa < self.min_pop - 1e-6 and not any(exempt[v] for v in rest))
                 or pb > self.max_pop + 1e-6):
             return np.inf, None, None
         if not self._connected(rest):
