@@ -116,7 +116,7 @@ def _points_from_columns(df: pd.DataFrame, path: Path, crs: str | CRS | None) ->
         for r, xi, yi in zip(df[SOURCE_ROW][bad], x[bad], y[bad], strict=True):
             problems.append(Problem(
                 f"({yi}, {xi}) is not a latitude/longitude pair; if the file uses projected "
-                "coordinates, give their coordinate system (e.g. --crs EPSG:32643)",
+                "coordinates, give their coordinate system when reading it (e.g. EPSG:32643)",
                 str(path), int(r), f"{lat_col}/{lon_col}"))
         if problems:
             raise InputError(problems)
