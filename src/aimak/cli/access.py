@@ -8,7 +8,6 @@ import click
 from rich.console import Console
 
 from aimak.errors import AimakError, fail
-from aimak.io import write_table
 
 console = Console()
 
@@ -55,6 +54,7 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     """Compute travel times (minutes, km) from every settlement of a dataset."""
     from aimak.access import make_model
     from aimak.dataset import Dataset
+    from aimak.io import write_table
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise fail(f"unsupported output type '{out.suffix}'; expected .parquet or .csv", out)

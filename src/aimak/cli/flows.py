@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from aimak.errors import InputError, Problem, fail
 from aimak.flows import DEFAULT_SNAP_M
-from aimak.io import atomic_path, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 
@@ -106,10 +108,13 @@ def model(
     service: str | None,
 ) -> None:
     """Model flows with a Huff model, calibrated on observed flows when given."""
+    import pandas as pd
+
     from aimak.dataset import Dataset
     from aimak.flows.gravity import read_times
     from aimak.flows.model import model_flows
     from aimak.flows.observed import read_flows
+    from aimak.io import atomic_path, write_table
 
     ds = Dataset.read(dataset_path)
     ids = set(ds.settlements["id"])
@@ -230,6 +235,7 @@ def centres(dataset_path: Path, out: Path, snap_distance: float) -> None:
     """Central-place index (Davies) and hierarchy levels (head/tail breaks) of settlements."""
     from aimak.dataset import Dataset
     from aimak.flows.centres import CentralPlaces
+    from aimak.io import write_table
 
     ds = Dataset.read(dataset_path)
     cp = CentralPlaces(max_distance=snap_distance).fit(ds.settlements, ds.facilities, ds.metric_crs)
@@ -328,6 +334,7 @@ def ingest(
     """Turn a KoboToolbox/ODK export of the survey into flows and a matching report."""
     from aimak.dataset import Dataset
     from aimak.flows import survey as sv
+    from aimak.io import write_table
 
     s = Dataset.read(dataset_path).settlements
     fixes = sv.read_corrections(corrections, set(s["id"])) if corrections else None

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from rich.console import Console
 
 from aimak.errors import fail
 from aimak.i18n import LANGUAGES
-from aimak.schema import SOURCE_ROW
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 if TYPE_CHECKING:
     from aimak.dataset import Dataset
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
 
 def _read(path: Path) -> pd.DataFrame:
     """A plain table from CSV, XLSX or Parquet, without geometry."""
+    import pandas as pd
+
     from aimak.io import read_table
+    from aimak.schema import SOURCE_ROW
 
     if path.suffix.lower() == ".parquet":
         if not path.exists():
@@ -37,6 +41,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _numbers(frame: pd.DataFrame, column: str, path: Path) -> pd.DataFrame:
+    import pandas as pd
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = values.isna()
     if bad.any():
@@ -47,6 +52,8 @@ def _numbers(frame: pd.DataFrame, column: str, path: Path) -> pd.DataFrame:
 
 def plan_from_mapping(key: str, path: Path, dataset: Dataset) -> PlanReport:
     """A ``PlanReport`` from a table ``old_code, new_unit[, centre]`` with summed indicators."""
+    import pandas as pd
+
     from aimak.report import PlanReport
 
     mapping = _read(path)
@@ -105,6 +112,8 @@ def report(dataset: Path, out: Path, zones_path: Path | None, flows_path: Path |
            plans: tuple[str, ...], lang: str, formats: str, title: str | None,
            travel_mode: str) -> None:
     """Write report.html, report.pdf, indicators.xlsx and results.gpkg for DATASET."""
+    import pandas as pd
+
     from aimak.dataset import Dataset
     from aimak.report import FORMATS, ReportInputs, write_report
 

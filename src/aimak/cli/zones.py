@@ -8,16 +8,17 @@ prints the metrics and, given a municipal map, how the zones compare with munici
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from aimak.errors import InputError, Problem, fail
-from aimak.io import write_table
 from aimak.zones import METHODS, make_estimator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 
@@ -79,6 +80,7 @@ def read_municipality_map(path: Path) -> pd.Series:
 
 
 def _fmt(value: float, digits: int = 3) -> str:
+    import numpy as np
     return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else (
         f"{value:.{digits}f}")
 
@@ -113,6 +115,10 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
           n_zones: int | None, seed: int, map_path: Path | None,
           dataset_path: Path | None) -> None:
     """Build functional zones from flows and print their metrics."""
+    import numpy as np
+    import pandas as pd
+
+    from aimak.io import write_table
     from aimak.zones import metrics
 
     if map_path is not None and dataset_path is not None:
