@@ -195,3 +195,10 @@ def test_write_layers_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monk
         write_layers(target, {"good": good, "bad": pd.DataFrame({"x": [1]})})
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_semicolon_csv_from_a_russian_locale_spreadsheet(tmp_path: Path) -> None:
+    text = GOOD.replace(",", ";").replace("41.40", "41,40").replace("71.42", "71,42")
+    s = load(write(tmp_path, text))
+    assert list(s["id"]) == ["s1", "s2"]
+    assert s.geometry.iloc[0].y == pytest.approx(41.40)

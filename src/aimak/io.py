@@ -8,6 +8,7 @@ file's own coordinate reference system.
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import tempfile
 from collections.abc import Iterator
@@ -58,13 +59,25 @@ def _read_tabular(path: Path, sheet: str | int | None) -> pd.DataFrame:
         if path.suffix.lower() in (".xlsx", ".xls"):
             return pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8-sig", sep=None, engine="python")
+                           encoding="utf-8-sig", sep=_delimiter(path))
     except UnicodeDecodeError as exc:
         raise fail("the file is not UTF-8 text; save it as 'CSV UTF-8'", path) from exc
     except ValueError as exc:
         raise fail(f"cannot read the sheet: {exc}", path) from exc
     except pd.errors.ParserError as exc:
         raise fail(f"cannot parse the table: {exc}", path) from exc
+
+
+def _delimiter(path: Path) -> str:
+    """The field separator of a delimited text file (comma, semicolon or tab), sniffed from its
+    start, so that pandas' fast C parser can read the whole file (a spreadsheet saved with a
+    Russian locale writes semicolons)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        sample = f.read(65536)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _find(columns: pd.Index, names: tuple[str, ...]) -> str | None:

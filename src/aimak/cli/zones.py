@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 console = Console()
 
 
-
 def _sidecar(out: Path, name: str) -> Path:
     return out.with_name(f"{out.stem}_{name}{out.suffix}")
 
