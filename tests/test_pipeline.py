@@ -153,9 +153,19 @@ def test_stages_are_consistent(result) -> None:
     assert list(result.comparison["plan"]) == ["current", "synthetic"]
 
 
+def test_report_says_how_each_modelled_stage_was_made(result, config: Config) -> None:
+    assert result.methods["travel"].startswith("terrain model, cell_factor=1")
+    assert "default parameters, not calibrated: no observed flows" in result.methods["flows"]
+    assert result.methods["zones"].startswith("lma (min_size=1000")
+    html = (Path(config.out) / "report.html").read_text(encoding="utf-8")
+    for note in result.methods.values():
+        assert note in html  # in the methods and sources table, beside the item it explains
+
+
 def test_rerun_reuses_every_cached_step(result, config: Config) -> None:
     again = run(config)
     assert {"times", "flows", "zones", "plan-synthetic"} <= set(again.cache_hits)
+    assert again.methods == result.methods  # the facts are cached with the tables
     pd.testing.assert_frame_equal(again.plans["synthetic"]["mapping"],
                                   result.plans["synthetic"]["mapping"])
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,25 +107,49 @@ class Cache:
         return self.folder / f"{step}-{key}{suffix}"
 
     def table(self, step: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A table computed once per key."""
         path = self.path(step, key, ".parquet")
         if path.exists():
             self.hits.append(step)
             return pd.read_parquet(path)
         frame = compute()
-        with atomic_path(path) as tmp:
-            frame.to_parquet(tmp, index=False)
+        self._write_table(path, frame)
         return frame
 
     def json(self, step: str, key: str, compute: Callable[[], dict]) -> dict:
+        """A dict of plain values computed once per key."""
         path = self.path(step, key, ".json")
         if path.exists():
             self.hits.append(step)
             return json.loads(path.read_text(encoding="utf-8"))
         value = compute()
+        self._write_json(path, value)
+        return value
+
+    def table_and_facts(self, step: str, key: str,
+                        compute: Callable[[], tuple[pd.DataFrame, dict]]
+                        ) -> tuple[pd.DataFrame, dict]:
+        """A table and the facts about how it was made (fit, solver status, what was left
+        out), computed together once per key; a result counts only when both are stored."""
+        table, facts = self.path(step, key, ".parquet"), self.path(step, key, ".json")
+        if table.exists() and facts.exists():
+            self.hits.append(step)
+            return pd.read_parquet(table), json.loads(facts.read_text(encoding="utf-8"))
+        frame, value = compute()
+        self._write_json(facts, value)
+        self._write_table(table, frame)
+        return frame, value
+
+    @staticmethod
+    def _write_table(path: Path, frame: pd.DataFrame) -> None:
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
+
+    @staticmethod
+    def _write_json(path: Path, value: dict) -> None:
         with atomic_path(path) as tmp:
             tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1, default=_plain),
                            encoding="utf-8")
-        return value
 
 
 def _plain(value: Any) -> Any:
@@ -151,7 +175,8 @@ class Result:
     comparison: pd.DataFrame
     files: dict[str, Path]
     cache_hits: list[str]
-    notes: list[str]
+    #: How each modelled stage was made (travel, flows, zones), as the report states it.
+    methods: dict[str, str]
 
 
 Progress = Callable[[str], None]
@@ -162,23 +187,23 @@ def run(config: Config, progress: Progress | None = None) -> Result:
     say = progress or (lambda _step: None)
     out = Path(config.out)
     cache = Cache(out / "cache")
-    notes: list[str] = []
+    methods: dict[str, str] = {}
 
     say("dataset")
     ds, data_key = _dataset(config, cache)
     say("travel times")
-    times, times_key = _times(config, ds, data_key, cache)
+    times, times_key = _times(config, ds, data_key, cache, methods)
     say("flows")
-    flows, flows_key = _flows(config, ds, times, times_key, cache, notes)
+    flows, flows_key = _flows(config, ds, times, times_key, cache, methods)
     say("functional zones")
-    zones, zone_metrics = _zones(config, ds, flows, flows_key, cache)
+    zones, zone_metrics = _zones(config, ds, flows, flows_key, cache, methods)
     say("amalgamation plans")
     plans, comparison = _plans(config, ds, times, flows, cache, _digest(times_key, flows_key),
                                say)
     say("report")
-    files = _report(config, ds, zones, zone_metrics, flows, plans, comparison)
+    files = _report(config, ds, times, zones, zone_metrics, flows, plans, comparison, methods)
     return Result(ds, times, flows, zones, zone_metrics, plans, comparison, files,
-                  cache.hits, notes)
+                  cache.hits, methods)
 
 
 def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
@@ -200,22 +225,33 @@ def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
     return ds, key
 
 
-def _times(config: Config, ds: Dataset, data_key: str, cache: Cache) -> tuple[pd.DataFrame, str]:
+def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: dict[str, str]
+           ) -> tuple[pd.DataFrame, str]:
     from aimak.access import make_model
 
     params = dict(config.access)
     mode = params.pop("mode", "terrain")
     key = _digest(__version__, data_key, mode, params)
 
-    def compute() -> pd.DataFrame:
+    def compute() -> tuple[pd.DataFrame, dict]:
         model = make_model(mode, **params).fit(ds)
-        return model.matrix()
+        frame = model.matrix()
+        return frame, {"unreachable_pairs": int(model.unreachable_),
+                       "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
 
-    return cache.table("times", key, compute), key
+    times, facts = cache.table_and_facts("times", key, compute)
+    shown = {k: v for k, v in params.items() if k not in ("n_jobs", "elevation")}
+    methods["travel"] = (f"{mode} model, "
+                         + (", ".join(f"{k}={v}" for k, v in shown.items()) or "default parameters")
+                         + "; not calibrated on observed trips")
+    if facts.get("unreachable_pairs"):
+        methods["travel"] += f"; {facts['unreachable_pairs']:,} pairs without a route"
+    return times, key
 
 
+MIN_TRIPS = 0.5
 def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cache: Cache,
-           notes: list[str]) -> tuple[pd.DataFrame, str]:
+           methods: dict[str, str]) -> tuple[pd.DataFrame, str]:
     from aimak.flows.model import model_flows
     from aimak.flows.observed import read_flows
 
@@ -227,20 +263,28 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
     key = _digest(__version__, times_key, config.flows,
                   _file_digest(list(config.observed_flows)) if config.observed_flows else "")
 
-    def compute() -> pd.DataFrame:
+    def compute() -> tuple[pd.DataFrame, dict]:
         finite = times[np.isfinite(times["minutes"])]
         huff, _ = model_flows(ds, finite, observed=observed, **config.flows)
         flows = huff.flows_
-        return flows[flows["flow"] >= 0.5].reset_index(drop=True)
+        small = flows["flow"] < MIN_TRIPS
+        facts = {**huff.fit_, "pairs_left_out": int(small.sum()),
+                 "trips_left_out_share": float(flows.loc[small, "flow"].sum()
+                                               / max(flows["flow"].sum(), 1e-12))}
+        return flows[~small].reset_index(drop=True), facts
 
-    flows = cache.table("flows", key, compute)
-    if observed is None:
-        notes.append("flows are modelled (Huff model with default parameters): no survey yet")
+    flows, fit = cache.table_and_facts("flows", key, compute)
+    how = "calibrated on observed flows" if fit.get("parameters") == "calibrated" else (
+        "default parameters, not calibrated: no observed flows")
+    methods["flows"] = (f"Huff model, beta={fit.get('beta', float('nan')):.3g} per minute, "
+                        f"alpha={fit.get('alpha', float('nan')):.3g} ({how}); "
+                        f"{fit.get('pairs_left_out', 0):,} pairs under {MIN_TRIPS} trips left out "
+                        f"({fit.get('trips_left_out_share', 0):.1%} of trips)")
     return flows, key
 
 
-def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cache: Cache
-           ) -> tuple[pd.DataFrame, dict]:
+def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cache: Cache,
+           methods: dict[str, str]) -> tuple[pd.DataFrame, dict]:
     from aimak.zones import make_estimator, metrics
     from aimak.zones.flowmatrix import FlowMatrix
 
@@ -268,6 +312,7 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
         return {"method": method, **params, **summary, **compared,
                 "split_municipalities": len(split) if split is not None else 0}
 
+    methods["zones"] = f"{method} ({', '.join(f'{k}={v}' for k, v in params.items())})"
     return zones, cache.json("zone_metrics", key, summarise)
 
 
@@ -278,9 +323,9 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
     return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
 
 
-def _report(config: Config, ds: Dataset, zones: pd.DataFrame, zone_metrics: dict,
-            flows: pd.DataFrame, plans: dict[str, dict], comparison: pd.DataFrame
-            ) -> dict[str, Path]:
+def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFrame,
+            zone_metrics: dict, flows: pd.DataFrame, plans: dict[str, dict],
+            comparison: pd.DataFrame, methods: dict[str, str]) -> dict[str, Path]:
     from aimak.report import PlanReport, ReportInputs, write_report
 
     reports = {name: PlanReport(title=p["title"], mapping=p["mapping"], units=p["units"],
@@ -292,10 +337,7 @@ def _report(config: Config, ds: Dataset, zones: pd.DataFrame, zone_metrics: dict
                        for n, e in zip(names, ds.oblasts["name_en"], strict=True))
     inputs = ReportInputs(dataset=ds, zones=zones, zone_metrics=zone_metrics, flows=flows,
                           plans=reports, comparison=comparison, lang=config.lang,
-                          title=config.title, region=region or config.oblast)
+                          title=config.title, region=region or config.oblast,
+                          travel_mode=str(times["mode"].iloc[0]) if len(times) else "terrain",
+                          method_notes=methods)
     return write_report(inputs, config.out, formats=config.formats)
-
-
-def describe(config: Config) -> dict[str, Any]:
-    """The config as plain data (for logs and the report's methods section)."""
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}

@@ -7,7 +7,6 @@ comparison table of all of them.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,14 +84,12 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
         broken = check_plan(inst, current_plan(inst))
         current_violations.append(f"{title}: {len(broken)}")
         step_key = _digest(key, text, solver)
-        meta_path = cache.path(f"plan-{name}", step_key, ".json")
         try:
-            mapping = cache.table(f"plan-{name}", step_key,
-                                  lambda i=inst, m=meta_path: _solve(i, solver, m))
+            mapping, meta = cache.table_and_facts(f"plan-{name}", step_key,
+                                                  lambda i=inst: _solve(i, solver))
         except InfeasibleError as exc:
             results[name] = {"title": title, "infeasible": str(exc)}
             continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         plan = plan_of(inst, mapping, name, meta.get("status", ""))
         violations = check_plan(inst, plan)
         if violations:  # the solvers promise valid plans; an invalid one is a bug to report
@@ -128,18 +125,16 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
     return results, comparison
 
 
-def _solve(inst: Instance, solver: dict[str, Any], meta_path: Path) -> pd.DataFrame:
-    from aimak.io import atomic_path
+def _solve(inst: Instance, solver: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The exact solver's plan as a mapping, and its status, gap, objective and time."""
     from aimak.plans.exact import ExactSolver
 
     exact = ExactSolver(time_limit=float(solver.get("time_limit", 40.0)),
                         workers=int(solver.get("workers", 2))).fit(inst)
-    plan = exact.plan_
-    meta = {"status": exact.status_, "gap": float(exact.gap_), "objective": float(exact.objective_),
-            "seconds": float(getattr(exact, "seconds_", np.nan))}
-    with atomic_path(meta_path) as tmp:
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-    return mapping_of(inst, plan)
+    facts = {"status": exact.status_, "gap": float(exact.gap_),
+             "objective": float(exact.objective_),
+             "seconds": float(exact.seconds_)}
+    return mapping_of(inst, exact.plan_), facts
 
 
 def _criteria_dict(criteria) -> dict[str, Any]:

@@ -76,8 +76,9 @@ def _print_result(console: Console, result) -> None:
             console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
     if result.cache_hits:
         console.print(f"Reused cached results for: {', '.join(dict.fromkeys(result.cache_hits))}.")
-    for note in result.notes:
-        console.print(f"Note: {note}")
+    stages = {"travel": "Travel times", "flows": "Flows", "zones": "Zones"}
+    for stage, how in result.methods.items():
+        console.print(f"{stages.get(stage, stage)}: {how}.", highlight=False)
     console.print("Outputs:")
     for fmt, path in result.files.items():
         console.print(f"  {fmt}: {path}")

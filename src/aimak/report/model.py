@@ -177,6 +177,10 @@ class ReportInputs:
     region: str | None = None
     synthetic: bool = False
     travel_mode: str = "terrain"
+    #: How each modelled stage was made, shown beside it in the provenance table: keys
+    #: ``travel``, ``flows``, ``zones``, ``plans`` (e.g. the flow model's parameters and
+    #: whether they were calibrated).
+    method_notes: dict[str, str] = field(default_factory=dict)
 
     def check(self) -> ReportInputs:
         """Validate the tables (unit ids and codes become text); return self or raise

@@ -65,6 +65,7 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
     """Rows ``item, provenance, source, note`` covering every kind of number the report shows."""
     ds = inputs.dataset
     dataset_sources = _sources_text(inputs) or N_("aimak dataset")
+    notes = inputs.method_notes
     rows: list[dict[str, str]] = []
     if inputs.synthetic:
         rows.append({"item": N_("All data in this report"), "provenance": "synthetic",
@@ -88,7 +89,7 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
                      "note": _("{count} facilities").format(count=len(ds.facilities))})
     rows.append({"item": N_("Travel times"), "provenance": "modelled",
                  "source": TRAVEL_MODES.get(inputs.travel_mode, inputs.travel_mode),
-                 "note": ""})
+                 "note": notes.get("travel", "")})
     if inputs.flows is not None:
         classes = (inputs.flows["source"].astype(str).value_counts()
                    if "source" in inputs.flows.columns
@@ -96,20 +97,24 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
         for cls, n in classes.items():
             rows.append({"item": N_("Flows between settlements"), "provenance": str(cls),
                          "source": N_("flow model") if cls == "modelled" else dataset_sources,
-                         "note": _("{count} origin-destination pairs").format(count=int(n))})
+                         "note": "; ".join(filter(None, [
+                             _("{count} origin-destination pairs").format(count=int(n)),
+                             notes.get("flows", "") if cls == "modelled" else ""]))})
     if inputs.zones is not None:
         method = str(inputs.zone_metrics.get("method", "")) or (
             str(inputs.zones["method"].iloc[0]) if "method" in inputs.zones.columns
             and len(inputs.zones) else "")
         rows.append({"item": N_("Functional zones"), "provenance": "modelled",
-                     "source": method, "note": ""})
+                     "source": method, "note": notes.get("zones", "")})
         rows.append({"item": N_("Zone outlines on the map"), "provenance": "approximate",
                      "source": N_("nearest-settlement (Voronoi) areas dissolved by zone"),
                      "note": ""})
     if inputs.plans:
         rows.append({"item": N_("Amalgamation plans and their indicators"),
                      "provenance": "modelled", "source": N_("aimak plan optimiser"),
-                     "note": _("{count} plans").format(count=len(inputs.plans))})
+                     "note": "; ".join(filter(None, [
+                         _("{count} plans").format(count=len(inputs.plans)),
+                         notes.get("plans", "")]))})
     table = pd.DataFrame(rows, columns=COLUMNS)
     if inputs.provenance is not None and len(inputs.provenance):
         extra = inputs.provenance.reindex(columns=COLUMNS).fillna("")

@@ -264,7 +264,8 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     cls = resolve_columns({"population": ("", "", ""), "n": ("", "", "official"),
                            "f": ("", "", "observed")}, inputs)
     ctx["figures"] = [
-        [_("Settlements"), fmt_number(len(ds.settlements), "int", lang), _prov(cls["n"][2])],
+        # settlement points come from gazetteers (GeoNames, WOF): observed, as the methods say
+        [_("Settlements"), fmt_number(len(ds.settlements), "int", lang), _prov(cls["f"][2])],
         [_("Current municipalities"), fmt_number(len(ds.municipalities), "int", lang),
          _prov(cls["n"][2])],
         [_("Population"), fmt_number(ds.settlements["population"].sum(), "int", lang),
