@@ -26,6 +26,7 @@ from aimak.kyrgyzstan.classifier import Classifier, read_classifier
 from aimak.kyrgyzstan.facilities import read_health_facilities
 from aimak.kyrgyzstan.matching import match_settlements
 from aimak.kyrgyzstan.population import estimate_populations
+from aimak.kyrgyzstan.sources import SOURCES
 from aimak.names import name_key
 from aimak.schema import LAYERS, validate
 from aimak.territory import voronoi_territories
@@ -42,26 +43,6 @@ FILES = {
     "health": "health_facilities_hotosm.geojson",
 }
 
-SOURCES = [
-    ("settlements.csv", "populated places (Who's On First / GeoNames / SimpleMaps)",
-     "https://github.com/whosonfirst-data/whosonfirst-data-admin-kg", "CC0 / CC BY 4.0"),
-    ("soate.csv", "official territorial classifier СОАТЕ (pre-2024 reform)",
-     "https://www.stat.kg", "official classifier"),
-    ("ayil_aimaks.csv", "OCHA COD-AB ADM3 list joined with СОАТЕ",
-     "https://data.humdata.org/dataset/cod-ab-kgz", "CC BY-IGO"),
-    ("rayons_ocha_adm2.geojson", "rayon and oblast-city polygons (OCHA COD-AB 2018)",
-     "https://data.humdata.org/dataset/cod-ab-kgz", "CC BY-IGO"),
-    ("rayon_population_2018.csv", "rayon population 2018, urban and rural (NSC via OCHA)",
-     "https://data.humdata.org/dataset/cod-ps-kgz", "CC BY-IGO"),
-    ("village_population_wikipedia.csv", "village populations (NSC figures cited by Wikipedia)",
-     "https://en.wikipedia.org", "facts, cited per row"),
-    ("town_population_wikipedia.csv", "town populations (NSC figures cited by Wikipedia)",
-     "https://en.wikipedia.org", "facts, cited per row"),
-    ("ayil_aimak_population_wikipedia.csv", "ayil aimak populations (cross-check only)",
-     "https://en.wikipedia.org", "facts, cited per row"),
-    ("health_facilities_hotosm.geojson", "health facilities (OpenStreetMap, HOT export)",
-     "https://data.humdata.org/dataset/hotosm_kgz_health_facilities", "ODbL"),
-]
 
 
 def slug(text: str) -> str:
@@ -247,7 +228,9 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     facilities = read_health_facilities(paths["health"], oblasts)
     rayons_out = rayons.drop(columns=["oblast_code"])
     notes_df = pd.DataFrame(notes, columns=NOTE_COLUMNS)
-    sources = pd.DataFrame(SOURCES, columns=["file", "description", "url", "licence"])
+    sources = pd.DataFrame([{"file": src.file, "description": src.description,
+                             "url": src.homepage, "licence": src.licence}
+                            for src in SOURCES if src.file in FILES.values()])
     sources["retrieved_from"] = str(source)
     layers = {"settlements": settlements, "municipalities": municipalities,
               "rayons": rayons_out, "oblasts": oblasts, "facilities": facilities}
