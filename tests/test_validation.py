@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from aimak.dataset import KYRGYZSTAN_BOUNDS
+from aimak.crs import KYRGYZSTAN_BOUNDS
 from aimak.errors import InputError
 from aimak.io import atomic_path, read_table, write_layers
 from aimak.schema import FACILITIES, FLOWS, MUNICIPALITIES, SETTLEMENTS, validate

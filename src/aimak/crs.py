@@ -15,8 +15,19 @@ KYRGYZSTAN_LAEA = CRS.from_proj4(
 )
 
 
-def metric_crs_for(lon: float, lat: float) -> CRS:
-    """Return a metric equal-area CRS centred on (lon, lat) for data outside Kyrgyzstan."""
+#: Kyrgyzstan's extent in WGS84 with a small margin (lon_min, lat_min, lon_max, lat_max).
+KYRGYZSTAN_BOUNDS = (69.0, 39.0, 80.5, 43.5)
+
+
+def metric_crs_for(bounds: tuple[float, float, float, float]) -> CRS:
+    """The metric CRS for data within ``bounds`` (WGS84 degrees): Kyrgyzstan's own projection
+    for Kyrgyz data, else an equal-area projection centred on the data, so that analyses of
+    another country measure in metres without distortion."""
+    lon0, lat0, lon1, lat1 = bounds
+    k0, k1, k2, k3 = KYRGYZSTAN_BOUNDS
+    if lon0 >= k0 and lat0 >= k1 and lon1 <= k2 and lat1 <= k3:
+        return KYRGYZSTAN_LAEA
+    lon, lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
     return CRS.from_proj4(
         f"+proj=laea +lat_0={lat:.4f} +lon_0={lon:.4f} +x_0=0 +y_0=0 +datum=WGS84 +units=m"
     )

@@ -2,7 +2,7 @@
 
 Layers are stored in WGS84 and validated against ``aimak.schema`` when read, including the links
 between them (each settlement's municipality exists, each municipality's centre is one of its
-settlements). Two plain tables travel with the layers: ``build_notes`` (how the data was derived,
+settlements). Two plain tables travel with the layers: ``notes`` (how the data was derived,
 warnings, unmatched names) and ``sources`` (where each input came from).
 """
 
@@ -15,13 +15,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from aimak.crs import KYRGYZSTAN_LAEA
+from aimak.crs import metric_crs_for
 from aimak.errors import InputError, Problem, fail
 from aimak.io import write_layers
 from aimak.schema import LAYERS, SOURCE_ROW, validate
 
-#: Kyrgyzstan's extent in WGS84 with a small margin (lon_min, lat_min, lon_max, lat_max).
-KYRGYZSTAN_BOUNDS = (69.0, 39.0, 80.5, 43.5)
+#: Degrees added around the oblasts' extent when checking that points lie in the region.
+REGION_MARGIN_DEG = 0.1
 
 NOTE_COLUMNS = ["kind", "subject", "message", "count"]
 
@@ -38,12 +38,22 @@ class Dataset:
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["file", "description", "url", "licence", "retrieved_from"]))
-    metric_crs: object = KYRGYZSTAN_LAEA
+    #: Metric CRS of the analysis; by default chosen from the oblasts' extent (``metric_crs_for``).
+    metric_crs: object = None
+
+    def __post_init__(self) -> None:
+        if self.metric_crs is None:
+            self.metric_crs = metric_crs_for(tuple(self.oblasts.total_bounds))
 
     @classmethod
     def read(cls, path: str | Path, bounds: tuple[float, float, float, float] | None = None
              ) -> Dataset:
-        """Read and validate a dataset GeoPackage written by ``write`` (or by hand)."""
+        """Read and validate a dataset GeoPackage written by ``write`` (or by hand).
+
+        Points and areas must lie within ``bounds`` (WGS84), by default the extent of the
+        dataset's own oblasts; the metric CRS follows the data (``aimak.crs.metric_crs_for``).
+        """
+        region = "the declared region"
         path = Path(path)
         if not path.exists():
             raise fail("the dataset file does not exist; build one with "
@@ -56,11 +66,19 @@ class Dataset:
         if missing:
             raise fail(f"the dataset lacks the layer(s) {', '.join(missing)}", path)
         frames = {}
-        for name, schema in LAYERS.items():
+        # the oblasts declare the region: every other layer must lie within them
+        for name in ["oblasts", *[n for n in LAYERS if n != "oblasts"]]:
             gdf = gpd.read_file(path, layer=name, engine="pyogrio")
             gdf.insert(0, SOURCE_ROW, range(1, len(gdf) + 1))
-            frames[name] = validate(gdf, schema, file=f"{path.name} (layer {name})",
-                                    bounds=bounds or KYRGYZSTAN_BOUNDS, region="Kyrgyzstan")
+            if bounds is None and name != "oblasts":
+                lon0, lat0, lon1, lat1 = frames["oblasts"].total_bounds
+                m = REGION_MARGIN_DEG
+                bounds = (lon0 - m, lat0 - m, lon1 + m, lat1 + m)
+                region = "the dataset's oblasts (" + ", ".join(
+                    frames["oblasts"]["name_en"].astype(str)) + ")"
+            frames[name] = validate(gdf, LAYERS[name], file=f"{path.name} (layer {name})",
+                                    bounds=None if name == "oblasts" else bounds,
+                                    region=region)
         extra = {}
         for name in ("notes", "sources"):
             if name in present:

@@ -25,7 +25,7 @@ from aimak.access.base import points_frame
 from aimak.access.elevation import ElevationGrid, read_gebco
 from aimak.access.friction import SpeedFunction
 from aimak.access.graph import GraphModel
-from aimak.crs import KYRGYZSTAN_LAEA, WGS84
+from aimak.crs import WGS84, metric_crs_for
 from aimak.errors import AimakError, fail
 
 GEOD = Geod(ellps="WGS84")
@@ -257,7 +257,10 @@ class RoadModel(GraphModel):
                                   else "none: off-road legs are treated as flat")
         used = np.flatnonzero(np.diff(self.core_.indptr) + np.diff(self.core_.tocsc().indptr))
         self._used = used
-        to_metric = Transformer.from_crs(WGS84, KYRGYZSTAN_LAEA, always_xy=True)
+        crs = getattr(points, "metric_crs", None) or metric_crs_for(
+            (float(net.lon.min()), float(net.lat.min()), float(net.lon.max()),
+             float(net.lat.max())))
+        to_metric = Transformer.from_crs(WGS84, crs, always_xy=True)
         x, y = to_metric.transform(net.lon[used], net.lat[used])
         self._tree = cKDTree(np.column_stack([x, y]))
         self._to_metric = to_metric

@@ -22,7 +22,7 @@ from aimak.access.base import points_frame
 from aimak.access.elevation import ElevationGrid, read_gebco
 from aimak.access.friction import SpeedFunction
 from aimak.access.graph import GraphModel
-from aimak.crs import KYRGYZSTAN_LAEA, WGS84
+from aimak.crs import WGS84, metric_crs_for
 from aimak.errors import AimakError
 
 GEOD = Geod(ellps="WGS84")
@@ -157,10 +157,12 @@ class TerrainModel(GraphModel):
         z = np.asarray(self.grid_.z, float)
         ok = np.ones(z.shape, bool)
         area = self.area
+        crs = getattr(points, "metric_crs", None) or metric_crs_for(
+            (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())))
         if isinstance(area, str) and area == "dataset":
             oblasts = getattr(points, "oblasts", None)
             area = None if oblasts is None or len(oblasts) == 0 else shapely.union_all(
-                oblasts.to_crs(KYRGYZSTAN_LAEA).geometry.values)
+                oblasts.to_crs(crs).geometry.values)
             metric = True
         else:
             metric = False
@@ -169,7 +171,7 @@ class TerrainModel(GraphModel):
         if area is not None:
             yy, xx = np.meshgrid(self.grid_.lat, self.grid_.lon, indexing="ij")
             if metric:
-                x, y = Transformer.from_crs(WGS84, KYRGYZSTAN_LAEA, always_xy=True).transform(
+                x, y = Transformer.from_crs(WGS84, crs, always_xy=True).transform(
                     xx.ravel(), yy.ravel())
                 zone = shapely.buffer(area, self.area_buffer_km * 1000)
             else:
