@@ -98,7 +98,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     synthetic_dataset().write(base / "dataset.gpkg")
     write_netcdf(_grid(), base / "grid.nc")
     (base / "criteria.toml").write_text(CRITERIA, encoding="utf-8")
-    (base / "analysis.toml").write_text(f"""
+    (base / "analysis.toml").write_text("""
 out = "out"
 lang = "en"
 dataset = "dataset.gpkg"
@@ -107,7 +107,7 @@ oblast = "Synthetic"
 
 [access]
 mode = "terrain"
-elevation = "{base / 'grid.nc'}"
+elevation = "grid.nc"
 cell_factor = 1
 area = "dataset"
 

@@ -73,6 +73,9 @@ class Config:
         for key in ("out", "dataset", "source"):
             if key in data:
                 data[key] = (base / data[key]).resolve()
+        for key in ("roads", "elevation"):  # files of the travel-time model
+            if key in data.get("access", {}):
+                data["access"][key] = str((base / data["access"][key]).resolve())
         if "observed_flows" in data:
             data["observed_flows"] = [(base / p).resolve() for p in data["observed_flows"]]
         if "plans" in data:
