@@ -53,7 +53,11 @@ def slug(text: str) -> str:
 @dataclass
 class BuildResult:
     dataset: Dataset
-    rule_counts: pd.Series
+
+    @property
+    def rule_counts(self) -> pd.Series:
+        """How many settlements each assignment rule placed in their municipality."""
+        return self.dataset.settlements["assignment_rule"].value_counts()
 
 
 def _require(source: Path) -> dict[str, Path]:
@@ -129,9 +133,10 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     # --- settlements inside the chosen rayons -------------------------------------------
     raw = read_table(paths["settlements"])
     raw_cols = {"id", "name", "name_ru", "name_ky", "population", "pop_source", "source"}
-    for col in sorted(raw_cols - set(raw.columns)):
-        raise fail(f"the settlements file lacks the column '{col}'", paths["settlements"],
-                   column=col)
+    missing = sorted(raw_cols - set(raw.columns))
+    if missing:
+        raise InputError([Problem("the settlements file lacks this column",
+                                  str(paths["settlements"]), None, col) for col in missing])
     dup = raw["id"].duplicated(keep=False)
     if dup.any():
         raise InputError([Problem(f"the id '{v}' appears more than once", str(paths[
@@ -239,8 +244,7 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
         layers[name] = gpd.GeoDataFrame(layers[name], geometry="geometry", crs=WGS84)
     ds = Dataset(**layers, notes=notes_df, sources=sources)
     ds.check_links("built dataset")
-    rules = settlements["assignment_rule"].value_counts()
-    return BuildResult(ds, rules)
+    return BuildResult(ds)
 
 
 def _check_rayon_codes(classifiers: list[Classifier], rayons: gpd.GeoDataFrame,

@@ -16,8 +16,8 @@ from aimak.io import read_table
 SOURCE = "OpenStreetMap contributors (HOT export), ODbL"
 
 #: Name patterns that identify a facility's type better than its tags (Russian/Kyrgyz usage).
-_FELDSHER = re.compile(r"\bФАП\b|фельдшер|ФАП|ФАП", re.IGNORECASE)
-_CLINIC = re.compile(r"\bГСВ\b|\bЦСМ\b|\bЦОВП\b|поликлиник|\bЦСМ|амбулатор", re.IGNORECASE)
+_FELDSHER = re.compile(r"ФАП|фельдшер", re.IGNORECASE)  # also "ФАП№3", "ФАПКызыл-Туу"
+_CLINIC = re.compile(r"\bГСВ\b|\bЦСМ|\bЦОВП\b|поликлиник|амбулатор", re.IGNORECASE)
 _HOSPITAL = re.compile(r"больниц|\bТБ\b|\bЦРБ\b|\bООБ\b|оорукана|госпитал", re.IGNORECASE)
 
 
