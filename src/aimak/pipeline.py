@@ -11,6 +11,7 @@ anywhere recomputes exactly what depends on it. ``run`` is what ``aimak demo`` a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -294,21 +295,26 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
     params = dict(config.zones)
     method = params.pop("method", "lma")
     key = _digest(__version__, flows_key, method, params)
-    fm = FlowMatrix.from_frame(flows[["origin", "destination", "flow"]],
-                               units=sorted(ds.settlements["id"]))
+
+    @functools.cache
+    def flow_matrix() -> FlowMatrix:  # built only when a result is not cached yet
+        return FlowMatrix.from_frame(flows[["origin", "destination", "flow"]],
+                                     units=sorted(ds.settlements["id"]))
 
     def compute() -> pd.DataFrame:
+        fm = flow_matrix()
         est = make_estimator(method, **{k: params.get(k) for k in
-                                    ("min_size", "target_size", "min_sc", "target_sc",
-                                     "resolution", "n_zones", "seed")}).fit(fm)
+                                        ("min_size", "target_size", "min_sc", "target_sc",
+                                         "resolution", "n_zones", "seed")}).fit(fm)
         return pd.DataFrame({"settlement": fm.units, "zone": np.asarray(est.labels_),
                              "method": method})
 
     zones = cache.table("zones", key, compute)
-    labels = zones.set_index("settlement").loc[fm.units, "zone"].to_numpy()
-    muni = ds.settlements.set_index("id").loc[fm.units, "municipality_code"].to_numpy()
 
     def summarise() -> dict:
+        fm = flow_matrix()
+        labels = zones.set_index("settlement").loc[fm.units, "zone"].to_numpy()
+        muni = ds.settlements.set_index("id").loc[fm.units, "municipality_code"].to_numpy()
         summary = metrics.summary(fm, labels)
         compared = metrics.compare_with_municipalities(fm.units, labels, muni)
         split = compared.pop("split")
