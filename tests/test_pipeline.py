@@ -154,9 +154,10 @@ def test_stages_are_consistent(result) -> None:
 
 
 def test_report_says_how_each_modelled_stage_was_made(result, config: Config) -> None:
-    assert result.methods["travel"].startswith("terrain model, cell_factor=1")
+    assert result.methods["travel"] == ("cell_factor = 1, area = dataset; not calibrated on "
+                                        "observed trips")
     assert "default parameters, not calibrated: no observed flows" in result.methods["flows"]
-    assert result.methods["zones"].startswith("lma (min_size=1000")
+    assert result.methods["zones"].startswith("parameters: min_size = 1000")
     html = (Path(config.out) / "report.html").read_text(encoding="utf-8")
     for note in result.methods.values():
         assert note in html  # in the methods and sources table, beside the item it explains

@@ -26,7 +26,9 @@ import pandas as pd
 from aimak import __version__
 from aimak.dataset import Dataset
 from aimak.errors import fail
+from aimak.i18n import _, use_language
 from aimak.io import atomic_path
+from aimak.report.format import fmt_number
 
 #: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
 DEMO_PLANS = ("accessibility", "moderate", "population")
@@ -245,15 +247,24 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
 
     times, facts = cache.table_and_facts("times", key, compute)
     shown = {k: v for k, v in params.items() if k not in ("n_jobs", "elevation")}
-    methods["travel"] = (f"{mode} model, "
-                         + (", ".join(f"{k}={v}" for k, v in shown.items()) or "default parameters")
-                         + "; not calibrated on observed trips")
-    if facts.get("unreachable_pairs"):
-        methods["travel"] += f"; {facts['unreachable_pairs']:,} pairs without a route"
+    with use_language(config.lang):
+        methods["travel"] = _("{parameters}; not calibrated on observed trips").format(
+            parameters=_listed(shown) or _("default parameters"))
+        if facts.get("unreachable_pairs"):
+            methods["travel"] += "; " + _("{count} pairs without a route").format(
+                count=fmt_number(facts["unreachable_pairs"], "int", config.lang))
     return times, key
 
 
+def _listed(params: dict[str, Any]) -> str:
+    """Parameters as ``name = value`` pairs (names stay as the config spells them)."""
+    return ", ".join(f"{k} = {v}" for k, v in params.items())
+
+
+#: Modelled flows smaller than this many trips are left out (and the share of trips reported).
 MIN_TRIPS = 0.5
+
+
 def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cache: Cache,
            methods: dict[str, str]) -> tuple[pd.DataFrame, str]:
     from aimak.flows.model import model_flows
@@ -278,12 +289,18 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
         return flows[~small].reset_index(drop=True), facts
 
     flows, fit = cache.table_and_facts("flows", key, compute)
-    how = "calibrated on observed flows" if fit.get("parameters") == "calibrated" else (
-        "default parameters, not calibrated: no observed flows")
-    methods["flows"] = (f"Huff model, beta={fit.get('beta', float('nan')):.3g} per minute, "
-                        f"alpha={fit.get('alpha', float('nan')):.3g} ({how}); "
-                        f"{fit.get('pairs_left_out', 0):,} pairs under {MIN_TRIPS} trips left out "
-                        f"({fit.get('trips_left_out_share', 0):.1%} of trips)")
+    lang = config.lang
+    with use_language(lang):
+        how = (_("calibrated on observed flows") if fit.get("parameters") == "calibrated"
+               else _("default parameters, not calibrated: no observed flows"))
+        methods["flows"] = _(
+            "Huff model, beta = {beta} per minute, alpha = {alpha} ({how}); {pairs} pairs under "
+            "{minimum} trips left out ({share} of trips)").format(
+            beta=fmt_number(fit.get("beta"), "float2", lang),
+            alpha=fmt_number(fit.get("alpha"), "float2", lang), how=how,
+            pairs=fmt_number(fit.get("pairs_left_out", 0), "int", lang),
+            minimum=fmt_number(MIN_TRIPS, "float1", lang),
+            share=fmt_number(100 * fit.get("trips_left_out_share", 0.0), "float1", lang) + " %")
     return flows, key
 
 
@@ -321,7 +338,9 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
         return {"method": method, **params, **summary, **compared,
                 "split_municipalities": len(split) if split is not None else 0}
 
-    methods["zones"] = f"{method} ({', '.join(f'{k}={v}' for k, v in params.items())})"
+    with use_language(config.lang):
+        methods["zones"] = _("parameters: {parameters}").format(
+            parameters=_listed(params) or _("default parameters"))
     return zones, cache.json("zone_metrics", key, summarise)
 
 

@@ -76,9 +76,10 @@ def _print_result(console: Console, result) -> None:
             console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
     if result.cache_hits:
         console.print(f"Reused cached results for: {', '.join(dict.fromkeys(result.cache_hits))}.")
-    stages = {"travel": "Travel times", "flows": "Flows", "zones": "Zones"}
+    console.print("How the modelled stages were made, as the report states it:")
+    stages = {"travel": "travel times", "flows": "flows", "zones": "zones"}
     for stage, how in result.methods.items():
-        console.print(f"{stages.get(stage, stage)}: {how}.", highlight=False)
+        console.print(f"  {stages.get(stage, stage)}: {how}", highlight=False)
     console.print("Outputs:")
     for fmt, path in result.files.items():
         console.print(f"  {fmt}: {path}")
