@@ -139,21 +139,16 @@ def files(tmp_path):
     return tmp_path
 
 
+def run_model(files, out, *extra):
+    """``aimak flows model`` on the fixture's dataset and travel times, writing ``out``."""
+    args = ["flows", "model", "--dataset", files / "ds.gpkg", "--times", files / "times.csv",
+            "--out", out, *extra]
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
 def test_flows_model_with_default_parameters(files):
     out = files / "flows.csv"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "flows",
-            "model",
-            "--dataset",
-            str(files / "ds.gpkg"),
-            "--times",
-            str(files / "times.csv"),
-            "--out",
-            str(out),
-        ],
-    )
+    res = run_model(files, out)
     assert res.exit_code == 0, res.output
     assert "Used default parameters" in res.output
     assert "1 facilities are farther than" in res.output
@@ -178,23 +173,7 @@ def test_flows_model_calibrates_on_observed_flows(files):
         }
     ).to_csv(observed, index=False)
     out = files / "flows.parquet"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "flows",
-            "model",
-            "--dataset",
-            str(files / "ds.gpkg"),
-            "--times",
-            str(files / "times.csv"),
-            "--out",
-            str(out),
-            "--observed",
-            str(observed),
-            "--min-flow",
-            "1",
-        ],
-    )
+    res = run_model(files, out, "--observed", str(observed), "--min-flow", "1")
     assert res.exit_code == 0, res.output
     assert "Calibrated on 105 observed trips from 4 settlements" in res.output
     fit = json.loads((files / "flows_fit.json").read_text())
@@ -206,19 +185,7 @@ def test_flows_model_reports_unknown_ids(files):
     times = pd.read_csv(files / "times.csv")
     times.loc[0, "origin"] = "syn:99"
     times.to_csv(files / "times.csv", index=False)
-    res = CliRunner().invoke(
-        cli,
-        [
-            "flows",
-            "model",
-            "--dataset",
-            str(files / "ds.gpkg"),
-            "--times",
-            str(files / "times.csv"),
-            "--out",
-            str(files / "f.csv"),
-        ],
-    )
+    res = run_model(files, files / "f.csv")
     assert res.exit_code == 2
     assert "syn:99" in res.output and "not settlements of the dataset" in res.output
     assert not (files / "f.csv").exists()
@@ -322,19 +289,7 @@ def test_flows_model_warns_about_settlements_without_times(files):
     times = times[(times["origin"] != "syn:6") & (times["destination"] != "syn:6")]
     times.to_csv(files / "times.csv", index=False)
     out = files / "flows.csv"
-    res = CliRunner().invoke(
-        cli,
-        [
-            "flows",
-            "model",
-            "--dataset",
-            str(files / "ds.gpkg"),
-            "--times",
-            str(files / "times.csv"),
-            "--out",
-            str(out),
-        ],
-    )
+    res = run_model(files, out)
     assert res.exit_code == 0, res.output
     assert "1 settlements have no travel times" in res.output
     flows = pd.read_csv(out)
@@ -352,23 +307,11 @@ def test_flows_model_calibrates_on_one_service(files):
             "service": ["health", "health", "health", "school"],
         }
     ).to_csv(observed, index=False)
-    base = [
-        "flows",
-        "model",
-        "--dataset",
-        str(files / "ds.gpkg"),
-        "--times",
-        str(files / "times.csv"),
-        "--out",
-        str(files / "f.csv"),
-        "--observed",
-        str(observed),
-    ]
-    res = CliRunner().invoke(cli, [*base, "--service", "health"])
+    res = run_model(files, files / "f.csv", "--observed", observed, "--service", "health")
     assert res.exit_code == 0, res.output
     assert "Calibrated on 67 observed trips from 3 settlements" in res.output
     assert "lies on the limit of the range searched" in res.output  # alpha: degenerate data
     assert set(pd.read_csv(files / "f.csv")["service"]) == {"health"}
-    res = CliRunner().invoke(cli, [*base, "--service", "bank"])
+    res = run_model(files, files / "f.csv", "--observed", observed, "--service", "bank")
     assert res.exit_code == 2
     assert "have the services: health, school" in res.output
