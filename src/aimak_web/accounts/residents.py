@@ -1,0 +1,140 @@
+"""Read a residents list (CSV or XLSX: name, phone, village) and check every row.
+
+Reading goes through the core's table reader (``aimak.io.read_table``); village names are matched
+to the municipality's settlements in any spelling with the core's ``aimak.names.NameIndex``.
+Every problem names the file, row and column; a file with any problem changes nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aimak.errors import AimakError
+from aimak.io import read_table
+from aimak.names import NameIndex
+
+from .models import ResidentEntry, User
+from .phones import normalize_phone
+
+COLUMNS = {"name": ("name", "full_name", "фио", "аты-жөнү"),
+           "phone": ("phone", "телефон"),
+           "village": ("village", "село", "айыл")}
+
+
+@dataclass
+class RowProblem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column «%(column)s»") % {"column": self.column})
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+def _cell(value: object) -> str:
+    """A cell as stripped text; empty for blanks and NaN."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
+    """Parse an uploaded file into rows; return (rows, problems)."""
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"residents{suffix}"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        try:
+            frame = read_table(path)
+        except AimakError as exc:
+            return [], [RowProblem(None, None, str(exc).replace(str(path), upload.name))]
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+    found = {}
+    problems: list[RowProblem] = []
+    for key, names in COLUMNS.items():
+        col = next((lower[n] for n in names if n in lower), None)
+        if col is None:
+            problems.append(RowProblem(None, key, _("the column is missing")))
+        found[key] = col
+    if problems:
+        return [], problems
+    if len(frame) == 0:
+        return [], [RowProblem(None, None, _("the file has a header but no rows"))]
+    villages = list(municipality.settlements.all())
+    names, ids = [], []
+    for v in villages:
+        for name in (v.name_ru, v.name_ky, v.name_en):
+            if name:
+                names.append(name)
+                ids.append(v.pk)
+    index = NameIndex(names, ids)
+    by_pk = {v.pk: v for v in villages}
+    rows, seen = [], {}
+    for i, rec in enumerate(frame.to_dict("records"), start=1):
+        name = _cell(rec[found["name"]])
+        if not name:
+            problems.append(RowProblem(i, "name", _("the name is empty")))
+        phone = normalize_phone(_cell(rec[found["phone"]]))
+        if phone is None:
+            problems.append(RowProblem(i, "phone", _(
+                "expected a phone number such as 0555 123 456, got «%(value)s»")
+                % {"value": str(rec[found["phone"]])[:40]}))
+        elif phone in seen:
+            problems.append(RowProblem(i, "phone", _("the same phone is on row %(row)s")
+                                       % {"row": seen[phone]}))
+        else:
+            seen[phone] = i
+        village_text = _cell(rec[found["village"]])
+        match = index.lookup(village_text) if village_text else []
+        if not village_text:
+            problems.append(RowProblem(i, "village", _("the village is empty")))
+        elif len(match) != 1:
+            hint = ", ".join(by_pk[pk].name for pk in index.suggest(village_text)) or "—"
+            problems.append(RowProblem(i, "village", _(
+                "«%(value)s» is not a village of %(municipality)s; closest: %(hint)s")
+                % {"value": village_text[:60], "municipality": municipality.name,
+                   "hint": hint}))
+        rows.append({"full_name": name, "phone": phone, "village_text": village_text,
+                     "village": by_pk.get(match[0]) if len(match) == 1 else None})
+    return rows, problems
+
+
+@transaction.atomic
+def save_residents(rows: list[dict], municipality, by: User, source_file: str) -> int:
+    """Replace or add entries by phone; verify citizens whose confirmed phone is listed."""
+    for row in rows:
+        ResidentEntry.objects.update_or_create(
+            municipality=municipality, phone=row["phone"],
+            defaults={**row, "uploaded_by": by, "source_file": source_file})
+    matched = User.objects.filter(municipality=municipality, phone__in=[r["phone"] for r in rows],
+                                  phone_confirmed_at__isnull=False,
+                                  residence_verified_at__isnull=True)
+    for user in matched:
+        user.verify_residence("list", by=by)
+    return len(rows)
+
+
+def verify_from_list(user: User) -> bool:
+    """After a phone is confirmed: verify residence when the phone is on the residents list."""
+    if user.residence_verified_at or not user.municipality_id or not user.phone_confirmed_at:
+        return False
+    entry = ResidentEntry.objects.filter(municipality_id=user.municipality_id,
+                                         phone=user.phone).first()
+    if entry is None:
+        return False
+    user.verify_residence("list", by=entry.uploaded_by)
+    return True

@@ -1,0 +1,122 @@
+"""Views of accounts: they parse the request and call the models and helpers; no logic here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from .forms import CodeForm, ResidentsUploadForm, SignInForm, SignUpForm
+from .gateway import send_sms
+from .models import OneTimeCode, ResidentEntry, Role, User
+from .residents import read_residents, save_residents, verify_from_list
+
+
+@method_decorator(ratelimit(key="ip", rate=settings.AIMAK_RATE_SIGNIN, method="POST"),
+                  name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/signin.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@ratelimit(key="ip", rate=settings.AIMAK_RATE_POST, method="POST")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:me")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="aimak_web.accounts.backends.EmailOrPhoneBackend")
+        messages.success(request, _("Welcome! Your account is created."))
+        return redirect("accounts:phone_confirm" if user.phone else "accounts:me")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def me(request):
+    return render(request, "accounts/me.html", {"Role": Role})
+
+
+@login_required
+@ratelimit(key="user", rate=settings.AIMAK_RATE_CODE, method="POST")
+def phone_confirm(request):
+    """Send a one-time code to the user's phone, and check the code they type."""
+    user = request.user
+    if not user.phone:
+        messages.error(request, _("Your account has no phone number."))
+        return redirect("accounts:me")
+    form = CodeForm(request.POST if request.POST.get("action") == "check" else None)
+    if request.method == "POST" and request.POST.get("action") == "send":
+        _obj, code = OneTimeCode.issue(user, "confirm_phone", user.phone)
+        send_sms(user.phone, _("aimak code: %(code)s. It is valid for 10 minutes.")
+                 % {"code": code})
+        messages.info(request, _("We sent a code to %(phone)s.") % {"phone": user.phone})
+        return redirect("accounts:phone_confirm")
+    if request.method == "POST" and form.is_valid():
+        if OneTimeCode.verify(user, "confirm_phone", form.cleaned_data["code"]):
+            user.phone_confirmed_at = timezone.now()
+            user.save(update_fields=["phone_confirmed_at"])
+            if verify_from_list(user):
+                messages.success(request, _("Phone confirmed; your residence is verified from "
+                                            "the municipality's residents list."))
+            else:
+                messages.success(request, _("Phone confirmed."))
+            return redirect("accounts:me")
+        form.add_error("code", _("The code is wrong or has expired."))
+    return render(request, "accounts/phone_confirm.html", {"form": form})
+
+
+def _staff_municipality(request):
+    user = request.user
+    municipality = user.municipality if user.is_authenticated else None
+    if municipality is None or not user.has_perm("accounts.manage_residents", municipality):
+        raise PermissionDenied
+    return municipality
+
+
+@login_required
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def residents(request):
+    """Staff: upload the residents list and see who waits for verification."""
+    municipality = _staff_municipality(request)
+    form = ResidentsUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        rows, problems = read_residents(upload, municipality)
+        if not problems:
+            n = save_residents(rows, municipality, request.user, upload.name)
+            messages.success(request, _("%(n)s residents loaded from %(file)s.")
+                             % {"n": n, "file": upload.name})
+            return redirect("accounts:residents")
+    waiting = User.objects.filter(role=Role.CITIZEN, municipality=municipality,
+                                  residence_verified_at__isnull=True).order_by("date_joined")
+    entries = ResidentEntry.objects.filter(municipality=municipality).select_related("village")
+    return render(request, "accounts/residents.html", {
+        "municipality": municipality, "form": form, "problems": problems,
+        "waiting": waiting, "entries": entries[:500], "entry_count": entries.count()})
+
+
+@login_required
+@require_POST
+def resident_confirm(request, user_id: int):
+    """Staff: confirm a person's residence by hand."""
+    municipality = _staff_municipality(request)
+    person = get_object_or_404(User, pk=user_id, role=Role.CITIZEN, municipality=municipality)
+    person.verify_residence("manual", by=request.user)
+    messages.success(request, _("Residence of %(name)s confirmed.") % {"name": person})
+    return redirect("accounts:residents")

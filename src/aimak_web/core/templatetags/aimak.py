@@ -1,0 +1,51 @@
+"""Template helpers: content in the reader's language, provenance badges, numbers."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from aimak_web.core.text import localized
+
+register = template.Library()
+
+PROVENANCE = {
+    "observed": "observed", "official": "official", "estimated": "estimated",
+    "modelled": "modelled", "projected": "projected", "approximate": "approximate",
+    "mixed": "mixed", "example": "example",
+}
+
+
+@register.simple_tag
+def tr(obj, field: str):
+    """``{% tr hearing "title" %}``: the field in the reader's language, marked on fallback."""
+    text, lang = localized(obj, field)
+    reader = (get_language() or "ru")[:2]
+    if text and lang != reader and reader != "en":
+        return format_html('<span lang="{}">{}</span> <span class="fallback">({})</span>', lang,
+                           text, _("in Russian") if lang == "ru" else _("in Kyrgyz"))
+    return format_html('<span lang="{}">{}</span>', lang, text)
+
+
+@register.simple_tag
+def provenance(kind: str, detail: str = ""):
+    """A badge saying where a number comes from (observed, official, estimated, ...)."""
+    labels = {
+        "observed": _("observed"), "official": _("official"), "estimated": _("estimated"),
+        "modelled": _("modelled"), "projected": _("projected"),
+        "approximate": _("approximate"), "mixed": _("partly estimated"),
+        "example": _("example"),
+    }
+    kind = kind or "estimated"
+    return format_html('<span class="prov prov-{}" title="{}">{}</span>',
+                       PROVENANCE.get(kind, "estimated"), detail, labels.get(kind, kind))
+
+
+@register.filter
+def people(value) -> str:
+    """Round a population to whole people with thin-space thousands."""
+    if value is None:
+        return "—"
+    return f"{round(float(value)):,}".replace(",", "\u202f")

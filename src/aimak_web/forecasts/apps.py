@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForecastsConfig(AppConfig):
+    name = "aimak_web.forecasts"
+    label = "forecasts"
+    verbose_name = _("Forecasts")

@@ -1,0 +1,75 @@
+"""Pages of the places directory and the GeoJSON its maps draw."""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import Count, Sum
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+
+from .models import ImportRun, Municipality, Oblast, Rayon
+from .search import search_places
+from .sections import sections_for
+
+
+def index(request):
+    q = request.GET.get("q", "").strip()
+    results = search_places(q) if q else None
+    oblasts = Oblast.objects.annotate(n_munis=Count("rayons__municipalities")).order_by("name_ru")
+    return render(request, "places/index.html", {"q": q, "results": results,
+                                                 "oblasts": oblasts})
+
+
+def oblast(request, code: str):
+    obj = get_object_or_404(Oblast, code=code)
+    rayons = obj.rayons.annotate(n_munis=Count("municipalities"),
+                                 population=Sum("municipalities__population")).order_by("name_ru")
+    return render(request, "places/oblast.html", {"oblast": obj, "rayons": rayons})
+
+
+def rayon(request, code: str):
+    obj = get_object_or_404(Rayon.objects.select_related("oblast"), code=code)
+    munis = obj.municipalities.order_by("name_ru")
+    return render(request, "places/rayon.html", {"rayon": obj, "municipalities": munis})
+
+
+def municipality(request, code: str):
+    obj = get_object_or_404(Municipality.objects.select_related("rayon__oblast"), code=code)
+    settlements = obj.settlements.order_by("-population", "name_ru")
+    return render(request, "places/municipality.html", {
+        "m": obj, "settlements": settlements, "sections": sections_for(request, obj),
+        "import_run": ImportRun.objects.first()})
+
+
+def _feature(geometry: str, props: dict) -> dict:
+    return {"type": "Feature", "geometry": json.loads(geometry) if geometry else None,
+            "properties": props}
+
+
+@cache_control(max_age=300)
+def municipality_geojson(request, code: str):
+    """The municipality's territory (approximate where so labelled) and its settlements."""
+    m = get_object_or_404(Municipality, code=code)
+    features = [_feature(m.territory, {"kind": "territory", "name": m.name,
+                                       "source": m.territory_source})]
+    for s in m.settlements.all():
+        features.append({"type": "Feature",
+                         "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+                         "properties": {"kind": "settlement", "name": s.name,
+                                        "population": s.population,
+                                        "source": s.population_source,
+                                        "centre": s.is_centre}})
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@cache_control(max_age=300)
+def rayon_geojson(request, code: str):
+    """The rayon's municipalities, each with a link to its page."""
+    r = get_object_or_404(Rayon, code=code)
+    features = [_feature(m.territory, {"kind": "territory", "name": m.name,
+                                       "url": m.get_absolute_url(),
+                                       "source": m.territory_source})
+                for m in r.municipalities.all()]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -1,0 +1,267 @@
+"""Settings of the aimak platform, read from the environment.
+
+Embedded default: SQLite in ``$AIMAK_DATA_DIR`` (``out/web`` under the working folder), no server
+to install. Production: ``DATABASE_URL=postgres://...`` (psycopg 3), ``AIMAK_SECRET_KEY``,
+``AIMAK_ALLOWED_HOSTS`` and ``AIMAK_HTTPS=1`` behind TLS; see ``docs/deploy.md``.
+
+| variable | meaning | default |
+|---|---|---|
+| ``AIMAK_DEBUG`` | Django's DEBUG (development only) | off |
+| ``AIMAK_DATA_DIR`` | SQLite file, uploads, static files, generated secret | ``out/web`` |
+| ``DATABASE_URL`` | database; SQLite in the data folder when unset | |
+| ``AIMAK_SECRET_KEY`` | secret key; without it one is generated once into the data folder | |
+| ``AIMAK_ALLOWED_HOSTS`` | comma-separated host names | ``127.0.0.1,localhost`` |
+| ``AIMAK_HTTPS`` | the site is served over HTTPS: secure cookies, HSTS, redirect | off |
+| ``AIMAK_EMAIL_BACKEND`` | Django e-mail backend | console |
+| ``AIMAK_SMS_BACKEND`` | ``console``, ``file`` or ``locmem`` (no real SMS provider) | console |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("AIMAK_DATA_DIR", "out/web")).resolve()
+
+DEBUG = _flag("AIMAK_DEBUG")
+HTTPS = _flag("AIMAK_HTTPS")
+
+
+def _secret_key() -> str:
+    """The secret from the environment; else one generated once and kept in the data folder."""
+    key = os.environ.get("AIMAK_SECRET_KEY", "")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "AIMAK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "auditlog",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "aimak_web.core",
+    "aimak_web.accounts",
+    "aimak_web.places",
+    "aimak_web.hearings",
+    "aimak_web.contests",
+    "aimak_web.practices",
+    "aimak_web.territory",
+    "aimak_web.forecasts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "aimak_web.urls"
+WSGI_APPLICATION = "aimak_web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "aimak_web.core.context.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    if os.environ.get("DATABASE_URL")
+    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "db.sqlite3"),
+          "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                      "transaction_mode": "IMMEDIATE", "timeout": 20}},
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared between processes (gunicorn workers): rate limits and lock-outs count in the database.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "aimak_cache"},
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "aimak_web.accounts.backends.EmailOrPhoneBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:signin"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# Lock-out after repeated failures (django-axes): 5 failures per account, 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+# Rate limits (django-ratelimit), per the documented budget of each action.
+RATELIMIT_VIEW = "aimak_web.core.views.rate_limited"
+AIMAK_RATE_SIGNIN = os.environ.get("AIMAK_RATE_SIGNIN", "20/10m")
+AIMAK_RATE_CODE = os.environ.get("AIMAK_RATE_CODE", "10/10m")
+AIMAK_RATE_POST = os.environ.get("AIMAK_RATE_POST", "30/10m")
+
+# One-time codes for phone confirmation.
+AIMAK_CODE_TTL = timedelta(minutes=10)
+AIMAK_CODE_MAX_ATTEMPTS = 5
+AIMAK_SMS_BACKEND = os.environ.get("AIMAK_SMS_BACKEND", "console")
+AIMAK_SMS_FILE = os.environ.get("AIMAK_SMS_FILE", str(DATA_DIR / "sms.log"))
+
+EMAIL_BACKEND = os.environ.get("AIMAK_EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("AIMAK_FROM_EMAIL", "aimak <noreply@localhost>")
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("ky", _("Kyrgyz")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Bishkek"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+# Front-end libraries come from npm (package.json at the repository root); nothing from a CDN.
+AIMAK_NODE_MODULES = Path(os.environ.get("AIMAK_NODE_MODULES", REPO_DIR / "node_modules"))
+STATICFILES_DIRS = [("vendor/leaflet", AIMAK_NODE_MODULES / "leaflet" / "dist")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Security: every form has CSRF (middleware); cookies are HTTP-only and same-site.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("AIMAK_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("AIMAK_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("AIMAK_CSRF_TRUSTED_ORIGINS", "").split(",")
+                        if o]
+
+# Content-Security-Policy: scripts and styles only from this site, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_RATES": {"anon": "600/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "aimak open data API",
+    "DESCRIPTION": "Read-only open data of the aimak platform.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("AIMAK_LOG_LEVEL", "WARNING")},
+}
+CSRF_FAILURE_VIEW = "aimak_web.core.views.csrf_failure"

@@ -1,0 +1,89 @@
+"""The places directory: import of a real dataset, re-import in place, pages, search, queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aimak_web.places.importer import import_dataset
+from aimak_web.places.models import Municipality, Rayon, Settlement
+from aimak_web.places.search import search_places
+
+
+@pytest.mark.django_db
+def test_import_jalal_abad_and_reimport_in_place(jalal_abad):
+    result, path = jalal_abad
+    run = import_dataset(path)
+    assert Municipality.objects.count() == 76 == len(result.dataset.municipalities)
+    assert Rayon.objects.count() == len(result.dataset.rayons)
+    assert Settlement.objects.count() == len(result.dataset.settlements)
+    assert run.counts["created"]["municipality"] == 76
+    # population of a municipality = sum of its settlements, with provenance kept
+    m = Municipality.objects.get(code="41703215819000")
+    s = result.dataset.settlements
+    expected = s.loc[s["municipality_code"] == m.code, "population"].sum()
+    assert m.population == pytest.approx(expected)
+    assert m.population_source in {"observed", "official", "estimated", "mixed"}
+    assert m.territory_source == "approximate"
+    # a link to a municipality survives a re-import, and nothing is duplicated
+    pk = m.pk
+    Municipality.objects.filter(pk=pk).update(name_ru="changed by hand")
+    run2 = import_dataset(path)
+    assert Municipality.objects.count() == 76
+    assert run2.counts["created"]["municipality"] == 0
+    assert run2.counts["updated"]["municipality"] == 1
+    assert Municipality.objects.get(code="41703215819000").pk == pk
+
+
+@pytest.mark.django_db
+def test_search_any_spelling(places):
+    for query in ("Жаңы-Жол", "Джаны-Джол", "jany jol", "Dzhany-Dzhol", "ЖАНЫ ЖОЛ"):
+        found = search_places(query)["municipalities"]
+        assert [m.code for m in found] == [places["a"].code], query
+    assert search_places("Bishkek")["municipalities"] == []
+
+
+@pytest.mark.django_db
+def test_pages_show_figures_with_provenance(client, places):
+    m = places["a"]
+    html = client.get(reverse("places:municipality", args=[m.code])).content.decode()
+    assert m.name_ru in html and "5\u202f200" in html
+    assert "prov-estimated" in html and "prov-approximate" in html
+    assert reverse("places:municipality_geojson", args=[m.code]) in html
+    geo = client.get(reverse("places:municipality_geojson", args=[m.code])).json()
+    kinds = [f["properties"]["kind"] for f in geo["features"]]
+    assert kinds == ["territory", "settlement", "settlement"]
+    assert client.get(reverse("places:rayon", args=[places["rayons"][0].code])).status_code == 200
+    assert client.get(reverse("places:oblast", args=[places["oblast"].code])).status_code == 200
+    assert client.get(reverse("places:municipality", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_kyrgyz_page_uses_kyrgyz_names(client, places):
+    html = client.get("/ky" + reverse("places:municipality", args=[places["a"].code])).content
+    assert "Жаңы-Жол" in html.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["places:municipality", "places:rayon", "places:oblast"])
+def test_query_count_does_not_grow_with_rows(client, places, name):
+    """No N+1: the same number of queries with 3 and with 23 municipalities."""
+    from .conftest import SYNTHETIC
+
+    target = {"places:municipality": places["a"].code,
+              "places:rayon": places["rayons"][0].code,
+              "places:oblast": places["oblast"].code}[name]
+    url = reverse(name, args=[target])
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    r = places["rayons"][0]
+    for i in range(20):
+        Municipality.objects.create(code=f"X{i}", name_ru=f"М{i}", name_en=f"M{i}",
+                                    kind="ayil_aimak", rayon=r, population=1,
+                                    population_source="estimated", population_ref=SYNTHETIC)
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)
+    assert len(after) <= 8
