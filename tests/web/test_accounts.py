@@ -1,0 +1,174 @@
+"""Accounts: sign-in by e-mail or phone, lock-out, one-time codes, residence verification."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from aimak_web.accounts import gateway
+from aimak_web.accounts.models import OneTimeCode, ResidentEntry, Role, User
+from aimak_web.accounts.phones import normalize_phone
+
+from .conftest import PASSWORD
+
+
+def test_phone_normalisation():
+    assert normalize_phone("0555 123 456") == "+996555123456"
+    assert normalize_phone("+996 (555) 12-34-56") == "+996555123456"
+    assert normalize_phone("555123456") == "+996555123456"
+    assert normalize_phone("12") is None
+    assert normalize_phone("") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("identifier", ["citizen@test.local", "CITIZEN@test.local",
+                                        "0555 000 001", "+996555000001"])
+def test_sign_in_by_email_or_phone(client, users, identifier):
+    r = client.post(reverse("accounts:signin"), {"username": identifier, "password": PASSWORD})
+    assert r.status_code == 302
+    assert client.get(reverse("accounts:me")).context["user"] == users["citizen"]
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_error_next_to_form(client, users):
+    r = client.post(reverse("accounts:signin"), {"username": "citizen@test.local",
+                                                 "password": "wrong"})
+    assert r.status_code == 200
+    assert "The e-mail/phone or the password is wrong." not in r.content.decode()  # in Russian
+    assert "неверн" in r.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_lockout_after_five_failures(client, users, settings):
+    settings.AXES_ENABLED = True
+    url = reverse("accounts:signin")
+    for _ in range(5):
+        client.post(url, {"username": "jury@test.local", "password": "wrong"})
+    r = client.post(url, {"username": "jury@test.local", "password": PASSWORD})
+    assert r.status_code == 429
+    assert client.get(reverse("accounts:me")).status_code == 302  # still signed out
+
+
+@pytest.mark.django_db
+def test_sign_in_rate_limited(client, users, settings):
+    settings.RATELIMIT_ENABLE = True
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("accounts:signin")
+    statuses = [client.post(url, {"username": f"nobody{i}@x.kg", "password": "x"}).status_code
+                for i in range(25)]
+    assert statuses[:20] == [200] * 20
+    assert statuses[20:] == [429] * 5
+
+
+@pytest.mark.django_db
+def test_signup_requires_email_or_phone_and_checks_fields(client, places):
+    url = reverse("accounts:signup")
+    r = client.post(url, {"full_name": "A", "municipality": places["a"].pk,
+                          "password1": "x", "password2": "y"})
+    errors = r.context["form"].errors
+    assert "email" in errors and "password2" in errors
+    r = client.post(url, {"full_name": "Айгүл", "phone": "0700 111 222",
+                          "municipality": places["a"].pk,
+                          "password1": "long enough pass 42", "password2": "long enough pass 42"})
+    assert r.status_code == 302 and r.url == reverse("accounts:phone_confirm")
+    user = User.objects.get(phone="+996700111222")
+    assert user.role == Role.CITIZEN and not user.is_verified_resident
+    assert user.password.startswith("argon2")
+
+
+@pytest.mark.django_db
+def test_phone_code_confirms_and_verifies_from_list(client, places, users):
+    staff = users["municipal_staff"]
+    ResidentEntry.objects.create(municipality=places["a"], full_name="Айгүл", phone="+996700111222",
+                                 village_text="x", uploaded_by=staff, source_file="l.csv")
+    user = User.objects.create_user(username="p", phone="+996700111222",
+                                    municipality=places["a"], password=PASSWORD)
+    client.force_login(user)
+    client.post(reverse("accounts:phone_confirm"), {"action": "send"})
+    assert len(gateway.outbox) == 1 and gateway.outbox[0]["to"] == "+996700111222"
+    code = "".join(ch for ch in gateway.outbox[0]["text"] if ch.isdigit())[:6]
+    wrong = "000000" if code != "000000" else "111111"
+    r = client.post(reverse("accounts:phone_confirm"), {"action": "check", "code": wrong})
+    assert "code" in r.context["form"].errors
+    client.post(reverse("accounts:phone_confirm"), {"action": "check", "code": code})
+    user.refresh_from_db()
+    assert user.phone_confirmed_at and user.residence_method == "list"
+    assert user.is_verified_resident
+
+
+@pytest.mark.django_db
+def test_code_expires_after_too_many_attempts(users):
+    user = users["citizen"]
+    _, code = OneTimeCode.issue(user, "confirm_phone", user.phone)
+    for _ in range(5):
+        assert not OneTimeCode.verify(user, "confirm_phone", "xxxxxx")
+    assert not OneTimeCode.verify(user, "confirm_phone", code)  # sixth try: locked
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "residents.xlsx"
+    return buf
+
+
+@pytest.mark.django_db
+def test_residents_upload_errors_name_row_and_column_and_change_nothing(client, users):
+    client.force_login(users["municipal_staff"])
+    upload = _xlsx([["name", "phone", "village"],
+                    ["Асан", "0555 123 456", "Жаны-Жол-1"],
+                    ["", "12", "Бишкек"],
+                    ["Үсөн", "0555 123 456", "жаңы-жол-2"]])
+    r = client.post(reverse("accounts:residents"), {"file": upload})
+    problems = [str(p) for p in r.context["problems"]]
+    assert any("2" in p and "name" in p for p in problems)
+    assert any("2" in p and "phone" in p for p in problems)
+    assert any("2" in p and "village" in p for p in problems)
+    assert any("3" in p and "phone" in p for p in problems)  # duplicate of row 1
+    assert len(problems) == 4
+    assert ResidentEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_residents_upload_matches_village_spelling_and_verifies(client, users, places):
+    citizen = User.objects.create_user(username="q", phone="+996555123456",
+                                       municipality=places["a"], password=PASSWORD)
+    from django.utils import timezone
+
+    citizen.phone_confirmed_at = timezone.now()
+    citizen.save()
+    client.force_login(users["municipal_staff"])
+    csv = io.BytesIO("name,phone,village\nАсан,0555 123 456,Dzhany-Dzhol-1\n".encode())
+    csv.name = "list.csv"
+    r = client.post(reverse("accounts:residents"), {"file": csv})
+    assert r.status_code == 302
+    entry = ResidentEntry.objects.get()
+    assert entry.village.name_ru == "Жаны-Жол-1"
+    citizen.refresh_from_db()
+    assert citizen.residence_method == "list"
+
+
+@pytest.mark.django_db
+def test_staff_confirm_by_hand_is_audited(client, users, places):
+    from auditlog.models import LogEntry
+
+    person = User.objects.create_user(username="r", email="r@x.kg", municipality=places["a"],
+                                      password=PASSWORD)
+    client.force_login(users["municipal_staff"])
+    client.post(reverse("accounts:resident_confirm", args=[person.pk]))
+    person.refresh_from_db()
+    assert person.residence_method == "manual"
+    entry = LogEntry.objects.filter(object_pk=str(person.pk),
+                                    content_type__model="user").latest("timestamp")
+    assert entry.actor == users["municipal_staff"]
+    assert "residence_verified_at" in entry.changes_dict
