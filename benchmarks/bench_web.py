@@ -115,7 +115,7 @@ def run(quick: bool = False) -> None:
             try:
                 base_p95 = None
                 for label, path in pages.items():
-                    n, errors, rps, p50, p95 = _wrk(f"http://127.0.0.1:{port}{path}", seconds,
+                    _n, errors, rps, p50, p95 = _wrk(f"http://127.0.0.1:{port}{path}", seconds,
                                                     script)
                     base_p95 = base_p95 or p95
                     print(f"{name:11} {label:30} {rps:8.0f} {p50:8.1f} {p95:8.1f} "

@@ -1,4 +1,4 @@
-"""The backup drill of docs/deploy.md: pg_dump, restore into a new database, same rows, same pages."""
+"""The backup drill of docs/deploy.md: pg_dump, restore to a new database, same rows and pages."""
 
 from __future__ import annotations
 
