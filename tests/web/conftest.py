@@ -203,3 +203,35 @@ def page(browser, live_server):
     page.watch = watch
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def territory_inputs(jalal_abad, tmp_path_factory):
+    """The real Jalal-Abad dataset and straight-line travel times made by the CLI."""
+    import subprocess
+    import sys
+
+    _result, dataset = jalal_abad
+    times = tmp_path_factory.mktemp("territory") / "times.parquet"
+    exe = Path(sys.executable).with_name("aimak")
+    subprocess.run([str(exe), "access", "--dataset", str(dataset), "--mode", "straight",
+                    "--out", str(times)], check=True, capture_output=True)
+    return dataset, times
+
+
+def make_analysis(dataset, times, author=None):
+    """An analysis with today's map as an official scenario and one draft copy."""
+    from aimak_web.territory.evaluation import evaluation_json, session_for
+    from aimak_web.territory.models import Analysis, Scenario
+
+    analysis = Analysis.objects.create(title="Jalal-Abad (test)", dataset_path=str(dataset),
+                                       times_path=str(times), provenance="straight-line times")
+    out = {}
+    for key, status in (("official", "official"), ("draft", "draft")):
+        s = Scenario.objects.create(analysis=analysis, title=f"today {key}", criteria="moderate",
+                                    origin="today", status=status, author=author)
+        session = session_for(s)
+        mapping = session.current_mapping()
+        s.add_version(mapping, author, "today", evaluation_json(session, mapping)["summary"])
+        out[key] = s
+    return out

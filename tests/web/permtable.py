@@ -41,6 +41,6 @@ class Row:
 
 
 def modules():
-    from . import perm_accounts, perm_core, perm_places
+    from . import perm_accounts, perm_core, perm_places, perm_territory
 
-    return [perm_core, perm_accounts, perm_places]
+    return [perm_core, perm_accounts, perm_places, perm_territory]

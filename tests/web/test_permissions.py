@@ -36,8 +36,8 @@ def test_every_url_has_a_row():
 
 
 @pytest.mark.django_db
-def test_permission_table(client, places, users):
-    ctx = {"places": places, "users": users}
+def test_permission_table(client, places, users, request):
+    ctx = {"places": places, "users": users, "request": request}
     for m in modules():
         if hasattr(m, "setup"):
             m.setup(ctx)

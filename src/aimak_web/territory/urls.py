@@ -1,3 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "territory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("compare/", views.compare, name="compare"),
+    path("s/<int:pk>/", views.scenario, name="scenario"),
+    path("s/<int:pk>/map.geojson", views.scenario_geojson, name="scenario_geojson"),
+    path("s/<int:pk>/move/", views.move, name="move"),
+    path("s/<int:pk>/centre/", views.centre, name="centre"),
+    path("s/<int:pk>/lock/", views.lock, name="lock"),
+    path("s/<int:pk>/copy/", views.copy, name="copy"),
+    path("s/<int:pk>/status/", views.set_status, name="status"),
+    path("s/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+]

@@ -1,0 +1,46 @@
+"""The bridge to the core: one ``aimak.plans.session.PlanSession`` per analysis and criteria,
+kept in the process so that evaluating an edit does not re-read the inputs."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from aimak.plans.session import PlanSession
+
+from .models import Analysis
+
+
+@lru_cache(maxsize=8)
+def _session(dataset: str, times: str, flows: str, criteria: str) -> PlanSession:
+    return PlanSession.from_files(dataset, times, flows or None, criteria)
+
+
+def session_for(scenario) -> PlanSession:
+    """The in-memory session of the scenario's inputs and criteria (built once per process)."""
+    a: Analysis = scenario.analysis
+    return _session(a.dataset_path, a.times_path, a.flows_path, scenario.criteria)
+
+
+def _clean(value):
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, 4)
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def evaluation_json(session: PlanSession, mapping: list[dict]) -> dict:
+    """Units, summary and violations of a mapping as plain JSON values."""
+    ev = session.evaluate(mapping)
+    cols = ["new_unit", "centre_id", "centre_name", "n_municipalities", "municipalities",
+            "population", "mean_minutes_to_centre", "max_minutes_to_centre",
+            "share_within_30_min", "share_within_60_min", "self_containment", "violations"]
+    units = [{k: _clean(v) for k, v in row.items()}
+             for row in ev.units[cols].to_dict("records")]
+    keys = ["units", "population", "smallest_unit_population", "largest_unit_population",
+            "mean_minutes_to_centre", "max_minutes_to_centre", "share_within_30_min",
+            "share_within_60_min", "self_containment", "violations"]
+    summary = {k: _clean(ev.summary.get(k)) for k in keys}
+    return {"units": units, "summary": summary, "violations": ev.violations,
+            "mapping": mapping}

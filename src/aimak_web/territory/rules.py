@@ -1,0 +1,22 @@
+"""Who may see and edit merger scenarios."""
+
+import rules
+
+from aimak_web.accounts.rules import is_admin
+
+
+@rules.predicate
+def is_author(user, scenario) -> bool:
+    return bool(user.is_authenticated and scenario is not None
+                and scenario.author_id == user.pk)
+
+
+@rules.predicate
+def is_public(user, scenario) -> bool:
+    return scenario is not None and scenario.status in ("proposed", "official")
+
+
+rules.add_perm("territory.view_scenario", is_public | is_author | is_admin)
+rules.add_perm("territory.edit_scenario", is_author | is_admin)
+rules.add_perm("territory.create_scenario", is_admin)
+rules.add_perm("territory.publish_scenario", is_admin)

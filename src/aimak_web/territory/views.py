@@ -1,0 +1,251 @@
+"""The territory explorer: scenarios listed, edited with live indicators, compared, exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from aimak.errors import InputError
+from aimak_web.places.models import Municipality
+
+from .evaluation import evaluation_json, session_for
+from .forms import CentreForm, MoveForm, UploadForm
+from .models import Analysis, Scenario
+
+
+def _visible(user):
+    qs = Scenario.objects.select_related("analysis", "author")
+    if user.is_authenticated and user.has_perm("territory.create_scenario"):
+        return qs
+    cond = Q(status__in=["proposed", "official"])
+    if user.is_authenticated:
+        cond |= Q(author=user)
+    return qs.filter(cond)
+
+
+def _scenario(request, pk: int, perm: str = "territory.view_scenario") -> Scenario:
+    scenario = get_object_or_404(Scenario.objects.select_related("analysis"), pk=pk)
+    if not request.user.has_perm(perm, scenario):
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        raise PermissionDenied
+    return scenario
+
+
+def index(request):
+    return render(request, "territory/index.html", {
+        "scenarios": _visible(request.user).order_by("analysis_id", "title"),
+        "analyses": Analysis.objects.all(),
+        "can_create": request.user.has_perm("territory.create_scenario")})
+
+
+def _names() -> dict[str, str]:
+    return {m.code: m.name for m in Municipality.objects.only("code", "name_ru", "name_ky",
+                                                               "name_en")}
+
+
+def scenario(request, pk: int):
+    s = _scenario(request, pk)
+    version = s.current
+    data = evaluation_json(session_for(s), version.mapping)
+    names = _names()
+    for row in data["mapping"]:
+        row["name"] = names.get(row["old_code"], row["old_code"])
+    for u in data["units"]:
+        u["name"] = names.get(u["new_unit"], u["new_unit"])
+    return render(request, "territory/scenario.html", {
+        "s": s, "version": version, "data": data,
+        "can_edit": request.user.has_perm("territory.edit_scenario", s),
+        "can_publish": request.user.has_perm("territory.publish_scenario", s),
+        "versions": s.versions.select_related("author")[:20],
+        "others": _visible(request.user).filter(analysis=s.analysis).exclude(pk=s.pk)})
+
+
+def scenario_geojson(request, pk: int):
+    """Today's municipalities with the new unit each belongs to in the scenario."""
+    s = _scenario(request, pk)
+    unit_of = {r["old_code"]: r["new_unit"] for r in s.current.mapping}
+    features = []
+    for m in Municipality.objects.filter(code__in=unit_of).only(
+            "code", "name_ru", "name_ky", "name_en", "territory"):
+        if m.territory:
+            features.append({"type": "Feature", "geometry": json.loads(m.territory),
+                             "properties": {"code": m.code, "name": m.name,
+                                            "unit": unit_of[m.code]}})
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _edit_response(request, s: Scenario, mapping: list[dict], note: str):
+    data = evaluation_json(session_for(s), mapping)
+    s.add_version(data["mapping"], request.user, note, data["summary"])
+    if request.headers.get("Accept", "").startswith("application/json"):
+        names = _names()
+        for u in data["units"]:
+            u["name"] = names.get(u["new_unit"], u["new_unit"])
+        return JsonResponse(data)
+    return redirect(s)
+
+
+def _bad_edit(request, s: Scenario, message: str):
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"error": message}, status=400)
+    messages.error(request, message)
+    return redirect(s)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def move(request, pk: int):
+    """Move one municipality to another (or a new) unit; answer the new evaluation."""
+    s = _scenario(request, pk, "territory.edit_scenario")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _bad_edit(request, s, _("Choose a municipality and a unit."))
+    code, unit = form.cleaned_data["old_code"], form.cleaned_data["new_unit"]
+    mapping = s.current.mapping
+    if unit == "__new__":
+        unit = code
+        if any(r["new_unit"] == unit and r["old_code"] != code for r in mapping):
+            unit = f"{code}-new"
+    locked = set(s.locked_units)
+    before = next((r["new_unit"] for r in mapping if r["old_code"] == code), None)
+    if before in locked or unit in locked:
+        return _bad_edit(request, s, _("That unit is locked."))
+    try:
+        new = session_for(s).move(mapping, code, unit)
+    except InputError as exc:
+        return _bad_edit(request, s, str(exc))
+    return _edit_response(request, s, new, f"{code}: {before} → {unit}")
+
+
+@login_required
+@require_POST
+def centre(request, pk: int):
+    s = _scenario(request, pk, "territory.edit_scenario")
+    form = CentreForm(request.POST)
+    if not form.is_valid():
+        return _bad_edit(request, s, _("Choose a unit and a centre."))
+    try:
+        new = session_for(s).set_centre(s.current.mapping, form.cleaned_data["new_unit"],
+                                        form.cleaned_data["centre"])
+    except InputError as exc:
+        return _bad_edit(request, s, str(exc))
+    return _edit_response(request, s, new, f"centre of {form.cleaned_data['new_unit']}")
+
+
+@login_required
+@require_POST
+def lock(request, pk: int):
+    """Lock or unlock a unit (kept as it is by later edits)."""
+    s = _scenario(request, pk, "territory.edit_scenario")
+    unit = request.POST.get("new_unit", "")
+    units = {r["new_unit"] for r in s.current.mapping}
+    if unit in units:
+        locked = set(s.locked_units)
+        locked.symmetric_difference_update({unit})
+        s.locked_units = sorted(locked)
+        s.save(update_fields=["locked_units"])
+    return redirect(s)
+
+
+@login_required
+@require_POST
+def copy(request, pk: int):
+    s = _scenario(request, pk)
+    if not request.user.has_perm("territory.create_scenario"):
+        raise PermissionDenied
+    new = Scenario.objects.create(analysis=s.analysis, title=_("Copy of %(t)s") % {"t": s.title},
+                                  criteria=s.criteria, origin="copy", author=request.user)
+    new.add_version(s.current.mapping, request.user, f"copy of #{s.pk} v{s.current.number}",
+                    s.current.summary)
+    return redirect(new)
+
+
+@login_required
+@require_POST
+def set_status(request, pk: int):
+    s = _scenario(request, pk, "territory.publish_scenario")
+    status = request.POST.get("status")
+    if status in dict(Scenario.STATUS):
+        s.status = status
+        s.save(update_fields=["status"])
+    return redirect(s)
+
+
+def export_csv(request, pk: int):
+    s = _scenario(request, pk)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=["old_code", "new_unit", "centre"])
+    w.writeheader()
+    for row in s.current.mapping:
+        w.writerow({k: row[k] for k in ("old_code", "new_unit", "centre")})
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="scenario-{s.pk}-'
+                                       f'v{s.current.number}.csv"')
+    return response
+
+
+@login_required
+def upload(request):
+    """Create a scenario from a plan CSV; every bad row is reported and nothing is saved."""
+    if not request.user.has_perm("territory.create_scenario"):
+        raise PermissionDenied
+    analysis = Analysis.objects.order_by("-created").first()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid() and analysis is not None:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        probe = Scenario(analysis=analysis, criteria=form.cleaned_data["criteria"])
+        try:
+            session = session_for(probe)
+            mapping = session.mapping(session.plan(rows))
+        except InputError as exc:
+            name = form.cleaned_data["file"].name
+            problems = [f"{name}: " + (f"row {p.row}, " if p.row else "")
+                        + (f"column {p.column}: " if p.column else "") + p.message
+                        for p in exc.problems]
+        else:
+            s = Scenario.objects.create(analysis=analysis, title=form.cleaned_data["title"],
+                                        criteria=form.cleaned_data["criteria"], origin="upload",
+                                        author=request.user)
+            data = evaluation_json(session, mapping)
+            s.add_version(mapping, request.user, "uploaded", data["summary"])
+            return redirect(s)
+    return render(request, "territory/upload.html", {"form": form, "problems": problems,
+                                                     "analysis": analysis})
+
+
+def compare(request):
+    """Two or more scenarios side by side, and the municipalities that change unit."""
+    ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()][:4]
+    chosen = [s for s in _visible(request.user).filter(pk__in=ids)]
+    chosen.sort(key=lambda s: ids.index(s.pk))
+    rows, changes = [], []
+    if len(chosen) >= 2:
+        evals = [evaluation_json(session_for(s), s.current.mapping) for s in chosen]
+        for key in evals[0]["summary"]:
+            rows.append((key, [e["summary"][key] for e in evals]))
+        names = _names()
+        first = {r["old_code"]: r["new_unit"] for r in chosen[0].current.mapping}
+        for other in chosen[1:]:
+            for r in other.current.mapping:
+                if first.get(r["old_code"]) != r["new_unit"]:
+                    changes.append((other, names.get(r["old_code"], r["old_code"]),
+                                    first.get(r["old_code"]), r["new_unit"]))
+    return render(request, "territory/compare.html", {
+        "chosen": chosen, "rows": rows, "changes": changes,
+        "all": _visible(request.user)})

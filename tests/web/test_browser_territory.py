@@ -1,0 +1,41 @@
+"""The explorer in a real browser: move a municipality, see figures update without a reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PASSWORD, make_analysis
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_move_updates_map_figures_and_violations_live(page, live_server, users,
+                                                      territory_inputs):
+    from aimak_web.places.importer import import_dataset
+
+    dataset, times = territory_inputs
+    import_dataset(dataset)  # the municipalities' territories for the map
+    s = make_analysis(dataset, times, author=users["admin"])["draft"]
+    base = live_server.url
+    page.goto(f"{base}/accounts/signin/")
+    page.fill("#id_username", users["admin"].email)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=signin-submit]")
+    page.goto(f"{base}/territory/s/{s.pk}/")
+    page.wait_for_selector("#map[data-ready='1']", timeout=20000)
+    units_before = int(page.locator("#summary dd[data-key=units]").inner_text())
+    violations_before = page.locator("[data-testid=violations] li").all_inner_texts()
+    m = s.current.mapping
+    page.select_option("[data-testid=move-municipality]", m[0]["old_code"])
+    page.select_option("[data-testid=move-unit]", m[1]["new_unit"])
+    page.evaluate("window.__marker = 1")  # survives only if the page is not reloaded
+    page.click("[data-testid=move-submit]")
+    page.wait_for_selector("body[data-updated='1']", state="attached", timeout=20000)
+    assert page.evaluate("window.__marker") == 1
+    assert int(page.locator("#summary dd[data-key=units]").inner_text()) == units_before - 1
+    rows = page.locator("[data-testid=units] tbody tr")
+    assert rows.count() == units_before - 1
+    assert page.locator("[data-testid=violations] li").all_inner_texts() != violations_before
+    assert page.locator("#map path.leaflet-interactive").count() == 76
+    page.watch.shot(page, "territory-editor-after-move")
+    assert page.watch.errors == [] and page.watch.outside == []

@@ -1,0 +1,118 @@
+"""The territory explorer: edits evaluated by the core, equal to `aimak evaluate`, uploads."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from aimak_web.territory.models import Scenario
+
+from .conftest import make_analysis
+
+
+@pytest.fixture
+def scenarios(db, territory_inputs, users):
+    dataset, times = territory_inputs
+    return make_analysis(dataset, times, author=users["admin"])
+
+
+def _move(client, s, code, unit):
+    return client.post(reverse("territory:move", args=[s.pk]),
+                       {"old_code": code, "new_unit": unit}, HTTP_ACCEPT="application/json")
+
+
+@pytest.mark.django_db
+def test_move_returns_new_evaluation_and_keeps_versions(client, users, scenarios):
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    before = s.current.summary
+    a, b = s.current.mapping[0]["old_code"], s.current.mapping[1]["old_code"]
+    data = _move(client, s, a, b).json()
+    assert data["summary"]["units"] == before["units"] - 1
+    unit_b = next(u for u in data["units"] if u["new_unit"] == b)
+    assert unit_b["n_municipalities"] == 2
+    assert s.versions.count() == 2 and s.current.note.startswith(a)
+    # a second move makes a third version; the first is kept unchanged
+    _move(client, s, s.current.mapping[2]["old_code"], "__new__")
+    assert [v.number for v in s.versions.all()] == [3, 2, 1]
+    assert s.versions.get(number=1).summary == before
+
+
+@pytest.mark.django_db
+def test_locked_unit_refuses_moves(client, users, scenarios):
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    unit = s.current.mapping[1]["new_unit"]
+    client.post(reverse("territory:lock", args=[s.pk]), {"new_unit": unit})
+    r = _move(client, s, s.current.mapping[0]["old_code"], unit)
+    assert r.status_code == 400
+    assert r.json()["error"] == "Эта единица заблокирована."
+
+
+@pytest.mark.django_db
+def test_browser_results_equal_aimak_evaluate(client, users, scenarios, territory_inputs,
+                                              tmp_path):
+    """The unit table of the explorer equals the workbook of the CLI on the same plan."""
+    dataset, times = territory_inputs
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    m = s.current.mapping
+    data = _move(client, s, m[0]["old_code"], m[1]["old_code"]).json()
+    csv_text = client.get(reverse("territory:export_csv", args=[s.pk])).content.decode()
+    plan = tmp_path / "plan.csv"
+    plan.write_text(csv_text)
+    out = tmp_path / "eval.xlsx"
+    exe = Path(sys.executable).with_name("aimak")
+    subprocess.run([str(exe), "evaluate", "--dataset", str(dataset), "--times", str(times),
+                    "--criteria", "moderate", "--plan", str(plan), "--no-current",
+                    "--out", str(out)], check=True, capture_output=True)
+    sheets = pd.read_excel(out, sheet_name=None)
+    cli = next(df for name, df in sheets.items() if name not in ("comparison", "provenance"))
+    cli = cli.set_index(cli["new_unit"].astype(str))
+    web = pd.DataFrame(data["units"]).set_index("new_unit")
+    assert sorted(cli.index.astype(str)) == sorted(web.index)
+    for col in ("population", "mean_minutes_to_centre", "share_within_30_min"):
+        assert cli.loc[web.index, col].to_numpy() == pytest.approx(web[col].to_numpy(),
+                                                                   rel=1e-3), col
+    assert list(cli.loc[web.index, "centre_id"]) == list(web["centre_id"])
+
+
+@pytest.mark.django_db
+def test_upload_reports_rows_and_saves_nothing(client, users, scenarios):
+    client.force_login(users["admin"])
+    m = scenarios["official"].current.mapping
+    rows = ["old_code,new_unit", f"{m[0]['old_code']},A", "99999999999999,A",
+            f"{m[0]['old_code']},B", f"{m[1]['old_code']},"]
+    upload = io.BytesIO("\n".join(rows).encode())
+    upload.name = "plan.csv"
+    n = Scenario.objects.count()
+    r = client.post(reverse("territory:upload"), {"title": "x", "criteria": "moderate",
+                                                  "file": upload})
+    problems = r.context["problems"]
+    assert any("row 2" in p and "old_code" in p and "unknown" in p for p in problems)
+    assert any("row 3" in p and "twice" in p for p in problems)
+    assert any("row 4" in p and "new_unit" in p for p in problems)
+    assert Scenario.objects.count() == n
+    good = io.BytesIO(("old_code,new_unit\n" + "\n".join(
+        f"{r['old_code']},{r['new_unit']}" for r in m)).encode())
+    good.name = "today.csv"
+    r = client.post(reverse("territory:upload"), {"title": "uploaded", "criteria": "moderate",
+                                                  "file": good})
+    assert r.status_code == 302 and Scenario.objects.count() == n + 1
+
+
+@pytest.mark.django_db
+def test_compare_lists_municipalities_that_change_unit(client, users, scenarios):
+    client.force_login(users["admin"])
+    s = scenarios["draft"]
+    m = s.current.mapping
+    _move(client, s, m[0]["old_code"], m[1]["old_code"])
+    r = client.get(reverse("territory:compare"), {"s": [scenarios["official"].pk, s.pk]})
+    changes = r.context["changes"]
+    assert [(c[2], c[3]) for c in changes] == [(m[0]["old_code"], m[1]["old_code"])]
