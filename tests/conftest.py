@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check answers, never speed: no per-example deadline (CI machines are shared).
+hypothesis_settings.register_profile("aimak", deadline=None)
+hypothesis_settings.load_profile("aimak")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "kyrgyzstan"

@@ -135,7 +135,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": "aimak_cache"},
+    # public pages for anonymous readers (aimak_web.core.cache.public_page), per process
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+              "LOCATION": "aimak-pages", "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
+AIMAK_PAGE_CACHE_SECONDS = int(os.environ.get("AIMAK_PAGE_CACHE_SECONDS", 60))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

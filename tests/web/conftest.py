@@ -68,6 +68,13 @@ def _web_settings(request, tmp_path):
     settings.AIMAK_SMS_BACKEND = "locmem"
     settings.RATELIMIT_ENABLE = False
     settings.AXES_ENABLED = False
+    settings.AIMAK_PAGE_CACHE_SECONDS = 0  # a test that wants the page cache turns it on
+    from django.utils import translation
+
+    translation.activate("ru")  # a request leaves its language active in the thread
+    from django.core.cache import caches
+
+    caches["pages"].clear()
     from aimak_web.accounts import gateway
 
     gateway.outbox.clear()

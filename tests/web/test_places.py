@@ -87,3 +87,19 @@ def test_query_count_does_not_grow_with_rows(client, places, name):
         assert client.get(url).status_code == 200
     assert len(after) == len(before)
     assert len(after) <= 8
+
+
+@pytest.mark.django_db
+def test_public_pages_are_cached_for_anonymous_readers_only(client, places, users, settings):
+    settings.AIMAK_PAGE_CACHE_SECONDS = 60
+    url = reverse("places:municipality", args=[places["a"].code])
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        html = client.get(url).content.decode()
+    assert len(cached) == 0 and places["a"].name_ru in html
+    ky = client.get("/ky" + url).content.decode()  # another language is another page
+    assert "Жаңы-Жол" in ky
+    client.force_login(users["citizen"])
+    with CaptureQueriesContext(connection) as signed_in:
+        html = client.get(url).content.decode()
+    assert len(signed_in) > 0 and "citizen" in html

@@ -9,11 +9,14 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
+from aimak_web.core.cache import public_page
+
 from .models import ImportRun, Municipality, Oblast, Rayon
 from .search import search_places
 from .sections import sections_for
 
 
+@public_page
 def index(request):
     q = request.GET.get("q", "").strip()
     results = search_places(q) if q else None
@@ -22,6 +25,7 @@ def index(request):
                                                  "oblasts": oblasts})
 
 
+@public_page
 def oblast(request, code: str):
     obj = get_object_or_404(Oblast, code=code)
     rayons = obj.rayons.annotate(n_munis=Count("municipalities"),
@@ -29,12 +33,14 @@ def oblast(request, code: str):
     return render(request, "places/oblast.html", {"oblast": obj, "rayons": rayons})
 
 
+@public_page
 def rayon(request, code: str):
     obj = get_object_or_404(Rayon.objects.select_related("oblast"), code=code)
     munis = obj.municipalities.order_by("name_ru")
     return render(request, "places/rayon.html", {"rayon": obj, "municipalities": munis})
 
 
+@public_page
 def municipality(request, code: str):
     obj = get_object_or_404(Municipality.objects.select_related("rayon__oblast"), code=code)
     settlements = obj.settlements.order_by("-population", "name_ru")
@@ -48,6 +54,7 @@ def _feature(geometry: str, props: dict) -> dict:
             "properties": props}
 
 
+@public_page
 @cache_control(max_age=300)
 def municipality_geojson(request, code: str):
     """The municipality's territory (approximate where so labelled) and its settlements."""
@@ -64,6 +71,7 @@ def municipality_geojson(request, code: str):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
+@public_page
 @cache_control(max_age=300)
 def rayon_geojson(request, code: str):
     """The rayon's municipalities, each with a link to its page."""

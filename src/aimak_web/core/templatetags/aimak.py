@@ -49,3 +49,14 @@ def people(value) -> str:
     if value is None:
         return "—"
     return f"{round(float(value)):,}".replace(",", "\u202f")
+
+
+@register.simple_tag(takes_context=True)
+def page_in(context, lang: str) -> str:
+    """This page's address in another language (the URL prefix decides the language)."""
+    from django.urls import translate_url
+
+    request = context["request"]
+    url = translate_url(request.path, lang)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
