@@ -112,7 +112,9 @@ def score(folds: pd.DataFrame) -> pd.DataFrame:
             row[f"mape_{name}"] = float((err[nonzero] / f.loc[nonzero, "actual"].abs()).mean()
                                         * 100)
         best = min(row["mae_naive"], row["mae_drift"])
-        row["skill"] = float(1 - row["mae_model"] / best) if best > 0 else float("nan")
+        # a perfect naive forecast cannot be beaten: skill 0 when the model is perfect too
+        row["skill"] = (float(1 - row["mae_model"] / best) if best > 0
+                        else 0.0 if row["mae_model"] == 0 else -np.inf)
         row["coverage"] = float(((f["actual"] >= f["lower"]) & (f["actual"] <= f["upper"]))
                                 .mean())
         out.append(row)

@@ -269,10 +269,10 @@ class DynamicRegression:
                         trend=self.trend).fit()
             case = 3 if self.trend == "c" else 5
             bt = uecm.bounds_test(case=case)
-        lower, upper = float(bt.p_values["lower"]), float(bt.p_values["upper"])
+        lower, upper = float(bt.pvalue["lower"]), float(bt.pvalue["upper"])
         verdict = ("long-run relation" if upper < 0.05 else
                    "no long-run relation found" if lower > 0.05 else "inconclusive")
-        return {"statistic": float(bt.stat), "p_lower": lower, "p_upper": upper,
+        return {"statistic": float(bt.statistic), "p_lower": lower, "p_upper": upper,
                 "case": case, "verdict": verdict}
 
     # -- panel -------------------------------------------------------------------------------
