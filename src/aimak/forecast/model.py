@@ -215,8 +215,9 @@ class DynamicRegression:
         problems = []
         for d in self.drivers:
             for entity, year in lacking.index[lacking[d].to_numpy()]:
-                problems.append(Problem(f"the driver '{d}' has no value for '{entity}' in "
-                                        f"{year}, a year of the target", label, None, "year"))
+                problems.append(Problem(
+                    f"the driver '{d}' has no value for '{entity}' in {year}, a year of the "
+                    "target (start the target later)", label, None, "year"))
         if problems:
             raise InputError(problems)
         return table
