@@ -439,7 +439,7 @@ def _forecast_context(f: dict[str, Any], lang: str) -> dict[str, Any]:
             [_("Observations"), fmt_number(facts["observations"], "int", lang)],
             [_("Rayons pooled"), fmt_number(facts["entities"], "int", lang)],
             [_("Flagged values left out"), fmt_number(facts["flagged_excluded"], "int", lang)],
-            [_("Rows without their previous year (2019 is missing)"),
+            [_("Rows left out: the previous year is missing or was left out"),
              fmt_number(facts["rows_left_out"], "int", lang)],
             [_("Prediction interval"), facts["interval"]],
         ],
