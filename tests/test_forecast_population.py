@@ -63,16 +63,17 @@ def test_settlements_and_units_projected_by_hand(census):
     assert p.loc["c", "projection_method"].startswith("national urban growth")
     assert (p["projection_provenance"] == "projected").all()
     mapping = pd.DataFrame({"old_code": ["m1", "m2", "m3"], "new_unit": ["U1", "U2", "U3"]})
-    units = project_units(mapping, s, p.reset_index(), min_population=5000,
-                          exempt=("m3",)).set_index("new_unit")
+    units = project_units(mapping, s, p.reset_index(), min_population=5000).set_index(
+        "new_unit")
     assert units.loc["U1", "population_projected"] == pytest.approx(
         1000 * r ** 8 + 2000 * r ** 21)
-    assert not units.loc["U2", "below_minimum_projected"]  # 5000 * 1.01^12 > 5000
-    assert not units.loc["U3", "below_minimum_projected"]  # 400 < 5000 but exempt
-    # U1 ~ 1124 + 2721 = 3845, U2 ~ 5634, U3 ~ 507: only U3 falls below 3000
-    strict = project_units(mapping, s, p.reset_index(), min_population=3000)
-    assert strict.set_index("new_unit")["below_minimum_projected"].tolist() == [False, False,
-                                                                                True]
+    # nothing shrinks here, so no unit falls below a minimum it meets today
+    assert not units["below_minimum_projected"].any()
+    # a shrinking rayon: U2's town (5000 today) falls to 5000 * 0.99^12 ~ 4432 < 4500
+    shrinking = project_settlements(s, rates, 2030, {"village": 0.02, "town": -0.01})
+    flagged = project_units(mapping, s, shrinking, min_population=4500).set_index("new_unit")
+    assert flagged["below_minimum_projected"].tolist() == [False, True, False]  # U3: 400 today
+    assert flagged.loc["U2", "population_projected"] == pytest.approx(5000 * 0.99 ** 12)
 
 
 def test_no_rate_and_no_national_rate_is_refused(census):

@@ -132,20 +132,21 @@ def project_settlements(settlements: pd.DataFrame, rates: pd.DataFrame, horizon:
 
 
 def project_units(mapping: pd.DataFrame, settlements: pd.DataFrame, projected: pd.DataFrame,
-                  min_population: float | None = None,
-                  exempt: tuple[str, ...] = ()) -> pd.DataFrame:
+                  min_population: float | None = None) -> pd.DataFrame:
     """Projected population of each unit of a plan (``mapping``: old_code -> new_unit) and
-    whether it falls below ``min_population`` (units holding an exempt municipality are not
-    flagged): ``new_unit, population_projected, projection_year, below_minimum_projected``."""
+    whether it falls below ``min_population``: it meets the minimum with today's figures but
+    not with the projected ones (units a plan exempts from the minimum, being below it today,
+    are not flagged): ``new_unit, population_projected, projection_year,
+    below_minimum_projected``."""
     unit_of = mapping.set_index("old_code")["new_unit"]
     s = settlements[["id", "municipality_code"]].merge(projected, on="id", how="left")
     s["new_unit"] = s["municipality_code"].map(unit_of)
-    out = s.groupby("new_unit").agg(population_projected=("population_projected", "sum"))
+    out = s.groupby("new_unit").agg(today=("population", "sum"),
+                                    population_projected=("population_projected", "sum"))
     out["projection_year"] = int(projected["projection_year"].iloc[0]) if len(projected) else 0
-    exempt_units = set(unit_of.reindex(list(exempt)).dropna())
     if min_population is None:
         out["below_minimum_projected"] = False
     else:
-        out["below_minimum_projected"] = ((out["population_projected"] < min_population)
-                                          & ~out.index.isin(exempt_units))
-    return out.reset_index()
+        out["below_minimum_projected"] = ((out["today"] >= min_population)
+                                          & (out["population_projected"] < min_population))
+    return out.drop(columns="today").reset_index()

@@ -41,7 +41,16 @@ def population_projection(folder: Path, settlements: pd.DataFrame,
 
     rates = rayon_growth(read_census(Path(folder) / CENSUS_FILE))
     national = national_growth(national_series(folder), 2009, 2022)
-    return project_settlements(settlements, rates, horizon, national, (2009, 2022)), rates
+    projected = project_settlements(settlements, rates, horizon, national, (2009, 2022))
+    # the rates this region uses: its rayons', and the national ones where a rayon has none
+    shown = rates[rates["rayon"].isin(set(settlements["rayon"]))]
+    fallback = settlements.loc[~settlements["rayon"].isin(set(rates["rayon"])), "kind"]
+    extra = [{"rayon": "Kyrgyzstan, " + ("rural" if k == "village" else "urban"),
+              "rate": national[k], "basis": "World Development Indicators 2009 - 2022",
+              "source": "World Bank World Development Indicators"}
+             for k in sorted({"village" if k == "village" else "town" for k in fallback},
+                             reverse=True)]
+    return projected, pd.concat([shown, pd.DataFrame(extra)], ignore_index=True)
 
 
 def plan_projection(mapping: pd.DataFrame, settlements: pd.DataFrame, projected: pd.DataFrame,
@@ -49,8 +58,7 @@ def plan_projection(mapping: pd.DataFrame, settlements: pd.DataFrame, projected:
     """``new_unit, projected_population, projection_year, below_minimum_projected`` of a plan."""
     from aimak.forecast.population import project_units
 
-    units = project_units(mapping, settlements, projected, criteria.get("min_population"),
-                          tuple(criteria.get("min_population_exempt", ())))
+    units = project_units(mapping, settlements, projected, criteria.get("min_population"))
     return units.rename(columns={"population_projected": "projected_population"})
 
 
