@@ -58,6 +58,7 @@ def check_series(frame: pd.DataFrame, label: str = "series") -> pd.DataFrame:
     rows = frame[SOURCE_ROW].to_numpy()
     out = validate(frame, SERIES, label)
     out["row"] = rows
+    out["file"] = label
     if "qc_flag" not in out:
         out["qc_flag"] = None
     if "provenance" not in out:

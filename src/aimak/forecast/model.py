@@ -166,26 +166,30 @@ class DynamicRegression:
                        "variable")
         target = tgt.set_index(["entity", "year"])["value"].sort_index()
         rows = tgt.set_index(["entity", "year"])["row"]
+        # the file each row came from, when the table was read from several
+        files = (tgt.set_index(["entity", "year"])["file"] if "file" in tgt
+                 else pd.Series(label, index=rows.index))
         problems: list[Problem] = []
         for entity, y in target.groupby(level=0):
             years = y.index.get_level_values(1).to_numpy()
             holes = sorted(set(range(years.min(), years.max() + 1)) - set(years))
             if holes and (not self.allow_gaps or not self.panel):
                 after = years[years > holes[0]].min()
-                fix = ("allow gaps (panel mode) to leave out the rows that need them"
+                fix = ("set allow_gaps (--allow-gaps) to leave out the rows that need it"
                        if self.panel else "the single-series ARDL needs consecutive years; "
                        "use the panel mode with gaps allowed")
                 problems.append(Problem(
                     f"'{self.target}' for '{entity}' has no value for "
                     f"{', '.join(map(str, holes))} (flagged values count as missing); {fix}",
-                    label, int(rows[(entity, after)]), "year"))
+                    str(files[(entity, after)]), int(rows[(entity, after)]), "year"))
             need = self.min_length()
             if len(y) < need:
                 problems.append(Problem(
                     f"'{self.target}' for '{entity}' has {len(y)} years ({years.min()}-"
                     f"{years.max()}); lags up to {self.max_lags} (drivers "
                     f"{self.max_driver_lags}) need at least {need}: lower the lags or give "
-                    "a longer series", label, int(rows[(entity, years.min())]), "year"))
+                    "a longer series", str(files[(entity, years.min())]),
+                    int(rows[(entity, years.min())]), "year"))
         if problems:
             raise InputError(problems)
         drivers = self._driver_table(s, target.index, label)
