@@ -12,7 +12,7 @@ import pandas as pd
 
 from aimak.errors import fail
 from aimak.forecast import ForecastResult, forecast
-from aimak.forecast.data import check_series, national_series, poverty_series, read_series
+from aimak.forecast.data import national_series, poverty_series, read_series
 from aimak.io import atomic_path, write_table
 
 
@@ -169,7 +169,3 @@ def write_outputs(result: ForecastResult, out: str | Path, title: str) -> list[P
     written.append(path)
     return written
 
-
-def check_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Re-exported for callers that build tables in memory."""
-    return check_series(frame, label)
