@@ -178,3 +178,26 @@ def test_real_poverty_panel_backtest(shared_data, tmp_path):
     assert {"mae_model", "mae_naive", "mae_drift", "skill"} <= set(bt.columns)
     fc = pd.read_csv(tmp_path / "forecast.csv")
     assert fc["entity"].nunique() == 40 and fc["year"].min() == 2021
+
+
+def test_one_entity_page_scores_its_own_folds():
+    from aimak.forecast import forecast, score
+
+    rng = np.random.default_rng(12)
+    rows = []
+    for i in range(5):
+        y = 20.0
+        for year in range(2000, 2015):
+            y = 3 + i + 0.7 * y + rng.normal(scale=0.4)
+            rows.append((f"R{i}", year, "y", y, "synthetic (test)"))
+    table = pd.DataFrame(rows, columns=["entity", "year", "variable", "value", "source"])
+    out = forecast(table, "y", panel=True, horizon=3, backtest_horizon=2)
+    page = out.for_entity("R2")
+    assert set(page["forecast"]["entity"]) == {"R2"} and len(page["forecast"]) == 3
+    assert set(page["folds"]["entity"]) == {"R2"}
+    mine = out.folds[out.folds["entity"] == "R2"]
+    expected = (mine["model"] - mine["actual"]).abs().groupby(mine["horizon"]).mean()
+    assert page["scores"]["mae_model"].tolist() == pytest.approx(expected.tolist())
+    assert page["scores"].equals(score(mine))
+    with pytest.raises(AimakError, match="no series for 'R9'"):
+        out.for_entity("R9")

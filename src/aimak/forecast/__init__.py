@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from aimak.errors import AimakError
 from aimak.forecast.backtest import Backtest, score, verdict
 from aimak.forecast.data import check_series, national_series, poverty_series, read_series
 from aimak.forecast.model import DynamicRegression
@@ -55,6 +56,24 @@ class ForecastResult:
     coefficients: pd.DataFrame
     facts: dict[str, Any] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+
+    def for_entity(self, entity: str) -> dict[str, Any]:
+        """What a page about one rayon or municipality shows: its ``series``, ``forecast`` and
+        backtest ``folds``, its own ``scores`` (the pooled model scored on its folds only) and
+        ``verdict``, and the pooled model's ``facts`` and ``sources``."""
+        known = set(self.series["entity"])
+        if entity not in known:
+            raise AimakError(f"no series for '{entity}'; entities are "
+                             f"{', '.join(sorted(map(str, known))[:20])}")
+        folds = (self.folds[self.folds["entity"] == entity] if self.folds is not None
+                 else None)
+        scores = score(folds) if folds is not None and len(folds) else None
+        return {"entity": entity,
+                "series": self.series[self.series["entity"] == entity],
+                "forecast": self.forecast[self.forecast["entity"] == entity],
+                "folds": folds, "scores": scores,
+                "verdict": verdict(scores) if scores is not None else "No backtest was run.",
+                "facts": self.facts, "sources": self.sources}
 
 
 def forecast(series: pd.DataFrame, target: str, drivers: list[str] | tuple[str, ...] = (),
