@@ -119,8 +119,9 @@ class DynamicRegression:
             raise fail(f"'{self.target}' has {len(self.entities_)} entities; fit one entity "
                        "at a time or use the panel mode", label, None, "entity")
         self.excluded_ = data.excluded
-        self.flagged_used_ = 0 if self.qc == "exclude" else int(
-            series["qc_flag"].notna().sum() if "qc_flag" in series else 0)
+        used = series["variable"].isin([self.target, *self.drivers])
+        self.flagged_used_ = 0 if self.qc == "exclude" or "qc_flag" not in series else int(
+            (series["qc_flag"].notna() & used).sum())
         self.sources_ = sorted(series.loc[series["variable"].isin(
             [self.target, *self.drivers]), "source"].dropna().unique())
         self.history_ = data.target.rename("value").reset_index()
@@ -236,8 +237,8 @@ class DynamicRegression:
             sel = ardl_select_order(y, self.max_lags, X, self.max_driver_lags if X is not None
                                     else None, trend=self.trend, ic=self.ic)
             p = max(sel.model.ardl_order[0], self.min_lags)
-            order = ({d: (max(v) if v else 0) for d, v in (sel.model._order or {}).items()}
-                     if X is not None else {})
+            # ardl_order is (p, q_1, ..., q_k): the largest lag of each driver, in order
+            order = dict(zip(self.drivers, sel.model.ardl_order[1:], strict=True))
             self.lags_ = int(p)
             self.driver_lags_ = {d: int(order.get(d, 0)) for d in self.drivers}
             model = ARDL(y, self.lags_, X, self.driver_lags_ or None, trend=self.trend)
@@ -257,7 +258,7 @@ class DynamicRegression:
     def _single_frames(self, data: Prepared, entity: str
                        ) -> tuple[pd.Series, pd.DataFrame | None]:
         y = data.target.loc[entity]
-        idx = pd.PeriodIndex(y.index.astype(int), freq="Y")
+        idx = pd.PeriodIndex(y.index.astype(int).astype(str), freq="Y")
         ys = pd.Series(y.to_numpy(float), index=idx, name=self.target)
         if not self.drivers:
             return ys, None
@@ -453,7 +454,7 @@ class DynamicRegression:
     def _point(self, entity: str, y: pd.Series, path: pd.DataFrame, years: list[int]
                ) -> np.ndarray:
         if not self.panel:
-            idx = pd.PeriodIndex(years, freq="Y")
+            idx = pd.PeriodIndex([str(v) for v in years], freq="Y")
             exog = (pd.DataFrame(path.to_numpy(float), index=idx, columns=list(self.drivers))
                     if self.drivers else None)
             with warnings.catch_warnings():
