@@ -100,3 +100,17 @@ def test_forecast_step_is_off_for_a_dataset_of_its_own(section):
     _, plans, ds, config = section
     own = Config(out=config.out, dataset=Path("x.gpkg"), source=config.source)
     assert _forecasts(own, ds, plans, Cache(Path(config.out) / "cache")) is None
+
+
+def test_section_states_a_scenario_other_than_hold(section):
+    from aimak.report.views import _forecast_context
+
+    result, *_ = section
+    held = _forecast_context(result, "en")
+    assert held["scenario"] == ""  # the demo holds every driver: the fixed sentence says so
+    trend = {**result, "forecast": [{**r, "scenario": "x: linear trend of 2016-2020"}
+                                    for r in result["forecast"]]}
+    assert _forecast_context(trend, "en")["scenario"] == "x: linear trend of 2016-2020"
+    hold = {**result, "forecast": [{**r, "scenario": "x: held at 2020 value"}
+                                   for r in result["forecast"]]}
+    assert _forecast_context(hold, "en")["scenario"] == ""

@@ -444,6 +444,9 @@ def _forecast_context(f: dict[str, Any], lang: str) -> dict[str, Any]:
             [_("Prediction interval"), facts["interval"]],
         ],
         "drivers": ", ".join(f["drivers"]) or "–",
+        # the scenario's own words unless every driver is simply held at its last value
+        "scenario": "" if fc.empty or all("held at" in part for part in str(
+            fc["scenario"].iloc[0]).split("; ")) else str(fc["scenario"].iloc[0]),
         "verdict": verdict,
         "beats": bool(won),
         "backtest": build_table(scores, BACKTEST_COLUMNS, lang),
