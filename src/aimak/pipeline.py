@@ -25,7 +25,7 @@ import pandas as pd
 
 from aimak import __version__
 from aimak.dataset import Dataset
-from aimak.errors import fail
+from aimak.errors import AimakError, fail
 from aimak.i18n import _, use_language
 from aimak.io import atomic_path
 from aimak.report.format import fmt_number
@@ -56,6 +56,9 @@ class Config:
     solver: dict[str, Any] = field(default_factory=lambda: {"time_limit": 40.0})
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "gpkg")
     title: str | None = None
+    #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
+    #: projection, and the poverty model's settings (``drivers``, ``max_lags``, ...).
+    forecast: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: str | Path) -> Config:
@@ -183,6 +186,8 @@ class Result:
     cache_hits: list[str]
     #: How each modelled stage was made (travel, flows, zones), as the report states it.
     methods: dict[str, str]
+    #: The forecast section (population projection, poverty forecast), None when not made.
+    forecast: dict | None = None
 
 
 Progress = Callable[[str], None]
@@ -206,10 +211,13 @@ def run(config: Config, progress: Progress | None = None) -> Result:
     say("amalgamation plans")
     plans, comparison = _plans(config, ds, times, flows, cache, _digest(times_key, flows_key),
                                say)
+    say("forecasts")
+    forecast = _forecasts(config, ds, plans, cache)
     say("report")
-    files = _report(config, ds, times, zones, zone_metrics, flows, plans, comparison, methods)
+    files = _report(config, ds, times, zones, zone_metrics, flows, plans, comparison, methods,
+                    forecast)
     return Result(ds, times, flows, zones, zone_metrics, plans, comparison, files,
-                  cache.hits, methods)
+                  cache.hits, methods, forecast)
 
 
 def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
@@ -351,9 +359,47 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
     return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
 
 
+def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache
+               ) -> dict | None:
+    """Projected population per proposed unit (added to each plan's units) and the rayon
+    poverty forecast, when the census, poverty and WDI files are at hand."""
+    from aimak.forecast import territory as ft
+    from aimak.forecast.data import POVERTY_FILE, WDI_FILE
+
+    settings = dict(config.forecast)
+    # on by default for the Kyrgyz builder's data; a dataset of its own must ask for it
+    if not settings.pop("enabled", config.dataset is None):
+        return None
+    folder = config.source
+    if folder is None:
+        from aimak.forecast.run import shared_folder
+
+        try:
+            folder = shared_folder(None)
+        except AimakError:
+            return None
+    if not ft.has_inputs(folder):
+        return None
+    horizon = int(settings.pop("horizon_year", ft.HORIZON_YEAR))
+    projected, rates = ft.population_projection(folder, ds.settlements, horizon)
+    for plan in plans.values():
+        if "mapping" in plan:
+            extra = ft.plan_projection(plan["mapping"], ds.settlements, projected,
+                                       plan.get("criteria", {}))
+            plan["units"] = plan["units"].merge(extra, on="new_unit", how="left")
+    key = _digest(__version__, config.lang, settings, sorted(ds.settlements["rayon"].unique()),
+                  _file_digest([Path(folder) / f for f in (POVERTY_FILE, WDI_FILE)]))
+    section = cache.json("forecast", key, lambda: ft.poverty_section(
+        Path(folder), sorted(ds.settlements["rayon"].unique()), config.lang, settings))
+    return {**section, "projection": {"year": horizon, "rates": rates.to_dict("records"),
+                                      "methods": sorted(projected["projection_method"]
+                                                        .unique())}}
+
+
 def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFrame,
             zone_metrics: dict, flows: pd.DataFrame, plans: dict[str, dict],
-            comparison: pd.DataFrame, methods: dict[str, str]) -> dict[str, Path]:
+            comparison: pd.DataFrame, methods: dict[str, str],
+            forecast: dict | None = None) -> dict[str, Path]:
     from aimak.report import PlanReport, ReportInputs, write_report
 
     reports = {name: PlanReport(title=p["title"], mapping=p["mapping"], units=p["units"],
@@ -367,5 +413,5 @@ def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFram
                           plans=reports, comparison=comparison, lang=config.lang,
                           title=config.title, region=region or config.oblast,
                           travel_mode=str(times["mode"].iloc[0]) if len(times) else "terrain",
-                          method_notes=methods)
+                          method_notes=methods, forecast=forecast)
     return write_report(inputs, config.out, formats=config.formats)

@@ -18,7 +18,8 @@ from aimak.errors import InputError, Problem
 from aimak.i18n import N_, check_language
 
 #: Provenance classes, from the strongest evidence to the weakest.
-PROVENANCE_CLASSES = ("observed", "official", "estimated", "modelled", "approximate", "synthetic")
+PROVENANCE_CLASSES = ("observed", "official", "estimated", "modelled", "approximate", "synthetic",
+                      "projected")
 
 #: Columns of a plan's unit table that reports show when present:
 #: name -> (English label for translation, format, provenance class).
@@ -40,6 +41,8 @@ UNIT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "admin_staff": (N_("Administrative staff (estimate)"), "int", "estimated"),
     "admin_cost_KGS": (N_("Administrative cost, som per year (estimate)"), "int", "estimated"),
     "violations": (N_("Criteria not met"), "text", "modelled"),
+    "projected_population": (N_("Projected population"), "int", "projected"),
+    "below_minimum_projected": (N_("Below the minimum when projected"), "text", "projected"),
 }
 
 #: Other names of the unit columns (as ``aimak.plans.evaluate`` writes them) -> ours.
@@ -181,6 +184,9 @@ class ReportInputs:
     #: ``travel``, ``flows``, ``zones``, ``plans`` (e.g. the flow model's parameters and
     #: whether they were calibrated).
     method_notes: dict[str, str] = field(default_factory=dict)
+    #: The forecast section (``aimak.forecast.territory``): poverty forecast, backtest and the
+    #: population projection's method; None leaves the section out.
+    forecast: dict[str, Any] | None = None
 
     def check(self) -> ReportInputs:
         """Validate the tables (unit ids and codes become text); return self or raise

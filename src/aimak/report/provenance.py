@@ -23,6 +23,7 @@ CLASS_MEANINGS = {
     "modelled": N_("computed by aimak's models from the data above"),
     "approximate": N_("drawn or placed approximately; boundaries are not legal boundaries"),
     "synthetic": N_("invented for testing; describes no real place"),
+    "projected": N_("carried into the future by a stated method; not a count"),
 }
 
 CLASS_LABELS = {
@@ -32,6 +33,7 @@ CLASS_LABELS = {
     "modelled": N_("modelled"),
     "approximate": N_("approximate"),
     "synthetic": N_("synthetic"),
+    "projected": N_("projected"),
 }
 
 TRAVEL_MODES = {
@@ -115,6 +117,15 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
                      "note": "; ".join(filter(None, [
                          _("{count} plans").format(count=len(inputs.plans)),
                          notes.get("plans", "")]))})
+    if inputs.forecast:
+        f = inputs.forecast
+        rows.append({"item": N_("Projected population of the proposed units"),
+                     "provenance": "projected",
+                     "source": N_("rayon censuses (National Statistical Committee, cited by "
+                                  "Wikipedia); World Development Indicators"),
+                     "note": "; ".join(f["projection"]["methods"])})
+        rows.append({"item": N_("Poverty forecast of the rayons"), "provenance": "modelled",
+                     "source": "; ".join(f["sources"]), "note": f["facts"]["method"]})
     table = pd.DataFrame(rows, columns=COLUMNS)
     if inputs.provenance is not None and len(inputs.provenance):
         extra = inputs.provenance.reindex(columns=COLUMNS).fillna("")

@@ -321,6 +321,7 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
                                              resolve_columns(ZONE_COLUMNS, inputs), lang)}
     ctx["plans"] = [_plan_context(inputs, key, plan, layers) for key, plan in
                     inputs.plans.items()]
+    ctx["forecast"] = _forecast_context(inputs.forecast, lang) if inputs.forecast else None
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
     ctx["sources"] = sources_table(inputs).to_dict("records")
@@ -375,9 +376,82 @@ def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
         s = inputs.dataset.settlements
         names = pd.Series(display_names(s, inputs.lang).to_numpy(), index=s["id"].to_numpy())
         extra["centre"] = units["centre"].map(names).fillna(units["centre"]).tolist()
+    if "below_minimum_projected" in units.columns:
+        extra["below_minimum_projected"] = [
+            "–" if pd.isna(v) else _("yes") if v else _("no")
+            for v in units["below_minimum_projected"]]
     criteria = _pairs(plan.criteria, inputs.lang)
     summary = _pairs(plan.summary, inputs.lang)
     return {"key": key, "id": layer_key(key), "title": _(plan.title),
             "description": plan.description, "criteria": criteria, "summary": summary,
             "table": build_table(units, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang,
                                  extra)}
+
+
+#: Columns of the forecast section's tables: (label, format, provenance class).
+BACKTEST_COLUMNS = {
+    "horizon": (N_("Years ahead"), "text", "modelled"),
+    "forecasts": (N_("Forecasts scored"), "int", "modelled"),
+    "mae_model": (N_("Mean absolute error: model"), "float2", "modelled"),
+    "mae_naive": (N_("Mean absolute error: last value"), "float2", "modelled"),
+    "mae_drift": (N_("Mean absolute error: drift"), "float2", "modelled"),
+    "mape_model": (N_("Mean absolute % error: model"), "float1", "modelled"),
+    "mape_naive": (N_("Mean absolute % error: last value"), "float1", "modelled"),
+    "skill": (N_("Skill against the better naive forecast"), "float2", "modelled"),
+    "coverage": (N_("Actual values inside the interval"), "percent", "modelled"),
+}
+FORECAST_COLUMNS = {
+    "entity": (N_("Rayon"), "text", "official"),
+    "year": (N_("Year"), "text", "modelled"),
+    "value": (N_("Forecast, %"), "float1", "modelled"),
+    "lower": (N_("Lower bound, %"), "float1", "modelled"),
+    "upper": (N_("Upper bound, %"), "float1", "modelled"),
+}
+RATE_COLUMNS = {
+    "rayon": (N_("Rayon"), "text", "official"),
+    "basis": (N_("Figures compared"), "text", "official"),
+    "rate": (N_("Growth per year, %"), "float2", "projected"),
+}
+
+
+def _forecast_context(f: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The forecast section: verdict, backtest, forecast table, chart and projection method."""
+    facts = f["facts"]
+    scores = pd.DataFrame(f["scores"])
+    fc = pd.DataFrame(f["forecast"])
+    last = fc.groupby("entity")["year"].transform("max") == fc["year"]
+    rates = pd.DataFrame(f["projection"]["rates"]).assign(rate=lambda r: 100 * r["rate"])
+    won = scores.loc[scores["skill"] > 0, "horizon"].astype(int).tolist() if len(scores) else []
+    if not won:
+        verdict = _("The model does not beat the naive forecasts at any horizon.")
+    elif len(won) == len(scores):
+        verdict = _("The model beats both naive forecasts at every horizon.")
+    else:
+        verdict = _("The model beats both naive forecasts only {years} year(s) ahead; elsewhere "
+                    "a naive forecast does as well or better.").format(
+            years=", ".join(map(str, won)))
+    return {
+        "year": f["projection"]["year"],
+        "projection_methods": f["projection"]["methods"],
+        "rates": build_table(rates, RATE_COLUMNS, lang),
+        "method": facts["method"],
+        "facts": [
+            [_("Observations"), fmt_number(facts["observations"], "int", lang)],
+            [_("Rayons pooled"), fmt_number(facts["entities"], "int", lang)],
+            [_("Flagged values left out"), fmt_number(facts["flagged_excluded"], "int", lang)],
+            [_("Rows left out: the previous year is missing or was left out"),
+             fmt_number(facts["rows_left_out"], "int", lang)],
+            [_("Prediction interval"), facts["interval"]],
+        ],
+        "drivers": ", ".join(f["drivers"]) or "–",
+        # the scenario's own words unless every driver is simply held at its last value
+        "scenario": "" if fc.empty or all("held at" in part for part in str(
+            fc["scenario"].iloc[0]).split("; ")) else str(fc["scenario"].iloc[0]),
+        "verdict": verdict,
+        "beats": bool(won),
+        "backtest": build_table(scores, BACKTEST_COLUMNS, lang),
+        "table": build_table(fc[last], FORECAST_COLUMNS, lang),
+        "horizon_year": int(fc["year"].max()) if len(fc) else None,
+        "chart": f["chart"],
+        "sources": f["sources"],
+    }
