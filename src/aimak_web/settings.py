@@ -270,3 +270,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("AIMAK_LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "aimak_web.core.views.csrf_failure"
+# The real open data the pages read at run time (never copied into the repository).
+AIMAK_SHARED_DATA = os.environ.get("AIMAK_SHARED_DATA",
+                                   str(REPO_DIR.parent / "shared" / "data" / "kyrgyzstan"))

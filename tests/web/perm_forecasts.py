@@ -1,0 +1,7 @@
+from .permtable import Row, everyone
+
+ROWS = [
+    Row("forecasts:index", everyone()),
+    Row("forecasts:rayon", everyone(), args=lambda ctx: ["Aksy"]),
+    Row("forecasts:chart", everyone(), args=lambda ctx: ["Aksy"]),
+]
