@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from aimak_web.accounts.models import Role, User
 from aimak_web.places.models import Municipality
@@ -32,17 +32,12 @@ def parse_amounts(text: str) -> list[int]:
 
 class EditionForm(forms.ModelForm):
     eligible_kinds = forms.MultipleChoiceField(
-        label=_l("eligible kinds of municipality"), choices=Municipality.KINDS,
+        label=gettext_lazy("eligible kinds of municipality"), choices=Municipality.KINDS,
         widget=forms.CheckboxSelectMultiple, required=False,
-        help_text=_l("none ticked: every municipality"))
-    prizes = forms.CharField(
-        label=_l("prizes by place, som"),
-        help_text=_l("amounts for places 1, 2, 3, … separated by commas (with a size "
-                     "threshold: for the small municipalities). Documented example: in 2021 "
-                     "a prize was %(lo)s to %(hi)s som.")
-        % {"lo": f"{DOCUMENTED_2021['prize_min']:,}", "hi": f"{DOCUMENTED_2021['prize_max']:,}"})
-    prizes_large = forms.CharField(label=_l("prizes by place for the large municipalities, som"),
-                                   required=False)
+        help_text=gettext_lazy("none ticked: every municipality"))
+    prizes = forms.CharField(label=gettext_lazy("prizes by place, som"))
+    prizes_large = forms.CharField(
+        label=gettext_lazy("prizes by place for the large municipalities, som"), required=False)
 
     class Meta:
         model = Edition
@@ -57,6 +52,11 @@ class EditionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["prizes"].help_text = _(
+            "amounts for places 1, 2, 3, … separated by commas (with a size threshold: for the "
+            "small municipalities). Documented example: in 2021 a prize was %(lo)s to %(hi)s "
+            "som.") % {"lo": f"{DOCUMENTED_2021['prize_min']:,}".replace(",", " "),
+                       "hi": f"{DOCUMENTED_2021['prize_max']:,}".replace(",", " ")}
         bands = self.instance.prize_bands or {}
         if bands:
             first = bands.get("", bands.get("small", []))
@@ -103,10 +103,11 @@ def _six_lines(text: str, required: bool) -> list[str]:
 
 
 class CriterionForm(forms.ModelForm):
-    descriptors_ru = forms.CharField(label=_l("descriptors (Russian)"),
+    descriptors_ru = forms.CharField(label=gettext_lazy("descriptors (Russian)"),
                                      widget=forms.Textarea(attrs={"rows": 6}),
-                                     help_text=_l("six lines: what a score of 0, 1, … 5 means"))
-    descriptors_ky = forms.CharField(label=_l("descriptors (Kyrgyz)"), required=False,
+                                     help_text=gettext_lazy(
+                                         "six lines: what a score of 0, 1, … 5 means"))
+    descriptors_ky = forms.CharField(label=gettext_lazy("descriptors (Kyrgyz)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 6}))
 
     class Meta:
@@ -135,7 +136,7 @@ class CriterionForm(forms.ModelForm):
 
 
 class JurorForm(forms.Form):
-    user = forms.ModelChoiceField(label=_l("jury member"),
+    user = forms.ModelChoiceField(label=gettext_lazy("jury member"),
                                   queryset=User.objects.filter(role=Role.JURY).order_by("pk"))
 
 
@@ -153,8 +154,9 @@ MAX_EVIDENCE = 5 * 1024 * 1024
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_l("file (PDF, JPG or PNG, up to 5 MB)"))
-    description = forms.CharField(label=_l("what it shows"), max_length=300, required=False)
+    file = forms.FileField(label=gettext_lazy("file (PDF, JPG or PNG, up to 5 MB)"))
+    description = forms.CharField(label=gettext_lazy("what it shows"), max_length=300,
+                                  required=False)
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -173,11 +175,12 @@ class EvidenceForm(forms.Form):
 
 class ConflictForm(forms.Form):
     municipality = forms.CharField(
-        label=_l("a municipality you have ties with"), required=False,
-        help_text=_l("e.g. where you live or work; any spelling"))
-    rayon = forms.CharField(label=_l("a rayon you have ties with"), required=False)
-    codes = forms.CharField(label=_l("application codes you must not judge"), required=False,
-                            help_text=_l("separated by commas, e.g. A-2026-003"))
+        label=gettext_lazy("a municipality you have ties with"), required=False,
+        help_text=gettext_lazy("e.g. where you live or work; any spelling"))
+    rayon = forms.CharField(label=gettext_lazy("a rayon you have ties with"), required=False)
+    codes = forms.CharField(label=gettext_lazy("application codes you must not judge"),
+                            required=False,
+                            help_text=gettext_lazy("separated by commas, e.g. A-2026-003"))
 
     def __init__(self, *args, edition: Edition, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -224,7 +227,7 @@ class ScoreForm(forms.Form):
                 label=c.title_ru, choices=[(i, str(i)) for i in range(6)], coerce=int,
                 widget=forms.RadioSelect, initial=old.value if old else None)
             self.fields[f"comment_{c.pk}"] = forms.CharField(
-                label=_l("comment"), max_length=1000, required=False,
+                label=gettext_lazy("comment"), max_length=1000, required=False,
                 initial=old.comment if old else "",
                 widget=forms.Textarea(attrs={"rows": 2}))
 
