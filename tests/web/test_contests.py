@@ -317,3 +317,18 @@ def test_queries_bounded(client, users, contest, places, django_user_model):
     jury_url = reverse("contests:jury", args=[ed.year])
     client.force_login(users["jury"])
     assert count(jury_url) <= 15
+
+
+@pytest.mark.django_db
+def test_demo_loader_marks_the_example_and_invents_no_application(client, users, tmp_path):
+    from aimak_web.contests.demo import load
+    from aimak_web.core.demo import DemoContext, loaders
+
+    assert load in loaders()
+    load(DemoContext(dataset=tmp_path, results=None, users=users, log=lambda s: None))
+    ed = Edition.objects.get()
+    assert ed.is_example and ed.state == Edition.State.APPLICATIONS
+    assert ed.prize_bands == {"": [300_000, 55_000]}  # the documented 2021 range's two ends
+    assert Application.objects.count() == 0
+    html = client.get(reverse("contests:edition", args=[ed.year])).content.decode()
+    assert "prov-example" in html and "ПРИМЕР" in html

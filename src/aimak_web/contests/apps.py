@@ -20,3 +20,9 @@ class ContestsConfig(AppConfig):
         auditlog.register(JuryMember, m2m_fields={"conflict_rayons", "conflict_municipalities",
                                                   "conflict_applications"})
         auditlog.register(Score)
+
+        from aimak_web.core.demo import register
+
+        from .demo import load
+
+        register(load)

@@ -243,8 +243,9 @@ class Application(models.Model):
         with transaction.atomic():
             self._move(self.State.SUBMITTED)
             if self.number is None:
-                last = (Application.objects.select_for_update()
-                        .filter(edition=self.edition, number__isnull=False)
+                # the edition's row is the lock that numbers its applications one at a time
+                Edition.objects.select_for_update().filter(pk=self.edition_id).first()
+                last = (Application.objects.filter(edition=self.edition, number__isnull=False)
                         .aggregate(m=models.Max("number"))["m"]) or 0
                 self.number = last + 1
                 self.code = f"A-{self.edition.year}-{self.number:03d}"
