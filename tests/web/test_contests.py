@@ -290,6 +290,14 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     client.force_login(users["admin"])
     from openpyxl import load_workbook
 
+    # open data: the approved results, and nothing of an unpublished edition
+    api = client.get("/api/contest-results/").json()["results"]
+    assert [e["year"] for e in api] == [2026]
+    assert [(r["code"], r["rank"], r["prize"]) for r in api[0]["results"]] == [
+        (b.code, 1, 300_000), (a.code, 2, 150_000)]
+    # the winner's municipality page lists its result
+    page = client.get(reverse("places:municipality", args=[b.municipality.code])).content.decode()
+    assert 'data-testid="contest-section"' in page and "4,22" in page
     wb = load_workbook(io.BytesIO(client.get(reverse("contests:export", args=[ed.year])).content))
     assert wb["scores"].max_row == 1 + 2 * 5  # 5 complete score sheets of 2 criteria
     ranks = [(r[0].value, r[1].value) for r in wb["results"].iter_rows(min_row=2)]

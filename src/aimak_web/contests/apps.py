@@ -26,3 +26,9 @@ class ContestsConfig(AppConfig):
         from .demo import load
 
         register(load)
+
+        from aimak_web.places.sections import register as register_section
+
+        from .sections import contest_section
+
+        register_section(contest_section)
