@@ -262,6 +262,13 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     client.force_login(users["admin"])
     review = client.get(reverse("contests:review", args=[ed.year])).content.decode()
     assert "4,22" in review or "4.22" in review
+    # W over m1 and m2 (m3 scored b only): m1 ranks a (11/3) over b (10/3), m2 b (13/3) over
+    # a (11/3): rank sums 3 and 3, S = 0, W = 0
+    assert re.search(r'data-testid="kendall".*<strong>0[,.]00</strong>', review)
+    from aimak_web.contests.results import fairness
+
+    fair = fairness(ed)
+    assert (fair["kendalls_w"], fair["w_jurors"], fair["w_entries"]) == (0.0, 2, 2)
     ed.refresh_from_db()
     ed.approve(users["admin"])
     rows = {r["code"]: r for r in Edition.objects.get(pk=ed.pk).approved_results}

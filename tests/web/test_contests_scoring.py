@@ -121,6 +121,8 @@ def test_kendalls_w_by_hand():
              "j3": {"a": 3, "b": 2, "c": 1}}
     assert kendalls_w(three) == pytest.approx(1 / 9)
     assert kendalls_w({"j1": {"a": 1}}) is None
+    # a member who scored one entry only (recused from the others) is left out of W
+    assert kendalls_w({**three, "j4": {"a": 5}}) == pytest.approx(1 / 9)
     assert kendalls_w({"j1": {"a": 1, "b": 1}, "j2": {"a": 3, "b": 3}}) is None
 
 

@@ -98,7 +98,9 @@ def juror_totals(edition: Edition) -> dict[str, dict[str, float]]:
 
 def fairness(edition: Edition) -> dict:
     totals = juror_totals(edition)
-    return {"kendalls_w": scoring.kendalls_w(totals),
+    jurors, entries = scoring.complete_block(totals)
+    return {"kendalls_w": scoring.kendalls_w(totals), "w_jurors": len(jurors),
+            "w_entries": len(entries),
             "agreement": scoring.juror_agreement(totals),
             "outlying": scoring.outlying_jurors(totals)}
 

@@ -182,14 +182,24 @@ def _common_entries(scores: Mapping[str, Mapping[str, float]]) -> list[str]:
     return sorted(set.intersection(*sets)) if sets else []
 
 
+def complete_block(scores: Mapping[str, Mapping[str, float]]) -> tuple[list[str], list[str]]:
+    """(jurors, entries) such that every one of the jurors scored every one of the entries: all
+    jurors when they share at least 2 entries; else jurors who scored fewest are left out, one at
+    a time (recusals and unfinished sheets), until they do or fewer than 2 remain."""
+    jurors = sorted(j for j, v in scores.items() if v)
+    while len(jurors) >= 2:
+        common = _common_entries({j: scores[j] for j in jurors})
+        if len(common) >= 2:
+            return jurors, common
+        jurors.remove(min(jurors, key=lambda j: (len(scores[j]), j)))
+    return [], []
+
+
 def kendalls_w(scores: Mapping[str, Mapping[str, float]]) -> float | None:
     """Kendall's coefficient of concordance (0 = no agreement, 1 = same ranking) with tie
-    correction, over the entries every juror scored; ``None`` when fewer than 2 jurors or 2 such
-    entries, or when every juror tied every entry (nothing to rank)."""
-    jurors = [j for j, v in scores.items() if v]
-    if len(jurors) < 2:
-        return None
-    common = _common_entries({j: scores[j] for j in jurors})
+    correction, over the ``complete_block`` of jurors and entries; ``None`` when there is none
+    or when every juror tied every entry (nothing to rank)."""
+    jurors, common = complete_block(scores)
     n, m = len(common), len(jurors)
     if n < 2:
         return None
