@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -103,7 +104,8 @@ def jury_pages(client, contest) -> dict[str, str]:
         url = reverse("contests:jury_file", args=[ed.year, contest["a"].code, ev.pk])
         r = client.get(url)
         assert r.status_code == 200
-        out[url] = r["Content-Disposition"]
+        out[url] = unquote(r["Content-Disposition"])  # filename*=utf-8''%D0%9F...
+        assert out[url].endswith(".pdf")
     return out
 
 
@@ -330,8 +332,33 @@ def test_queries_bounded(client, users, contest, places, django_user_model):
         seat(ed, u)
     assert count(url) == before
     jury_url = reverse("contests:jury", args=[ed.year])
+    app_url = reverse("contests:jury_application", args=[ed.year, contest["a"].code])
     client.force_login(users["jury"])
     assert count(jury_url) <= 15
+    before_app = count(app_url)
+    assert before_app <= 25
+    # more applications, files and scores: the same number of queries per page
+    from aimak_web.places.models import Municipality
+
+    extra = Municipality.objects.create(code="T9", name_ru="Дополнительный", name_en="Extra",
+                                        kind="ayil_aimak", rayon=places["rayons"][1])
+    ed.state = Edition.State.APPLICATIONS
+    ed.save()
+    new = submit_application(ed, extra, users["other_staff"], evidence_name="x.pdf")
+    ed.state = Edition.State.JURY
+    ed.save()
+    for app in (contest["a"], contest["b"], new):
+        score_all(contest["member"], app, {1: 3, 2: 4})
+    assert count(jury_url) <= 15
+    assert count(app_url) == before_app
+    ed.close_jury()
+    client.force_login(users["admin"])
+    review_url = reverse("contests:review", args=[ed.year])
+    before_review = count(review_url)
+    assert before_review <= 20
+    ed.approve(users["admin"])
+    client.logout()
+    assert count(reverse("contests:edition", args=[ed.year])) <= 10
 
 
 @pytest.mark.django_db
@@ -347,3 +374,25 @@ def test_demo_loader_marks_the_example_and_invents_no_application(client, users,
     assert Application.objects.count() == 0
     html = client.get(reverse("contests:edition", args=[ed.year])).content.decode()
     assert "prov-example" in html and "ПРИМЕР" in html
+
+
+@pytest.mark.django_db
+def test_prizes_by_size_category(places, users):
+    """a (5,200 people) is large and b (3,100) small at a threshold of 4,000: each wins its
+    category's first prize although b scores lower."""
+    from aimak_web.contests.results import compute
+
+    ed = make_edition(2026, users["admin"], state="setup")
+    ed.category_threshold = 4000
+    ed.prize_bands = {"small": [100_000], "large": [200_000, 55_000]}
+    ed.save()
+    ed.open_applications()
+    a = submit_application(ed, places["a"], users["municipal_staff"])
+    b = submit_application(ed, places["b"], users["municipal_staff"])
+    assert (a.category, b.category) == ("large", "small")
+    member = seat(ed, users["jury"])
+    ed.start_jury()
+    score_all(member, a, {1: 5, 2: 5})
+    score_all(member, b, {1: 1, 2: 1})
+    rows = {r.code: (r.rank, r.prize) for r in compute(ed)}
+    assert rows == {a.code: (1, 200_000), b.code: (1, 100_000)}
