@@ -396,3 +396,28 @@ def test_prizes_by_size_category(places, users):
     score_all(member, b, {1: 1, 2: 1})
     rows = {r.code: (r.rank, r.prize) for r in compute(ed)}
     assert rows == {a.code: (1, 200_000), b.code: (1, 100_000)}
+
+
+@pytest.mark.django_db
+def test_platform_facts_kept_without_hearing_id_and_anonymised(places, monkeypatch):
+    import sys
+    import types
+    from datetime import date
+
+    from aimak_web.contests.facts import display, platform_facts
+
+    # no hearings app (or no hearing of a on it): no facts
+    assert platform_facts(places["a"], date(2026, 6, 1), date(2026, 8, 31)) == []
+    fake = types.ModuleType("aimak_web.hearings.figures")
+    fake.municipality_facts = lambda m, a, b: [{
+        "hearing_id": 41, "subject": "Бюджет села Жаны-Жол-1", "notice_date": date(2026, 7, 1),
+        "meeting_date": date(2026, 7, 16), "notice_lead_days": 15, "attendance_women": 30,
+        "attendance_men": 34, "attendance_total": 64, "proposals": 4, "answered_share": 0.75,
+        "minutes_published": True, "is_example": False}]
+    monkeypatch.setitem(sys.modules, "aimak_web.hearings.figures", fake)
+    facts = platform_facts(places["a"], date(2026, 6, 1), date(2026, 8, 31))
+    assert "hearing_id" not in facts[0] and facts[0]["meeting_date"] == "2026-07-16"
+    [shown] = display(facts, Anonymiser(places["a"]))
+    assert "Жаны" not in shown["subject"]
+    values = dict((str(k), v) for k, v in shown["rows"])
+    assert "75 %" in values.values() and "64" in values.values()

@@ -21,8 +21,11 @@ def _fake_hearings(places):
     def municipality_facts(municipality, date_from, date_to):
         if municipality.pk != places["a"].pk:
             return []
-        return [{"label": "Дата слушаний", "value": "2026-07-12, село Жаны-Жол-1"},
-                {"label": "Участники (женщины)", "value": "52 (27)"}]
+        return [{"hearing_id": 7, "subject": "Бюджет Жаны-Жол айыл аймагы на 2027 год",
+                 "year": 2027, "notice_date": date_from, "meeting_date": date_from,
+                 "closed_at": None, "notice_lead_days": 15, "attendance_women": 27,
+                 "attendance_men": 25, "attendance_total": 52, "proposals": 8,
+                 "answered_share": 0.75, "minutes_published": True, "is_example": False}]
 
     module.municipality_facts = municipality_facts
     return module
@@ -92,7 +95,8 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
     # 2. two municipalities apply: a held its hearing on the platform, b offline with a file
     sign_in(page, base, "staff@test.local")
     page.goto(f"{base}/contests/2026/apply/")
-    assert "52 (27)" in page.locator("[data-testid=facts]").inner_text()
+    facts = page.locator("[data-testid=facts]").inner_text()
+    assert "52" in facts and "75 %" in facts and "Жаны-Жол" in facts
     page.fill("textarea[name=summary]", "Слушания в Жаны-Жол айыл аймагы; глава Асанов.")
     page.fill("input[name=head_name]", "Асанов Бакыт")
     page.click("[data-testid=save-application]")
@@ -141,7 +145,7 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
             page.goto(f"{base}/contests/2026/jury/A-2026-001/")
             page.watch.shot(page, "contests-jury-application")
             html = page.content()
-            assert "Асанов" not in html and "Жаны-Жол" not in html and "52 (27)" in html
+            assert "Асанов" not in html and "Жаны-Жол" not in html and "75 %" in html
 
     # 4. the organiser sees progress, closes the jury, reviews and approves
     sign_in(page, base, "admin@test.local")

@@ -128,7 +128,3 @@ class Anonymiser:
         if not dot:
             return self.text(name)
         return f"{self.text(stem.replace('_', ' '))}.{ext}"
-
-    def facts(self, rows: list[dict]) -> list[dict]:
-        return [{"label": self.text(r.get("label", "")), "value": self.text(r.get("value", ""))}
-                for r in rows]

@@ -250,6 +250,8 @@ class Application(models.Model):
                 self.number = last + 1
                 self.code = f"A-{self.edition.year}-{self.number:03d}"
             self.submitted_at = timezone.now()
+            from .facts import platform_facts
+
             self.auto_facts = platform_facts(self.municipality, self.edition.hearings_from,
                                              self.edition.hearings_to)
             self.category = self.edition.category_of(self.municipality)
@@ -269,29 +271,6 @@ class Application(models.Model):
             raise TransitionError(_("The application window is closed."))
         self._move(self.State.DRAFT)
         self.save()
-
-
-def platform_facts(municipality, date_from, date_to) -> list[dict]:
-    """Facts of hearings held on the platform, from the hearings app, as rows of
-    ``{"label": ..., "value": ...}``; empty when the hearings app offers none (yet)."""
-    try:
-        from aimak_web.hearings.figures import municipality_facts
-    except ImportError:
-        return []
-    facts = municipality_facts(municipality, date_from, date_to)
-    if not facts:
-        return []
-    if isinstance(facts, dict):
-        facts = [facts]
-    rows = []
-    for item in facts:
-        if isinstance(item, dict) and set(item) >= {"label", "value"}:
-            rows.append({"label": str(item["label"]), "value": str(item["value"])})
-        elif isinstance(item, dict):
-            rows.extend({"label": str(k), "value": str(v)} for k, v in item.items())
-        else:
-            rows.append({"label": "", "value": str(item)})
-    return rows
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

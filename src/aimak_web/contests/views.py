@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from .anonymity import Anonymiser
+from .facts import display, platform_facts
 from .forms import (
     ApplicationForm,
     ConflictForm,
@@ -224,13 +225,12 @@ def apply(request, year: int):
             app.save()
             messages.success(request, _("Application saved (draft)."))
             return redirect("contests:apply", ed.year)
-    facts = app.auto_facts if app and app.locked else []
-    if app is None or not app.locked:
-        from .models import platform_facts
-
+    if app is not None and app.locked:
+        facts = app.auto_facts
+    else:
         facts = platform_facts(muni, ed.hearings_from, ed.hearings_to)
     return render(request, "contests/apply.html", {
-        "edition": ed, "app": app, "form": form, "editable": editable, "facts": facts,
+        "edition": ed, "app": app, "form": form, "editable": editable, "facts": display(facts),
         "evidence_form": EvidenceForm(), "evidence": list(app.evidence.all()) if app else []})
 
 
@@ -377,7 +377,7 @@ def jury_application(request, year: int, code: str):
     return render(request, "contests/jury_application.html", {
         "edition": ed, "app": app, "form": form, "open": ed.state == Edition.State.JURY,
         "summary": anon.text(app.summary), "offline": anon.text(app.offline_hearings),
-        "facts": anon.facts(app.auto_facts), "files": files, "others": others})
+        "facts": display(app.auto_facts, anon), "files": files, "others": others})
 
 
 @login_required
