@@ -250,6 +250,8 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     client.force_login(users["admin"])
     html = client.get(reverse("contests:jurors", args=[ed.year])).content.decode()
     assert html.count("2 / 2") == 2 and "1 / 1" in html
+    # who has scored what: m3 has a conflict with a and scored b; nobody sees a score
+    assert html.count('class="cell-recused"') == 1 and html.count('class="cell-done"') == 5
     assert client.get(reverse("contests:review", args=[ed.year])).status_code == 403
     # other members' scores hidden while the jury is open
     client.force_login(users["jury"])

@@ -118,7 +118,17 @@ def progress(edition: Edition) -> list[dict]:
     for j in jurors:
         mine = [a for a in apps if (j.key, a.code) not in recused]
         done = sum(1 for a in mine if counts.get((j.pk, a.pk), 0) == n_crit and n_crit)
+        cells = []
+        for a in apps:
+            n = counts.get((j.pk, a.pk), 0)
+            cells.append("recused" if (j.key, a.code) in recused else
+                         "done" if n_crit and n == n_crit else "partial" if n else "todo")
         out.append({"juror": j, "done": done, "total": len(mine),
-                    "recused": len(apps) - len(mine),
+                    "recused": len(apps) - len(mine), "cells": cells,
                     "declared": j.conflicts_declared_at is not None})
     return out
+
+
+def submitted_codes(edition: Edition) -> list[str]:
+    return list(Application.objects.filter(edition=edition, state=Application.State.SUBMITTED)
+                .order_by("submitted_at", "pk").values_list("code", flat=True))

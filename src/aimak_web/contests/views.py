@@ -27,7 +27,7 @@ from .forms import (
     ScoreForm,
 )
 from .models import Application, Edition, Evidence, JuryMember, Score
-from .results import compute, fairness, progress
+from .results import compute, fairness, progress, submitted_codes
 
 POST_LIMIT = ratelimit(key="user_or_ip", rate=settings.AIMAK_RATE_POST, method="POST")
 
@@ -143,7 +143,7 @@ def jurors(request, year: int):
         messages.success(request, _("Jury member added."))
         return redirect("contests:jurors", ed.year)
     return render(request, "contests/jurors.html", {
-        "edition": ed, "form": form, "progress": progress(ed)})
+        "edition": ed, "form": form, "progress": progress(ed), "codes": submitted_codes(ed)})
 
 
 TRANSITIONS = {"open": "open_applications", "jury": "start_jury", "close": "close_jury",
