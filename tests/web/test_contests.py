@@ -423,3 +423,16 @@ def test_platform_facts_kept_without_hearing_id_and_anonymised(places, monkeypat
     assert "Жаны" not in shown["subject"]
     values = dict((str(k), v) for k, v in shown["rows"])
     assert "75 %" in values.values() and "64" in values.values()
+
+
+@pytest.mark.django_db
+def test_posting_is_rate_limited(client, users, contest, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATELIMIT_ENABLE = True
+    client.force_login(users["jury"])
+    url = reverse("contests:conflicts", args=[contest["edition"].year])
+    statuses = [client.post(url, {"codes": "nope"}).status_code for _ in range(32)]
+    assert statuses[:30] == [200] * 30  # the form's error, next to the field
+    assert statuses[30:] == [429, 429]
