@@ -436,3 +436,27 @@ def test_posting_is_rate_limited(client, users, contest, settings):
     statuses = [client.post(url, {"codes": "nope"}).status_code for _ in range(32)]
     assert statuses[:30] == [200] * 30  # the form's error, next to the field
     assert statuses[30:] == [429, 429]
+
+
+@pytest.mark.django_db
+def test_setup_forms_show_errors_by_the_field(places):
+    from aimak_web.contests.forms import CriterionForm, EditionForm
+
+    data = {"year": 2026, "title_ru": "Конкурс", "rules_ru": "Правила",
+            "hearings_from": "2026-06-01", "hearings_to": "2026-08-31",
+            "applications_from": "2026-08-15", "applications_to": "2026-09-17",
+            "jury_from": "2026-09-01", "jury_to": "2026-09-30", "results_date": "2026-10-15",
+            "prizes": "300000, 0"}
+    form = EditionForm(data)
+    assert not form.is_valid()
+    assert set(form.errors) == {"prizes", "jury_from"}
+    assert "0" in form.errors["prizes"][0]
+    ok = EditionForm({**data, "jury_from": "2026-09-18", "prizes": "300 000, 55 000",
+                      "category_threshold": 4000})
+    assert not ok.is_valid() and set(ok.errors) == {"prizes_large"}
+    ok = EditionForm({**data, "jury_from": "2026-09-18", "prizes": "300 000, 55 000"})
+    assert ok.is_valid(), ok.errors
+    assert ok.save().prize_bands == {"": [300_000, 55_000]}
+    crit = CriterionForm({"order": 1, "title_ru": "Информирование", "weight": 1,
+                          "descriptors_ru": "0\n1\n2\n3\n4"})
+    assert not crit.is_valid() and set(crit.errors) == {"descriptors_ru"}
