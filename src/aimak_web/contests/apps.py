@@ -6,3 +6,29 @@ class ContestsConfig(AppConfig):
     name = "aimak_web.contests"
     label = "contests"
     verbose_name = _("Contests")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import rules  # noqa: F401  (registers the permissions)
+        from .models import Application, Criterion, Edition, Evidence, JuryMember, Score
+
+        auditlog.register(Edition, exclude_fields=["approved_results"])
+        auditlog.register(Criterion)
+        auditlog.register(Application)
+        auditlog.register(Evidence)
+        auditlog.register(JuryMember, m2m_fields={"conflict_rayons", "conflict_municipalities",
+                                                  "conflict_applications"})
+        auditlog.register(Score)
+
+        from aimak_web.core.demo import register
+
+        from .demo import load
+
+        register(load)
+
+        from aimak_web.places.sections import register as register_section
+
+        from .sections import contest_section
+
+        register_section(contest_section)

@@ -1,0 +1,137 @@
+"""Permission rows of the contests app, and the helpers that build editions for its tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from .permtable import SIGNIN, Row, everyone, only
+
+PDF = b"%PDF-1.4\n% a tiny test file\n"
+#: Texts of application a, full of names of its municipality, villages, rayon and officials,
+#: in several spellings (the anonymity scan must find none of them on a jury page).
+SUMMARY_A = ("Жители сел Жаны-Жол-1 и Джаны-Джол-2 обсудили бюджет Жаны-Жол айыл аймагы. "
+             "Глава Асанов Бакыт Токтогулович открыл слушания; Jany-Jol residents and "
+             "Жаңы-Жол айыл аймагы youth came. Представители Первый район тоже. "
+             "Жаны-Жольский айыл окмоту ответил на все предложения.")
+OFFLINE_A = ("12 июля в клубе села Жаны-Жол-2: 64 человека (30 женщин), 11 предложений; "
+             "протокол подписала Айгуль Токтогулова.")
+HEAD_A = "Асанов Бакыт Токтогулович"
+CONTACT_A = "Айгуль Токтогулова"
+
+
+def make_edition(year: int, by, *, state: str = "applications", today=None,
+                 prizes=(300_000, 150_000)):
+    """An edition whose application window contains ``today``, with two criteria (weights 2
+    and 1), in ``state`` (setup or applications)."""
+    from aimak_web.contests.models import Criterion, Edition
+
+    today = today or timezone.localdate()
+    ed = Edition.objects.create(
+        year=year, title_ru="Реальное участие граждан в формировании местных бюджетов",
+        title_ky="Жергиликтүү бюджетти түзүүгө жарандардын катышуусу",
+        rules_ru="Правила конкурса (тест).", rules_ky="Сынактын эрежелери (тест).",
+        hearings_from=today - timedelta(days=60), hearings_to=today - timedelta(days=10),
+        applications_from=today - timedelta(days=5), applications_to=today + timedelta(days=5),
+        jury_from=today + timedelta(days=6), jury_to=today + timedelta(days=20),
+        results_date=today + timedelta(days=25), prize_bands={"": list(prizes)},
+        created_by=by)
+    six = [f"балл {i}" for i in range(6)]
+    Criterion.objects.create(edition=ed, order=1, title_ru="Информирование", weight=2,
+                             descriptors_ru=six, descriptors_ky=six)
+    Criterion.objects.create(edition=ed, order=2, title_ru="Учёт предложений", weight=1,
+                             descriptors_ru=six)
+    if state != "setup":
+        ed.open_applications()
+    return ed
+
+
+def submit_application(ed, municipality, staff, *, summary="Слушания проведены.",
+                       offline="", head="", contact="", evidence_name=None):
+    from aimak_web.contests.models import Application, Evidence
+
+    app = Application.objects.create(edition=ed, municipality=municipality, created_by=staff,
+                                     summary=summary, offline_hearings=offline, head_name=head,
+                                     contact_name=contact)
+    if evidence_name:
+        ev = Evidence(application=app, original_name=evidence_name,
+                      description="Протокол, Жаны-Жол-2")
+        ev.file.save("evidence.pdf", ContentFile(PDF), save=True)
+    app.submit()
+    return app
+
+
+def seat(ed, user):
+    from aimak_web.contests.models import JuryMember
+
+    return JuryMember.objects.get_or_create(edition=ed, user=user)[0]
+
+
+def score_all(member, app, values: dict[int, int]):
+    """``values``: criterion order -> score."""
+    from aimak_web.contests.models import Score
+
+    for c in app.edition.criteria.all():
+        Score.record(member, app, c, values[c.order], "")
+
+
+def setup(ctx):
+    """2026: in jury scoring, application of a (with a file) and the jury user seated.
+    2025: published, one winner (municipality b)."""
+    places, users = ctx["places"], ctx["users"]
+    ed = make_edition(2026, users["admin"])
+    app = submit_application(ed, places["a"], users["municipal_staff"], summary=SUMMARY_A,
+                             offline=OFFLINE_A, head=HEAD_A, contact=CONTACT_A,
+                             evidence_name="Протокол_Жаны-Жол_2026.pdf")
+    member = seat(ed, users["jury"])
+    ed.start_jury()
+    old = make_edition(2025, users["admin"], today=timezone.localdate())
+    old_app = submit_application(old, places["b"], users["municipal_staff"])
+    old_member = seat(old, users["jury"])
+    old.start_jury()
+    score_all(old_member, old_app, {1: 4, 2: 3})
+    old.close_jury()
+    old.approve(users["admin"])
+    ctx["contests"] = {"app": app, "member": member, "old_app": old_app}
+
+
+def _app(ctx):
+    return [2026, ctx["contests"]["app"].code]
+
+
+ADMIN = only({"admin"})
+JURY = only({"jury"})
+
+ROWS = [
+    Row("contests:index", everyone()),
+    Row("contests:edition", everyone(), args=lambda ctx: [2026]),
+    Row("contests:edition_new", ADMIN),
+    # an edition past its set-up is not editable: the organiser is sent back to its page
+    Row("contests:edition_edit", only({"admin"}, 302), args=lambda ctx: [2026]),
+    Row("contests:criteria", ADMIN, args=lambda ctx: [2026]),
+    Row("contests:jurors", ADMIN, args=lambda ctx: [2026]),
+    # opening applications is not allowed during the jury: a message, back to the edition
+    Row("contests:transition", only({"admin"}, 302), args=lambda ctx: [2026], method="post",
+        data=lambda ctx: {"action": "open"}),
+    Row("contests:review", ADMIN, args=lambda ctx: [2025]),
+    Row("contests:export", ADMIN, args=lambda ctx: [2025]),
+    Row("contests:certificate", everyone(),
+        args=lambda ctx: [2025, ctx["contests"]["old_app"].code, "ky"]),
+    # staff of any municipality may open the form (of c: closed window, nothing to edit)
+    Row("contests:apply", only({"municipal_staff", "other_staff"}), args=lambda ctx: [2026]),
+    # a submitted application is locked; staff of c have no application to add files to
+    Row("contests:apply_evidence", {**only({"municipal_staff"}, 403), "other_staff": 404,
+                                    "anonymous": SIGNIN},
+        args=lambda ctx: [2026], method="post"),
+    Row("contests:apply_action", {**only({"municipal_staff"}, 302), "other_staff": 404,
+                                  "anonymous": SIGNIN},
+        args=lambda ctx: [2026], method="post", data=lambda ctx: {"action": "withdraw"},
+        note="after the deadline: refused with a message"),
+    Row("contests:jury", JURY, args=lambda ctx: [2026]),
+    Row("contests:conflicts", JURY, args=lambda ctx: [2026]),
+    Row("contests:jury_application", JURY, args=_app),
+    Row("contests:jury_file", JURY,
+        args=lambda ctx: [*_app(ctx), ctx["contests"]["app"].evidence.get().pk]),
+]

@@ -1,0 +1,462 @@
+"""The contest app: workflow, blind judging (anonymity scan), results, documents, queries."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import unquote
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from aimak.names import name_key
+from aimak_web.contests.anonymity import TOKEN, Anonymiser
+from aimak_web.contests.models import Application, Edition, Score, TransitionError
+
+from .perm_contests import (
+    CONTACT_A,
+    HEAD_A,
+    OFFLINE_A,
+    SUMMARY_A,
+    make_edition,
+    score_all,
+    seat,
+    submit_application,
+)
+
+
+@pytest.fixture(autouse=True)
+def _russian():
+    """Pages in Russian unless a test asks otherwise (the language of a request lingers)."""
+    translation.activate("ru")
+    yield
+    translation.activate("ru")
+
+
+# --- the anonymity scan ----------------------------------------------------------------------
+
+
+def identity_names(application) -> list[str]:
+    """Every name that would identify the applicant: municipality, villages, rayon (all three
+    languages, with and without "айыл аймагы"/"район"), and its officials."""
+    m = application.municipality
+    names = []
+    for place in [m, m.rayon, *m.settlements.all()]:
+        for n in (place.name_ru, place.name_ky, place.name_en):
+            names.append(n)
+            names.append(n.replace(" айыл аймагы", "").replace(" район", ""))
+    for person in (application.head_name, application.contact_name):
+        if person:
+            names.append(person)
+            names.extend(w for w in person.split() if len(w) > 3)
+    return sorted({n for n in names if n})
+
+
+def scan(html: str, names: list[str]) -> list[str]:
+    """Names found in ``html``: verbatim (any case), or in another spelling (same name_key)."""
+    found = []
+    low = html.lower()
+    for n in names:
+        if re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", low):
+            found.append(n)
+    keys = {name_key(n): n for n in names if len(name_key(n)) >= 4}
+    tokens = [t.group() for t in TOKEN.finditer(html)]
+    for size in (1, 2, 3):
+        for i in range(len(tokens) - size + 1):
+            k = name_key(" ".join(tokens[i:i + size]))
+            if k in keys:
+                found.append(f"{keys[k]} (as {' '.join(tokens[i:i + size])!r})")
+    return sorted(set(found))
+
+
+@pytest.fixture
+def contest(places, users):
+    """2026 in jury scoring: a (with names everywhere, a file) and b applied; jury seated."""
+    ed = make_edition(2026, users["admin"])
+    a = submit_application(ed, places["a"], users["municipal_staff"], summary=SUMMARY_A,
+                           offline=OFFLINE_A, head=HEAD_A, contact=CONTACT_A,
+                           evidence_name="Протокол_Жаны-Жол_2026.pdf")
+    b = submit_application(ed, places["b"], users["other_staff"],
+                           summary="Слушания в Кок-Алма айыл аймагы, 40 человек.")
+    member = seat(ed, users["jury"])
+    ed.start_jury()
+    return {"edition": ed, "a": a, "b": b, "member": member}
+
+
+def jury_pages(client, contest) -> dict[str, str]:
+    """Every contest page the jury member can open, as text (pages and file names)."""
+    ed = contest["edition"]
+    urls = [reverse("contests:index"), reverse("contests:edition", args=[ed.year]),
+            reverse("contests:jury", args=[ed.year]), reverse("contests:conflicts", args=[ed.year])]
+    for app in (contest["a"], contest["b"]):
+        urls.append(reverse("contests:jury_application", args=[ed.year, app.code]))
+    out = {}
+    for lang in ("", "/ky", "/en"):
+        for url in urls:
+            r = client.get(lang + url)
+            assert r.status_code == 200, url
+            out[lang + url] = r.content.decode()
+    for ev in contest["a"].evidence.all():
+        url = reverse("contests:jury_file", args=[ed.year, contest["a"].code, ev.pk])
+        r = client.get(url)
+        assert r.status_code == 200
+        out[url] = unquote(r["Content-Disposition"])  # filename*=utf-8''%D0%9F...
+        assert out[url].endswith(".pdf")
+    return out
+
+
+@pytest.mark.django_db
+def test_anonymity_scan_every_jury_page(client, users, contest):
+    client.force_login(users["jury"])
+    pages = jury_pages(client, contest)
+    names = identity_names(contest["a"]) + identity_names(contest["b"])
+    assert "Жаны-Жол" in names and "Асанов" in names and "Первый" in names
+    leaks = {url: scan(html, names) for url, html in pages.items()}
+    assert {u: f for u, f in leaks.items() if f} == {}
+    page = pages[reverse("contests:jury_application", args=[2026, contest["a"].code])]
+    # the content is there, with the names replaced
+    assert "64 человека (30 женщин), 11 предложений" in page
+    assert "[municipality]" in page or "[муниципалитет]" in page
+
+
+@pytest.mark.django_db
+def test_anonymity_scan_can_fail(client, users, contest, monkeypatch):
+    """A deliberately broken anonymiser (it replaces nothing): the scan finds the names."""
+    monkeypatch.setattr(Anonymiser, "text", lambda self, text: text)
+    client.force_login(users["jury"])
+    pages = jury_pages(client, contest)
+    found = scan(pages[reverse("contests:jury_application", args=[2026, contest["a"].code])],
+                 identity_names(contest["a"]))
+    assert "Жаны-Жол" in found and "Асанов Бакыт Токтогулович" in found
+    assert any("Джаны-Джол" in f for f in found)  # another spelling is caught by its key
+
+
+def test_scan_finds_a_planted_name():
+    html = "<p>Отчёт: собрание в селе Джаны-Джол, глава АСАНОВ.</p>"
+    assert set(scan(html, ["Жаны-Жол", "Асанов"])) == {
+        "Асанов", "Асанов (as 'АСАНОВ')", "Жаны-Жол (as 'Джаны-Джол')"}
+    assert scan("<p>[municipality]</p>", ["Жаны-Жол"]) == []
+
+
+@pytest.mark.django_db
+def test_anonymiser_replaces_spellings_and_inflections(places):
+    anon = Anonymiser(places["a"], ["Асанов Бакыт"])
+    text = anon.text("Жаны-Жольский АО, Jany-Jol, Джаны-Джол-2, Первый район, Бакыт, в селе Ак-Суу")
+    assert "Жаны" not in text and "Jany" not in text and "Джаны" not in text
+    assert "Первый" not in text and "Бакыт" not in text
+    assert "Ак-Суу" in text  # another municipality's name stays
+    assert anon.filename("Протокол_Жаны-Жол_2026.pdf").endswith(".pdf")
+    assert "Жол" not in anon.filename("Протокол_Жаны-Жол_2026.pdf")
+
+
+# --- the workflow ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_application_code_lock_withdraw(places, users):
+    ed = make_edition(2026, users["admin"])
+    a = submit_application(ed, places["a"], users["municipal_staff"])
+    b = submit_application(ed, places["b"], users["municipal_staff"])
+    assert (a.code, b.code) == ("A-2026-001", "A-2026-002")
+    assert a.locked and a.auto_facts == []  # no platform hearings (yet)
+    a.withdraw()
+    assert a.state == Application.State.WITHDRAWN
+    a.reopen()
+    a.submit()
+    assert a.code == "A-2026-001"  # keeps its code
+    with pytest.raises(TransitionError):
+        ed.start_jury()  # no jury yet
+    seat(ed, users["jury"])
+    ed.start_jury()
+    with pytest.raises(TransitionError):
+        b.withdraw()
+    with pytest.raises(TransitionError):
+        ed.open_applications()
+
+
+@pytest.mark.django_db
+def test_apply_via_pages_and_bad_input(client, places, users):
+    ed = make_edition(2026, users["admin"])
+    client.force_login(users["municipal_staff"])
+    url = reverse("contests:apply", args=[ed.year])
+    r = client.post(url, {"summary": ""})
+    assert r.status_code == 200 and 'data-testid="error-summary"' in r.content.decode()
+    r = client.post(url, {"summary": "Слушания 12 июля.", "head_name": "X"})
+    assert r.status_code == 302
+    app = Application.objects.get(edition=ed)
+    assert app.state == "draft" and app.created_by == users["municipal_staff"]
+    # a file that says PDF but is not: refused next to the field, nothing saved
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("protokol.pdf", b"MZ not a pdf")
+    r = client.post(reverse("contests:apply_evidence", args=[ed.year]), {"file": fake})
+    assert r.status_code == 400 and 'data-testid="error-file"' in r.content.decode()
+    assert app.evidence.count() == 0
+    good = SimpleUploadedFile("protokol.pdf", b"%PDF-1.4 minutes")
+    client.post(reverse("contests:apply_evidence", args=[ed.year]), {"file": good})
+    assert app.evidence.count() == 1
+    r = client.post(reverse("contests:apply_action", args=[ed.year]), {"action": "submit"})
+    app.refresh_from_db()
+    assert app.state == "submitted" and app.code == "A-2026-001"
+    assert "A-2026-001" in client.get(url).content.decode()
+    # locked: no more changes
+    assert client.post(url, {"summary": "changed"}).status_code == 403
+    # staff of another municipality do not see or change it
+    client.force_login(users["other_staff"])
+    html = client.get(url).content.decode()
+    assert "A-2026-001" not in html
+
+
+@pytest.mark.django_db
+def test_recusal_refuses_the_application_and_scores_are_hidden(client, users, contest, places):
+    ed, a, b, member = contest["edition"], contest["a"], contest["b"], contest["member"]
+    client.force_login(users["jury"])
+    r = client.post(reverse("contests:conflicts", args=[ed.year]), {"codes": "a-2026-001"})
+    assert r.status_code == 302
+    assert member.is_recused(a) and not member.is_recused(b)
+    assert client.get(reverse("contests:jury_application",
+                              args=[ed.year, a.code])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        Score.record(member, a, ed.criteria.first(), 5, "")
+    r = client.post(reverse("contests:conflicts", args=[ed.year]), {"codes": "A-2026-999"})
+    assert "A-2026-999" in r.content.decode() and r.status_code == 200
+    # a rayon declared by name, in another spelling, removes b too (both are in rayon 1)
+    client.post(reverse("contests:conflicts", args=[ed.year]), {"rayon": "Первый"})
+    assert member.is_recused(b)
+
+
+@pytest.mark.django_db
+def test_whole_edition_by_hand(client, users, contest, django_user_model):
+    """Three members; one recused from a. Known answer computed by hand."""
+    from aimak_web.accounts.models import Role
+
+    ed, a, b, m1 = contest["edition"], contest["a"], contest["b"], contest["member"]
+    j2 = django_user_model.objects.create(username="j2", full_name="Juror Two", role=Role.JURY)
+    j3 = django_user_model.objects.create(username="j3", full_name="Juror Three", role=Role.JURY)
+    m2, m3 = seat(ed, j2), seat(ed, j3)
+    m3.conflict_applications.add(a)
+    # weights 2 (order 1) and 1 (order 2)
+    score_all(m1, a, {1: 4, 2: 3})
+    score_all(m2, a, {1: 5, 2: 1})
+    score_all(m1, b, {1: 3, 2: 3})
+    score_all(m2, b, {1: 4, 2: 5})
+    score_all(m3, b, {1: 5, 2: 5})
+    score_all(m1, b, {1: 3, 2: 4})  # a revision: (3+4+5)/3 = 4 and (4+5+5)/3 = 14/3
+    # progress without scores
+    client.force_login(users["admin"])
+    html = client.get(reverse("contests:jurors", args=[ed.year])).content.decode()
+    assert html.count("2 / 2") == 2 and "1 / 1" in html
+    # who has scored what: m3 has a conflict with a and scored b; nobody sees a score
+    assert html.count('class="cell-recused"') == 1 and html.count('class="cell-done"') == 5
+    assert client.get(reverse("contests:review", args=[ed.year])).status_code == 403
+    # other members' scores hidden while the jury is open
+    client.force_login(users["jury"])
+    page = client.get(reverse("contests:jury_application", args=[ed.year, b.code]))
+    assert "Juror Two" not in page.content.decode()
+    ed.close_jury()
+    page = client.get(reverse("contests:jury_application", args=[ed.year, b.code]))
+    assert "Juror Two" in page.content.decode()
+    with pytest.raises(TransitionError):
+        Score.record(m1, b, ed.criteria.first(), 1, "")
+    # a: (2*4.5 + 2)/3 = 11/3 = 3.67; b: (2*4 + 14/3)/3 = 38/9 = 4.22
+    client.force_login(users["admin"])
+    review = client.get(reverse("contests:review", args=[ed.year])).content.decode()
+    assert "4,22" in review or "4.22" in review
+    # W over m1 and m2 (m3 scored b only): m1 ranks a (11/3) over b (10/3), m2 b (13/3) over
+    # a (11/3): rank sums 3 and 3, S = 0, W = 0
+    assert re.search(r'data-testid="kendall".*<strong>0[,.]00</strong>', review)
+    from aimak_web.contests.results import fairness
+
+    fair = fairness(ed)
+    assert (fair["kendalls_w"], fair["w_jurors"], fair["w_entries"]) == (0.0, 2, 2)
+    ed.refresh_from_db()
+    ed.approve(users["admin"])
+    rows = {r["code"]: r for r in Edition.objects.get(pk=ed.pk).approved_results}
+    assert rows[b.code]["rank"] == 1 and rows[b.code]["prize"] == 300_000
+    assert rows[a.code]["rank"] == 2 and rows[a.code]["prize"] == 150_000
+    assert rows[a.code]["score"] == pytest.approx(11 / 3)
+    assert rows[b.code]["score"] == pytest.approx(38 / 9)
+    assert rows[a.code]["n_jurors"] == 2
+    # audit trail: the revision is recorded
+    from auditlog.models import LogEntry
+
+    assert LogEntry.objects.get_for_model(Score).filter(action=LogEntry.Action.UPDATE).exists()
+    # public results with names revealed, certificates in both languages, XLSX
+    client.logout()
+    html = client.get(reverse("contests:edition", args=[ed.year])).content.decode()
+    assert "Жаны-Жол айыл аймагы" in html
+    assert re.search(r"300[\s,\u00a0\u202f]000", html)
+    for lang in ("ru", "ky"):
+        r = client.get(reverse("contests:certificate", args=[ed.year, b.code, lang]))
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+        import pypdfium2
+
+        text = pypdfium2.PdfDocument(r.content)[0].get_textpage().get_text_range()
+        assert "300" in text
+        assert ("Кок-Алма" if lang == "ru" else "Көк-Алма") in text
+    client.force_login(users["admin"])
+    from openpyxl import load_workbook
+
+    # open data: the approved results, and nothing of an unpublished edition
+    api = client.get("/api/contest-results/").json()["results"]
+    assert [e["year"] for e in api] == [2026]
+    assert [(r["code"], r["rank"], r["prize"]) for r in api[0]["results"]] == [
+        (b.code, 1, 300_000), (a.code, 2, 150_000)]
+    # the winner's municipality page lists its result
+    page = client.get(reverse("places:municipality", args=[b.municipality.code])).content.decode()
+    assert 'data-testid="contest-section"' in page and "4,22" in page
+    wb = load_workbook(io.BytesIO(client.get(reverse("contests:export", args=[ed.year])).content))
+    assert wb["scores"].max_row == 1 + 2 * 5  # 5 complete score sheets of 2 criteria
+    ranks = [(r[0].value, r[1].value) for r in wb["results"].iter_rows(min_row=2)]
+    assert ranks == [(1, b.code), (2, a.code)]
+
+
+@pytest.mark.django_db
+def test_queries_bounded(client, users, contest, places, django_user_model):
+    from aimak_web.accounts.models import Role
+
+    ed = contest["edition"]
+    client.force_login(users["admin"])
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    url = reverse("contests:jurors", args=[ed.year])
+    before = count(url)
+    for i in range(4):
+        u = django_user_model.objects.create(username=f"jx{i}", role=Role.JURY)
+        seat(ed, u)
+    assert count(url) == before
+    jury_url = reverse("contests:jury", args=[ed.year])
+    app_url = reverse("contests:jury_application", args=[ed.year, contest["a"].code])
+    client.force_login(users["jury"])
+    assert count(jury_url) <= 15
+    before_app = count(app_url)
+    assert before_app <= 25
+    # more applications, files and scores: the same number of queries per page
+    from aimak_web.places.models import Municipality
+
+    extra = Municipality.objects.create(code="T9", name_ru="Дополнительный", name_en="Extra",
+                                        kind="ayil_aimak", rayon=places["rayons"][1])
+    ed.state = Edition.State.APPLICATIONS
+    ed.save()
+    new = submit_application(ed, extra, users["other_staff"], evidence_name="x.pdf")
+    ed.state = Edition.State.JURY
+    ed.save()
+    for app in (contest["a"], contest["b"], new):
+        score_all(contest["member"], app, {1: 3, 2: 4})
+    assert count(jury_url) <= 15
+    assert count(app_url) == before_app
+    ed.close_jury()
+    client.force_login(users["admin"])
+    review_url = reverse("contests:review", args=[ed.year])
+    before_review = count(review_url)
+    assert before_review <= 20
+    ed.approve(users["admin"])
+    client.logout()
+    assert count(reverse("contests:edition", args=[ed.year])) <= 10
+
+
+@pytest.mark.django_db
+def test_demo_loader_marks_the_example_and_invents_no_application(client, users, tmp_path):
+    from aimak_web.contests.demo import load
+    from aimak_web.core.demo import DemoContext, loaders
+
+    assert load in loaders()
+    load(DemoContext(dataset=tmp_path, results=None, users=users, log=lambda s: None))
+    ed = Edition.objects.get()
+    assert ed.is_example and ed.state == Edition.State.APPLICATIONS
+    assert ed.prize_bands == {"": [300_000, 55_000]}  # the documented 2021 range's two ends
+    assert Application.objects.count() == 0
+    html = client.get(reverse("contests:edition", args=[ed.year])).content.decode()
+    assert "prov-example" in html and "ПРИМЕР" in html
+
+
+@pytest.mark.django_db
+def test_prizes_by_size_category(places, users):
+    """a (5,200 people) is large and b (3,100) small at a threshold of 4,000: each wins its
+    category's first prize although b scores lower."""
+    from aimak_web.contests.results import compute
+
+    ed = make_edition(2026, users["admin"], state="setup")
+    ed.category_threshold = 4000
+    ed.prize_bands = {"small": [100_000], "large": [200_000, 55_000]}
+    ed.save()
+    ed.open_applications()
+    a = submit_application(ed, places["a"], users["municipal_staff"])
+    b = submit_application(ed, places["b"], users["municipal_staff"])
+    assert (a.category, b.category) == ("large", "small")
+    member = seat(ed, users["jury"])
+    ed.start_jury()
+    score_all(member, a, {1: 5, 2: 5})
+    score_all(member, b, {1: 1, 2: 1})
+    rows = {r.code: (r.rank, r.prize) for r in compute(ed)}
+    assert rows == {a.code: (1, 200_000), b.code: (1, 100_000)}
+
+
+@pytest.mark.django_db
+def test_platform_facts_kept_without_hearing_id_and_anonymised(places, monkeypatch):
+    import sys
+    import types
+    from datetime import date
+
+    from aimak_web.contests.facts import display, platform_facts
+
+    # no hearings app (or no hearing of a on it): no facts
+    assert platform_facts(places["a"], date(2026, 6, 1), date(2026, 8, 31)) == []
+    fake = types.ModuleType("aimak_web.hearings.figures")
+    fake.municipality_facts = lambda m, a, b: [{
+        "hearing_id": 41, "subject": "Бюджет села Жаны-Жол-1", "notice_date": date(2026, 7, 1),
+        "meeting_date": date(2026, 7, 16), "notice_lead_days": 15, "attendance_women": 30,
+        "attendance_men": 34, "attendance_total": 64, "proposals": 4, "answered_share": 0.75,
+        "minutes_published": True, "is_example": False}]
+    monkeypatch.setitem(sys.modules, "aimak_web.hearings.figures", fake)
+    facts = platform_facts(places["a"], date(2026, 6, 1), date(2026, 8, 31))
+    assert "hearing_id" not in facts[0] and facts[0]["meeting_date"] == "2026-07-16"
+    [shown] = display(facts, Anonymiser(places["a"]))
+    assert "Жаны" not in shown["subject"]
+    values = dict((str(k), v) for k, v in shown["rows"])
+    assert "75 %" in values.values() and "64" in values.values()
+
+
+@pytest.mark.django_db
+def test_posting_is_rate_limited(client, users, contest, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATELIMIT_ENABLE = True
+    client.force_login(users["jury"])
+    url = reverse("contests:conflicts", args=[contest["edition"].year])
+    statuses = [client.post(url, {"codes": "nope"}).status_code for _ in range(32)]
+    assert statuses[:30] == [200] * 30  # the form's error, next to the field
+    assert statuses[30:] == [429, 429]
+
+
+@pytest.mark.django_db
+def test_setup_forms_show_errors_by_the_field(places):
+    from aimak_web.contests.forms import CriterionForm, EditionForm
+
+    data = {"year": 2026, "title_ru": "Конкурс", "rules_ru": "Правила",
+            "hearings_from": "2026-06-01", "hearings_to": "2026-08-31",
+            "applications_from": "2026-08-15", "applications_to": "2026-09-17",
+            "jury_from": "2026-09-01", "jury_to": "2026-09-30", "results_date": "2026-10-15",
+            "prizes": "300000, 0"}
+    form = EditionForm(data)
+    assert not form.is_valid()
+    assert set(form.errors) == {"prizes", "jury_from"}
+    assert "0" in form.errors["prizes"][0]
+    ok = EditionForm({**data, "jury_from": "2026-09-18", "prizes": "300 000, 55 000",
+                      "category_threshold": 4000})
+    assert not ok.is_valid() and set(ok.errors) == {"prizes_large"}
+    ok = EditionForm({**data, "jury_from": "2026-09-18", "prizes": "300 000, 55 000"})
+    assert ok.is_valid(), ok.errors
+    assert ok.save().prize_bands == {"": [300_000, 55_000]}
+    crit = CriterionForm({"order": 1, "title_ru": "Информирование", "weight": 1,
+                          "descriptors_ru": "0\n1\n2\n3\n4"})
+    assert not crit.is_valid() and set(crit.errors) == {"descriptors_ru"}
