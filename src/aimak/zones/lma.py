@@ -12,7 +12,11 @@ Correspondence with ``findClusters`` (R names in brackets):
 * **Units left out** [``zero.list``]: units with no residents, no workers, or whose only flow is
   to themselves are removed first, repeatedly, and never clustered. Here each becomes a zone of
   its own and is listed in ``excluded_``.
-* **Start**: every unit is its own zone; zone ids follow the sorted unit ids.
+* **Order of units**: every order-dependent step follows the R package's order of unit ids:
+  by integer value when every id is an integer (``"99"`` before ``"300"``), otherwise as
+  character strings compared byte by byte (see ``reference_order``). The estimator permutes the
+  flow matrix into that order, runs, and maps the labels back to ``flows.units``.
+* **Start**: every unit is its own zone; zone ids follow the reference order of the units.
 * **Validity** [``getLeastSelfContained``]: for a zone with residents R (flow leaving its
   units, own-zone flow included), workers W (flow arriving) and internal flow S, the
   self-containment is ``sc = min(S/R, S/W)`` (the smaller of the supply- and demand-side values);
@@ -35,9 +39,10 @@ Correspondence with ``findClusters`` (R names in brackets):
   zones, and ``k-1`` rounds follow, each taking the least valid zone of all (cases E and F, as
   in the R loop, including the R behaviour of sending a whole zone without links to the
   dissolved units to the reserve).
-* **Reserve assignment**: after convergence the reserve units, taken in the R order (descending
-  unit id), join their most cohesive zone *unconditionally*, in passes until no unit can move;
-  units with no link to any zone stay unassigned.
+* **Reserve assignment**: after convergence the reserve units, taken from the largest id
+  down in the reference order, each join at once their most cohesive zone *unconditionally*
+  (zone totals as they stand, units placed earlier in the pass included), in passes until no
+  unit can move; units with no link to any zone stay unassigned.
 
 Two R implementation details are reproduced on purpose because they change the partition:
 after a several-unit dissolution the R code relabels the remaining units without re-aggregating
@@ -55,6 +60,8 @@ rounds end) keep their own zones and are treated like reserve units at the end.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -88,6 +95,25 @@ def validity(internal: np.ndarray | float, residents: np.ndarray | float,
         Z = 1 - ((1 - (min_sc / target_sc)) * size)
         v = Y * Z * (target_sc / min_sc)
     return np.where(msc == 1, 1.0, v)
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def reference_order(units: np.ndarray | list) -> np.ndarray:
+    """Positions of ``units`` in the order the R package ``LabourMarketAreas`` processes them.
+
+    The R code keeps unit ids as integers when they are, and every order-dependent step
+    (the start zones, ties, the reserve list taken from the largest id down) follows their
+    integer value; ids that are not all integers are character strings, compared byte by byte
+    (the C locale). Integer ids equal in value (``"7"`` and ``"007"``) follow their text.
+    """
+    ids = [str(u) for u in units]
+    if ids and all(_INTEGER.fullmatch(s) for s in ids):
+        keys: list = [(int(s), s.encode("utf-8")) for s in ids]
+    else:
+        keys = [s.encode("utf-8") for s in ids]
+    return np.array(sorted(range(len(ids)), key=keys.__getitem__), dtype=np.int64)
 
 
 def excluded_units(T: sp.csr_matrix) -> np.ndarray:
@@ -184,6 +210,9 @@ class LabourMarketAreas:
         if T.nnz and not (np.isfinite(T.data).all() and (T.data >= 0).all()):
             raise fail("flows must be finite numbers, not negative")
         n = flows.n
+        # Work in the R package's unit order: position k below is unit ``order[k]``.
+        order = reference_order(flows.units)
+        T = T[order][:, order].tocsr()
         excluded = excluded_units(T) if n else np.zeros(0, dtype=bool)
         D = sp.diags((~excluded).astype(float))
         T = (D @ T @ D).tocsr()
@@ -199,7 +228,7 @@ class LabourMarketAreas:
         self._events: list[tuple[int, str, int, float]] = []
         self._main_loop()
         before = self._assign_reserve()
-        self._finish(flows, before, excluded)
+        self._finish(flows, order, before, excluded)
         for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key",
                      "_elig", "_flag", "_acc"):
             delattr(self, name)
@@ -416,7 +445,7 @@ class LabourMarketAreas:
         inflow_out = np.bincount(owner[outside], weights=Tt.data[idx][outside],
                                  minlength=len(members))
         score = inflow_out + self._r[members] - self._diag[members]
-        first = int(members[np.argmax(score)])  # ties: the lowest unit id, as R's stable order
+        first = int(members[np.argmax(score)])  # ties: first in reference order (stable)
         rest = members[members != first]
         self._elig[L] = False
         join = self._try_join(first, self._elig)
@@ -542,12 +571,16 @@ class LabourMarketAreas:
         return before
 
     # ------------------------------------------------------------------ results
-    def _finish(self, flows: FlowMatrix, before: np.ndarray, excluded: np.ndarray) -> None:
-        lab = self._lab
+    def _finish(self, flows: FlowMatrix, order: np.ndarray, before: np.ndarray,
+                excluded: np.ndarray) -> None:
+        """Results in the order of ``flows.units`` (the run worked in ``order``)."""
         n = flows.n
-        final = lab.copy()
+        final = self._lab.copy()
         lone = np.flatnonzero(final < 0)  # unassigned reserve units and excluded units
         final[lone] = self._next + np.arange(len(lone))
+        back = np.empty(n, dtype=np.int64)  # back[i]: position of unit i in the run's order
+        back[order] = np.arange(n)
+        final, before, excluded, lab = final[back], before[back], excluded[back], self._lab[back]
         _, first, inv = np.unique(final, return_index=True, return_inverse=True)
         rank = np.empty(len(first), dtype=np.int64)
         rank[np.argsort(first, kind="stable")] = np.arange(len(first))
@@ -558,17 +591,19 @@ class LabourMarketAreas:
         self.labels_before_reserve_ = lb
         self.excluded_ = flows.units[excluded]
         self.units_ = flows.units
+        # events hold positions in the run's order; sorted by iteration, then that order
         events = sorted(self._events, key=lambda e: (e[2], e[0]))
+        units = [int(order[e[0]]) for e in events]
         self.reserve_ = pd.DataFrame({
-            "unit": [flows.units[e[0]] for e in events],
+            "unit": [flows.units[u] for u in units],
             "reason": [e[1] for e in events],
             "iteration": np.array([e[2] for e in events], dtype=np.int64),
             "validity": np.array([e[3] for e in events], dtype=float),
-            "zone": np.array([labels[e[0]] for e in events], dtype=np.int64),
-            "assigned": np.array([lab[e[0]] >= 0 for e in events], dtype=bool),
+            "zone": np.array([labels[u] for u in units], dtype=np.int64),
+            "assigned": np.array([lab[u] >= 0 for u in units], dtype=bool),
         })
         # as in the R output, zone totals leave out the flows of excluded units
-        used = FlowMatrix(flows.units, self._T)
+        used = FlowMatrix(flows.units, self._T[back][:, back].tocsr())
         self.zones_ = zone_table(used, labels, self.min_size, self.target_size, self.min_sc,
                                  self.target_sc)
         self.validity_ = self.zones_["validity"].to_numpy()
