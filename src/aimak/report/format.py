@@ -7,7 +7,7 @@ a comma and a decimal point. Missing values show as an en dash, never as 'nan'.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -86,17 +86,35 @@ def build_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str, str]], l
 
 @dataclass
 class MetricTable:
-    """A table turned sideways: one row per indicator, one column per item (e.g. per plan)."""
+    """A table turned sideways: one row per indicator, one column per item (e.g. per plan).
+
+    ``numeric`` says per row whether its cells are numbers (kept on one line) or text (which
+    may wrap); rows are numeric when it is empty.
+    """
 
     headers: list[str]
     rows: list[tuple[str, str, list[str]]]
+    numeric: list[bool] = field(default_factory=list)
+
+    def is_numeric(self, i: int) -> bool:
+        return self.numeric[i] if self.numeric else True
+
+    def split(self, size: int) -> list[MetricTable]:
+        """The same table as parts of at most ``size`` item columns each (for printed pages)."""
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        parts = [MetricTable(self.headers[a:a + size],
+                             [(h, p, cells[a:a + size]) for h, p, cells in self.rows],
+                             self.numeric)
+                 for a in range(0, len(self.headers), size)]
+        return parts or [self]
 
 
 def sideways(table: Table, label_key: str = "title") -> MetricTable:
     """Turn ``table`` so that its ``label_key`` column becomes the header row."""
     j = table.keys.index(label_key)
     headers = [row[j] for row in table.rows]
-    rows = [(h, p, [row[i] for row in table.rows])
-            for i, (h, p) in enumerate(zip(table.headers, table.provenance, strict=True))
-            if i != j]
-    return MetricTable(headers, rows)
+    keep = [i for i in range(len(table.headers)) if i != j]
+    rows = [(table.headers[i], table.provenance[i], [row[i] for row in table.rows])
+            for i in keep]
+    return MetricTable(headers, rows, [table.numeric[i] for i in keep])
