@@ -157,7 +157,7 @@ def test_report_says_how_each_modelled_stage_was_made(result, config: Config) ->
     assert result.methods["travel"] == ("cell_factor = 1, area = dataset; not calibrated on "
                                         "observed trips")
     assert "default parameters, not calibrated: no observed flows" in result.methods["flows"]
-    assert result.methods["zones"].startswith("parameters: min_size = 1000")
+    assert result.methods["zones"].startswith("parameters: Minimum zone size = 1,000")
     html = (Path(config.out) / "report.html").read_text(encoding="utf-8")
     for note in result.methods.values():
         assert note in html  # in the methods and sources table, beside the item it explains

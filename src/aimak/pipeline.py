@@ -257,16 +257,28 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
     shown = {k: v for k, v in params.items() if k not in ("n_jobs", "elevation")}
     with use_language(config.lang):
         methods["travel"] = _("{parameters}; not calibrated on observed trips").format(
-            parameters=_listed(shown) or _("default parameters"))
+            parameters=_listed(shown, config.lang) or _("default parameters"))
         if facts.get("unreachable_pairs"):
             methods["travel"] += "; " + _("{count} pairs without a route").format(
                 count=fmt_number(facts["unreachable_pairs"], "int", config.lang))
     return times, key
 
 
-def _listed(params: dict[str, Any]) -> str:
-    """Parameters as ``name = value`` pairs (names stay as the config spells them)."""
-    return ", ".join(f"{k} = {v}" for k, v in params.items())
+def _listed(params: dict[str, Any], lang: str = "en") -> str:
+    """Parameters as ``name = value`` pairs in the current language (names the report has no
+    label for stay as the config spells them)."""
+    from aimak.report.model import KEY_LABELS, VALUE_LABELS
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return _("yes") if v else _("no")
+        if isinstance(v, int | float):
+            text = f"{v:,d}" if isinstance(v, int) else f"{v:,.6g}"
+            return text if lang == "en" else text.replace(",", "\u00a0").replace(".", ",")
+        return _(VALUE_LABELS[v]) if isinstance(v, str) and v in VALUE_LABELS else str(v)
+
+    return ", ".join(f"{_(KEY_LABELS[k]) if k in KEY_LABELS else k} = {value(v)}"
+                     for k, v in params.items())
 
 
 #: Modelled flows smaller than this many trips are left out (and the share of trips reported).
@@ -348,7 +360,7 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
 
     with use_language(config.lang):
         methods["zones"] = _("parameters: {parameters}").format(
-            parameters=_listed(params) or _("default parameters"))
+            parameters=_listed(params, config.lang) or _("default parameters"))
     return zones, cache.json("zone_metrics", key, summarise)
 
 
@@ -356,7 +368,8 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
            key: str, say: Progress) -> tuple[dict[str, dict], pd.DataFrame]:
     from aimak.scenarios import solve_scenarios
 
-    return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
+    with use_language(config.lang):  # texts of the comparison in the report's language
+        return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
 
 
 def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache

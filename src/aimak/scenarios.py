@@ -15,6 +15,7 @@ import pandas as pd
 
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
+from aimak.i18n import _
 
 if TYPE_CHECKING:
     from aimak.pipeline import Cache, Progress
@@ -82,7 +83,7 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
         title = criteria_title(text, name)
         inst = Instance.from_dataset(ds, finite, criteria, flows=flows)
         broken = check_plan(inst, current_plan(inst))
-        current_violations.append(f"{title}: {len(broken)}")
+        current_violations.append(f"{_(title)}: {len(broken)}")
         step_key = _digest(key, text, solver)
         try:
             mapping, meta = cache.table_and_facts(f"plan-{name}", step_key,
@@ -115,7 +116,8 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
     summaries = {"current": today, **summaries}
     for name, result in results.items():
         if "infeasible" in result:
-            summaries[name] = {"violated_criteria": f"infeasible: {result['infeasible']}"}
+            summaries[name] = {"violated_criteria": _("infeasible: {reason}").format(
+                reason=result["infeasible"])}
     comparison = pd.DataFrame(list(summaries.values()))
     comparison["plan"] = list(summaries)
     comparison["title"] = ["Today's municipalities" if k == "current" else results[k]["title"]

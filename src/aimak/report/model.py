@@ -127,7 +127,72 @@ KEY_LABELS: dict[str, str] = {
     "violated_criteria": N_("Criteria violated"),
     "admin_staff": N_("Administrative staff (estimate)"),
     "admin_cost_KGS": N_("Administrative cost, som per year (estimate)"),
+    # criteria of a plan (aimak.plans.criteria.Criteria; weights as dotted keys)
+    "min_population_exempt": N_("Municipalities exempt from the minimum population"),
+    "exempt_isolated": N_("Remote municipalities exempt from the minimum"),
+    "max_km": N_("Longest distance to centre, km"),
+    "keep_current_access": N_("Settlements already beyond the limit may stay so"),
+    "centre_services": N_("Services required in the centre"),
+    "service_radius_m": N_("Service radius around the centre, m"),
+    "centre_candidates": N_("Possible centres"),
+    "whole_municipalities": N_("Municipalities are merged whole"),
+    "contiguity": N_("Units must be contiguous"),
+    "stay_within": N_("Units stay within"),
+    "cross_border_allowed": N_("Mergers allowed across borders"),
+    "must_merge": N_("Municipalities that must be merged"),
+    "must_not_merge": N_("Municipalities that must not be merged"),
+    "max_units": N_("Largest number of units"),
+    "weights.travel": N_("Weight: travel time to centre"),
+    "weights.coherence": N_("Weight: flows crossing unit borders"),
+    "weights.balance": N_("Weight: population balance"),
+    "weights.balance_target": N_("Balance target"),
+    "weights.balance_on": N_("Balance measured on"),
+    "weights.units": N_("Weight: number of units"),
+    "source": N_("Criteria file"),
+    # zone parameters and metrics (aimak.zones.metrics.summary and compare_with_municipalities)
+    "min_size": N_("Minimum zone size"),
+    "target_size": N_("Target zone size"),
+    "min_sc": N_("Minimum self-containment"),
+    "target_sc": N_("Target self-containment"),
+    "resolution": N_("Resolution"),
+    "seed": N_("Random seed"),
+    "n_single_unit_zones": N_("Zones of one settlement"),
+    "median_zone_units": N_("Median settlements per zone"),
+    "share_inside": N_("Share of flows inside zones"),
+    "share_inside_between_units": N_("Share of flows between settlements inside zones"),
+    "min_self_containment": N_("Lowest self-containment of a zone"),
+    "median_self_containment": N_("Median self-containment of zones"),
+    "n_without_municipality": N_("Settlements without a municipality"),
+    "n_municipalities": N_("Municipalities"),
+    "adjusted_rand_index": N_("Adjusted Rand index with municipalities"),
+    "normalized_mutual_info": N_("Normalised mutual information with municipalities"),
+    "split_municipalities": N_("Municipalities split across zones"),
 }
+
+#: Keys of summaries and criteria that only identify a plan (shown as its title instead).
+HIDDEN_KEYS = frozenset({"name", "plan"})
+
+#: Enumerated values shown in summaries, criteria and method notes, in the report's language.
+VALUE_LABELS: dict[str, str] = {
+    "rayon": N_("one rayon"),
+    "oblast": N_("one oblast"),
+    "none": N_("no limit"),
+    "municipal_centres": N_("current municipal centres"),
+    "all_settlements": N_("any settlement"),
+    "population": N_("population"),
+    "optimal": N_("optimal"),
+    "feasible": N_("feasible, not proven optimal"),
+    "heuristic": N_("heuristic"),
+    "given": N_("given"),
+    "current": N_("today's map"),
+    "lma": N_("labour-market areas (LMA)"),
+    "nodal": N_("nodal regions"),
+    "leiden": N_("Leiden communities"),
+    "intramax": N_("Intramax"),
+}
+
+#: Suffix of built-in criteria files (``accessibility.toml (built-in)``).
+BUILT_IN = " (built-in)"
 
 #: Title to give today's map when it is shown as a plan (translated in every output).
 CURRENT_PLAN_TITLE = N_("Today's municipalities")

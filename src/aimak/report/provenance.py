@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from aimak.i18n import N_, _
-from aimak.report.model import ReportInputs
+from aimak.report.model import VALUE_LABELS, ReportInputs
 
 COLUMNS = ["item", "provenance", "source", "note"]
 
@@ -107,7 +107,7 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
             str(inputs.zones["method"].iloc[0]) if "method" in inputs.zones.columns
             and len(inputs.zones) else "")
         rows.append({"item": N_("Functional zones"), "provenance": "modelled",
-                     "source": method, "note": notes.get("zones", "")})
+                     "source": VALUE_LABELS.get(method, method), "note": notes.get("zones", "")})
         rows.append({"item": N_("Zone outlines on the map"), "provenance": "approximate",
                      "source": N_("nearest-settlement (Voronoi) areas dissolved by zone"),
                      "note": ""})

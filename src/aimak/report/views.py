@@ -21,10 +21,13 @@ from aimak.report.charts import bar_chart
 from aimak.report.format import build_table, fmt_number, sideways
 from aimak.report.layers import display_names, layer_key, plan_members
 from aimak.report.model import (
+    BUILT_IN,
     CHART_COLUMNS,
     COMPARISON_COLUMNS,
+    HIDDEN_KEYS,
     KEY_LABELS,
     UNIT_COLUMNS,
+    VALUE_LABELS,
     ZONE_COLUMNS,
     PlanReport,
     ReportInputs,
@@ -324,7 +327,10 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["forecast"] = _forecast_context(inputs.forecast, lang) if inputs.forecast else None
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
-    ctx["sources"] = sources_table(inputs).to_dict("records")
+    sources = sources_table(inputs)
+    for col in ("description", "licence"):  # the registry's texts are in the catalogs
+        sources[col] = sources[col].map(_)
+    ctx["sources"] = sources.to_dict("records")
     ctx["classes"] = [[_(CLASS_LABELS[c]), _(CLASS_MEANINGS[c])] for c in CLASS_MEANINGS]
     ctx["prov_label"] = _prov
     ctx["summary_class"] = "synthetic" if inputs.synthetic else "modelled"
@@ -348,12 +354,29 @@ def _pairs(values: dict[str, Any], lang: str) -> list[list[str]]:
     """[label, value] rows of a summary, metrics or criteria dictionary."""
     out = []
     for key, value in _flatten(values).items():
+        if key in HIDDEN_KEYS:
+            continue
         label = _(KEY_LABELS[key]) if key in KEY_LABELS else str(key)
         kind = "float2" if isinstance(value, float) and not float(value).is_integer() else "text"
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
+        elif isinstance(value, str):
+            value = translate_value(value)
+        elif isinstance(value, list | tuple):
+            value = [translate_value(v) if isinstance(v, str) else v for v in value]
         out.append([label, fmt_number(value, kind, lang)])
     return out
+
+
+def translate_value(value: str) -> str:
+    """An enumerated value (``rayon``, ``optimal``, ``lma``...) in the report's language."""
+    if value in VALUE_LABELS:
+        return _(VALUE_LABELS[value])
+    if value in FACILITY_TYPES:
+        return _(FACILITY_TYPES[value])
+    if value.endswith(BUILT_IN):
+        return _("{file} (built into aimak)").format(file=value[:-len(BUILT_IN)])
+    return value
 
 
 def _services(units: pd.DataFrame) -> dict[str, list[str]]:
