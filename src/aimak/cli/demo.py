@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from aimak.i18n import LANGUAGES
+from aimak.i18n import LANGUAGES, N_, _, use_language
 
 
 def _run(config) -> None:
@@ -16,73 +16,133 @@ def _run(config) -> None:
     from aimak.pipeline import run
 
     console = Console()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
+    with use_language(config.lang), Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=console, transient=False) as bar:
         task = None
 
         def step(name: str) -> None:
             nonlocal task
             if task is not None:
                 bar.update(task, completed=1, total=1)
-            task = bar.add_task(name, total=None)
+            task = bar.add_task(_step_name(name), total=None)
 
         result = run(config, progress=step)
         if task is not None:
             bar.update(task, completed=1, total=1)
-    _print_result(console, result)
+    with use_language(config.lang):
+        _print_result(console, result, config.lang)
 
 
-def _print_result(console: Console, result) -> None:
-    from rich.table import Table
+#: Names of the pipeline's steps and cached results, as the console shows them.
+STEP_NAMES = {"dataset": N_("dataset"), "travel times": N_("travel times"),
+              "times": N_("travel times"), "flows": N_("flows"),
+              "functional zones": N_("functional zones"), "zones": N_("functional zones"),
+              "zone_metrics": N_("zone metrics"), "amalgamation plans": N_("amalgamation plans"),
+              "report": N_("report")}
+TRAVEL_MODES = {"terrain": N_("terrain model"), "roads": N_("road network"),
+                "straight": N_("straight lines")}
+#: Columns of the console's plan table: comparison column, header, number kind.
+CONSOLE_COLUMNS = (("units", N_("units"), "int"),
+                   ("smallest_unit_population", N_("smallest unit, inhabitants"), "int"),
+                   ("mean_minutes_to_centre", N_("mean minutes to centre"), "float1"),
+                   ("share_within_30_min", N_("within 30 min"), "percent"),
+                   ("self_containment", N_("self-containment"), "percent"),
+                   ("violations", N_("violations"), "int"))
+
+
+def _step_name(name: str) -> str:
+    """A pipeline step (``flows``, ``plan: NAME``, ``plan-NAME``) in the current language."""
+    for prefix in ("plan: ", "plan-"):
+        if name.startswith(prefix):
+            return _("plan: {name}").format(name=name[len(prefix):])
+    return _(STEP_NAMES[name]) if name in STEP_NAMES else name
+
+
+def _print_result(console: Console, result, lang: str) -> None:
+    """The run's headline figures in the current language (that of the report)."""
+    from aimak.report.format import fmt_number
+    from aimak.report.model import VALUE_LABELS
+    from aimak.report.provenance import CLASS_LABELS
+
+    def num(value: object, kind: str = "int") -> str:
+        return fmt_number(value, kind, lang)
+
+    def cls(name: str) -> str:
+        return _(CLASS_LABELS[name]) if name in CLASS_LABELS else name
 
     ds, zm = result.dataset, result.zone_metrics
     s = ds.settlements
-    console.print(f"Dataset: {len(s)} settlements, {len(ds.municipalities)} municipalities, "
-                  f"{s['population'].sum():,.0f} inhabitants "
-                  f"({(s['population_source'] == 'estimated').mean():.0%} of settlements with "
-                  "estimated population).")
+    console.print(_("Dataset: {settlements} settlements, {municipalities} municipalities, "
+                    "{population} inhabitants ({share} of settlements with estimated "
+                    "population).").format(
+        settlements=num(len(s)), municipalities=num(len(ds.municipalities)),
+        population=num(s["population"].sum()),
+        share=num((s["population_source"] == "estimated").mean(), "percent")))
     t = result.times
     how = t["provenance"].iloc[0] if "provenance" in t.columns and len(t) else "modelled"
-    console.print(f"Travel times: {len(t):,} pairs ({t['mode'].iloc[0]}, {how}). "
-                  f"Flows: {len(result.flows):,} "
-                  f"({', '.join(sorted(result.flows['source'].unique()))}).")
-    console.print(f"Functional zones ({zm.get('method')}): {zm.get('n_zones')} zones, "
-                  f"{zm.get('share_inside', float('nan')):.0%} of flows inside, adjusted Rand "
-                  f"index with ayil aimaks {zm.get('adjusted_rand_index', float('nan')):.2f}, "
-                  f"{zm.get('split_municipalities')} ayil aimaks split across zones.")
-    table = Table(title="Plans compared with today's map")
-    cols = ["title", "units", "smallest_unit_population", "mean_minutes_to_centre",
-            "share_within_30_min", "self_containment", "violations"]
-    cols = [c for c in cols if c in result.comparison.columns]
-    for c in cols:
-        table.add_column(c.replace("_", " "), justify="left" if c == "title" else "right")
-    for _, row in result.comparison.iterrows():
-        cells = []
-        for c in cols:
-            v = row[c]
-            if isinstance(v, float) and v != v:  # NaN: not applicable
-                v = "–"
-            elif isinstance(v, float):
-                v = f"{v:.0%}" if "share" in c or c == "self_containment" else f"{v:,.1f}"
-            cells.append(str(v))
-        table.add_row(*cells)
-    console.print(table)
+    mode = str(t["mode"].iloc[0]) if len(t) else ""
+    console.print(_("Travel times: {pairs} pairs ({mode}, {provenance}). Flows: {flows} "
+                    "({sources}).").format(
+        pairs=num(len(t)), mode=_(TRAVEL_MODES[mode]) if mode in TRAVEL_MODES else mode,
+        provenance=cls(str(how)), flows=num(len(result.flows)),
+        sources=", ".join(cls(c) for c in sorted(result.flows["source"].unique()))))
+    method = str(zm.get("method"))
+    console.print(_("Functional zones ({method}): {zones} zones, {share} of flows inside, "
+                    "adjusted Rand index with ayil aimaks {ari}, {split} ayil aimaks split "
+                    "across zones.").format(
+        method=_(VALUE_LABELS[method]) if method in VALUE_LABELS else method,
+        zones=num(zm.get("n_zones")), share=num(zm.get("share_inside"), "percent"),
+        ari=num(zm.get("adjusted_rand_index"), "float2"),
+        split=num(zm.get("split_municipalities"))))
+    _print_plans(console, result.comparison, lang)
     today = result.comparison[result.comparison["plan"] == "current"]
     if len(today) and isinstance(today["violated_criteria"].iloc[0], str):
-        console.print("Today's map, criteria violations under each scenario: "
-                      f"{today['violated_criteria'].iloc[0]}.")
+        console.print(_("Today's map, criteria violations under each scenario: "
+                        "{violations}.").format(violations=today["violated_criteria"].iloc[0]),
+                      highlight=False)
     for plan in result.plans.values():
         if "infeasible" in plan:
-            console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
+            console.print(_("{title}: infeasible").format(title=_(plan["title"]))
+                          + f" — {plan['infeasible']}", style="yellow", highlight=False)
     if result.cache_hits:
-        console.print(f"Reused cached results for: {', '.join(dict.fromkeys(result.cache_hits))}.")
-    console.print("How the modelled stages were made, as the report states it:")
-    stages = {"travel": "travel times", "flows": "flows", "zones": "zones"}
-    for stage, how in result.methods.items():
-        console.print(f"  {stages.get(stage, stage)}: {how}", highlight=False)
-    console.print("Outputs:")
+        titles = {f"plan-{k}": _("plan: {name}").format(name=_(p["title"]))
+                  for k, p in result.plans.items() if "title" in p}
+        console.print(_("Reused cached results for: {steps}.").format(
+            steps=", ".join(dict.fromkeys(titles.get(h) or _step_name(h)
+                                          for h in result.cache_hits))))
+    console.print(_("How the modelled stages were made, as the report states it:"))
+    stages = {"travel": _("travel times"), "flows": _("flows"), "zones": _("functional zones")}
+    for stage, text in result.methods.items():
+        console.print(f"  {stages.get(stage, stage)}: {text}", highlight=False)
+    console.print(_("Outputs:"))
     for fmt, path in result.files.items():
-        console.print(f"  {fmt}: {path}")
+        console.print(f"  {fmt}: {path}", highlight=False)
+
+
+def _print_plans(console: Console, comparison, lang: str) -> None:
+    """The plans as a numbered table that fits 80 columns, their titles listed under it."""
+    from rich import box
+    from rich.table import Table
+
+    from aimak.report.format import fmt_number
+
+    cols = [c for c in CONSOLE_COLUMNS if c[0] in comparison.columns]
+    table = Table(title=_("Plans compared with today's map"), box=box.SIMPLE_HEAD,
+                  padding=(0, 1), title_justify="left")
+    rows = []
+    for i, (_key, row) in enumerate(comparison.iterrows()):
+        rows.append([str(i)] + [fmt_number(row[c], kind, lang) for c, _h, kind in cols])
+    headers = [_("No.")] + [_(h) for _c, h, _k in cols]
+    for j, header in enumerate(headers):
+        # wide enough for the longest word of the header and every cell: no broken words
+        width = max([len(w) for w in header.split()] + [len(r[j]) for r in rows])
+        table.add_column(header, justify="right", min_width=width, overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    console.print(table)
+    for i, title in enumerate(comparison["title"].astype(str)):
+        console.print(f"  {i}: {_(title)}", highlight=False)
 
 
 @click.command()
