@@ -47,7 +47,7 @@ CONSOLE_COLUMNS = (("units", N_("units"), "int"),
                    ("smallest_unit_population", N_("smallest unit, inhabitants"), "int"),
                    ("mean_minutes_to_centre", N_("mean minutes to centre"), "float1"),
                    ("share_within_30_min", N_("within 30 min"), "percent"),
-                   ("self_containment", N_("self-containment"), "percent"),
+                   ("self_containment", N_("flows kept inside"), "percent"),
                    ("violations", N_("violations"), "int"))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from aimak.i18n import N_, _
+from aimak.report.format import fmt_number
 from aimak.report.model import VALUE_LABELS, ReportInputs
 
 COLUMNS = ["item", "provenance", "source", "note"]
@@ -41,6 +42,11 @@ TRAVEL_MODES = {
     "roads": N_("road network model"),
     "straight": N_("straight-line distance at a fixed speed"),
 }
+
+
+def _int(n: object, inputs: ReportInputs) -> str:
+    """A count written as the report's language writes numbers (1 202 200, 1,202,200)."""
+    return fmt_number(n, "int", inputs.lang)
 
 
 def _sources_text(inputs: ReportInputs) -> str:
@@ -79,16 +85,17 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
     for cls, n in counts.items():
         rows.append({"item": N_("Settlement populations"), "provenance": str(cls),
                      "source": dataset_sources,
-                     "note": _("{count} settlements").format(count=int(n))})
+                     "note": _("{count} settlements").format(count=_int(n, inputs))})
     counts = ds.municipalities["territory_source"].value_counts()
     for cls, n in counts.items():
         rows.append({"item": N_("Municipal territories"), "provenance": str(cls),
                      "source": dataset_sources,
-                     "note": _("{count} municipalities").format(count=int(n))})
+                     "note": _("{count} municipalities").format(count=_int(n, inputs))})
     if len(ds.facilities):
         fac_src = "; ".join(dict.fromkeys(ds.facilities["source"].astype(str)))
         rows.append({"item": N_("Facilities"), "provenance": "observed", "source": fac_src,
-                     "note": _("{count} facilities").format(count=len(ds.facilities))})
+                     "note": _("{count} facilities").format(
+                         count=_int(len(ds.facilities), inputs))})
     rows.append({"item": N_("Travel times"), "provenance": "modelled",
                  "source": TRAVEL_MODES.get(inputs.travel_mode, inputs.travel_mode),
                  "note": notes.get("travel", "")})
@@ -100,7 +107,7 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
             rows.append({"item": N_("Flows between settlements"), "provenance": str(cls),
                          "source": N_("flow model") if cls == "modelled" else dataset_sources,
                          "note": "; ".join(filter(None, [
-                             _("{count} origin-destination pairs").format(count=int(n)),
+                             _("{count} origin-destination pairs").format(count=_int(n, inputs)),
                              notes.get("flows", "") if cls == "modelled" else ""]))})
     if inputs.zones is not None:
         method = str(inputs.zone_metrics.get("method", "")) or (
@@ -115,7 +122,7 @@ def provenance_table(inputs: ReportInputs) -> pd.DataFrame:
         rows.append({"item": N_("Amalgamation plans and their indicators"),
                      "provenance": "modelled", "source": N_("aimak plan optimiser"),
                      "note": "; ".join(filter(None, [
-                         _("{count} plans").format(count=len(inputs.plans)),
+                         _("{count} plans").format(count=_int(len(inputs.plans), inputs)),
                          notes.get("plans", "")]))})
     if inputs.forecast:
         f = inputs.forecast
