@@ -140,8 +140,8 @@ def _by_code(df, rows, units, ds, label) -> OfficialPlan:
     if problems:
         raise InputError(problems)
     mapping = pd.DataFrame({"old_code": codes, "new_unit": units})
-    mapping["centre"] = mapping["new_unit"].map(_unit_centres(df, rows, units, mapping, ds,
-                                                              label)).fillna("")
+    centres = _unit_centres(df, rows, units, mapping, ds, label)
+    mapping["centre"] = [centres.get(u, "") for u in mapping["new_unit"]]
     return OfficialPlan(mapping=mapping, source=label, layout="codes")
 
 
@@ -227,8 +227,8 @@ def _by_village(df, rows, units, ds, label) -> OfficialPlan:
     unlisted = pd.DataFrame([(smun[k], show[k]) for k in range(len(sid))
                              if smun[k] in covered and sid[k] not in named],
                             columns=["old_code", "village"])
-    mapping["centre"] = mapping["new_unit"].map(_unit_centres(df, rows, units, mapping, ds,
-                                                              label)).fillna("")
+    centres = _unit_centres(df, rows, units, mapping, ds, label)
+    mapping["centre"] = [centres.get(u, "") for u in mapping["new_unit"]]
     return OfficialPlan(mapping=mapping, source=label, layout="villages", issues=issues,
                         splits=pd.DataFrame(split_rows,
                                             columns=["old_code", "name", "units", "villages"]),
