@@ -296,3 +296,57 @@ def test_cli_explain_plan_end_to_end(named, tmp_path) -> None:
     res = runner.invoke(cli, ["explain-plan", "--dataset", str(gpkg), "--times", str(times),
                               "--plan", str(crit), "--out", str(out)])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+# ---------------------------------------------------------------- the pipeline's report section
+VILLAGES_RU = ["Арал", "Бакай-Ата", "Бель-Алды", "Джерге-Тал", "Кара-Куль", "Кен-Коль",
+               "Минг-Булак", "Ничке-Сай", "Ой-Тал", "Пахтаабад", "Рават", "Сай-Булак",
+               "Талас-Суу", "Уч-Терек", "Фрунзе", "Хаджи-Абад", "Чолпон", "Шамалды"]
+VILLAGES_EN = ["Aral", "Bakay-Ata", "Bel-Aldy", "Dzherge-Tal", "Kara-Kul", "Ken-Kol",
+               "Ming-Bulak", "Nichke-Say", "Oy-Tal", "Pakhtaabad", "Ravat", "Say-Bulak",
+               "Talas-Suu", "Uch-Terek", "Frunze", "Khadzhi-Abad", "Cholpon", "Shamaldy"]
+def test_pipeline_report_has_the_official_plan_section(tmp_path) -> None:
+    from aimak.pipeline import Config, run
+    from test_pipeline import CRITERIA
+    from test_pipeline import synthetic_dataset as pipeline_dataset
+
+    ds = pipeline_dataset()  # settlements syn:000 ... syn:122, renamed by hand below
+    ds.settlements["name_ru"] = VILLAGES_RU
+    ds.settlements["name_en"] = VILLAGES_EN
+    ds.write(tmp_path / "dataset.gpkg")
+    (tmp_path / "criteria.toml").write_text(CRITERIA, encoding="utf-8")
+    # a PARTIAL plan published by village: municipalities 00 and 01 merge, 02 stays alone;
+    # the second row of municipalities is not covered
+    rows = [("Север", "Арал"), ("Север", "Bakay-Ata"), ("Север", "Жерге-Тал"),
+            ("Север", "Kara-Kul"), ("Север", "Кен-Коль"), ("Запад", "Ming-Bulak"),
+            ("Запад", "Ничке-Сай")]
+    _write(tmp_path, "official.csv", rows, ["new_unit", "village"])
+    (tmp_path / "analysis.toml").write_text("""
+out = "out"
+lang = "ru"
+dataset = "dataset.gpkg"
+oblast = "Synthetic"
+official_plan = "official.csv"
+formats = ["html"]
+
+[access]
+mode = "straight"
+
+[plans]
+synthetic = "criteria.toml"
+
+[solver]
+time_limit = 10.0
+""", encoding="utf-8")
+    config = Config.read(tmp_path / "analysis.toml")
+    result = run(config)
+    e = result.official
+    assert e.covered == 3 and e.total == 6 and e.plan.n_units == 2
+    # village 002 is not listed: reported, municipality 00 taken whole
+    assert e.official.unlisted["village"].tolist() == ["Бель-Алды", "Ой-Тал"]
+    html = result.files["html"].read_text(encoding="utf-8")
+    assert 'id="official"' in html and "Официальный план" in html
+    assert "Бель-Алды" in html
+    r = e.ranges.set_index("setting")
+    assert r.loc["min_population", "bound"] == 2300 and r.loc["max_population", "bound"] == 4600
+    assert "не более" in html and "4 600" in html.replace("\u00a0", " ")

@@ -94,11 +94,15 @@ def _print_result(console: Console, result) -> None:
               show_default=True, help="Folder for the outputs.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
               help="Language of the report.")
-def demo(source: Path | None, oblast: str, out: Path, lang: str) -> None:
+@click.option("--official-plan", type=click.Path(path_type=Path), default=None,
+              help="A published plan (new_unit,old_code or new_unit,village) to explain in an "
+                   "'Official plan' section (see docs/plans.md).")
+def demo(source: Path | None, oblast: str, out: Path, lang: str,
+         official_plan: Path | None) -> None:
     """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
     from aimak.pipeline import Config
 
-    _run(Config(source=source, oblast=oblast, out=out, lang=lang))
+    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan))
 
 
 @click.command()

@@ -322,6 +322,11 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["plans"] = [_plan_context(inputs, key, plan, layers) for key, plan in
                     inputs.plans.items()]
     ctx["forecast"] = _forecast_context(inputs.forecast, lang) if inputs.forecast else None
+    ctx["official"] = None
+    if inputs.official is not None:
+        from aimak.report.official import official_context
+
+        ctx["official"] = official_context(inputs.official, lang, inputs.synthetic)
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
     ctx["sources"] = sources_table(inputs).to_dict("records")
