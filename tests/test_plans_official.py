@@ -176,22 +176,28 @@ def _write(folder, name, rows, columns):
 
 def test_villages_with_spelling_variants_give_the_composition(named, tmp_path) -> None:
     ds = Dataset.read(named[0])
-    # municipality k holds villages 2k and 2k+1; unit North = 0+1+2, South = 3+4+5
+    # municipality k holds villages 2k and 2k+1; unit North = 0+1+2, South = 3+4+5;
+    # 'Кара-Суу' names villages of municipalities 3 and 5, listed here under North, which holds
+    # neither: the name is reported as ambiguous, with both candidates
     rows = [("North", "Jany-Jol"), ("North", "Көк-Алма"), ("North", "Ozgorush"),
             ("North", "Kyzyl-Tuu"), ("North", "Ак-Терек"), ("North", "Beshik-Jon"),
-            ("South", "Кара-Суу"), ("South", "Ala-Buka"), ("South", "Таш-Көмүр"),
+            ("North", "Кара-Суу"), ("South", "Ala-Buka"), ("South", "Таш-Көмүр"),
             ("South", "Kochkor-Ata"), ("South", "Sary-Bulak")]
     plan = read_official(_write(tmp_path, "v.csv", rows, ["new_unit", "village"]), ds)
     m = plan.mapping.set_index("old_code")["new_unit"]
     assert m.to_dict() == {CODES[0]: "North", CODES[1]: "North", CODES[2]: "North",
                            CODES[3]: "South", CODES[4]: "South", CODES[5]: "South"}
-    # 'Кара-Суу' names villages of municipalities 3 and 5; Sary-Bulak (5) and Ala-Buka (3)
-    # are both in South, so the name stays ambiguous and is reported with both candidates
-    assert [(i.name, i.problem) for i in plan.issues] == [("Кара-Суу", "ambiguous")]
+    assert [(i.name, i.problem, i.row) for i in plan.issues] == [("Кара-Суу", "ambiguous", 7)]
     assert len(plan.issues[0].suggestions) == 2
+    assert "several municipalities" in plan.issues[0].message
     assert plan.splits.empty and not plan.partial
-    # the unmatched-or-ambiguous village of municipality 3 and 5 is reported as unlisted
     assert sorted(plan.unlisted["village"]) == ["Кара-Суу", "Кара-Суу"]
+    # listed twice under South, which holds both municipalities, the name cannot change the
+    # composition: each row takes one of the two villages, nothing is left unreported
+    rows = rows[:6] + [("South", "Кара-Суу"), ("South", "Kara-Suu")] + rows[7:]
+    plan = read_official(_write(tmp_path, "v2.csv", rows, ["new_unit", "village"]), ds)
+    assert plan.issues == [] and plan.unlisted.empty
+    assert plan.mapping.set_index("old_code")["new_unit"].to_dict() == m.to_dict()
 
 
 def test_splits_partial_plans_and_unmatched_names_are_reported(named, tmp_path) -> None:
@@ -286,6 +292,7 @@ def test_cli_explain_plan_end_to_end(named, tmp_path) -> None:
     assert res.exit_code == 0, res.output
     checks = pd.read_csv(out / "checks.csv")
     assert checks["criteria"].tolist() == ["max_population"]
+    assert "unit BIG has" in checks["messages"].iloc[0]
     assert "more than the maximum" in checks["messages"].iloc[0]
     ranges = pd.read_csv(out / "ranges.csv").set_index("setting")
     big = pd.read_csv(out / "units.csv").set_index("new_unit").loc["BIG", "population"]

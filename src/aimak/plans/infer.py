@@ -159,7 +159,8 @@ def criteria_ranges(inst: Instance, plan: Plan, regions: dict[str, np.ndarray] |
                if k not in have}
     text = ("consistent with requiring at the centre: " + (", ".join(have) or "no service"))
     for k, units in lacking.items():
-        text += f"; not {k} (missing at the centre of {', '.join(map(str, units[:5]))})"
+        text += (f"; not {k} (missing at {len(units)} centre(s), e.g. "
+                 f"{', '.join(map(str, units[:3]))})")
     add("centre_services", ", ".join(have) or "none", None, [], text)
     add("max_units", f"at least {plan.n_units}", float(plan.n_units), [],
         f"consistent with a cap of at least {plan.n_units} units")

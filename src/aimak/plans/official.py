@@ -44,9 +44,15 @@ class NameIssue:
 
     @property
     def message(self) -> str:
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        what = ("matches no settlement of the dataset" if self.problem == "unmatched"
-                else "matches several settlements")
+        if self.problem == "unmatched":
+            hint = (f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions
+                    else "")
+            what = "matches no settlement of the dataset"
+        else:
+            hint = ""
+            what = (f"matches settlements of several municipalities ("
+                    f"{', '.join(self.suggestions)}); add a rayon column or list it under the "
+                    "unit of its neighbours")
         return f"row {self.row}: '{self.name}' (unit {self.new_unit}) {what}{hint}"
 
 
@@ -187,13 +193,17 @@ def _by_village(df, rows, units, ds, label) -> OfficialPlan:
                 pool = [h for h in pool if name_key(srayon[pos[h]]) == name_key(rayons[i])]
             issues.append(NameIssue(int(rows[i]), str(units[i]), str(name), "unmatched",
                                     tuple(f"{show[pos[h]]} ({smun[pos[h]]})" for h in pool)))
-    # an ambiguous name is resolved by the unit's other villages: the one candidate whose
-    # municipality the unit already holds
+    # A name shared by several settlements is resolved when the choice cannot change the
+    # composition: its candidates (those in municipalities the unit's other villages already
+    # place in it, if any) lie in one municipality, or all in municipalities of the unit.
+    # A candidate not yet taken by another row is preferred.
     for i, hits in pending:
         held = {smun[pos[matched[j]]] for j in matched if units[j] == units[i]}
-        near = [h for h in hits if smun[pos[h]] in held]
-        if len(near) == 1:
-            matched[i] = near[0]
+        near = [h for h in hits if smun[pos[h]] in held] or hits
+        used = set(matched.values())
+        free = [h for h in near if h not in used] or near
+        if len({smun[pos[h]] for h in free}) == 1 or all(smun[pos[h]] in held for h in free):
+            matched[i] = free[0]
         else:
             issues.append(NameIssue(int(rows[i]), str(units[i]), str(villages[i]), "ambiguous",
                                     tuple(f"{show[pos[h]]} ({srayon[pos[h]]}, {smun[pos[h]]})"
