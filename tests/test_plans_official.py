@@ -194,7 +194,7 @@ def test_villages_with_spelling_variants_give_the_composition(named, tmp_path) -
     assert sorted(plan.unlisted["village"]) == ["Кара-Суу", "Кара-Суу"]
     # listed twice under South, which holds both municipalities, the name cannot change the
     # composition: each row takes one of the two villages, nothing is left unreported
-    rows = rows[:6] + [("South", "Кара-Суу"), ("South", "Kara-Suu")] + rows[7:]
+    rows = [*rows[:6], ("South", "Кара-Суу"), ("South", "Kara-Suu"), *rows[7:]]
     plan = read_official(_write(tmp_path, "v2.csv", rows, ["new_unit", "village"]), ds)
     assert plan.issues == [] and plan.unlisted.empty
     assert plan.mapping.set_index("old_code")["new_unit"].to_dict() == m.to_dict()
