@@ -74,6 +74,10 @@ def _print_result(console: Console, result) -> None:
     for plan in result.plans.values():
         if "infeasible" in plan:
             console.print(f"[yellow]{plan['title']}: infeasible[/] — {plan['infeasible']}")
+    if getattr(result, "official", None) is not None:
+        console.print("Official plan (see the report's 'Official plan' section):")
+        for line in result.official.lines():
+            console.print(f"  {line}", highlight=False)
     if result.cache_hits:
         console.print(f"Reused cached results for: {', '.join(dict.fromkeys(result.cache_hits))}.")
     console.print("How the modelled stages were made, as the report states it:")

@@ -71,10 +71,15 @@ def _table(headers: list[str], rows: list[list[str]], numeric: list[bool],
     return Table(headers, rows, provenance, numeric, list(range(len(headers))))
 
 
-def official_context(explanation, lang: str, synthetic: bool = False) -> dict[str, Any]:
-    """Everything the official-plan section shows, translated and formatted."""
+def official_context(explanation, lang: str, synthetic: bool = False,
+                     population_class: str = "estimated") -> dict[str, Any]:
+    """Everything the official-plan section shows, translated and formatted;
+    ``population_class`` is the provenance of the populations (see ``resolve_columns``)."""
+    from pathlib import Path
+
     e = explanation
     cls = "synthetic" if synthetic else "modelled"
+    pop_cls = "synthetic" if synthetic else population_class
 
     def num(value, kind="int"):
         return fmt_number(value, kind, lang)
@@ -86,6 +91,8 @@ def official_context(explanation, lang: str, synthetic: bool = False) -> dict[st
                                                      units=num(e.plan.n_units))
     if e.covered < e.total:
         out["coverage"] += " " + _("It is evaluated on the part that is known.")
+    out["coverage"] += " " + _("Read from the file {file}.").format(
+        file=Path(e.official.source).name)
     o = e.official
     reading = []
     for issue in o.issues:
@@ -113,6 +120,8 @@ def official_context(explanation, lang: str, synthetic: bool = False) -> dict[st
             text = _("at most {value}").format(value=num(r.bound, fmt))
         elif bound_kind == "at_least" and r.bound == r.bound and r.bound is not None:
             text = _("at least {value}").format(value=num(r.bound, fmt))
+        elif r.setting == "centre_services" and r.consistent == "none":
+            text = _("no service required")
         elif r.consistent in CHOICES:
             text = _(CHOICES[r.consistent])
         else:
@@ -150,17 +159,18 @@ def official_context(explanation, lang: str, synthetic: bool = False) -> dict[st
                                                  shares=", ".join(parts))
     d = e.differences
     out["differences"] = _table(
-        [_("Unit"), _("Nearest unit"), _("Same"), _("Municipalities leaving"),
+        [_("Unit"), _("Centre"), _("Centre (nearest)"), _("Same"), _("Municipalities leaving"),
          _("Municipalities joining"), _("Population"), _("Population (nearest)"),
          _("Mean travel time to centre, min"), _("Mean travel time (nearest), min"),
          _("Self-containment of flows"), _("Self-containment (nearest)")],
-        [[str(r.new_unit), str(r.nearest_unit), _("yes") if r.same else _("no"),
+        [[str(r.new_unit), str(r.centre_official), str(r.centre_nearest),
+          _("yes") if r.same else _("no"),
           r.leave or "–", r.join or "–", num(r.population_official),
           num(r.population_nearest), num(r.mean_minutes_to_centre_official, "minutes"),
           num(r.mean_minutes_to_centre_nearest, "minutes"),
           num(_nan(r.self_containment_official), "percent"),
           num(_nan(r.self_containment_nearest), "percent")] for r in d.itertuples()],
-        [False] * 5 + [True] * 6, [cls] * 11)
+        [False] * 6 + [True] * 6, [cls] * 6 + [pop_cls] * 2 + [cls] * 4)
     out["method"] = _("The ranges are read off the plan itself. The weights come from inverse "
                       "optimisation: travel time keeps weight 1, the other terms are searched "
                       "for the weights under which the plan's objective is closest to the "

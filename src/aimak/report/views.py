@@ -326,7 +326,8 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     if inputs.official is not None:
         from aimak.report.official import official_context
 
-        ctx["official"] = official_context(inputs.official, lang, inputs.synthetic)
+        ctx["official"] = official_context(inputs.official, lang, inputs.synthetic,
+                                           cls["population"][2])
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
     ctx["sources"] = sources_table(inputs).to_dict("records")
