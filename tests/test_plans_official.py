@@ -67,6 +67,22 @@ def test_ranges_known_answers_by_hand() -> None:
     assert "unit CD has 3,000" in r.loc["min_population", "text"]
 
 
+def test_keep_current_access_range_counts_only_trips_made_longer() -> None:
+    # municipality A: its centre at x = 0 (1,000 people) and a hamlet at x = 25 (10 people,
+    # 25 min from today's centre); B: one village at x = 10. Unit {A, B} centred on B: the
+    # hamlet is 15 min away (shorter than today), A's centre 10 min (longer than today's 0)
+    x = np.array([0.0, 25.0, 10.0])
+    d = np.abs(x[:, None] - x[None, :])
+    inst = Instance.from_arrays([1000, 10, 3000], [0, 0, 1], np.array([[0, 1], [1, 0]]), d,
+                                Criteria(stay_within="none"), km=d, units=["A", "B"],
+                                official_centre=np.array([0, 2]))
+    plan = Plan([0, 0], [2], unit_ids=np.array(["AB"], object))
+    r = criteria_ranges(inst, plan).set_index("setting")
+    assert r.loc["max_minutes", "bound"] == pytest.approx(15.0)
+    assert r.loc["max_minutes_keep_access", "bound"] == pytest.approx(10.0)
+    assert r.loc["max_km_keep_access", "units"] == "AB"
+
+
 def test_non_contiguous_and_over_large_units_are_named() -> None:
     inst = line_instance()
     # {A, C} is not contiguous (B lies between them) and spans two rayons
@@ -261,6 +277,10 @@ def test_explain_a_generated_plan_read_back_through_village_names(named, tmp_pat
     assert r.loc["min_population", "bound"] >= 5000
     assert r.loc["max_minutes", "bound"] <= 30 + 1e-4
     assert result.inverse.optimal_ and result.inverse.distance_ == 0
+    # within the true criteria too (the only set given, which the plan meets)
+    w = result.weights.set_index("name")
+    assert w.index.tolist() == ["inferred", "truth"]
+    assert w.loc["truth", "optimal"] and w.loc["truth", "distance"] == 0
     assert result.differences["same"].all()
     lo, hi = result.unit_range
     assert lo <= truth.n_units <= hi

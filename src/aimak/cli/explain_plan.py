@@ -10,7 +10,8 @@ from rich.console import Console
 console = Console()
 
 #: Files written into ``--out`` (all CSV except the plans, which use the plan format).
-OUTPUTS = ("summary.txt", "names.csv", "checks.csv", "ranges.csv", "differences.csv",
+OUTPUTS = ("summary.txt", "names.csv", "checks.csv", "ranges.csv", "weights.csv",
+           "differences.csv",
            "units.csv", "official_plan.csv", "nearest_plan.csv")
 
 
@@ -67,7 +68,8 @@ def explain_plan(dataset, times, flows, plan_file, criteria, strict, time_limit,
         console.print(f"  {line}", highlight=False, soft_wrap=True)
     out.mkdir(parents=True, exist_ok=True)
     tables = {"names.csv": names_table(result.official), "checks.csv": result.checks,
-              "ranges.csv": result.ranges, "differences.csv": result.differences,
+              "ranges.csv": result.ranges, "weights.csv": result.weights,
+              "differences.csv": result.differences,
               "units.csv": result.units}
     for name, table in tables.items():
         with atomic_path(out / name) as tmp:

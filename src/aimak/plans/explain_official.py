@@ -57,6 +57,10 @@ class OfficialExplanation:
     differences: pd.DataFrame
     summary: pd.DataFrame
     units: pd.DataFrame
+    #: One row per criteria set the weights were inferred within (the tightest the plan
+    #: meets first, then each given set it meets): name, title, the four weights, gap,
+    #: optimal, distance.
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame)
     placement: dict[str, float] | None = None
     ensemble_size: int = 0
     unit_range: tuple[int, int] | None = None
@@ -86,6 +90,12 @@ class OfficialExplanation:
                        f"leave it {self.inverse.gap_:.4f} above the optimum, which moves "
                        f"{self.inverse.distance_} municipalities; units that differ: "
                        f"{', '.join(map(str, moved))}.")
+        for r in self.weights.iloc[1:].itertuples():
+            out.append(f"Within '{r.title}', the plan is " + (
+                f"optimal under the weights travel {r.travel:.3g}, coherence {r.coherence:.3g}, "
+                f"balance {r.balance:.3g}, units {r.units:.3g}" if r.optimal else
+                f"not optimal under any weights; the closest leave it {r.gap:.4f} above the "
+                f"optimum, {r.distance} municipalities away") + ".")
         if self.unit_range:
             out.append(f"Plans meeting the inferred criteria have {self.unit_range[0]} to "
                        f"{self.unit_range[1]} units; the official one has {self.plan.n_units}.")
@@ -113,7 +123,7 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
                                                            contiguity=False), flows=flows)
     base, plan = plan_on(base_full, official)
     known = pd.Index(base_full.units).get_indexer(base.units)
-    checks = []
+    checks, met = [], []
     for name, (title, crit) in criteria_sets.items():
         inst = Instance.from_dataset(ds, finite, crit, flows=flows)
         sub = inst if len(known) == inst.n else inst.subset(known)
@@ -121,11 +131,17 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
         checks.append({"name": name, "title": title, "violations": len(broken),
                        "criteria": ", ".join(sorted({v.criterion for v in broken})),
                        "messages": "; ".join(v.message for v in broken[:10])})
+        if not broken:
+            met.append((name, title, sub))
     regions = regions_of(ds, base)
     ranges = criteria_ranges(base, plan, regions)
     crit = consistent_criteria(base, plan, regions)
     tight = with_criteria(base, crit, regions)
     inverse = InverseWeights(time_limit=time_limit, workers=workers).fit(tight, plan)
+    rows = [_weights_row("inferred", "tightest criteria the plan meets", inverse)]
+    for name, title, sub in met:  # the sets the plan meets: is it optimal within them too?
+        rows.append(_weights_row(name, title, InverseWeights(
+            time_limit=time_limit, workers=workers).fit(sub, plan)))
     weights = dataclasses.replace(inverse.weights_, balance_target=tight.balance_target())
     crit = dataclasses.replace(crit, weights=weights)
     tight = with_criteria(base, crit, regions)
@@ -139,7 +155,8 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
         inverse=inverse, checks=pd.DataFrame(checks, columns=["name", "title", "violations",
                                                               "criteria", "messages"]),
         ranges=ranges, differences=diff, summary=summary,
-        units=unit_indicators(tight, plan), covered=len(known), total=base_full.n)
+        units=unit_indicators(tight, plan), covered=len(known), total=base_full.n,
+        weights=pd.DataFrame(rows))
     if unit_range:
         out.unit_range = _unit_range(tight, time_limit, workers)
     if ensemble and plan.n_units >= 2:
@@ -155,6 +172,14 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
                              f"criteria ({chain.attempts_} proposals): it cannot be placed "
                              "in an ensemble.")
     return out
+
+
+def _weights_row(name: str, title: str, inverse: InverseWeights) -> dict:
+    w = inverse.weights_
+    return {"name": name, "title": title, "travel": w.travel, "coherence": w.coherence,
+            "balance": w.balance, "units": w.units, "gap": inverse.gap_,
+            "optimal": inverse.optimal_, "distance": inverse.distance_,
+            "status": inverse.status_}
 
 
 def _unit_range(inst: Instance, time_limit: float, workers: int) -> tuple[int, int] | None:

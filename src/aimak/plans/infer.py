@@ -75,9 +75,15 @@ def unit_facts(inst: Instance, plan: Plan, regions: dict[str, np.ndarray] | None
         if M is None:
             continue
         t = M[np.arange(len(su)), s_centre].astype(float)
+        t = np.where(np.isnan(t), np.inf, t)
         worst = np.full(p, -np.inf)
-        np.maximum.at(worst, s_label, np.where(np.isnan(t), np.inf, t))
+        np.maximum.at(worst, s_label, t)
         out[f"max_{key}"] = worst
+        # with keep_current_access only settlements farther than from today's centre count
+        now = M[np.arange(len(su)), inst.official_centre[su]].astype(float)
+        worse = np.full(p, 0.0)
+        np.maximum.at(worse, s_label, np.where(t > now + 1e-4, t, 0.0))
+        out[f"max_{key}_worse"] = worse
     A = sp.coo_matrix(inst.adjacency)
     same = labels[A.row] == labels[A.col]
     G = sp.csr_matrix((np.ones(same.sum()), (A.row[same], A.col[same])), shape=(inst.n, inst.n))
@@ -125,6 +131,13 @@ def criteria_ranges(inst: Instance, plan: Plan, regions: dict[str, np.ndarray] |
             add(f"max_{key}", "none", None, who,
                 f"consistent with no {unit} limit: unit {who[0]} has a settlement with no "
                 "route to its centre")
+        v, who = at(f"max_{key}_worse", np.max)
+        if np.isfinite(v):
+            add(f"max_{key}_keep_access", f"at least {v:,.1f}", v, who if v > 0 else [],
+                f"with keep_current_access, consistent with a limit of at least {v:,.1f} "
+                f"{unit}" + (f": unit {who[0]} takes a settlement to {v:,.1f} {unit} from its "
+                             "centre, farther than today" if v > 0 else
+                             ": no settlement is farther from its centre than today"))
     v, who = at("municipalities", np.max)
     add("max_municipalities", f"at least {v:,.0f}", v, who,
         f"consistent with merging at least {v:,.0f} municipalities into one unit: unit {who[0]} "

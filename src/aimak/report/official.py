@@ -26,6 +26,10 @@ SETTINGS = {
     "max_population": (N_("Maximum population of a unit"), "at_least", "int"),
     "max_minutes": (N_("Maximum minutes to the centre"), "at_least", "float1"),
     "max_km": (N_("Maximum kilometres to the centre"), "at_least", "float1"),
+    "max_minutes_keep_access": (N_("Maximum minutes, keeping today's longer trips"),
+                                "at_least", "float1"),
+    "max_km_keep_access": (N_("Maximum kilometres, keeping today's longer trips"),
+                           "at_least", "float1"),
     "max_municipalities": (N_("Municipalities merged into one unit"), "at_least", "int"),
     "contiguity": (N_("Contiguity"), "choice", "text"),
     "stay_within": (N_("Units stay within"), "choice", "text"),
@@ -143,6 +147,16 @@ def official_context(explanation, lang: str, synthetic: bool = False,
             "units differ: {units}.").format(
             weights=weights, gap=num(60.0 * e.inverse.gap_, "float1"),
             moved=num(e.inverse.distance_), units=", ".join(moved) or "–")
+    out["weights"] = None
+    if len(e.weights) > 1:
+        out["weights"] = _table(
+            [_("Criteria"), *[_(TERMS[k]) for k in TERMS], _("Optimal"),
+             _("Municipalities that would change unit")],
+            [[_(r.title) if r.name != "inferred" else _("tightest criteria the plan meets"),
+              *[num(getattr(r, k), "float2") for k in TERMS],
+              _("yes") if r.optimal else _("no"), num(r.distance)]
+             for r in e.weights.itertuples()],
+            [False] + [True] * 4 + [False, True], [cls] * 7)
     out["range"] = None
     if e.unit_range:
         out["range"] = _("Plans meeting these criteria have {low} to {high} units; the official "
