@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aimak.cli.main import cli
 from aimak.dataset import Dataset
@@ -50,6 +52,41 @@ def test_plan_distance_known_answers() -> None:
     assert plan_distance(np.array([0, 0, 1, 1]), np.array([5, 5, 7, 7])) == 0
     assert plan_distance(np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])) == 1
     assert plan_distance(np.array([0, 0, 0, 0]), np.array([0, 1, 2, 3])) == 3
+
+
+@given(st.lists(st.integers(0, 4), min_size=8, max_size=8),
+       st.lists(st.integers(0, 4), min_size=8, max_size=8))
+def test_plan_distance_properties(a, b) -> None:
+    a, b = np.array(a), np.array(b)
+    d = plan_distance(a, b)
+    assert d == plan_distance(b, a)
+    assert plan_distance(a, 7 - a) == 0  # relabelling units changes nothing
+    assert (d == 0) == (len(set(zip(a, b, strict=True))) == len(set(a)) == len(set(b)))
+    assert 0 <= d <= len(a) - 1
+
+
+LATTICE = lattice_instance(2, 4, Criteria(stay_within="none"), seed=5, groups=2, flows=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=8, max_size=8))
+def test_every_plan_meets_the_tightest_criteria_inferred_from_it(labels) -> None:
+    # any grouping of the 8 SYNTHETIC cells (contiguous or not), each unit centred on the
+    # current centre of its first cell: the inferred criteria never reject the plan itself
+    inst = LATTICE
+    _, lab = np.unique(labels, return_inverse=True)
+    centres = np.array([inst.official_centre[np.flatnonzero(lab == k)[0]]
+                        for k in range(lab.max() + 1)])
+    plan = Plan(lab, centres)
+    regions = {"rayon": np.array([f"r{g}" for g in inst.group], object),
+               "oblast": np.full(inst.n, "o", object)}
+    crit = consistent_criteria(inst, plan, regions)
+    assert check_plan(with_criteria(inst, crit, regions), plan) == []
+    # and the tightest really is tight: 1 more inhabitant of minimum breaks it
+    tighter = with_criteria(inst, type(crit)(**{**crit.__dict__,
+                                               "min_population": crit.min_population + 1}),
+                            regions)
+    assert {v.criterion for v in check_plan(tighter, plan)} == {"min_population"}
 
 
 def test_ranges_known_answers_by_hand() -> None:

@@ -300,7 +300,8 @@ def plan_on(inst, official: OfficialPlan, name: str = "official"):
     by_code = dict(zip(m["old_code"].astype(str), m["new_unit"].astype(str), strict=True))
     unit_of = np.array([by_code[c] for c in sub.units], object)
     ids, labels = np.unique(unit_of, return_inverse=True)
-    centre_of = dict(zip(m["new_unit"].astype(str), m["centre"].astype(str), strict=False))
+    centre = m["centre"] if "centre" in m.columns else pd.Series("", index=m.index)
+    centre_of = dict(zip(m["new_unit"].astype(str), centre.fillna("").astype(str), strict=True))
     given = {u: c for u, c in centre_of.items() if c}
     sindex = pd.Index(sub.settlement_ids)
     centres = np.empty(len(ids), np.int64)
