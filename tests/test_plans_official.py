@@ -277,6 +277,10 @@ def test_bad_plan_files_name_file_row_and_column(named, tmp_path) -> None:
     bad = _write(tmp_path, "b.csv", [("X", "123")], ["new_unit", "old_code"])
     with pytest.raises(InputError, match=r"b.csv, row 1, column 'old_code': '123' is not a "):
         read_official(bad, ds)
+    empty = _write(tmp_path, "e.csv", [("A", ""), ("", "Jany-Jol")], ["new_unit", "village"])
+    with pytest.raises(InputError, match=r"2 problems(.|\n)*row 2, column 'new_unit': empty new "
+                                         r"unit(.|\n)*row 1, column 'village': empty village"):
+        read_official(empty, ds)
     both = _write(tmp_path, "c.csv", [("X", "1", "v")], ["new_unit", "old_code", "village"])
     with pytest.raises(InputError, match="exactly one of the columns old_code"):
         read_official(both, ds)

@@ -120,6 +120,10 @@ def read_official(path: str | Path, ds, strict: bool = False) -> OfficialPlan:
     units = df["new_unit"].astype("string").str.strip().fillna("")
     problems = [Problem("empty new unit", label, int(rows[r]), "new_unit")
                 for r in np.flatnonzero((units == "").to_numpy())]
+    key = "old_code" if has_code else "village"
+    empty = (df[key].astype("string").str.strip().fillna("") == "").to_numpy()
+    problems += [Problem(f"empty {key.replace('_', ' ')}", label, int(rows[r]), key)
+                 for r in np.flatnonzero(empty)]
     if problems:
         raise InputError(problems)
     if not len(df):
