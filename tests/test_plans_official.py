@@ -418,3 +418,11 @@ time_limit = 10.0
     r = e.ranges.set_index("setting")
     assert r.loc["min_population", "bound"] == 2300 and r.loc["max_population", "bound"] == 4600
     assert "не более" in html and "4 600" in html.replace("\u00a0", " ")
+    # the differences table names centres in the report's language (Russian here)
+    from aimak.report.official import official_context
+
+    names = dict(zip(ds.settlements["id"], VILLAGES_RU, strict=True))
+    ctx = official_context(e, "ru", names=names)
+    centres = [row[1] for row in ctx["differences"].rows] + [
+        row[2] for row in ctx["differences"].rows]
+    assert centres and set(centres) <= set(VILLAGES_RU)

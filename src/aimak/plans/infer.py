@@ -357,11 +357,15 @@ def differences(inst: Instance, official: Plan, nearest: Plan) -> pd.DataFrame:
                "same": mine == theirs and j is not None
                and official.centres[k] == nearest.centres[j],
                "leave": ", ".join(inst.unit_names[sorted(mine - theirs)]),
-               "join": ", ".join(inst.unit_names[sorted(theirs - mine)])}
+               "join": ", ".join(inst.unit_names[sorted(theirs - mine)]),
+               "leave_codes": ", ".join(inst.units[sorted(mine - theirs)]),
+               "join_codes": ", ".join(inst.units[sorted(theirs - mine)])}
         for col in ("population", "mean_minutes_to_centre", "self_containment"):
             row[f"{col}_official"] = a[col].iloc[k]
             row[f"{col}_nearest"] = b[col].iloc[j] if j is not None else np.nan
         row["centre_official"] = a["centre_name"].iloc[k]
         row["centre_nearest"] = b["centre_name"].iloc[j] if j is not None else ""
+        row["centre_official_id"] = a["centre_id"].iloc[k]
+        row["centre_nearest_id"] = b["centre_id"].iloc[j] if j is not None else ""
         rows.append(row)
     return pd.DataFrame(rows)

@@ -76,9 +76,11 @@ def _table(headers: list[str], rows: list[list[str]], numeric: list[bool],
 
 
 def official_context(explanation, lang: str, synthetic: bool = False,
-                     population_class: str = "estimated") -> dict[str, Any]:
+                     population_class: str = "estimated",
+                     names: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything the official-plan section shows, translated and formatted;
-    ``population_class`` is the provenance of the populations (see ``resolve_columns``)."""
+    ``population_class`` is the provenance of the populations (see ``resolve_columns``) and
+    ``names`` maps municipality codes and settlement ids to names in the report language."""
     from pathlib import Path
 
     e = explanation
@@ -172,14 +174,22 @@ def official_context(explanation, lang: str, synthetic: bool = False,
                              "{shares}.").format(count=num(e.ensemble_size),
                                                  shares=", ".join(parts))
     d = e.differences
+    names = names or {}
+
+    def named(codes: object, fallback: object) -> str:
+        items = [c.strip() for c in str(codes).split(",") if c.strip()]
+        if not items or not all(c in names for c in items):
+            return str(fallback) or "–"
+        return ", ".join(names[c] for c in items)
     out["differences"] = _table(
         [_("Unit"), _("Centre"), _("Centre (nearest)"), _("Same"), _("Municipalities leaving"),
          _("Municipalities joining"), _("Population"), _("Population (nearest)"),
          _("Mean travel time to centre, min"), _("Mean travel time (nearest), min"),
          _("Self-containment of flows"), _("Self-containment (nearest)")],
-        [[str(r.new_unit), str(r.centre_official), str(r.centre_nearest),
-          _("yes") if r.same else _("no"),
-          r.leave or "–", r.join or "–", num(r.population_official),
+        [[str(r.new_unit), named(r.centre_official_id, r.centre_official),
+          named(r.centre_nearest_id, r.centre_nearest), _("yes") if r.same else _("no"),
+          named(r.leave_codes, r.leave), named(r.join_codes, r.join),
+          num(r.population_official),
           num(r.population_nearest), num(r.mean_minutes_to_centre_official, "minutes"),
           num(r.mean_minutes_to_centre_nearest, "minutes"),
           num(_nan(r.self_containment_official), "percent"),

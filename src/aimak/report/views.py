@@ -326,8 +326,11 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     if inputs.official is not None:
         from aimak.report.official import official_context
 
+        mun, sett = ds.municipalities, ds.settlements
+        names = dict(zip(mun["code"].astype(str), display_names(mun, lang), strict=True))
+        names.update(zip(sett["id"].astype(str), display_names(sett, lang), strict=True))
         ctx["official"] = official_context(inputs.official, lang, inputs.synthetic,
-                                           cls["population"][2])
+                                           cls["population"][2], names)
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
     ctx["sources"] = sources_table(inputs).to_dict("records")
