@@ -395,7 +395,7 @@ lang = "ru"
 dataset = "dataset.gpkg"
 oblast = "Synthetic"
 official_plan = "official.csv"
-formats = ["html"]
+formats = ["html", "xlsx"]
 
 [access]
 mode = "straight"
@@ -418,6 +418,10 @@ time_limit = 10.0
     r = e.ranges.set_index("setting")
     assert r.loc["min_population", "bound"] == 2300 and r.loc["max_population", "bound"] == 4600
     assert "не более" in html and "4 600" in html.replace("\u00a0", " ")
+    import openpyxl
+
+    book = openpyxl.load_workbook(result.files["xlsx"], read_only=True)
+    assert {"Офиц. план, диапазоны", "Офиц. план, отличия"} <= set(book.sheetnames)
     # the differences table names centres in the report's language (Russian here)
     from aimak.report.official import official_context
 

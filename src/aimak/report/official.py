@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from aimak.i18n import N_, _
 from aimak.report.format import Table, fmt_number
@@ -208,3 +209,12 @@ def _nan(value: object) -> float:
     except (TypeError, ValueError):
         return np.nan
 
+
+
+def official_frames(explanation) -> dict[str, pd.DataFrame]:
+    """The official plan's tables for the workbook (sheet title -> raw table; the CSVs of
+    ``aimak explain-plan``)."""
+    e = explanation
+    return {N_("Official plan, checks"): e.checks, N_("Official plan, ranges"): e.ranges,
+            N_("Official plan, weights"): e.weights,
+            N_("Official plan, differences"): e.differences}
