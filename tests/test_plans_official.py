@@ -430,3 +430,18 @@ time_limit = 10.0
     centres = [row[1] for row in ctx["differences"].rows] + [
         row[2] for row in ctx["differences"].rows]
     assert centres and set(centres) <= set(VILLAGES_RU)
+
+
+def test_a_scenario_mapping_without_centres_is_accepted(named) -> None:
+    from aimak.plans.official import OfficialPlan, plan_on
+
+    ds = Dataset.read(named[0])
+    inst = Instance.from_dataset(ds, read_times_file(named[1]), Criteria(stay_within="none"))
+    # the platform's scenario: records old_code, new_unit for four of the six municipalities
+    mapping = pd.DataFrame({"old_code": CODES[:4], "new_unit": ["X", "X", "Y", "Y"]})
+    sub, plan = plan_on(inst, OfficialPlan(mapping=mapping, source="scenario 12",
+                                           layout="codes"))
+    assert sub.units.tolist() == CODES[:4] and plan.ids(sub).tolist() == ["X", "Y"]
+    # each centre is a current municipal centre of the unit (s0a ... s3a)
+    assert set(sub.settlement_ids[plan.centres]) <= {"s0a", "s1a", "s2a", "s3a"}
+    assert plan.labels.tolist() == [0, 0, 1, 1]
