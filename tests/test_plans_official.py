@@ -323,6 +323,7 @@ def test_explain_a_generated_plan_read_back_through_village_names(named, tmp_pat
     assert w.index.tolist() == ["inferred", "truth"]
     assert w.loc["truth", "optimal"] and w.loc["truth", "distance"] == 0
     assert result.differences["same"].all()
+    assert result.summary["plan"].tolist() == ["official", "nearest"]
     lo, hi = result.unit_range
     assert lo <= truth.n_units <= hi
     assert any("optimal under the inferred criteria" in line for line in result.lines())

@@ -299,7 +299,9 @@ class InverseWeights:
         self.optimal_ = gap <= self.tol
         self.status_ = status
         self.objective_ = float(f0 @ w)
-        self.nearest_ = plan if self.optimal_ else opt
+        # the plan itself when it is optimal (a copy: the caller's plan keeps its name)
+        self.nearest_ = (Plan(plan.labels.copy(), plan.centres.copy(), unit_ids=plan.unit_ids)
+                         if self.optimal_ else opt)
         self.nearest_.name = "nearest"
         self.distance_ = 0 if self.optimal_ else plan_distance(plan.labels, opt.labels)
         self.lower_bound_ = max(float(lp_gap), 0.0) if cuts else 0.0
