@@ -59,6 +59,8 @@ class Config:
     #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
     #: projection, and the poverty model's settings (``drivers``, ``max_lags``, ...).
     forecast: dict[str, Any] = field(default_factory=dict)
+    #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
+    official_plan: Path | None = None
 
     @classmethod
     def read(cls, path: str | Path) -> Config:
@@ -76,7 +78,7 @@ class Config:
             raise fail(f"unknown setting(s) {', '.join(unknown)}; known settings are "
                        f"{', '.join(sorted(known))}", path)
         base = path.parent
-        for key in ("out", "dataset", "source"):
+        for key in ("out", "dataset", "source", "official_plan"):
             if key in data:
                 data[key] = (base / data[key]).resolve()
         for key in ("roads", "elevation"):  # files of the travel-time model
@@ -188,6 +190,8 @@ class Result:
     methods: dict[str, str]
     #: The forecast section (population projection, poverty forecast), None when not made.
     forecast: dict | None = None
+    #: The official plan explained (``OfficialExplanation``), when the config gives one.
+    official: Any = None
 
 
 Progress = Callable[[str], None]
@@ -213,11 +217,31 @@ def run(config: Config, progress: Progress | None = None) -> Result:
                                say)
     say("forecasts")
     forecast = _forecasts(config, ds, plans, cache)
+    official = None
+    if config.official_plan is not None:
+        say("official plan")
+        official = _official(config, ds, times, flows)
     say("report")
     files = _report(config, ds, times, zones, zone_metrics, flows, plans, comparison, methods,
-                    forecast)
+                    forecast, official)
     return Result(ds, times, flows, zones, zone_metrics, plans, comparison, files,
-                  cache.hits, methods, forecast)
+                  cache.hits, methods, forecast, official)
+
+
+def _official(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame):
+    """Read, check against every scenario's criteria, and explain the official plan."""
+    from aimak.plans.explain_official import explain_official
+    from aimak.plans.official import read_official
+    from aimak.scenarios import criteria_title, load_criteria
+
+    official = read_official(config.official_plan, ds)
+    sets = {}
+    for name, spec in config.plans.items():
+        criteria, text = load_criteria(spec)
+        sets[name] = (criteria_title(text, name), criteria)
+    return explain_official(ds, times, flows, official, sets,
+                            time_limit=float(config.solver.get("time_limit", 40.0)),
+                            workers=int(config.solver.get("workers", 2)))
 
 
 def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
@@ -412,13 +436,18 @@ def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache
 def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFrame,
             zone_metrics: dict, flows: pd.DataFrame, plans: dict[str, dict],
             comparison: pd.DataFrame, methods: dict[str, str],
-            forecast: dict | None = None) -> dict[str, Path]:
+            forecast: dict | None = None, official: Any = None) -> dict[str, Path]:
     from aimak.report import PlanReport, ReportInputs, write_report
 
     reports = {name: PlanReport(title=p["title"], mapping=p["mapping"], units=p["units"],
                                 criteria=p["criteria"], summary=p["summary"],
                                 description=p.get("description", ""))
                for name, p in plans.items() if "mapping" in p}
+    if official is not None:
+        from aimak.plans.evaluate import unit_indicators
+        from aimak.report.official import official_plans
+
+        reports.update(official_plans(official, unit_indicators))
     names = ds.oblasts.get(f"name_{config.lang}", ds.oblasts["name_en"])
     region = ", ".join(n if isinstance(n, str) and n else e
                        for n, e in zip(names, ds.oblasts["name_en"], strict=True))
@@ -426,5 +455,5 @@ def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFram
                           plans=reports, comparison=comparison, lang=config.lang,
                           title=config.title, region=region or config.oblast,
                           travel_mode=str(times["mode"].iloc[0]) if len(times) else "terrain",
-                          method_notes=methods, forecast=forecast)
+                          method_notes=methods, forecast=forecast, official=official)
     return write_report(inputs, config.out, formats=config.formats)

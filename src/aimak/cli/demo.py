@@ -105,6 +105,10 @@ def _print_result(console: Console, result, lang: str) -> None:
         if "infeasible" in plan:
             console.print(_("{title}: infeasible").format(title=_(plan["title"]))
                           + f" — {plan['infeasible']}", style="yellow", highlight=False)
+    if getattr(result, "official", None) is not None:
+        console.print(_("Official plan (see the report's 'Official plan' section):"))
+        for line in result.official.lines():
+            console.print(f"  {line}", highlight=False)
     if result.cache_hits:
         titles = {f"plan-{k}": _("plan: {name}").format(name=_(p["title"]))
                   for k, p in result.plans.items() if "title" in p}
@@ -154,11 +158,15 @@ def _print_plans(console: Console, comparison, lang: str) -> None:
               show_default=True, help="Folder for the outputs.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
               help="Language of the report.")
-def demo(source: Path | None, oblast: str, out: Path, lang: str) -> None:
+@click.option("--official-plan", type=click.Path(path_type=Path), default=None,
+              help="A published plan (new_unit,old_code or new_unit,village) to explain in an "
+                   "'Official plan' section (see docs/plans.md).")
+def demo(source: Path | None, oblast: str, out: Path, lang: str,
+         official_plan: Path | None) -> None:
     """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
     from aimak.pipeline import Config
 
-    _run(Config(source=source, oblast=oblast, out=out, lang=lang))
+    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan))
 
 
 @click.command()

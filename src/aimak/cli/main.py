@@ -40,7 +40,7 @@ def _register() -> None:
     # Optional stages register themselves here when present (see docs/architecture.md).
     import importlib
 
-    for name in ("access", "flows", "zones", "plans", "report", "forecast"):
+    for name in ("access", "flows", "zones", "plans", "explain_plan", "report", "forecast"):
         try:
             module = importlib.import_module(f"aimak.cli.{name}")
         except ModuleNotFoundError as exc:

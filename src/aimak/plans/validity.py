@@ -40,6 +40,11 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
     if labels.min(initial=0) < 0 or labels.max(initial=-1) >= p:
         return [Violation("structure", None, None, None,
                           "a municipality is assigned to a unit without a centre")]
+    ids = plan.unit_ids
+
+    def uid(k: int) -> object:  # a unit's given id (e.g. of an official plan), else its index
+        return ids[k] if ids is not None and len(ids) == p else k
+
     size = np.bincount(labels, minlength=p)
     for k in np.flatnonzero(size == 0):
         out.append(Violation("structure", int(k), 0, 1, f"unit {k} has no municipality"))
@@ -47,14 +52,14 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
     cu = inst.settlement_unit[centres]
     for k in np.flatnonzero(labels[cu] != np.arange(p)):
         out.append(Violation("centre", int(k), None, None,
-                             f"the centre of unit {k} ({inst.settlement_names[centres[k]]}) "
+                             f"the centre of unit {uid(k)} ({inst.settlement_names[centres[k]]}) "
                              "is not one of its settlements"))
     for k in np.flatnonzero(~np.isin(centres, inst.candidates)):
         reason = ("lacks a required service (" + ", ".join(c.centre_services) + ")"
                   if not inst.eligible[centres[k]] else "is not an allowed centre "
                   f"({c.centre_candidates.replace('_', ' ')})")
         out.append(Violation("centre_services", int(k), None, None,
-                             f"the centre of unit {k} ({inst.settlement_names[centres[k]]}) "
+                             f"the centre of unit {uid(k)} ({inst.settlement_names[centres[k]]}) "
                              f"{reason}"))
 
     pop = np.bincount(labels, weights=inst.population, minlength=p)
@@ -62,12 +67,12 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
         has_exempt = np.bincount(labels, weights=inst.exempt, minlength=p) > 0
         for k in np.flatnonzero((pop < c.min_population - 1e-6) & ~has_exempt):
             out.append(Violation("min_population", int(k), float(pop[k]), c.min_population,
-                                 f"unit {k} has {pop[k]:,.0f} inhabitants, "
+                                 f"unit {uid(k)} has {pop[k]:,.0f} inhabitants, "
                                  f"{c.min_population - pop[k]:,.0f} fewer than the minimum"))
     if c.max_population is not None:
         for k in np.flatnonzero(pop > c.max_population + 1e-6):
             out.append(Violation("max_population", int(k), float(pop[k]), c.max_population,
-                                 f"unit {k} has {pop[k]:,.0f} inhabitants, "
+                                 f"unit {uid(k)} has {pop[k]:,.0f} inhabitants, "
                                  f"{pop[k] - c.max_population:,.0f} more than the maximum"))
 
     s_label = labels[inst.settlement_unit]
@@ -89,7 +94,7 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
             far = np.flatnonzero((s_label == k) & over)
             shown = ", ".join(str(inst.settlement_names[s]) for s in far[:3])
             out.append(Violation(name, int(k), float(worst[k]), limit,
-                                 f"unit {k}: {len(far)} settlement(s) beyond the limit of "
+                                 f"unit {uid(k)}: {len(far)} settlement(s) beyond the limit of "
                                  f"{limit:g} {unit} from the centre (by up to {worst[k]:.0f} "
                                  f"{unit}; e.g. {shown})"))
 
@@ -102,7 +107,7 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
         parts = pd.Series(comp).groupby(labels).nunique().reindex(range(p), fill_value=0)
         for k in np.flatnonzero(parts.to_numpy() > 1):
             out.append(Violation("contiguity", int(k), float(parts[k]), 1,
-                                 f"unit {k} consists of {parts[k]} separate territories"))
+                                 f"unit {uid(k)} consists of {parts[k]} separate territories"))
 
     if c.stay_within != "none":
         ok = inst.group_ok(inst.group, inst.group[cu][labels])

@@ -219,6 +219,9 @@ class PlanReport:
     criteria: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    #: A partial plan (e.g. an official plan published for one rayon) leaves the
+    #: municipalities it does not cover out of its mapping.
+    partial: bool = False
 
 
 @dataclass
@@ -252,6 +255,9 @@ class ReportInputs:
     #: The forecast section (``aimak.forecast.territory``): poverty forecast, backtest and the
     #: population projection's method; None leaves the section out.
     forecast: dict[str, Any] | None = None
+    #: An ``aimak.plans.explain_official.OfficialExplanation``: adds the "Official plan"
+    #: section (its two plans are passed in ``plans`` too, see ``report.official``).
+    official: Any = None
 
     def check(self) -> ReportInputs:
         """Validate the tables (unit ids and codes become text); return self or raise
@@ -283,7 +289,7 @@ class ReportInputs:
                         f"the mapping names municipalities not in the dataset: "
                         f"{', '.join(bad[:10])}", f"{label} mapping", None, "old_code"))
                 missing = sorted(codes - set(plan.mapping["old_code"].astype(str)))
-                if missing:
+                if missing and not plan.partial:
                     problems.append(Problem(
                         f"the mapping leaves municipalities unassigned: {', '.join(missing[:10])}",
                         f"{label} mapping", None, "old_code"))

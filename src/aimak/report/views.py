@@ -325,6 +325,15 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     ctx["plans"] = [_plan_context(inputs, key, plan, layers) for key, plan in
                     inputs.plans.items()]
     ctx["forecast"] = _forecast_context(inputs.forecast, lang) if inputs.forecast else None
+    ctx["official"] = None
+    if inputs.official is not None:
+        from aimak.report.official import official_context
+
+        mun, sett = ds.municipalities, ds.settlements
+        names = dict(zip(mun["code"].astype(str), display_names(mun, lang), strict=True))
+        names.update(zip(sett["id"].astype(str), display_names(sett, lang), strict=True))
+        ctx["official"] = official_context(inputs.official, lang, inputs.synthetic,
+                                           cls["population"][2], names)
     prov = translated(provenance_table(inputs))
     ctx["provenance"] = prov.to_dict("records")
     sources = sources_table(inputs)

@@ -80,6 +80,13 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
         z = pd.DataFrame(layers["zones"].drop(columns="geometry"))
         table, meta = _labelled(z, resolve_columns(ZONE_COLUMNS, inputs))
         sheets.append((_("Zones"), table, meta))
+    if inputs.official is not None:
+        from aimak.report.official import official_frames
+
+        cls = "synthetic" if inputs.synthetic else "modelled"
+        for title, frame in official_frames(inputs.official).items():
+            sheets.append((sheet_name(_(title), {s for s, _t, _m in sheets}), frame,
+                           [(c, "", cls) for c in frame.columns]))
     prov = translated(provenance_table(inputs))
     prov.columns = [_("What"), _("Provenance"), _("Source"), _("Note")]
     sheets.append((_("Provenance"), prov, [(c, "", "") for c in prov.columns]))
