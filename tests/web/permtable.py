@@ -41,6 +41,14 @@ class Row:
 
 
 def modules():
-    from . import perm_accounts, perm_core, perm_forecasts, perm_places, perm_territory
+    from . import (
+        perm_accounts,
+        perm_core,
+        perm_forecasts,
+        perm_hearings,
+        perm_places,
+        perm_territory,
+    )
 
-    return [perm_core, perm_accounts, perm_places, perm_territory, perm_forecasts]
+    return [perm_core, perm_accounts, perm_places, perm_territory, perm_forecasts,
+            perm_hearings]

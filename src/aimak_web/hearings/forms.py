@@ -52,6 +52,9 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class HearingForm(forms.ModelForm):
+    online_link = forms.URLField(label=_("online session link"), required=False,
+                                 assume_scheme="https")
+
     class Meta:
         model = Hearing
         fields = ["subject", "year", "title_ru", "title_ky", "notice_ru", "notice_ky",

@@ -39,6 +39,7 @@ from .models import (
     notice_days,
     report,
 )
+from .rules import may_take_part
 
 COMMENTS_PER_PAGE = 50
 #: States in which staff may still change the budget lines.
@@ -85,8 +86,8 @@ def index(request):
     page = Paginator(hearings, 50).get_page(request.GET.get("page"))
     return render(request, "hearings/index.html", {
         "page": page, "states": State.choices, "state": state, "code": code, "drafts": mine,
-        "may_create": user.is_authenticated and user.has_perm("hearings.create_hearing",
-                                                              user.municipality)})
+        "may_create": bool(user.is_authenticated and user.municipality_id
+                           and user.has_perm("hearings.create_hearing", user.municipality))})
 
 
 @login_required
@@ -94,7 +95,8 @@ def index(request):
 def create(request):
     """Staff create a hearing of their own municipality (as a draft)."""
     municipality = request.user.municipality
-    if not request.user.has_perm("hearings.create_hearing", municipality):
+    if municipality is None or not request.user.has_perm("hearings.create_hearing",
+                                                         municipality):
         raise PermissionDenied
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,12 +142,12 @@ def detail(request, pk: int):
                 .order_by("-created_at"))
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     may_manage = user.has_perm("hearings.manage_hearing", hearing)
-    may_take_part = hearing.accepts_input and user.has_perm("hearings.take_part", hearing)
+    taking_part = hearing.accepts_input and may_take_part(user, hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing, "lines": lines, "proposals": proposals, "supported": supported,
-        "page": page, "may_manage": may_manage, "may_take_part": may_take_part,
+        "page": page, "may_manage": may_manage, "may_take_part": taking_part,
         "comment_form": CommentForm(hearing=hearing, initial={"line": request.GET.get("line")})
-        if may_take_part else None,
+        if taking_part else None,
         "transitions": [(n, Hearing.TRANSITIONS[n][2]) for n in hearing.allowed_transitions()]
         if may_manage else [],
         "unanswered": sum(1 for p in proposals if not _published(p)),
@@ -230,7 +232,7 @@ def budget(request, pk: int):
 
 def _participant(request, pk: int) -> Hearing:
     hearing = _hearing(request, pk)
-    if not request.user.has_perm("hearings.take_part", hearing):
+    if not may_take_part(request.user, hearing):
         raise PermissionDenied
     return hearing
 
@@ -326,8 +328,11 @@ def _item(kind: str, pk: int):
 def report_item(request, kind: str, pk: int):
     """Report a comment or a proposal to the moderators."""
     item = _item(kind, pk)
-    if not request.user.has_perm("hearings.view_hearing", item.hearing) or item.hidden:
+    if not request.user.has_perm("hearings.view_hearing", item.hearing):
         raise Http404
+    if item.hidden:
+        messages.info(request, _("This is already hidden, pending the moderators' decision."))
+        return redirect(item.hearing)
     form = ReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     if report(item, request.user, reason):
