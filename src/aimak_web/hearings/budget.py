@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from aimak.errors import AimakError
 from aimak.io import read_table
 from aimak.schema import SOURCE_ROW
-from aimak_web.accounts.residents import RowProblem
 
 from .models import BudgetLine, Hearing
 
@@ -43,6 +43,23 @@ SECTION_WORDS = {
     "чыгашалар": "expenditure", "total": "total", "всего": "total", "бардыгы": "total",
 }
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass
+class RowProblem:
+    """One problem of an uploaded file: the row as the spreadsheet numbers it, and the column."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column «%(column)s»") % {"column": self.column})
+        return (", ".join(where) + ": " if where else "") + self.message
 
 
 def template_xlsx() -> bytes:
@@ -192,8 +209,9 @@ def summary(hearing: Hearing, lines: list[BudgetLine]) -> dict:
             continue
         totals = {}
         for name in AMOUNTS:
-            known = [getattr(line, name) for line in chosen if getattr(line, name) is not None]
-            totals[name] = sum(known, Decimal(0)) if known else None
+            values = [getattr(line, name) for line in chosen]
+            # a total over lines of which some are unknown would understate: none is shown
+            totals[name] = None if None in values else sum(values, Decimal(0))
         change = pct = None
         if totals["next_draft"] is not None and totals["current_plan"]:
             change = totals["next_draft"] - totals["current_plan"]

@@ -41,7 +41,9 @@ def shared_data_dir() -> Path | None:
     """The shared Kyrgyzstan data folder: setting, environment, or ../shared next to the repo."""
     candidates = [getattr(settings, "AIMAK_SHARED_DATA", None),
                   os.environ.get("AIMAK_SHARED_DATA"),
-                  settings.REPO_DIR.parent / "shared" / "data" / "kyrgyzstan"]
+                  settings.REPO_DIR.parent / "shared" / "data" / "kyrgyzstan",
+                  # a git worktree of the repository one level further down
+                  settings.REPO_DIR.parent.parent / "shared" / "data" / "kyrgyzstan"]
     for c in candidates:
         if c and Path(c).is_dir():
             return Path(c)
