@@ -7,6 +7,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aimak_web.core.text import localized
+
 from .models import MIN_REASON, Answer, BudgetLine, Comment, Hearing, Proposal
 
 #: Attachments and sign-in sheets: document and image types, at most this size.
@@ -32,6 +34,11 @@ def check_document(upload) -> None:
     if not any(head.startswith(m) for m in MAGIC[suffix]):
         raise forms.ValidationError(_("The file's content is not a %(type)s file.")
                                     % {"type": suffix})
+
+
+def line_label(line: BudgetLine) -> str:
+    """A budget line in a choice list: its code and its name in the reader's language."""
+    return f"{line.code} {localized(line, 'name')[0]}".strip()
 
 
 class DateInput(forms.DateInput):
@@ -94,6 +101,7 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = hearing.lines.all()
         self.fields["line"].required = False
+        self.fields["line"].label_from_instance = line_label
         self.fields["line"].empty_label = _("the hearing as a whole")
 
     def clean_text(self):
@@ -113,6 +121,7 @@ class ProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = hearing.lines.all()
         self.fields["line"].required = False
+        self.fields["line"].label_from_instance = line_label
         self.fields["line"].empty_label = "—"
         if paper:
             self.fields["paper_author"] = forms.CharField(
@@ -146,6 +155,7 @@ class AnswerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = BudgetLine.objects.filter(hearing=hearing)
         self.fields["line"].required = False
+        self.fields["line"].label_from_instance = line_label
         self.fields["reason"].help_text = _("at least %(n)s characters") % {"n": MIN_REASON}
 
     def clean_reason(self):
