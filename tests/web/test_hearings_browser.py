@@ -97,7 +97,8 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.click("[data-testid=propose]")
     page.fill("#id_title", "Отремонтировать дорогу к школе")
     page.fill("#id_text", "Добавить 15 тыс. сомов на ремонт дороги к школе.")
-    page.select_option("#id_line", label="0451 Дороги (тест)" if lang == "ru" else "0451 Жолдор (тест)")
+    page.select_option("#id_line",
+                       label="0451 Дороги (тест)" if lang == "ru" else "0451 Жолдор (тест)")
     page.fill("#id_amount", "15")
     page.click("[data-testid=proposal-submit]")
     page.click("[data-testid=support]")

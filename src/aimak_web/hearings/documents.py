@@ -30,7 +30,7 @@ def _pdf(template: str, context: dict, lang: str) -> bytes:
         raise Http404
     import weasyprint
 
-    with override(lang):
+    with override(lang if lang in PDF_LANGUAGES else "ru"):
         html = render_to_string(template, {**context, "LANG": lang})
     return weasyprint.HTML(string=html, url_fetcher=_refuse_urls).write_pdf()
 
@@ -69,7 +69,7 @@ def minutes_pdf(hearing: Hearing, lang: str) -> bytes:
 
 def sms_text(hearing: Hearing, request=None, lang: str = "ru") -> str:
     """A one-SMS announcement (at most 70 Cyrillic characters); the place is cut to fit."""
-    with override(lang):
+    with override(lang if lang in PDF_LANGUAGES else "ru"):
         when = ""
         if hearing.meeting_at:
             when = timezone.localtime(hearing.meeting_at).strftime("%d.%m %H:%M")

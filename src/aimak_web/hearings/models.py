@@ -121,6 +121,12 @@ class Hearing(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("hearings:detail", args=[self.pk])
 
+    @property
+    def unit_label(self) -> str:
+        """The unit of the budget lines in the reader's language."""
+        known = {"thousand KGS": _("thousand som"), "KGS": _("som")}
+        return str(known.get(self.budget_unit, self.budget_unit))
+
     # --- the procedure -------------------------------------------------------------------
 
     @property

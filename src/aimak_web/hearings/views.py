@@ -11,8 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -154,7 +154,7 @@ def detail(request, pk: int):
         "minutes_ready": hearing.state in MINUTES_STATES,
         "notice_days": hearing.notice_lead_days,
         "hearing_notice_days": notice_days(),
-        "sms": documents.sms_text(hearing, request) if may_manage else "",
+        "sms": documents.sms_text(hearing, request, get_language()[:2]) if may_manage else "",
         "budget_editable": hearing.state in BUDGET_EDITABLE,
         "meeting_editable": hearing.state in MEETING_STATES,
         "answer_editable": hearing.state in ANSWER_STATES,
