@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -494,12 +495,14 @@ def test_query_count_does_not_grow_with_rows(client, places, users, name):
     url = reverse(name, args=[] if name == "hearings:index" else [h.pk])
     client.force_login(users["citizen"])
     grow(2)
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     grow(20)
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as big:
         assert client.get(url).status_code == 200
-    assert len(big) == len(small)
+    assert len(big) == len(small) > 3
     assert len(big) <= 15
 
 
@@ -543,3 +546,56 @@ def test_demo_hearing_from_published_lines_only(places, settings):
     assert line.previous_actual is None and "akyikat.info" in line.source
     assert h.comments.count() == 0 and h.proposals.count() == 0
     assert Hearing.objects.count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_big_hearing_page_stays_bounded(client, places, users, monkeypatch):
+    """1,000 comments and 200 answered proposals: same query bound; single-reader timing printed.
+
+    Not the load benchmark of the issue (100 concurrent readers on gunicorn): a one-process
+    measurement through the test client, for orientation.
+    """
+    import time
+
+    from aimak_web.hearings.models import Answer
+
+    h = make_hearing(places["a"], state=State.OPEN)
+    lines = add_lines(h)
+    citizen, staff = users["citizen"], users["municipal_staff"]
+    Comment.objects.bulk_create(Comment(hearing=h, author=citizen, text=f"комментарий {i}",
+                                        line=lines[i % 3]) for i in range(1000))
+    proposals = Proposal.objects.bulk_create(
+        Proposal(hearing=h, author=citizen, title=f"предложение {i}", text="текст " * 20,
+                 line=lines[i % 3]) for i in range(200))
+    now = timezone.now()
+    Answer.objects.bulk_create(Answer(proposal=p, verdict="accepted", reason=REASON,
+                                      answered_by=staff, published_at=now) for p in proposals)
+    url = reverse("hearings:detail", args=[h.pk])
+    client.force_login(citizen)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    n_queries = len(queries)
+    assert 3 < n_queries <= 15
+    # time the real template rendering, not the test runner's instrumented one
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(f"\nhearing page, 1000 comments + 200 answered proposals, {connection.vendor}: "
+          f"median {times[10] * 1000:.0f} ms, p95 {times[18] * 1000:.0f} ms, "
+          f"{n_queries} queries")
+    if os.environ.get("AIMAK_PROFILE"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(client.get, url)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(20)

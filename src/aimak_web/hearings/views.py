@@ -42,6 +42,7 @@ from .models import (
 from .rules import may_take_part
 
 COMMENTS_PER_PAGE = 50
+PROPOSALS_PER_PAGE = 25
 #: States in which staff may still change the budget lines.
 BUDGET_EDITABLE = (State.DRAFT, State.ANNOUNCED)
 #: States in which staff record the meeting and enter paper proposals.
@@ -130,14 +131,15 @@ def detail(request, pk: int):
     user = request.user
     lines = list(hearing.lines.annotate(
         n_comments=Count("comments", filter=Q(comments__hidden=False))))
-    proposals = list(
+    proposals = Paginator(
         hearing.proposals.filter(hidden=False)
         .select_related("author", "line", "answer")
-        .annotate(n_support=Count("supporters")).order_by("created_at"))
+        .annotate(n_support=Count("supporters")).order_by("created_at"),
+        PROPOSALS_PER_PAGE).get_page(request.GET.get("ppage"))
     supported = set()
     if user.is_authenticated:
-        supported = set(user.supported_proposals.filter(hearing=hearing)
-                        .values_list("pk", flat=True))
+        supported = set(user.supported_proposals.filter(
+            pk__in=[p.pk for p in proposals]).values_list("pk", flat=True))
     comments = (hearing.comments.filter(hidden=False).select_related("author", "line")
                 .order_by("-created_at"))
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -150,7 +152,7 @@ def detail(request, pk: int):
         if taking_part else None,
         "transitions": [(n, Hearing.TRANSITIONS[n][2]) for n in hearing.allowed_transitions()]
         if may_manage else [],
-        "unanswered": sum(1 for p in proposals if not _published(p)),
+        "unanswered": hearing.unanswered_proposals().count() if may_manage else 0,
         "minutes_ready": hearing.state in MINUTES_STATES,
         "notice_days": hearing.notice_lead_days,
         "hearing_notice_days": notice_days(),
@@ -159,11 +161,6 @@ def detail(request, pk: int):
         "meeting_editable": hearing.state in MEETING_STATES,
         "answer_editable": hearing.state in ANSWER_STATES,
     })
-
-
-def _published(proposal: Proposal) -> bool:
-    answer = getattr(proposal, "answer", None) if _has_answer(proposal) else None
-    return bool(answer and answer.published_at)
 
 
 def _has_answer(proposal: Proposal) -> bool:
