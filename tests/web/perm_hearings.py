@@ -17,7 +17,14 @@ DRAFT_ONLY = {**dict.fromkeys(("citizen", "other_staff", "jury", "moderator"), 4
 def setup(ctx: dict) -> None:
     from django.utils import timezone
 
-    from aimak_web.hearings.models import BudgetLine, Comment, Hearing, Proposal, State
+    from aimak_web.hearings.models import (
+        BudgetLine,
+        Comment,
+        Document,
+        Hearing,
+        Proposal,
+        State,
+    )
 
     a = ctx["places"]["a"]
     citizen = ctx["users"]["citizen"]
@@ -39,6 +46,12 @@ def setup(ctx: dict) -> None:
     ctx["draft"] = hearing(State.DRAFT)
     ctx["held"] = held = hearing(State.MEETING_HELD, attendance_women=12, attendance_men=9)
     held.signin_sheet.save("sheet.pdf", ContentFile(b"%PDF-1.4 test sheet"))
+    doc = Document(hearing=h, title="Проект решения", uploaded_by=ctx["users"]["municipal_staff"])
+    doc.file.save("draft.pdf", ContentFile(b"%PDF-1.4 draft decision"))
+    ctx["document"] = doc
+    ctx["draft_document"] = Document.objects.create(
+        hearing=ctx["draft"], title="Черновик", file=doc.file.name,
+        uploaded_by=ctx["users"]["municipal_staff"])
 
 
 def _pk(key):
@@ -67,6 +80,10 @@ ROWS = [
     Row("hearings:meeting", only(STAFF), args=_pk("open")),
     Row("hearings:signin_sheet", only(STAFF), args=_pk("held"),
         note="the sheet holds names: staff and administrators only"),
+    Row("hearings:documents", only(STAFF), args=_pk("open")),
+    Row("hearings:document", everyone(), args=_pk("document")),
+    Row("hearings:document", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft_document"),
+        note="a draft's documents are visible to its managers only"),
     Row("hearings:minutes", everyone(), args=lambda ctx: [ctx["held"].pk, "ru"]),
     Row("hearings:minutes", everyone(404), args=lambda ctx: [ctx["open"].pk, "ky"],
         note="no minutes before the meeting"),

@@ -365,6 +365,28 @@ def test_meeting_record_checks_numbers_and_the_sheet(client, places, users):
     assert p.on_paper and p.author is None and p.paper_author == "Асан У."
 
 
+@pytest.mark.django_db
+def test_documents_are_checked_and_public(client, places, users):
+    h = make_hearing(places["a"], state=State.OPEN)
+    client.force_login(users["municipal_staff"])
+    url = reverse("hearings:documents", args=[h.pk])
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024))
+    assert "Файл больше 10 МБ." in client.post(url, {"title": "Проект",
+                                                     "file": big}).content.decode()
+    fake = SimpleUploadedFile("plan.png", b"%PDF-1.4")
+    assert "не соответствует типу .png" in client.post(url, {"title": "Проект",
+                                                             "file": fake}).content.decode()
+    assert h.documents.count() == 0
+    ok = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 decision draft")
+    assert client.post(url, {"title": "Проект решения", "file": ok}).status_code == 302
+    doc = h.documents.get()
+    client.logout()
+    assert "Проект решения" in client.get(reverse("hearings:detail",
+                                                  args=[h.pk])).content.decode()
+    body = b"".join(client.get(reverse("hearings:document", args=[doc.pk])).streaming_content)
+    assert body == b"%PDF-1.4 decision draft"
+
+
 def _pdf_text(data: bytes) -> str:
     import pdfplumber
 

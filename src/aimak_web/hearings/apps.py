@@ -14,10 +14,19 @@ class HearingsConfig(AppConfig):
         from aimak_web.places.sections import register as register_section
 
         from . import demo, sections
-        from .models import Answer, BudgetLine, Comment, Hearing, ModerationDecision, Proposal
+        from .models import (
+            Answer,
+            BudgetLine,
+            Comment,
+            Document,
+            Hearing,
+            ModerationDecision,
+            Proposal,
+        )
 
         auditlog.register(Hearing)
         auditlog.register(BudgetLine)
+        auditlog.register(Document)
         auditlog.register(Comment, include_fields=["hidden", "hidden_reason"])
         auditlog.register(Proposal, exclude_fields=["report_count"],
                           m2m_fields={"supporters"})

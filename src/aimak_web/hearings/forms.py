@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aimak_web.core.text import localized
 
-from .models import MIN_REASON, Answer, BudgetLine, Comment, Hearing, Proposal
+from .models import MIN_REASON, Answer, BudgetLine, Comment, Document, Hearing, Proposal
 
 #: Attachments and sign-in sheets: document and image types, at most this size.
 UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods")
@@ -197,3 +197,14 @@ class MeetingForm(forms.ModelForm):
                 "The age groups add up to %(ages)s, but women and men to %(total)s.")
                 % {"ages": sum(ages), "total": total})
         return data
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_document(upload)
+        return upload

@@ -220,6 +220,23 @@ class Hearing(models.Model):
         self.transition("close", user)
 
 
+class Document(models.Model):
+    """A document attached to a hearing (draft budget, report, plan, photo), public with it."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="hearings/documents/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class BudgetLine(models.Model):
     """One line of a budget put to the hearing (amounts in the hearing's unit)."""
 

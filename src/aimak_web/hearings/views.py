@@ -22,6 +22,7 @@ from .forms import (
     AnswerForm,
     BudgetUploadForm,
     CommentForm,
+    DocumentForm,
     HearingForm,
     MeetingForm,
     ModerationForm,
@@ -30,6 +31,7 @@ from .forms import (
 )
 from .models import (
     Comment,
+    Document,
     Hearing,
     Proposal,
     State,
@@ -129,6 +131,7 @@ def detail(request, pk: int):
     """The hearing: procedure, budget lines, proposals with answers, comments."""
     hearing = _hearing(request, pk)
     user = request.user
+    documents_list = list(hearing.documents.all())
     lines = list(hearing.lines.annotate(
         n_comments=Count("comments", filter=Q(comments__hidden=False))))
     proposals = Paginator(
@@ -147,6 +150,7 @@ def detail(request, pk: int):
     taking_part = hearing.accepts_input and may_take_part(user, hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing, "lines": lines, "proposals": proposals, "supported": supported,
+        "documents": documents_list,
         "page": page, "may_manage": may_manage, "may_take_part": taking_part,
         "comment_form": CommentForm(hearing=hearing, initial={"line": request.GET.get("line")})
         if taking_part else None,
@@ -477,3 +481,34 @@ def export(request, pk: int, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}.{fmt}"'
     return response
 
+
+
+@login_required
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def documents_page(request, pk: int):
+    """Staff attach documents (PDF, images, office files; type and size checked)."""
+    hearing = _managed(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and hearing.state != State.CLOSED and form.is_valid():
+        doc = form.save(commit=False)
+        doc.hearing, doc.uploaded_by = hearing, request.user
+        from auditlog.context import set_actor
+
+        with set_actor(request.user):
+            doc.save()
+        messages.success(request, _("The document is attached."))
+        return redirect(hearing)
+    return render(request, "hearings/documents.html", {"hearing": hearing, "form": form})
+
+
+def document(request, pk: int):
+    """A document of a hearing, for everyone who may see the hearing."""
+    doc = get_object_or_404(Document, pk=pk)
+    _hearing(request, doc.hearing_id)
+    from django.http import FileResponse
+
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=False, filename=doc.file.name.rsplit("/", 1)[-1])
