@@ -4,6 +4,16 @@ The procedure of a hearing (states and allowed transitions) is kept in one place
 ``Hearing.TRANSITIONS``; every transition is a method that checks the role rule and the
 procedure's own conditions, and saves the hearing inside ``auditlog``'s actor context so the
 audit trail records who moved it.
+
+Settings (Django settings, read when used):
+
+- ``AIMAK_HEARING_NOTICE_DAYS`` (default 10): days between the notice date and the meeting,
+  checked when a hearing is announced. A setting of aimak; its legal basis is not verified.
+- ``AIMAK_REPORTS_TO_HIDE`` (default 3): reports after which a comment or a proposal is hidden
+  pending a moderator's decision.
+
+A hearing closes only when every visible proposal has a published answer with a reason of at
+least ``MIN_REASON`` characters; proposals hidden by moderation need none.
 """
 
 from __future__ import annotations
