@@ -126,6 +126,24 @@ def test_notice_lead_time_is_a_setting(places, users, settings):
 
 
 @pytest.mark.django_db
+def test_announced_dates_move_only_within_the_notice_rule(client, places, users):
+    h = make_hearing(places["a"], state=State.ANNOUNCED)
+    client.force_login(users["municipal_staff"])
+    data = {"subject": "draft_budget", "year": 2027, "title_ru": h.title_ru,
+            "notice_date": "2026-07-01", "meeting_at": "2026-07-05T10:00",
+            "meeting_place": "Дом культуры", "budget_unit": "thousand KGS"}
+    r = client.post(reverse("hearings:edit", args=[h.pk]), data)
+    assert "не позже чем за 10 дней до собрания" in r.content.decode()
+    h.refresh_from_db()
+    assert timezone.localtime(h.meeting_at).day == 20
+    r = client.post(reverse("hearings:edit", args=[h.pk]), {**data,
+                                                            "meeting_at": "2026-07-25T10:00"})
+    assert r.status_code == 302
+    h.refresh_from_db()
+    assert h.notice_lead_days == 24
+
+
+@pytest.mark.django_db
 def test_step_view_shows_the_refusal(client, places, users):
     h = make_hearing(places["a"], state=State.MEETING_HELD, attendance_women=1, attendance_men=1)
     Proposal.objects.create(hearing=h, author=users["citizen"], title="T", text="x")
@@ -201,7 +219,7 @@ def test_bad_template_names_row_and_column_and_changes_nothing(client, places, u
     assert list(h.lines.values_list("pk", flat=True)) == before
     missing = SimpleUploadedFile("b.csv", b"section,code,name_ru\nrevenue,1,x\n")
     html = client.post(url, {"file": missing}).content.decode()
-    assert "столбец «source»: столбца нет" in html
+    assert "столбец «source»: нет такого столбца" in html
     other = SimpleUploadedFile("b.txt", b"hello")
     assert "ожидался файл .xlsx или .csv" in client.post(url, {"file": other}).content.decode()
     broken = SimpleUploadedFile("b.xlsx", b"PK\x03\x04 not a workbook")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -154,7 +155,8 @@ def read_budget(upload) -> tuple[list[dict], list[RowProblem]]:
                 "expected revenue, expenditure or total, got «%(v)s»")
                 % {"v": values["section"][:40]}))
         if not values["name_ru"]:
-            problems.append(RowProblem(row, col("name_ru"), _("the name is empty")))
+            problems.append(RowProblem(row, col("name_ru"),
+                                       pgettext("budget line", "the name is empty")))
         if not values["source"]:
             problems.append(RowProblem(row, col("source"), _(
                 "say where the figures come from")))

@@ -84,6 +84,20 @@ class HearingForm(forms.ModelForm):
         start, end = data.get("comments_from"), data.get("comments_until")
         if start and end and end < start:
             self.add_error("comments_until", _("The comment period ends before it starts."))
+        notice, meeting = data.get("notice_date"), data.get("meeting_at")
+        announced = self.instance.pk and self.instance.state != "draft"
+        if announced and notice and meeting:
+            from django.utils import timezone
+
+            from .models import notice_days
+
+            lead = (timezone.localtime(meeting).date() - notice).days
+            if lead < notice_days():
+                # once announced, dates may move only within the notice rule
+                self.add_error("meeting_at", _(
+                    "The notice must come at least %(days)s days before the meeting "
+                    "(setting AIMAK_HEARING_NOTICE_DAYS); it comes %(lead)s days before.")
+                    % {"days": notice_days(), "lead": lead})
         return data
 
 

@@ -19,14 +19,14 @@ T: dict = {
         ".xlsx же .csv файлы күтүлгөн, «%(s)s» алынды"),
     "the file cannot be read as a spreadsheet": (
         "файл не читается как таблица", "файлды таблица катары окуу мүмкүн эмес"),
-    "the column is missing": ("столбца нет", "мамыча жок"),
+    "the column is missing": ("нет такого столбца", "мындай мамыча жок"),
     "the file has a header but no rows": (
         "в файле есть заголовок, но нет строк", "файлда баш сап бар, бирок саптар жок"),
     "expected revenue, expenditure or total, got «%(v)s»": (
         "ожидалось revenue (доходы), expenditure (расходы) или total (всего), получено «%(v)s»",
         "revenue (кирешелер), expenditure (чыгашалар) же total (бардыгы) күтүлгөн, "
         "«%(v)s» алынды"),
-    "the name is empty": ("название пустое", "аталышы бош"),
+    ("budget line", "the name is empty"): ("название пустое", "аталышы бош"),
     "say where the figures come from": (
         "укажите, откуда взяты цифры", "сандар кайдан алынганын көрсөтүңүз"),
     "expected a number such as 1250.5, got «%(v)s»": (
