@@ -46,9 +46,10 @@ def modules():
         perm_contests,
         perm_core,
         perm_forecasts,
+        perm_hearings,
         perm_places,
         perm_territory,
     )
 
     return [perm_core, perm_accounts, perm_places, perm_territory, perm_forecasts,
-            perm_contests]
+            perm_contests, perm_hearings]

@@ -1,0 +1,16 @@
+"""The hearings section of a municipality's page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from aimak_web.places.sections import Section
+
+from .models import Hearing, State
+
+
+def hearings_section(request, municipality) -> Section:
+    hearings = list(Hearing.objects.filter(municipality=municipality)
+                    .exclude(state=State.DRAFT).order_by("-created_at")[:10])
+    return Section(title=_("Public hearings"), template="hearings/_section.html",
+                   context={"hearings": hearings, "m": municipality})
