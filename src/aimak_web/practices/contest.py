@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Category, Edition, Entry, JuryScore, Practice, Vote
+from .rules import can
 
 
 def scoring():
@@ -37,7 +38,7 @@ def category_for(edition: Edition, practice: Practice) -> Category | None:
 
 def enter(edition: Edition, practice: Practice, user) -> Entry:
     """Enter a published practice into an edition open for entries."""
-    if not user.has_perm("practices.enter_contest", practice):
+    if not can(user, "practices.enter_contest", practice):
         raise PermissionDenied
     if not edition.accepts_entries():
         raise ValidationError(_("This edition does not accept entries now."))
@@ -58,7 +59,7 @@ def verified_at(user) -> datetime | None:
 def cast_vote(entry: Entry, user, ip: str | None, now: datetime | None = None) -> Vote:
     """One verified person, one vote per practice, inside the window; never changed."""
     now = now or timezone.now()
-    if not user.has_perm("practices.vote"):
+    if not can(user, "practices.vote"):
         raise PermissionDenied
     if not entry.edition.vote_is_open(now):
         raise ValidationError(_("The public vote is closed."))

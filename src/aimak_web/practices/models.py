@@ -174,18 +174,22 @@ class Practice(models.Model):
     # --- the workflow ---------------------------------------------------------------------
 
     def allowed_transitions(self, user) -> list[str]:
+        from .rules import can
+
         return [t.name for t in self.TRANSITIONS.values()
-                if self.status in t.sources and user.has_perm(t.permission, self)]
+                if self.status in t.sources and can(user, t.permission, self)]
 
     def _apply(self, name: str, user, text: str = "") -> None:
         from auditlog.context import set_actor
 
+        from .rules import can
+
         t = self.TRANSITIONS[name]
+        if not can(user, t.permission, self):
+            raise PermissionDenied
         if self.status not in t.sources:
             raise ValidationError(_("This step is not possible from the state “%(state)s”.")
                                   % {"state": self.get_status_display()})
-        if not user.has_perm(t.permission, self):
-            raise PermissionDenied
         if t.needs:
             if not (text or "").strip():
                 raise ValidationError({t.needs: _("Please write a comment.")})

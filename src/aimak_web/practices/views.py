@@ -42,6 +42,7 @@ from .models import (
     Theme,
     Vote,
 )
+from .rules import can
 from .search import search
 
 RATE = settings.AIMAK_RATE_POST
@@ -96,7 +97,7 @@ def index(request):
 def _practice(request, pk: int, perm: str = "practices.view_practice") -> Practice:
     practice = get_object_or_404(Practice.objects.select_related(
         "theme", "subtheme", "submitter", "body"), pk=pk)
-    if not request.user.has_perm(perm, practice):
+    if not can(request.user, perm, practice):
         if not request.user.is_authenticated:
             raise Http404
         raise PermissionDenied
@@ -126,8 +127,8 @@ def detail(request, pk: int):
         "municipalities": practice.municipalities.select_related("rayon__oblast"),
         "transitions": practice.allowed_transitions(request.user),
         "comment_form": CommentForm(), "similar": similar(practice),
-        "can_edit": request.user.has_perm("practices.edit_practice", practice),
-        "edition": edition if edition and request.user.has_perm(
+        "can_edit": can(request.user, "practices.edit_practice", practice),
+        "edition": edition if edition and can(request.user,
             "practices.enter_contest", practice) else None,
         "entries": practice.entries.select_related("edition", "category"),
         "attach_form": AttachmentForm()})
@@ -146,7 +147,7 @@ def print_view(request, pk: int):
 def edit(request, pk: int | None = None):
     """Create or edit a draft (or a practice sent back for changes), with its evidence."""
     if pk is None:
-        if not request.user.has_perm("practices.submit_practice"):
+        if not can(request.user, "practices.submit_practice"):
             raise PermissionDenied
         practice = Practice(submitter=request.user)
     else:
@@ -222,7 +223,7 @@ def mine(request):
 
 @login_required
 def moderation(request):
-    if not request.user.has_perm("practices.moderate_practice"):
+    if not can(request.user, "practices.moderate_practice"):
         raise PermissionDenied
     queue = (Practice.objects.filter(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
              .select_related("theme", "submitter").order_by("submitted_at"))
@@ -247,9 +248,9 @@ def edition(request, pk: int):
                     .values_list("entry_id", flat=True))
     return render(request, "practices/edition.html", {
         "ed": ed, "entries": entries, "voted": voted,
-        "can_vote": request.user.has_perm("practices.vote") and ed.vote_is_open(),
-        "can_score": request.user.has_perm("practices.score"),
-        "is_organiser": request.user.has_perm("practices.view_anomalies")})
+        "can_vote": can(request.user, "practices.vote") and ed.vote_is_open(),
+        "can_score": can(request.user, "practices.score"),
+        "is_organiser": can(request.user, "practices.view_anomalies")})
 
 
 @login_required
@@ -272,7 +273,7 @@ def enter(request, pk: int, practice_pk: int):
 @ratelimit(key="ip", rate=RATE, method="POST")
 def vote(request, entry_pk: int):
     entry = get_object_or_404(Entry.objects.select_related("edition"), pk=entry_pk)
-    if not request.user.has_perm("practices.vote"):
+    if not can(request.user, "practices.vote"):
         raise PermissionDenied
     try:
         contest.cast_vote(entry, request.user, request.META.get("REMOTE_ADDR"))
@@ -286,7 +287,7 @@ def vote(request, entry_pk: int):
 @ratelimit(key="user", rate=RATE, method="POST")
 def score(request, entry_pk: int):
     """A juror scores an entry, 0–5 on each criterion of the edition."""
-    if not request.user.has_perm("practices.score"):
+    if not can(request.user, "practices.score"):
         raise PermissionDenied
     entry = get_object_or_404(Entry.objects.select_related("edition", "practice"), pk=entry_pk)
     criteria = list(entry.edition.criteria.all())
@@ -310,7 +311,7 @@ def results(request, pk: int):
     """The final ranking; public once the vote is closed, organisers and jury see it before."""
     ed = get_object_or_404(Edition.objects.prefetch_related("categories", "criteria"), pk=pk)
     user = request.user
-    early = user.has_perm("practices.moderate_practice") or user.has_perm("practices.score")
+    early = can(user, "practices.moderate_practice") or can(user, "practices.score")
     if not (timezone.now() > ed.vote_close or early):
         if not user.is_authenticated:
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
@@ -324,7 +325,7 @@ def results(request, pk: int):
 
 @login_required
 def anomalies(request, pk: int):
-    if not request.user.has_perm("practices.view_anomalies"):
+    if not can(request.user, "practices.view_anomalies"):
         raise PermissionDenied
     ed = get_object_or_404(Edition, pk=pk)
     return render(request, "practices/anomalies.html", {
