@@ -109,7 +109,7 @@ def similar(practice: Practice, n: int = 5) -> list[Practice]:
     munis = list(practice.municipalities.values_list("pk", flat=True))
     qs = (Practice.objects.filter(status=Status.PUBLISHED).exclude(pk=practice.pk)
           .filter(Q(theme=practice.theme_id) | Q(municipalities__in=munis)).distinct()
-          .select_related("theme"))
+          .select_related("theme", "subtheme").order_by("-published_at"))
     scored = sorted(qs[:50], key=lambda p: (-(2 * (p.subtheme_id == practice.subtheme_id)
                                               + (p.theme_id == practice.theme_id)),
                                             -(p.published_at.timestamp() if p.published_at
