@@ -13,7 +13,9 @@ def make_practice(submitter, status="draft", submitter_type="citizen", body=None
                   theme="services", subtheme="water", **texts):
     """A practice in ``status`` (set directly: the workflow itself is tested elsewhere)."""
     from aimak_web.practices.models import Practice, SubTheme
+    from aimak_web.practices.themes import ensure_themes
 
+    ensure_themes()  # a transactional test before may have emptied the tables
     sub = SubTheme.objects.get(theme__code=theme, code=subtheme)
     now = timezone.now()
     p = Practice.objects.create(

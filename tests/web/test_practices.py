@@ -28,11 +28,13 @@ from aimak_web.practices.models import (
     Theme,
 )
 from aimak_web.practices.search import search, stems, to_cyrillic
+from aimak_web.practices.themes import ensure_themes
 
 from .perm_practices import make_practice
 
 
 def form_data(theme="services", subtheme="water", munis=(), **extra) -> dict:
+    ensure_themes()
     sub = SubTheme.objects.get(theme__code=theme, code=subtheme)
     data = {"submitter_type": "citizen", "theme": sub.theme_id, "subtheme": sub.pk,
             "municipalities": [m.pk for m in munis], "period_start": "2022-03-01",
@@ -50,6 +52,8 @@ def form_data(theme="services", subtheme="water", munis=(), **extra) -> dict:
 
 @pytest.mark.django_db
 def test_the_five_themes_and_their_subthemes():
+    ensure_themes()  # idempotent: the migration loaded them (unless a flush emptied them)
+    ensure_themes()
     counts = {t.code: t.subthemes.count() for t in Theme.objects.all()}
     assert counts == {"services": 4, "finance": 3, "personnel": 3, "resources": 3,
                       "participation": 2}

@@ -42,6 +42,9 @@ def ensure_edition(now=None):
 
 
 def load_demo(ctx) -> None:
+    from .themes import ensure_themes
+
+    ensure_themes()
     ed = ensure_edition()
     ctx.log(f"practices: themes from the migrations; example contest edition #{ed.pk} "
             "(dates and prizes marked as an example); no practices invented")

@@ -1,44 +1,12 @@
-"""The five themes of the portal and their sub-themes (issue 14), in Russian, Kyrgyz, English."""
+"""The five themes of the portal and their sub-themes (see ``aimak_web.practices.themes``)."""
 
 from django.db import migrations
 
-THEMES = [
-    ("services", "Услуги", "Кызматтар", "Services", [
-        ("water", "Водоснабжение", "Суу менен камсыздоо", "Water supply"),
-        ("waste", "Вывоз мусора", "Таштандыларды чыгаруу", "Waste"),
-        ("leisure", "Досуг", "Бош убакыт", "Leisure"),
-        ("other", "Другие услуги", "Башка кызматтар", "Other services")]),
-    ("finance", "Финансы", "Каржы", "Finance", [
-        ("comments", "Комментарии", "Түшүндүрмөлөр", "Comments"),
-        ("problems", "Решение проблем", "Көйгөйлөрдү чечүү", "Solving problems"),
-        ("interbudget", "Межбюджетные отношения", "Бюджеттер аралык мамилелер",
-         "Inter-budget relations")]),
-    ("personnel", "Кадры", "Кадрлар", "Personnel", [
-        ("service", "Муниципальная служба", "Муниципалдык кызмат", "Municipal service"),
-        ("training", "Обучение", "Окутуу", "Training"),
-        ("qualification", "Повышение квалификации", "Квалификацияны жогорулатуу",
-         "Qualification")]),
-    ("resources", "Ресурсы", "Ресурстар", "Resources", [
-        ("land", "Земля", "Жер", "Land"),
-        ("subsoil", "Недра", "Жер казынасы", "Subsoil"),
-        ("investment", "Инвестиции", "Инвестициялар", "Investment")]),
-    ("participation", "Участие граждан", "Жарандардын катышуусу", "Citizen participation", [
-        ("mobilisation", "Мобилизация сообщества", "Коомчулукту мобилдештирүү",
-         "Mobilisation"),
-        ("stories", "Истории успеха", "Ийгилик тарыхтары", "Success stories")]),
-]
+from aimak_web.practices.themes import THEMES, ensure_themes
 
 
 def load(apps, schema_editor):
-    Theme = apps.get_model("practices", "Theme")
-    SubTheme = apps.get_model("practices", "SubTheme")
-    for i, (code, ru, ky, en, subs) in enumerate(THEMES):
-        theme, _ = Theme.objects.update_or_create(
-            code=code, defaults={"name_ru": ru, "name_ky": ky, "name_en": en, "order": i})
-        for j, (scode, sru, sky, sen) in enumerate(subs):
-            SubTheme.objects.update_or_create(
-                theme=theme, code=scode,
-                defaults={"name_ru": sru, "name_ky": sky, "name_en": sen, "order": j})
+    ensure_themes(apps.get_model("practices", "Theme"), apps.get_model("practices", "SubTheme"))
 
 
 def unload(apps, schema_editor):
