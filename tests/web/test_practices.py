@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aimak_web.practices.models import (
     Attachment,
@@ -331,3 +331,38 @@ def test_query_count_does_not_grow_with_rows(client, places, users, name):
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before) <= 25, [q["sql"] for q in after.captured_queries]
+
+
+@pytest.mark.django_db
+def test_demo_loader_themes_and_example_edition_no_practices(client, places):
+    from aimak_web.core.demo import DemoContext, loaders
+    from aimak_web.practices.demo import load_demo
+    from aimak_web.practices.models import Edition
+
+    assert load_demo in loaders()
+    logged = []
+    load_demo(DemoContext(dataset=None, results=None, log=logged.append))
+    load_demo(DemoContext(dataset=None, results=None, log=logged.append))  # idempotent
+    ed = Edition.objects.get()
+    assert ed.is_example and ed.vote_is_open() and ed.accepts_entries()
+    assert sorted(c.prizes[0] for c in ed.categories.all()) == [25000, 150000]
+    assert Theme.objects.count() == 5 and Practice.objects.count() == 0
+    html = client.get(reverse("practices:edition", args=[ed.pk])).content.decode()
+    assert html.count("prov-example") >= 5  # the title, both windows, both prizes
+    assert "150\u00a0000" in html or "150 000" in html or "150,000" in html
+
+
+@pytest.mark.django_db
+def test_kyrgyz_pages_and_no_inline_code(client, corpus, users):
+    html = client.get("/ky" + reverse("practices:index")).content.decode()
+    assert "Жергиликтүү өз алдынча башкаруунун мыкты тажрыйбалары" in html
+    html = client.get(f"/ky/practices/{corpus['water'].pk}/").content
+    assert "Айылда суу түтүктөрүн калыбына келтирүү" in html.decode()
+    client.force_login(users["citizen"])
+    translation.activate("ru")
+    for url in (reverse("practices:index"), reverse("practices:create"),
+                reverse("practices:detail", args=[corpus["water"].pk]),
+                reverse("practices:print", args=[corpus["water"].pk]),
+                reverse("practices:contest"), reverse("practices:subscription")):
+        page = client.get(url).content.decode()
+        assert "<script>" not in page and " style=" not in page and "<style" not in page, url

@@ -21,6 +21,18 @@ DOCUMENT_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04
                   ".odt": b"PK\x03\x04"}
 
 
+class SubThemeSelect(forms.Select):
+    """Options carry their theme (``data-theme``) so that the page shows only the chosen
+    theme's sub-themes."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-theme"] = instance.theme_id
+        return option
+
+
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
@@ -32,6 +44,7 @@ class PracticeForm(forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "municipalities": forms.SelectMultiple(attrs={"size": 8}),
+            "subtheme": SubThemeSelect,
             **{f"{f}_{lang}": forms.Textarea(attrs={"rows": 4})
                for f in ("problem", "solution", "results", "repeat") for lang in ("ru", "ky")},
         }
@@ -39,7 +52,8 @@ class PracticeForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["subtheme"].queryset = SubTheme.objects.select_related("theme")
+        self.fields["subtheme"].queryset = SubTheme.objects.select_related("theme").order_by(
+            "theme__order", "order")
         self.fields["subtheme"].label_from_instance = lambda s: f"{s.theme.name} › {s.name}"
         self.fields["municipalities"].queryset = Municipality.objects.select_related(
             "rayon").order_by("name_ru")
