@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from aimak_web.accounts.models import Role, User
 from aimak_web.practices import contest
 from aimak_web.practices.contest import VoteEvent, anomalies, bursts
-from aimak_web.practices.models import Entry, JuryScore, Vote
+from aimak_web.practices.models import Entry, JuryScore, Recusal, Vote
 
 from .perm_practices import make_edition, make_practice
 
@@ -161,6 +161,15 @@ def test_final_ranking_combines_jury_and_vote(client, places, users, scoring_eng
                                      score=impact)
             JuryScore.objects.create(entry=entry, juror=juror, criterion=crit["evidence"],
                                      score=evidence)
+    # a third juror steps aside from Y (through the page): their zeros for Y do not count
+    j3 = User.objects.create(username="jury3@test.local", email="jury3@test.local",
+                             role=Role.JURY)
+    for c in crit.values():
+        JuryScore.objects.create(entry=y, juror=j3, criterion=c, score=0)
+    client.force_login(j3)
+    client.post(reverse("practices:score", args=[y.pk]), {"action": "recuse",
+                                                         "reason": "my own village"})
+    assert Recusal.objects.filter(entry=y, juror=j3).exists()
     voters = [_verified(i, places["a"]) for i in range(4)]
     for entry, n in ((x, 1), (y, 4), (z, 2)):
         for v in voters[:n]:

@@ -23,8 +23,8 @@ class PracticesConfig(AppConfig):
         auditlog.register(models.Evidence)
         auditlog.register(models.Attachment)
         for m in (models.Theme, models.SubTheme, models.Edition, models.Category,
-                  models.Criterion, models.Entry, models.JuryScore, models.Vote,
-                  models.Subscription, models.MunicipalitySubscription):
+                  models.Criterion, models.Entry, models.JuryScore, models.Recusal,
+                  models.Vote, models.Subscription, models.MunicipalitySubscription):
             auditlog.register(m)
 
         def _index(sender, instance, **kwargs):

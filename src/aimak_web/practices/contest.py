@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Category, Edition, Entry, JuryScore, Practice, Vote
+from .models import Category, Edition, Entry, JuryScore, Practice, Recusal, Vote
 from .rules import can
 
 
@@ -159,6 +159,9 @@ def results(edition: Edition) -> dict[Category, list[Row]]:
     scores = {(s.juror_id, str(s.entry_id), key): float(s.score) for s, key in
               ((s, s.criterion.key) for s in
                JuryScore.objects.filter(entry__edition=edition).select_related("criterion"))}
+    recused = {(juror, str(entry)) for juror, entry in
+               Recusal.objects.filter(entry__edition=edition).values_list("juror", "entry")}
+    scores = {k: v for k, v in scores.items() if (k[0], k[1]) not in recused}
     votes = vote_counts(edition)
     out: dict[Category, list[Row]] = {}
     for category in edition.categories.all():
@@ -168,7 +171,8 @@ def results(edition: Edition) -> dict[Category, list[Row]]:
             continue
         jury = engine.score_entries(
             criteria, [engine.Entry(str(e.pk), e.entered_at, category.code) for e in mine],
-            {k: v for k, v in scores.items() if k[1] in {str(e.pk) for e in mine}})
+            {k: v for k, v in scores.items() if k[1] in {str(e.pk) for e in mine}},
+            recused=sorted(recused))
         by_key = {r.entry: r for r in jury}
         combined = engine.combine({str(e.pk): by_key[str(e.pk)].score for e in mine},
                                   {str(e.pk): votes.get(e.pk, 0) for e in mine},

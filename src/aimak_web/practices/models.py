@@ -379,6 +379,22 @@ class JuryScore(models.Model):
                                               name="practice_score_max_5")]
 
 
+class Recusal(models.Model):
+    """A juror steps aside from an entry (a conflict of interest); their scores do not count."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="recusals")
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        constraints = [models.UniqueConstraint(fields=["entry", "juror"],
+                                               name="practice_recusal_once")]
+
+
 class Vote(models.Model):
     """One verified person's vote for one entry; never changed or withdrawn."""
 

@@ -36,6 +36,7 @@ from .models import (
     Entry,
     JuryScore,
     Practice,
+    Recusal,
     Status,
     SubmitterType,
     Subscription,
@@ -293,6 +294,15 @@ def score(request, entry_pk: int):
     criteria = list(entry.edition.criteria.all())
     mine = {s.criterion.key: s.score for s in JuryScore.objects.filter(
         entry=entry, juror=request.user).select_related("criterion")}
+    if request.method == "POST" and request.POST.get("action") == "recuse":
+        from auditlog.context import set_actor
+
+        with set_actor(request.user):
+            Recusal.objects.get_or_create(entry=entry, juror=request.user, defaults={
+                "reason": request.POST.get("reason", "")[:300]})
+        messages.success(request, _("You stepped aside from this entry; your scores of it "
+                                    "do not count."))
+        return redirect("practices:edition", pk=entry.edition_id)
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
     if request.method == "POST" and form.is_valid():
         from auditlog.context import set_actor
@@ -304,7 +314,9 @@ def score(request, entry_pk: int):
                     defaults={"score": form.cleaned_data[c.key]})
         messages.success(request, _("Scores saved."))
         return redirect("practices:edition", pk=entry.edition_id)
-    return render(request, "practices/score.html", {"entry": entry, "form": form})
+    recused = Recusal.objects.filter(entry=entry, juror=request.user).exists()
+    return render(request, "practices/score.html", {"entry": entry, "form": form,
+                                                    "recused": recused})
 
 
 def results(request, pk: int):
