@@ -33,6 +33,13 @@ from aimak_web.practices.themes import ensure_themes
 from .perm_practices import make_practice
 
 
+@pytest.fixture(autouse=True)
+def _russian():
+    """Reverse and render in Russian whatever an earlier test left active in this thread."""
+    with translation.override("ru"):
+        yield
+
+
 def form_data(theme="services", subtheme="water", munis=(), **extra) -> dict:
     ensure_themes()
     sub = SubTheme.objects.get(theme__code=theme, code=subtheme)

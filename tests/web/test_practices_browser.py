@@ -57,7 +57,9 @@ def _submit(page, base, *, municipality, title_ru, title_ky="", lsg=False):
 def test_submit_moderate_search_vote_score_results_digest(page, live_server, places, users,
                                                          scoring_engine):  # noqa: F811
     from aimak_web.practices.demo import ensure_edition
+    from aimak_web.practices.themes import ensure_themes
 
+    ensure_themes()  # an earlier transactional test may have emptied the tables
     base = live_server.url
     ed = ensure_edition()  # the demo's example edition: jury weight 0.7, open now
     # 1. a citizen and a municipality submit practices

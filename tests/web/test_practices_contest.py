@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +22,13 @@ from aimak_web.practices.contest import VoteEvent, anomalies, bursts
 from aimak_web.practices.models import Entry, JuryScore, Recusal, Vote
 
 from .perm_practices import make_edition, make_practice
+
+
+@pytest.fixture(autouse=True)
+def _russian():
+    """Reverse and render in Russian whatever an earlier test left active in this thread."""
+    with translation.override("ru"):
+        yield
 
 
 def _shim() -> types.ModuleType:
