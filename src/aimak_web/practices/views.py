@@ -360,8 +360,10 @@ def subscription(request):
     return render(request, "practices/subscription.html", {"form": form, "sub": sub})
 
 
+@ratelimit(key="ip", rate=RATE, method="GET")
 def digest_pdf(request):
-    """The printable collection of the practices published in the last ``days`` days."""
+    """The printable collection of the practices published in the last ``days`` days
+    (rate-limited: each request renders a PDF)."""
     from .digest import collection_pdf, published_between
 
     try:
