@@ -156,10 +156,10 @@ def results(edition: Edition) -> dict[Category, list[Row]]:
     criteria = [engine.Criterion(c.key, c.weight) for c in edition.criteria.all()]
     entries = list(Entry.objects.filter(edition=edition)
                    .select_related("practice", "category", "practice__body"))
-    scores = {(s.juror_id, str(s.entry_id), key): float(s.score) for s, key in
+    scores = {(str(s.juror_id), str(s.entry_id), key): float(s.score) for s, key in
               ((s, s.criterion.key) for s in
                JuryScore.objects.filter(entry__edition=edition).select_related("criterion"))}
-    recused = {(juror, str(entry)) for juror, entry in
+    recused = {(str(juror), str(entry)) for juror, entry in
                Recusal.objects.filter(entry__edition=edition).values_list("juror", "entry")}
     scores = {k: v for k, v in scores.items() if (k[0], k[1]) not in recused}
     votes = vote_counts(edition)
