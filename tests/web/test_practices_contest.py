@@ -3,10 +3,6 @@ and the final ranking (jury through the shared scoring engine, combined with the
 
 from __future__ import annotations
 
-import sys
-import types
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,68 +27,12 @@ def _russian():
         yield
 
 
-def _shim() -> types.ModuleType:
-    """A stand-in with exactly the API of ``aimak_web.contests.scoring``, used only while the
-    shared engine has not landed: weighted mean of the criterion means over jurors."""
-
-    @dataclass(frozen=True)
-    class Criterion:
-        key: str
-        weight: float
-
-    @dataclass(frozen=True)
-    class Entry:
-        key: str
-        submitted_at: datetime
-        category: str = ""
-
-    @dataclass(frozen=True)
-    class Result:
-        entry: str
-        score: float | None
-        by_criterion: dict
-        n_jurors: int
-        rank: int | None
-        prize: float | None
-
-    def score_entries(criteria, entries, scores, recused=(), prizes=()):
-        out = []
-        for e in entries:
-            per = defaultdict(list)
-            jurors = set()
-            for (juror, entry, crit), s in scores.items():
-                if entry == e.key and (juror, entry) not in set(recused):
-                    per[crit].append(s)
-                    jurors.add(juror)
-            by = {c.key: sum(per[c.key]) / len(per[c.key]) for c in criteria if per[c.key]}
-            total = sum(c.weight for c in criteria if c.key in by)
-            score = (sum(c.weight * by[c.key] for c in criteria if c.key in by) / total
-                     if total else None)
-            out.append(Result(e.key, score, by, len(jurors), None, None))
-        return out
-
-    def combine(jury, votes, jury_weight):
-        top = max(votes.values(), default=0) or 1
-        return {k: jury_weight * ((jury.get(k) or 0) / 5) + (1 - jury_weight) * votes.get(k, 0)
-                / top for k in set(jury) | set(votes)}
-
-    mod = types.ModuleType("aimak_web.contests.scoring")
-    mod.Criterion, mod.Entry, mod.Result = Criterion, Entry, Result
-    mod.score_entries, mod.combine = score_entries, combine
-    return mod
-
-
 @pytest.fixture
-def scoring_engine(monkeypatch):
-    """The shared engine when it is there; else the shim above, for this test only."""
-    try:
-        import aimak_web.contests.scoring as real
+def scoring_engine():
+    """The shared engine ``aimak_web.contests.scoring`` (landed on main; no shim any more)."""
+    import aimak_web.contests.scoring as engine
 
-        return real
-    except ImportError:
-        shim = _shim()
-        monkeypatch.setitem(sys.modules, "aimak_web.contests.scoring", shim)
-        return shim
+    return engine
 
 
 def _verified(i: int, muni) -> User:
