@@ -18,11 +18,19 @@ class Problem:
     file: str | None = None
     row: int | None = None
     column: str | None = None
+    #: For settings files (TOML): the section (``zones``) and the key (``min_size``).
+    section: str | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         where = []
         if self.file:
             where.append(f"{self.file}")
+        if self.section:
+            where.append(f"section [{self.section}]")
+        if self.key:
+            where.append(f"option {self.key}" if self.key.startswith("--")
+                         else f"key '{self.key}'")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
@@ -47,7 +55,9 @@ class InputError(AimakError):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = "1 problem in the input:" if n == 1 else f"{n} problems in the input:"
+        if n == 1:
+            return str(self.problems[0])
+        head = f"{n} problems in the input:"
         lines = [f"  - {p}" for p in self.problems[: self.limit]]
         if n > self.limit:
             lines.append(f"  ... and {n - self.limit} more")
@@ -58,3 +68,14 @@ def fail(message: str, file: str | Path | None = None, row: int | None = None,
          column: str | None = None) -> InputError:
     """Build an InputError holding a single problem (to be raised by the caller)."""
     return InputError([Problem(message, str(file) if file else None, row, column)])
+
+
+#: Longest quoted value in a message; a 1 MB cell is cut, not printed in full.
+SHOWN_CHARS = 60
+
+
+def shown(value: object) -> str:
+    """A value quoted for a message, cut to ``SHOWN_CHARS`` characters and kept on one line."""
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
