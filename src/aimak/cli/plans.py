@@ -22,10 +22,8 @@ _criteria = click.option("--criteria", "criteria", default="accessibility", show
 
 
 def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
-    import pandas as pd
-
     from aimak.dataset import Dataset
-    from aimak.io import read_table
+    from aimak.flows.observed import read_flows
     from aimak.plans.criteria import Criteria
     from aimak.plans.instance import Instance, read_times_file
 
@@ -33,9 +31,7 @@ def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
             or Path(criteria).exists() else Criteria.builtin(criteria))
     ds = Dataset.read(dataset)
     t = read_times_file(times)
-    f = None
-    if flows is not None:
-        f = pd.read_parquet(flows) if flows.suffix.lower() == ".parquet" else read_table(flows)
+    f = read_flows(flows) if flows is not None else None
     return Instance.from_dataset(ds, t, crit, flows=f, times_file=str(times),
                                  flows_file=str(flows) if flows else "flows")
 
