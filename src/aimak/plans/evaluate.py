@@ -83,10 +83,22 @@ def read_plan(path: str | Path, inst: Instance, name: str | None = None) -> Plan
     if missing:
         raise fail(f"the plan lacks the column(s) {', '.join(missing)}; expected "
                    "old_code,new_unit[,centre]", label)
+    if len(df) == 0:
+        raise fail("the plan has a header but no rows; expected one row per municipality",
+                   label)
     problems: list[Problem] = []
     rows = df[SOURCE_ROW].to_numpy()
-    codes = df["old_code"].astype(str).str.strip().to_numpy(object)
-    units = df["new_unit"].astype(str).str.strip().to_numpy(object)
+    text = {c: df[c].astype("string").str.strip() for c in ("old_code", "new_unit")}
+    for col, values in text.items():
+        for r in np.flatnonzero((values.isna() | (values == "")).to_numpy(bool)):
+            problems.append(Problem(f"the {col} is empty; expected "
+                                    + ("a municipality code" if col == "old_code"
+                                       else "the name of the new unit it joins"),
+                                    label, int(rows[r]), col))
+    if problems:
+        raise InputError(problems)
+    codes = text["old_code"].to_numpy(object)
+    units = text["new_unit"].to_numpy(object)
     index = pd.Index(inst.units)
     ui = index.get_indexer(codes)
     for r in np.flatnonzero(ui < 0):
