@@ -84,7 +84,11 @@ class Dataset:
         extra = {}
         for name in ("notes", "sources"):
             if name in present:
-                extra[name] = pd.DataFrame(pyogrio.read_dataframe(path, layer=name))
+                try:
+                    extra[name] = pd.DataFrame(pyogrio.read_dataframe(path, layer=name))
+                except Exception as exc:
+                    raise fail(f"cannot read the layer ({' '.join(str(exc).split())[:160]})",
+                               f"{path.name} (layer {name})") from None
         ds = cls(**frames, **extra)
         ds.check_links(str(path.name))
         return ds

@@ -36,7 +36,8 @@ class Problem:
         if self.column:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        return text.translate(_ONE_LINE)  # a quoted cell never breaks the line
 
 
 class AimakError(Exception):
@@ -69,6 +70,9 @@ def fail(message: str, file: str | Path | None = None, row: int | None = None,
     """Build an InputError holding a single problem (to be raised by the caller)."""
     return InputError([Problem(message, str(file) if file else None, row, column)])
 
+
+#: Characters that break a line (str.splitlines), shown escaped so a problem stays on one line.
+_ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 #: Longest quoted value in a message; a 1 MB cell is cut, not printed in full.
 SHOWN_CHARS = 60

@@ -134,6 +134,17 @@ class SolverParams(Params):
     workers: int = Field(2, ge=1)
 
 
+class NormsParams(Params):
+    """Administrative staff and cost norms (``aimak.plans.evaluate.AdminNorms``, whose defaults
+    apply to the keys not given)."""
+
+    base_staff: float | None = Field(None, ge=0)
+    staff_per_1000: float | None = Field(None, ge=0)
+    annual_cost_per_staff: float | None = Field(None, ge=0)
+    currency: str | None = Field(None, min_length=1)
+    source: str | None = Field(None, min_length=1)
+
+
 assert set(ZONE_KEYS) == set(METHODS)
 
 

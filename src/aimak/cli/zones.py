@@ -53,6 +53,9 @@ def read_municipality_map(path: Path) -> pd.Series:
     from aimak.schema import SOURCE_ROW
 
     df = read_table(path)
+    if len(df) == 0:
+        raise fail("the municipal map has a header but no rows; expected unit, municipality",
+                   path)
     missing = [c for c in ("unit", "municipality") if c not in df.columns]
     if missing:
         raise fail(f"the municipal map lacks the column(s) {', '.join(missing)}; expected "

@@ -41,21 +41,19 @@ class AdminNorms:
             text = (resources.files("aimak.plans") / "criteria" / "admin_norms.toml").read_text(
                 encoding="utf-8")
             label = "admin_norms.toml (built-in)"
+            data = tomllib.loads(text)
         else:
-            path = Path(path)
-            if not path.exists():
-                raise fail("the norms file does not exist", path)
-            text, label = path.read_text(encoding="utf-8"), str(path)
-        try:
-            data = tomllib.loads(text).get("admin", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise fail(f"the file is not valid TOML ({exc})", label) from exc
-        known = set(cls.__dataclass_fields__)
-        for key in data:
-            if key not in known:
-                raise fail(f"unknown key '{key}' in [admin]; known: {', '.join(sorted(known))}",
-                           label, column=key)
-        return cls(**data)
+            from aimak.config import read_toml
+
+            label = str(path)
+            data = read_toml(path, "norms file")
+        from aimak.params import NormsParams, check
+
+        unknown = sorted(set(data) - {"admin"})
+        if unknown:
+            raise fail(f"unknown table(s) {', '.join(unknown)}; expected [admin]", label)
+        given = check(NormsParams, data.get("admin", {}), label, "admin")
+        return cls(**given.model_dump(exclude_none=True))
 
     def staff(self, population: np.ndarray) -> np.ndarray:
         return self.base_staff + self.staff_per_1000 * np.asarray(population) / 1000.0
