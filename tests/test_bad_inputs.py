@@ -623,3 +623,27 @@ def test_empty_oblasts_layer_and_projected_dataset(base: Path, tmp_path: Path) -
     result = run(["data", "info", str(empty)])
     assert_clean(result, empty, [], True, lambda: None)
     assert "oblasts" in result.output
+
+
+# ---------------------------------------------------------------- command-line numbers ---------
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e309", "-1"])
+@pytest.mark.parametrize("command,option", [
+    ("zones", "--min-size"), ("zones", "--target-sc"), ("zones", "--resolution"),
+    ("access", "--speed"), ("access", "--circuity"), ("access", "--cutoff"),
+    ("flows", "--beta"), ("flows", "--max-minutes"), ("flows", "--snap-distance"),
+    ("flows", "--min-flow"), ("amalgamate", "--time-limit")])
+def test_command_line_numbers_are_checked(base: Path, tmp_path: Path, command: str,
+                                          option: str, value: str) -> None:
+    """Click reads 'nan' and 'inf' as floats: the parameter objects reject them (and negative
+    values) before any work, naming the option."""
+    out = tmp_path / ("out.csv" if command != "amalgamate" else "plan.csv")
+    ds, times = str(base / "dataset.gpkg"), str(base / "times.csv")
+    method = ["--method", "leiden"] if option == "--resolution" else []
+    args = {"zones": ["zones", "--flows", str(base / "flows.csv"), *method],
+            "access": ["access", "--dataset", ds, "--mode", "straight"],
+            "flows": ["flows", "model", "--dataset", ds, "--times", times],
+            "amalgamate": ["amalgamate", "--dataset", ds, "--times", times]}[command]
+    result = run([*args, option, value, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: option {option}: "), result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()

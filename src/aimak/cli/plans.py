@@ -74,13 +74,18 @@ def _print_indicators(table, title: str) -> None:
 def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out, pareto,
                steps) -> None:
     """Find the best merger plan that meets every criterion, and print its indicators."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
+    from aimak.params import SolverParams, check
     from aimak.plans.evaluate import compare, current_plan, write_plan
     from aimak.plans.exact import ExactSolver
     from aimak.plans.explain import explain
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    check(SolverParams, {"time_limit": time_limit}, key_name=lambda k: "--time-limit")
+    if steps < 2:
+        raise fail(f"option --steps: {steps} is not valid; expected a whole number >= 2")
     inst = _load(dataset, times, flows, criteria)
     for line in inst.criteria.describe():
         console.print(f"  {line}")
@@ -191,6 +196,7 @@ def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> Non
               help="Parquet file of sampled plans and their indicators.")
 def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) -> None:
     """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
@@ -198,6 +204,8 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    if n_plans < 1:
+        raise fail(f"option --n: {n_plans} is not valid; expected a whole number >= 1")
     inst = _load(dataset, times, flows, criteria)
     plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
     problems = check_plan(inst, plan)
