@@ -390,6 +390,8 @@ def ingest(
         raise ValueError(f"weight must be 'respondents' or 'trips', not '{weight}'")
     path = Path(path)
     df = read_table(path, sheet=sheet)
+    if len(df) == 0:
+        raise fail("the export has a header but no responses", path)
     cols = _short_columns(df.columns)
     if "home" not in cols:
         raise fail(
