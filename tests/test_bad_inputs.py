@@ -547,6 +547,9 @@ def test_every_config_section(base: Path, where: tuple, value: str) -> None:
             # the CLI says the same, before any work: no output folder is made
             result = run(["analyze", str(path)])
             assert_clean(result, path, [d / "out"], True, lambda: None)
+            for p in exc.problems:  # the console shows the section and key as the file does
+                assert not p.section or f"section [{p.section}]" in result.output
+                assert not p.key or f"key '{p.key}'" in result.output
             return
         assert not invalid, f"{section}.{key} = {value} accepted"
         if numeric is not None and section is not None:

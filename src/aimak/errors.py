@@ -80,6 +80,8 @@ SHOWN_CHARS = 60
 
 def shown(value: object) -> str:
     """A value quoted for a message, cut to ``SHOWN_CHARS`` characters and kept on one line."""
+    if isinstance(value, bool):  # as the TOML file spells it
+        return "true" if value else "false"
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     text = text.replace("\n", " ").replace("\r", " ")
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
