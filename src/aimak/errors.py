@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class Problem:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
         text = f"{prefix}: {self.message}" if prefix else self.message
-        return text.translate(_ONE_LINE)  # a quoted cell never breaks the line
+        # a quoted cell never breaks the line, and a long one is cut (a 1 MB cell is not quoted)
+        return _LONG_QUOTE.sub(lambda m: m.group(0)[: SHOWN_CHARS - 4] + "...'",
+                               text.translate(_ONE_LINE))
 
 
 class AimakError(Exception):
@@ -76,6 +79,7 @@ _ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\
 
 #: Longest quoted value in a message; a 1 MB cell is cut, not printed in full.
 SHOWN_CHARS = 60
+_LONG_QUOTE = re.compile(rf"'[^'\n]{{{SHOWN_CHARS - 1},}}'")
 
 
 def shown(value: object) -> str:
