@@ -79,7 +79,8 @@ _ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\
 
 #: Longest quoted value in a message; a 1 MB cell is cut, not printed in full.
 SHOWN_CHARS = 60
-_LONG_QUOTE = re.compile(rf"'[^'\n]{{{SHOWN_CHARS - 1},}}'")
+#: A quoted value: an apostrophe not inside a word ("dataset's" is no quote) to the next one.
+_LONG_QUOTE = re.compile(rf"(?<!\w)'[^'\n]{{{SHOWN_CHARS - 1},}}'(?!\w)")
 
 
 def shown(value: object) -> str:
