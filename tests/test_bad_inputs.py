@@ -120,6 +120,10 @@ moderate = "moderate"
 
 [solver]
 time_limit = 10.0
+
+[forecast]
+enabled = false
+horizon_year = 2030
 """
 
 
@@ -484,6 +488,9 @@ CONFIG_KEYS: list[tuple[str | None, str, tuple[float, bool] | None]] = [
     ("zones", "target_sc", (0.0, False)),
     ("plans", "synthetic", None), ("plans", "moderate", None),
     ("solver", "time_limit", (0.0, True)), ("solver", "workers", (1.0, False)),
+    ("forecast", "enabled", None), ("forecast", "horizon_year", (2000.0, False)),
+    ("forecast", "max_lags", (0.0, False)), ("forecast", "scenario", None),
+    ("forecast", "no_such_key", None),
     ("zones", "no_such_key", None), ("flows", "no_such_key", None),
     ("solver", "no_such_key", None), ("access", "no_such_key", None), (None, "no_such", None),
 ]
@@ -552,7 +559,9 @@ def test_every_config_section(base: Path, where: tuple, value: str) -> None:
                 assert not p.key or f"key '{p.key}'" in result.output
             return
         assert not invalid, f"{section}.{key} = {value} accepted"
-        if numeric is not None and section is not None:
+        if numeric is not None and section == "forecast":
+            assert config.forecast[key] == tomllib.loads(f"v = {value}")["v"]
+        elif numeric is not None and section is not None:
             parsed = tomllib.loads(f"v = {value}")["v"]
             assert getattr(getattr(config, section), key) == parsed  # kept as written
 

@@ -14,14 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 from aimak.errors import InputError, Problem, fail, shown
 from aimak.i18n import LANGUAGES
-from aimak.params import ACCESS_MODES, FlowParams, SolverParams, ZoneParams, check
+from aimak.params import (
+    ACCESS_MODES,
+    FlowParams,
+    ForecastParams,
+    SolverParams,
+    ZoneParams,
+    check,
+)
 
 if TYPE_CHECKING:
     from aimak.pipeline import Config
 
 #: Report formats (as ``aimak.report.FORMATS``, kept here so that checking needs no report code).
 FORMATS = ("html", "pdf", "xlsx", "gpkg")
-SECTIONS = ("access", "flows", "zones", "plans", "solver")
+SECTIONS = ("access", "flows", "zones", "plans", "solver", "forecast")
 SCALARS = ("out", "lang", "title", "dataset", "source", "oblast", "observed_flows", "formats")
 
 
@@ -90,7 +97,7 @@ def read_config(path: str | Path) -> Config:
         else:
             kwargs["formats"] = tuple(dict.fromkeys(value))
     sections = {"access": None, "flows": FlowParams, "zones": ZoneParams,
-                "solver": SolverParams}
+                "solver": SolverParams, "forecast": ForecastParams}
     for section, cls in sections.items():
         if section not in data:
             continue
@@ -112,6 +119,8 @@ def read_config(path: str | Path) -> Config:
             kwargs[section] = check(cls, raw, file, section)
         except InputError as exc:
             problems.extend(exc.problems)
+    if isinstance(kwargs.get("forecast"), ForecastParams):  # the pipeline takes the keys given
+        kwargs["forecast"] = kwargs["forecast"].given()
     if "plans" in data:
         kwargs["plans"] = _plans(data["plans"], base, file, problem)
     if problems:

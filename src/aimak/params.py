@@ -134,6 +134,26 @@ class SolverParams(Params):
     workers: int = Field(2, ge=1)
 
 
+class ForecastParams(Params):
+    """The ``[forecast]`` section: keys not given take the defaults of ``aimak.forecast``
+    (``territory.POVERTY_MODEL`` and ``HORIZON_YEAR``), which stay the only ones."""
+
+    enabled: bool | None = None
+    horizon_year: int | None = Field(None, ge=2000, le=2100)
+    target: str | None = Field(None, min_length=1)
+    drivers: list[str] | None = None
+    panel: bool | None = None
+    max_lags: int | None = Field(None, ge=0)
+    max_driver_lags: int | None = Field(None, ge=0)
+    allow_gaps: bool | None = None
+    horizon: int | None = Field(None, ge=1)
+    backtest_horizon: int | None = Field(None, ge=1)
+    scenario: Literal["hold", "trend"] | None = None
+
+    def given(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
 class NormsParams(Params):
     """Administrative staff and cost norms (``aimak.plans.evaluate.AdminNorms``, whose defaults
     apply to the keys not given)."""
