@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 #: Report formats (as ``aimak.report.FORMATS``, kept here so that checking needs no report code).
 FORMATS = ("html", "pdf", "xlsx", "gpkg")
 SECTIONS = ("access", "flows", "zones", "plans", "solver", "forecast")
-SCALARS = ("out", "lang", "title", "dataset", "source", "oblast", "observed_flows", "formats")
+SCALARS = ("out", "lang", "title", "dataset", "source", "oblast", "observed_flows", "formats",
+           "official_plan")
 
 
 def read_toml(path: str | Path, what: str = "file") -> dict[str, Any]:
@@ -66,7 +67,7 @@ def read_config(path: str | Path) -> Config:
         problem(f"unknown setting; known settings are {', '.join(sorted(SCALARS + SECTIONS))}",
                 key)
     kwargs: dict[str, Any] = {}
-    for key in ("out", "title", "oblast", "dataset", "source", "lang"):
+    for key in ("out", "title", "oblast", "dataset", "source", "lang", "official_plan"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problem(f"{shown(data[key])} is not valid; expected a non-empty text", key)
         elif key in data:
@@ -78,6 +79,9 @@ def read_config(path: str | Path) -> Config:
         kwargs["out"] = (base / kwargs["out"]).resolve()
     if "dataset" in kwargs:
         kwargs["dataset"] = _existing(base, kwargs["dataset"], "dataset", problem, "file")
+    if "official_plan" in kwargs:
+        kwargs["official_plan"] = _existing(base, kwargs["official_plan"], "official_plan",
+                                            problem, "file")
     if "source" in kwargs:
         kwargs["source"] = _existing(base, kwargs["source"], "source", problem, "folder")
     if "observed_flows" in data:
