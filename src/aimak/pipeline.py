@@ -223,8 +223,8 @@ def _official(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFr
         criteria, text = load_criteria(spec)
         sets[name] = (criteria_title(text, name), criteria)
     return explain_official(ds, times, flows, official, sets,
-                            time_limit=float(config.solver.get("time_limit", 40.0)),
-                            workers=int(config.solver.get("workers", 2)))
+                            time_limit=config.solver.time_limit,
+                            workers=config.solver.workers)
 
 
 def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
