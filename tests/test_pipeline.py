@@ -178,7 +178,7 @@ def test_analyze_cli_and_bad_config(config: Config, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('colour = "red"\n', encoding="utf-8")
     res = CliRunner().invoke(cli, ["analyze", str(bad)])
-    assert res.exit_code == 2 and "unknown setting(s) colour" in res.output
+    assert res.exit_code == 2 and "key 'colour': unknown setting" in res.output
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed "

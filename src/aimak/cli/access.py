@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -10,6 +11,10 @@ from rich.console import Console
 from aimak.errors import AimakError, fail
 
 console = Console()
+
+#: Parameter -> the option that sets it, where the names differ.
+OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": "speed",
+             "offroad_profile": "profile"}
 
 
 @click.command("access")
@@ -55,19 +60,29 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     from aimak.access import make_model
     from aimak.dataset import Dataset
     from aimak.io import write_table
+    from aimak.params import ACCESS_MODES, check
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise fail(f"unsupported output type '{out.suffix}'; expected .parquet or .csv", out)
     if mode == "roads" and roads_path is None:
         raise AimakError("--mode roads needs a road network: give --roads FILE "
                          "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
-    params: dict[str, object] = {
+    elevation = str(elevation_path) if elevation_path else None
+    given: dict[str, object] = {
         "terrain": {"profile": profile, "symmetric": symmetric, "closed_above_m": winter_closure,
-                    "cell_factor": cell_factor, "elevation": elevation_path, "n_jobs": jobs},
-        "roads": {"offroad_profile": profile, "elevation": elevation_path,
-                  "max_leg_km": max_leg_km, "n_jobs": jobs},
+                    "cell_factor": cell_factor, "elevation": elevation, "n_jobs": jobs},
+        "roads": {"roads": str(roads_path), "offroad_profile": profile,
+                  "elevation": elevation, "max_leg_km": max_leg_km, "n_jobs": jobs},
         "straight": {"circuity": circuity, "speed_kmh": speed},
     }[mode]
+    # the same checked parameter object as the config's [access] section
+    params = check(ACCESS_MODES[mode], {"mode": mode, **given},
+                   key_name=lambda k: "--" + OPTION_OF.get(k, k).replace("_", "-")).given()
+    if cutoff is not None and not (math.isfinite(cutoff) and cutoff > 0):
+        raise AimakError(f"option --cutoff: {cutoff} is not valid; expected a finite number "
+                         "of minutes > 0")
+    params.pop("mode")
+    params.pop("roads", None)
     model = make_model(mode, roads=roads_path, **params)
     ds = Dataset.read(dataset_path)
     model.fit(ds)

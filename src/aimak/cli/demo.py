@@ -164,9 +164,10 @@ def _print_plans(console: Console, comparison, lang: str) -> None:
 def demo(source: Path | None, oblast: str, out: Path, lang: str,
          official_plan: Path | None) -> None:
     """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
-    from aimak.pipeline import Config
+    from aimak.pipeline import DEMO_ZONES, Config
 
-    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan))
+    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan,
+                zones=DEMO_ZONES))
 
 
 @click.command()

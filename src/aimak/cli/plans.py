@@ -22,10 +22,8 @@ _criteria = click.option("--criteria", "criteria", default="accessibility", show
 
 
 def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
-    import pandas as pd
-
     from aimak.dataset import Dataset
-    from aimak.io import read_table
+    from aimak.flows.observed import read_flows
     from aimak.plans.criteria import Criteria
     from aimak.plans.instance import Instance, read_times_file
 
@@ -33,9 +31,7 @@ def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
             or Path(criteria).exists() else Criteria.builtin(criteria))
     ds = Dataset.read(dataset)
     t = read_times_file(times)
-    f = None
-    if flows is not None:
-        f = pd.read_parquet(flows) if flows.suffix.lower() == ".parquet" else read_table(flows)
+    f = read_flows(flows) if flows is not None else None
     return Instance.from_dataset(ds, t, crit, flows=f, times_file=str(times),
                                  flows_file=str(flows) if flows else "flows")
 
@@ -78,13 +74,18 @@ def _print_indicators(table, title: str) -> None:
 def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out, pareto,
                steps) -> None:
     """Find the best merger plan that meets every criterion, and print its indicators."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
+    from aimak.params import SolverParams, check
     from aimak.plans.evaluate import compare, current_plan, write_plan
     from aimak.plans.exact import ExactSolver
     from aimak.plans.explain import explain
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    check(SolverParams, {"time_limit": time_limit}, key_name=lambda k: "--time-limit")
+    if steps < 2:
+        raise fail(f"option --steps: {steps} is not valid; expected a whole number >= 2")
     inst = _load(dataset, times, flows, criteria)
     for line in inst.criteria.describe():
         console.print(f"  {line}")
@@ -195,6 +196,7 @@ def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> Non
               help="Parquet file of sampled plans and their indicators.")
 def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) -> None:
     """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
@@ -202,6 +204,8 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    if n_plans < 1:
+        raise fail(f"option --n: {n_plans} is not valid; expected a whole number >= 1")
     inst = _load(dataset, times, flows, criteria)
     plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
     problems = check_plan(inst, plan)
