@@ -41,7 +41,7 @@ def test_heuristic_close_to_exact_optimum():
                     weights=Weights(travel=1.0, units=0.5))
     inst = lattice_instance(4, 4, crit, seed=2)
     h = HeuristicSolver(time_limit=10, seed=0).fit(inst)
-    e = ExactSolver(time_limit=30, workers=2, hint=h.plan_).fit(inst)
+    e = ExactSolver(time_limit=30, workers=2).fit(inst, hint=h.plan_)
     assert e.status_ == "optimal"
     assert e.objective_ <= h.objective_ + 1e-9
     assert h.objective_ <= e.objective_ * 1.10  # within 10% of the proven optimum
@@ -72,13 +72,13 @@ def test_recom_ensemble_plans_are_all_valid_and_keep_unit_count():
     chain = ReComEnsemble(n_plans=200, seed=1).fit(inst, start)
     assert len(chain.metrics_) == 200
     assert (chain.metrics_["units"] == start.n_units).all()
-    frame = chain.frame()
+    frame = chain.frame(inst)
     for i in range(0, 200, 10):
         plan = plan_from_row(inst, frame.iloc[i])
         assert check_plan(inst, plan) == []
     # the chain moves: many distinct plans
     assert len({tuple(r) for r in chain.labels_}) > 50
-    shares = chain.place(start)
+    shares = chain.place(inst, start)
     assert 0.0 <= shares["objective"] <= 1.0
 
 
@@ -88,7 +88,7 @@ def test_recom_with_exempt_and_groups():
     inst = lattice_instance(4, 4, crit, seed=3, groups=2)
     start = HeuristicSolver(time_limit=5).fit(inst).plan_
     chain = ReComEnsemble(n_plans=50, seed=0).fit(inst, start)
-    frame = chain.frame()
+    frame = chain.frame(inst)
     assert all(check_plan(inst, plan_from_row(inst, frame.iloc[i])) == []
                for i in range(len(frame)))
     assert np.all(chain.labels_ >= 0)

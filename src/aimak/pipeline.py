@@ -258,7 +258,7 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
     def compute() -> tuple[pd.DataFrame, dict]:
         model = make_model(mode, roads=roads, **params).fit(ds)
         frame = model.matrix()
-        return frame, {"unreachable_pairs": int(model.unreachable_),
+        return frame, {"unreachable_pairs": int(frame.attrs["unreachable"]),
                        "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
 
     times, facts = cache.table_and_facts("times", key, compute)

@@ -107,11 +107,12 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         shown = ", ".join(f"{names.get(s, s)} ({s})" for s in stranded)
         console.print(f"[yellow]Warning:[/] {len(stranded)} settlement(s) cannot be reached "
                       f"from the rest: {shown}.", highlight=False)
-    if model.unreachable_ and cutoff:
-        console.print(f"{model.unreachable_:,} pair(s) have no route within the cutoff and are "
+    unreachable = frame.attrs.get("unreachable", 0)
+    if unreachable and cutoff:
+        console.print(f"{unreachable:,} pair(s) have no route within the cutoff and are "
                       "not in the table.")
-    elif model.unreachable_:
-        console.print(f"{model.unreachable_:,} pair(s) have no route and are not in the table.")
+    elif unreachable:
+        console.print(f"{unreachable:,} pair(s) have no route and are not in the table.")
 
 
 COMMANDS = [access]

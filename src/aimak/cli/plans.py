@@ -106,7 +106,7 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
             heur_error = exc
     if use_exact:
         try:
-            ex = ExactSolver(time_limit=time_limit, hint=heur.plan_ if heur else None).fit(inst)
+            ex = ExactSolver(time_limit=time_limit).fit(inst, hint=heur.plan_ if heur else None)
         except InfeasibleError as exc:
             raise (heur_error or exc) from exc
         plan = ex.plan_
@@ -220,7 +220,7 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
         raise InfeasibleError([f"no recombination of the start plan meets the criteria "
                                f"({chain.attempts_} proposals tried)"])
     with atomic_path(out) as tmp:
-        chain.frame().to_parquet(tmp, index=False)
+        chain.frame(inst).to_parquet(tmp, index=False)
     console.print(f"Sampled {len(chain.metrics_)} plans in {chain.seconds_:.1f} s "
                   f"({chain.attempts_} proposals).")
     summary = chain.metrics_.describe(percentiles=[0.05, 0.5, 0.95]).T[
@@ -228,7 +228,7 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     _print_indicators(summary, "Ensemble distribution")
     for p in place:
         other = read_plan(p, inst)
-        shares = chain.place(other)
+        shares = chain.place(inst, other)
         console.print(f"{other.name}: share of sampled plans at or below it: "
                       + ", ".join(f"{k} {shares[k]:.0%}" for k in METRICS))
     console.print(f"Wrote {out}.")

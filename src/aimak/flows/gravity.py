@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from sklearn.base import BaseEstimator
 
 from aimak.errors import InputError, Problem, fail
 from aimak.schema import FACILITY_TYPES, Column, Schema, validate
@@ -165,7 +166,7 @@ def service_weights(service: str | None) -> dict[str, float]:
     return {t: DEFAULT_WEIGHTS[t] for t in SERVICE_FACILITIES[service]}
 
 
-class HuffModel:
+class HuffModel(BaseEstimator):
     """Huff model of who goes where, calibrated on observed flows when there are any.
 
     Parameters

@@ -19,6 +19,7 @@ import heapq
 import time
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from aimak.plans.exact import canonical
 from aimak.plans.feasibility import InfeasibleError, diagnose
@@ -35,7 +36,7 @@ def _assert_valid(inst: Instance, plan: Plan, who: str) -> None:
                            + "; ".join(v.message for v in bad[:5]))
 
 
-class HeuristicSolver:
+class HeuristicSolver(BaseEstimator):
     """Greedy repair plus tabu search for instances of thousands of municipalities.
 
     Parameters: ``time_limit`` seconds for the search phase, ``max_iter`` tabu iterations
@@ -152,11 +153,22 @@ class HeuristicSolver:
 
     # ------------------------------------------------------------------ main
     def fit(self, inst: Instance, start: Plan | None = None) -> HeuristicSolver:
+        """Solve ``inst``, from ``start`` (a valid plan) when given."""
         reasons = diagnose(inst)
         if reasons:
             raise InfeasibleError(reasons)
         t0 = time.perf_counter()
+        working = set(vars(self))
         self._setup(inst)
+        try:
+            self._fit(inst, start, t0)
+        finally:  # the working arrays (and the instance) live only during fit
+            for name in set(vars(self)) - working:
+                if not name.endswith("_") or name.startswith("_"):
+                    delattr(self, name)
+        return self
+
+    def _fit(self, inst: Instance, start: Plan | None, t0: float) -> None:
         rng = np.random.default_rng(self.seed)
         if start is not None:
             starts = [{k: set(np.flatnonzero(start.labels == k).tolist())
@@ -197,7 +209,6 @@ class HeuristicSolver:
         _assert_valid(inst, self.plan_, "heuristic")
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
-        return self
 
     def _repaired(self, regions: dict[int, set[int]]
                   ) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:

@@ -26,6 +26,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 from scipy.spatial.distance import cdist
+from sklearn.base import BaseEstimator
 
 from aimak.errors import fail
 from aimak.plans.criteria import Criteria, Weights
@@ -43,7 +44,7 @@ def heterogeneity(labels: np.ndarray, attributes: np.ndarray) -> float:
     return float(total)
 
 
-class MaxPRegions:
+class MaxPRegions(BaseEstimator):
     """Max-p regions with a heterogeneity-lowering local search.
 
     Parameters: ``threshold`` (each region's minimum total of ``population``), ``starts``

@@ -66,6 +66,7 @@ import re
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 
 from aimak.errors import AimakError, fail
 from aimak.zones.flowmatrix import FlowMatrix
@@ -137,7 +138,7 @@ def excluded_units(T: sp.csr_matrix) -> np.ndarray:
         keep &= ~bad
 
 
-class LabourMarketAreas:
+class LabourMarketAreas(BaseEstimator):
     """Labour-market areas (Coombes-Bond TTWA algorithm, Istat/Eurostat formulation).
 
     Parameters
