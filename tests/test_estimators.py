@@ -36,6 +36,8 @@ from aimak.zones.nodal import NodalRegions
 
 #: Fitted attributes that measure time, which no two runs share.
 TIMINGS = ("seconds_", "history_")
+#: Estimators that answer queries after fit (``matrix``, ``nearest``) keep private state for it.
+QUERIED = ("StraightLineModel", "TerrainModel")
 
 
 def _flows() -> FlowMatrix:
@@ -141,6 +143,8 @@ def test_estimator_conventions(name, est, args):
     public = {k for k in vars(est) if not k.startswith("_")}
     stray = public - set(params) - {k for k in public if k.endswith("_")}
     assert not stray, f"{name} keeps working attributes after fit: {sorted(stray)}"
+    private = [k for k in vars(est) if k.startswith("_")]
+    assert name in QUERIED or not private, f"{name} keeps working state after fit: {private}"
     first = _fitted(est)
     assert first, f"{name} sets no fitted attribute"
     est.fit(*args)

@@ -230,9 +230,8 @@ class LabourMarketAreas(BaseEstimator):
         self._main_loop()
         before = self._assign_reserve()
         self._finish(flows, order, before, excluded)
-        for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key",
-                     "_elig", "_flag", "_acc"):
-            delattr(self, name)
+        for name in [k for k in vars(self) if k.startswith("_")]:
+            delattr(self, name)  # the working arrays live only during fit
         return self
 
     def _setup_state(self, n: int, excluded: np.ndarray) -> None:
