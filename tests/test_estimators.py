@@ -18,8 +18,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 
-from access_fixtures import cell_points, flat_grid
-from aimak.access import StraightLineModel, TerrainModel
+from access_fixtures import cell_points, flat_grid, write_osm
+from aimak.access import RoadModel, StraightLineModel, TerrainModel
 from aimak.flows.centres import CentralPlaces
 from aimak.flows.gravity import HuffModel
 from aimak.plans.criteria import Criteria, Weights
@@ -37,7 +37,7 @@ from aimak.zones.nodal import NodalRegions
 #: Fitted attributes that measure time, which no two runs share.
 TIMINGS = ("seconds_", "history_")
 #: Estimators that answer queries after fit (``matrix``, ``nearest``) keep private state for it.
-QUERIED = ("StraightLineModel", "TerrainModel")
+QUERIED = ("StraightLineModel", "TerrainModel", "RoadModel")
 
 
 def _flows() -> FlowMatrix:
@@ -135,6 +135,19 @@ def _same(a, b) -> bool:
 
 @pytest.mark.parametrize(("name", "est", "args"), CASES, ids=[c[0] for c in CASES])
 def test_estimator_conventions(name, est, args):
+    check_estimator(name, est, args)
+
+
+def test_road_model_conventions(tmp_path):
+    roads = write_osm(tmp_path / "roads.osm", {1: (72.0, 41.0), 2: (72.05, 41.0),
+                                               3: (72.1, 41.0)},
+                      [([1, 2, 3], {"highway": "primary"})])
+    pts = gpd.GeoDataFrame({"id": ["a", "b"]}, crs=4326,
+                           geometry=gpd.points_from_xy([72.0, 72.1], [41.0, 41.0]))
+    check_estimator("RoadModel", RoadModel(roads, elevation=False), (pts,))
+
+
+def check_estimator(name, est, args):
     est = clone(est)
     params = est.get_params()
     assert clone(est).get_params().keys() == params.keys()
