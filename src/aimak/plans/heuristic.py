@@ -181,7 +181,7 @@ class HeuristicSolver(BaseEstimator):
         best_state, first_error = None, None
         for regions in starts:
             try:
-                label, cost = self._repaired(regions)
+                label, cost = self._repaired(regions, rng)
             except InfeasibleError as exc:
                 first_error = first_error or exc
                 continue
@@ -194,7 +194,7 @@ class HeuristicSolver(BaseEstimator):
             for _ in range(10):  # the greedy repair got stuck: try max-p style growth
                 regions = self._grow(rng)
                 try:
-                    label, cost = self._repaired(regions)
+                    label, cost = self._repaired(regions, rng)
                 except InfeasibleError:
                     continue
                 best_state = (0.0, regions, label, cost)
@@ -210,16 +210,35 @@ class HeuristicSolver(BaseEstimator):
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
 
-    def _repaired(self, regions: dict[int, set[int]]
+    def _repaired(self, regions: dict[int, set[int]], rng=None
                   ) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:
         """Labels and costs of a start after repair and capping (both edit ``regions``);
-        raises InfeasibleError when the start cannot be made valid."""
+        raises InfeasibleError when the start cannot be made valid. When the greedy cap gets
+        stuck (every remaining merge breaks a criterion), it is retried with random merges."""
         label = np.empty(self.inst.n, np.int64)
         for k, mem in regions.items():
             label[list(mem)] = k
         cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
         self._repair(regions, label, cost)
-        self._cap(regions, label, cost)
+        saved = ({k: set(m) for k, m in regions.items()}, label.copy(), dict(cost))
+        try:
+            self._cap(regions, label, cost)
+        except InfeasibleError:
+            if rng is None:
+                raise
+            for _attempt in range(50):
+                regions.clear()
+                regions.update({k: set(m) for k, m in saved[0].items()})
+                label[:] = saved[1]
+                cost.clear()
+                cost.update(saved[2])
+                try:
+                    self._cap(regions, label, cost, rng)
+                    break
+                except InfeasibleError:
+                    continue
+            else:
+                raise
         return label, cost
 
     def _initial(self) -> dict[int, set[int]]:
@@ -413,7 +432,9 @@ class HeuristicSolver(BaseEstimator):
         self._apply(regions, label, cost, v, j, k, cj, ck)
         return True
 
-    def _cap(self, regions, label, cost) -> None:
+    def _cap(self, regions, label, cost, rng=None) -> None:
+        """Merge while the unit cap is exceeded: the best merge, or a random allowed one when
+        ``rng`` is given."""
         cap = self.inst.criteria.max_units
         while cap is not None and len(regions) > cap:
             best_pair = None
@@ -422,6 +443,8 @@ class HeuristicSolver(BaseEstimator):
                     if j < k:
                         continue
                     score, best = self._merge_score(regions, cost, k, j)
+                    if rng is not None and np.isfinite(score):
+                        score = rng.random()
                     if np.isfinite(score) and (best_pair is None or score < best_pair[0]):
                         best_pair = (score, k, j, best)
             if best_pair is None:
