@@ -10,8 +10,9 @@ then spopt seed r). Printed per run: wall and CPU seconds, regions (higher is be
 heterogeneity (lower is better), both plans checked valid here; then aimak's time to equal
 quality: the first moment its best partition had at least spopt's regions and no more than
 spopt's heterogeneity (from ``history_``). On the large SYNTHETIC lattice spopt's annealing
-grows far longer (minutes already at 20x20), so there only the construction is compared (spopt ``max_iterations_sa=0``,
-its default construction effort; aimak with ``restarts=0, max_no_improve=0``).
+grows far longer (minutes already at 20x20), so there only the construction is compared
+(spopt ``max_iterations_sa=0``, its default construction effort; aimak with ``restarts=0,
+max_no_improve=0``).
 
 **ReCom.** The standard balanced-districting setting: a SYNTHETIC lattice split into k
 districts within +-5% of the ideal population, started from GerryChain's

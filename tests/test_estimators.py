@@ -22,6 +22,8 @@ from access_fixtures import cell_points, flat_grid, write_osm
 from aimak.access import RoadModel, StraightLineModel, TerrainModel
 from aimak.flows.centres import CentralPlaces
 from aimak.flows.gravity import HuffModel
+from aimak.forecast.backtest import Backtest
+from aimak.forecast.model import DynamicRegression
 from aimak.plans.criteria import Criteria, Weights
 from aimak.plans.ensemble import ReComEnsemble
 from aimak.plans.exact import ExactSolver
@@ -36,8 +38,9 @@ from aimak.zones.nodal import NodalRegions
 
 #: Fitted attributes that measure time, which no two runs share.
 TIMINGS = ("seconds_", "history_")
-#: Estimators that answer queries after fit (``matrix``, ``nearest``) keep private state for it.
-QUERIED = ("StraightLineModel", "TerrainModel", "RoadModel")
+#: Estimators that answer queries after fit (``matrix``, ``nearest``, ``forecast``) keep
+#: private state for it.
+QUERIED = ("StraightLineModel", "TerrainModel", "RoadModel", "DynamicRegression")
 
 
 def _flows() -> FlowMatrix:
@@ -95,7 +98,22 @@ def _cases():
         ("StraightLineModel", StraightLineModel(), (pts,)),
         ("TerrainModel", TerrainModel(profile="walk", cell_factor=1, elevation=flat_grid()),
          (grid_pts,)),
+        ("DynamicRegression", DynamicRegression("y", ["x"]), (_series(),)),
+        ("Backtest", Backtest(DynamicRegression("y", ["x"]), horizon=2), (_series(),)),
     ]
+
+
+def _series() -> pd.DataFrame:
+    """SYNTHETIC yearly series y driven by x (an ARDL(1, 1) with fixed noise)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=40)
+    y = np.zeros(40)
+    for t in range(1, 40):
+        y[t] = 1.0 + 0.5 * y[t - 1] + 0.8 * x[t] + rng.normal(scale=0.3)
+    years = list(range(1980, 2020))
+    return pd.concat([pd.DataFrame({"entity": "A", "year": years, "variable": name,
+                                    "value": values, "source": "synthetic"})
+                      for name, values in (("y", y), ("x", x))], ignore_index=True)
 
 
 CASES = _cases()
