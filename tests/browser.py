@@ -1,10 +1,13 @@
 """Headless Chromium driven by Playwright, for tests of the HTML reports.
 
 Playwright cannot download its own browser here, so it drives Debian's ``/usr/bin/chromium``.
+Playwright's sync API refuses to start while another Playwright (the web tests' session browser)
+runs in the same thread, so every call runs in a thread of its own.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,6 +23,17 @@ class Browser:
     """
 
     def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        try:
+            self._call(self._start)
+        except Exception:
+            self._thread.shutdown()
+            raise
+
+    def _call(self, fn, *args):
+        return self._thread.submit(fn, *args).result()
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -40,15 +54,21 @@ class Browser:
 
     def open(self, url: str) -> None:
         """Load ``url`` and wait for its load event."""
-        self.page.goto(url, wait_until="load")
+        self._call(lambda: self.page.goto(url, wait_until="load"))
 
     def js(self, expression: str) -> object:
         """The value of a JavaScript expression (or the last statement of a script)."""
-        return self.page.evaluate(expression)
+        return self._call(self.page.evaluate, expression)
 
     def screenshot(self, path: Path) -> None:
-        self.page.screenshot(path=str(path))
+        self._call(lambda: self.page.screenshot(path=str(path)))
 
     def close(self) -> None:
-        self._browser.close()
-        self._pw.stop()
+        def stop() -> None:
+            self._browser.close()
+            self._pw.stop()
+
+        try:
+            self._call(stop)
+        finally:
+            self._thread.shutdown()

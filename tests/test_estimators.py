@@ -146,6 +146,8 @@ def _same(a, b) -> bool:
         return type(a) is type(b) and _same(vars(a), vars(b))
     if isinstance(a, float) and np.isnan(a):
         return isinstance(b, float) and np.isnan(b)
+    if hasattr(a, "params") and hasattr(a, "model"):  # a statsmodels results object
+        return _same(np.asarray(a.params), np.asarray(b.params))
     if hasattr(a, "__dict__") and not isinstance(a, type):
         return type(a) is type(b) and _same(vars(a), vars(b))
     return a == b
