@@ -97,6 +97,10 @@ class PracticeForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
+    # a link typed without a scheme is taken as https (Django 6's default, said now)
+    source_url = forms.URLField(label=_("link to the source"), required=False,
+                                assume_scheme="https")
+
     class Meta:
         model = Evidence
         fields = ["label", "value", "unit", "source", "source_url"]
