@@ -7,16 +7,11 @@ Every problem names the file, row and column; a file with any problem changes no
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aimak.errors import AimakError
-from aimak.io import read_table
 from aimak.names import NameIndex
+from aimak_web.core.uploads import RowProblem, cell, read_upload
 
 from .models import ResidentEntry, User
 from .phones import normalize_phone
@@ -26,42 +21,11 @@ COLUMNS = {"name": ("name", "full_name", "фио", "аты-жөнү"),
            "village": ("village", "село", "айыл")}
 
 
-@dataclass
-class RowProblem:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            where.append(_("column «%(column)s»") % {"column": self.column})
-        return (", ".join(where) + ": " if where else "") + self.message
-
-
-def _cell(value: object) -> str:
-    """A cell as stripped text; empty for blanks and NaN."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
     """Parse an uploaded file into rows; return (rows, problems)."""
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"residents{suffix}"
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        try:
-            frame = read_table(path)
-        except AimakError as exc:
-            return [], [RowProblem(None, None, str(exc).replace(str(path), upload.name))]
+    frame, problems = read_upload(upload)
+    if frame is None:
+        return [], problems
     lower = {str(c).strip().lower(): c for c in frame.columns}
     found = {}
     problems: list[RowProblem] = []
@@ -85,10 +49,10 @@ def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
     by_pk = {v.pk: v for v in villages}
     rows, seen = [], {}
     for i, rec in enumerate(frame.to_dict("records"), start=1):
-        name = _cell(rec[found["name"]])
+        name = cell(rec[found["name"]], whole_numbers=True)
         if not name:
             problems.append(RowProblem(i, "name", _("the name is empty")))
-        phone = normalize_phone(_cell(rec[found["phone"]]))
+        phone = normalize_phone(cell(rec[found["phone"]], whole_numbers=True))
         if phone is None:
             problems.append(RowProblem(i, "phone", _(
                 "expected a phone number such as 0555 123 456, got «%(value)s»")
@@ -98,7 +62,7 @@ def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
                                        % {"row": seen[phone]}))
         else:
             seen[phone] = i
-        village_text = _cell(rec[found["village"]])
+        village_text = cell(rec[found["village"]], whole_numbers=True)
         match = index.lookup(village_text) if village_text else []
         if not village_text:
             problems.append(RowProblem(i, "village", _("the village is empty")))

@@ -8,10 +8,7 @@ nothing. Reading CSV and XLSX goes through the core's ``aimak.io.read_table``.
 from __future__ import annotations
 
 import io
-import tempfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,9 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from aimak.errors import AimakError
-from aimak.io import read_table
 from aimak.schema import SOURCE_ROW
+from aimak_web.core.uploads import RowProblem, cell, read_upload
 
 from .models import BudgetLine, Hearing
 
@@ -46,31 +42,14 @@ SECTION_WORDS = {
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 
 
-@dataclass
-class RowProblem:
-    """One problem of an uploaded file: the row as the spreadsheet numbers it, and the column."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            where.append(_("column «%(column)s»") % {"column": self.column})
-        return (", ".join(where) + ": " if where else "") + self.message
-
-
 def template_xlsx() -> bytes:
     """An empty budget template (header, section choices, a help sheet); no invented figures."""
     wb = Workbook()
     ws = wb.active
     ws.title = "budget"
     ws.append([c[0] for c in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    for header in ws[1]:
+        header.font = Font(bold=True)
     for letter, width in zip("ABCDEFGH", (14, 14, 40, 40, 16, 16, 16, 50), strict=True):
         ws.column_dimensions[letter].width = width
     choice = DataValidation(type="list", formula1='"revenue,expenditure,total"',
@@ -90,12 +69,6 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
-
-
 def _amount(text: str) -> Decimal | None:
     cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
     value = Decimal(cleaned)
@@ -110,21 +83,9 @@ def _letter(index: int) -> str:
 
 def read_budget(upload) -> tuple[list[dict], list[RowProblem]]:
     """Parse an uploaded template into line dicts; return (lines, problems)."""
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        return [], [RowProblem(None, None, _("expected an .xlsx or .csv file, got «%(s)s»")
-                               % {"s": suffix or "?"})]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"budget{suffix}"
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        try:
-            frame = read_table(path)
-        except (AimakError, ValueError, KeyError, OSError) as exc:
-            return [], [RowProblem(None, None, str(exc).replace(str(path), upload.name))]
-        except Exception:  # a corrupt spreadsheet must not show a traceback
-            return [], [RowProblem(None, None, _("the file cannot be read as a spreadsheet"))]
+    frame, problems = read_upload(upload, ALLOWED_SUFFIXES)
+    if frame is None:
+        return [], problems
     headers = [c for c in frame.columns if c != SOURCE_ROW]
     lower = {str(c).strip().lower(): c for c in headers}
     problems: list[RowProblem] = []
@@ -146,7 +107,7 @@ def read_budget(upload) -> tuple[list[dict], list[RowProblem]]:
     lines, seen = [], {}
     for i, rec in enumerate(frame.to_dict("records")):
         row = i + 2  # the header is row 1
-        values = {name: _cell(rec[found[name]]) for name in found}
+        values = {name: cell(rec[found[name]]) for name in found}
         if not any(values.values()):
             continue
         section = SECTION_WORDS.get(values["section"].lower())
