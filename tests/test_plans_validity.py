@@ -110,3 +110,19 @@ def test_structure_errors_and_frame():
     v = check_plan(inst, Plan([0, 0, 0, 0], [0, 1]))
     assert "structure" in [x.criterion for x in v]
     assert list(violations_frame(v).columns) == ["criterion", "unit", "value", "limit", "message"]
+
+
+def test_violations_read_in_each_language():
+    """The same violation as an English message and in Russian and Kyrgyz, numbers written as
+    each language writes them (hand-written sentences)."""
+    inst = line(min_population=4500, max_minutes=30, stay_within="none")
+    v = check_plan(inst, Plan([0, 0, 0, 1], [0, 3]))
+    by = {x.criterion: x for x in v}
+    low = by["min_population"]
+    assert low.message == "unit 1 has 4,000 inhabitants, 500 fewer than the minimum"
+    assert low.text("ru") == "в единице 1 4\u00a0000 жителей, на 500 меньше минимума"
+    assert low.text("ky") == "1 бирдигинде 4\u00a0000 тургун, минимумдан 500 аз"
+    far = by["max_minutes"]
+    assert far.message.startswith("unit 0: 1 settlement(s) beyond the limit of 30 min from the "
+                                  "centre (by up to 10 min")
+    assert far.text("ru").startswith("единица 0: населённых пунктов дальше 30 мин от центра: 1")

@@ -19,15 +19,16 @@ from aimak.errors import AimakError
 from aimak.i18n import (
     LANGUAGES,
     N_,
+    NBSP,
     _,
     catalog_path,
     check_language,
     extract_messages,
+    fmt_number,
     get_language,
     missing_messages,
     use_language,
 )
-from aimak.report.format import NBSP, fmt_number
 from aimak.report.svgmap import Canvas, neighbour_colours, polygon_paths
 
 PACKAGE = Path(aimak.__file__).parent

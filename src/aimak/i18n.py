@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import contextvars
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -128,3 +129,46 @@ def extract_messages(root: Path | None = None) -> list[str]:
         for m in _TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
             found.setdefault(m.group(1) if m.group(1) is not None else m.group(2))
     return list(found)
+
+
+# --- numbers as each language writes them ------------------------------------------------
+
+MISSING = "–"
+NBSP = "\u00a0"
+
+
+def _group(text: str, lang: str) -> str:
+    if lang == "en":
+        return text
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_number(value: object, kind: str = "float1", lang: str = "ru") -> str:
+    """Format one value: kinds 'int', 'float1', 'float2', 'percent' (0..1), 'km2', 'minutes',
+    'text'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if kind == "text":
+        if isinstance(value, list | tuple | set):
+            return "; ".join(map(str, value)) if value else MISSING
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        return text if text else MISSING
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return MISSING
+    if kind == "int":
+        return _group(f"{round(x):,d}", lang)
+    if kind == "percent":
+        return _group(f"{100 * x:,.0f}", lang) + NBSP + "%"
+    if kind == "float2":
+        return _group(f"{x:,.2f}", lang)
+    if kind == "km2":
+        return _group(f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}", lang)
+    if kind == "minutes":
+        return _group(f"{x:,.0f}", lang)
+    return _group(f"{x:,.1f}", lang)

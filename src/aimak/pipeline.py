@@ -25,10 +25,9 @@ import pandas as pd
 from aimak import __version__
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
-from aimak.i18n import _, use_language
+from aimak.i18n import _, fmt_number, use_language
 from aimak.io import atomic_path
 from aimak.params import AccessParams, FlowParams, SolverParams, TerrainParams, ZoneParams
-from aimak.report.format import fmt_number
 
 #: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
 DEMO_PLANS = ("accessibility", "moderate", "population")

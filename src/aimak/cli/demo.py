@@ -61,7 +61,7 @@ def _step_name(name: str) -> str:
 
 def _print_result(console: Console, result, lang: str) -> None:
     """The run's headline figures in the current language (that of the report)."""
-    from aimak.report.format import fmt_number
+    from aimak.i18n import fmt_number
     from aimak.report.model import VALUE_LABELS
     from aimak.report.provenance import CLASS_LABELS
 
@@ -129,7 +129,7 @@ def _print_plans(console: Console, comparison, lang: str) -> None:
     from rich import box
     from rich.table import Table
 
-    from aimak.report.format import fmt_number
+    from aimak.i18n import fmt_number
 
     cols = [c for c in CONSOLE_COLUMNS if c[0] in comparison.columns]
     table = Table(title=_("Plans compared with today's map"), box=box.SIMPLE_HEAD,

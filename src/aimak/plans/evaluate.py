@@ -164,9 +164,12 @@ def write_plan(path: str | Path, inst: Instance, plan: Plan) -> None:
         df.to_csv(tmp, index=False)
 
 
-def unit_indicators(inst: Instance, plan: Plan, norms: AdminNorms | None = None
-                    ) -> pd.DataFrame:
-    """One row per new unit (see the module docstring for units of measure)."""
+def unit_indicators(inst: Instance, plan: Plan, norms: AdminNorms | None = None,
+                    lang: str | None = None) -> pd.DataFrame:
+    """One row per new unit (see the module docstring for units of measure).
+
+    The ``violations`` column is in English unless ``lang`` (ru, ky, en) asks otherwise.
+    """
     norms = norms or AdminNorms()
     p = plan.n_units
     su = inst.settlement_unit
@@ -191,7 +194,7 @@ def unit_indicators(inst: Instance, plan: Plan, norms: AdminNorms | None = None
     by_unit: dict[int, list[str]] = {}
     for v in viol:
         if v.unit is not None:
-            by_unit.setdefault(v.unit, []).append(v.message)
+            by_unit.setdefault(v.unit, []).append(v.text(lang) if lang else v.message)
     services = [", ".join(sorted(k for k, mask in inst.services.items() if mask[c]))
                 for c in plan.centres]
     staff = norms.staff(pop)

@@ -165,13 +165,17 @@ class PlanSession:
 
     # ------------------------------------------------------------------ evaluation
     def evaluate(self, mapping: Iterable[Mapping[str, object]] | Plan,
-                 name: str = "plan") -> Evaluation:
-        """Every unit's indicators, the plan's indicators and every violation, named."""
+                 name: str = "plan", lang: str | None = None) -> Evaluation:
+        """Every unit's indicators, the plan's indicators and every violation, named.
+
+        Violations are sentences in ``lang`` (ru, ky, en; default English).
+        """
         plan = mapping if isinstance(mapping, Plan) else self.plan(mapping, name)
         inst = self.inst
         ids = plan.ids(inst)
         violations = [{"criterion": v.criterion,
                        "unit": None if v.unit is None else str(ids[v.unit]),
-                       "message": v.message} for v in check_plan(inst, plan)]
-        return Evaluation(units=unit_indicators(inst, plan),
+                       "message": v.text(lang) if lang else v.message}
+                      for v in check_plan(inst, plan)]
+        return Evaluation(units=unit_indicators(inst, plan, lang=lang),
                           summary=plan_indicators(inst, plan), violations=violations)

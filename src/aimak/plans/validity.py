@@ -6,25 +6,49 @@ adjacency, without the solvers' derived matrices, so that it can vouch for their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from aimak.i18n import N_, fmt_number, get_language, gettext
 from aimak.plans.instance import Instance, Plan
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One unmet criterion: which new unit, the value found and the limit it breaks."""
+    """One unmet criterion: which new unit, the value found and the limit it breaks.
+
+    ``template`` is an English message id of ``aimak.i18n`` and ``params`` its values (numbers
+    are written as the language writes them): ``message`` is the English sentence (logs, CLI,
+    CSV files), ``text(lang)`` the sentence in a user's language (the platform's pages).
+    """
 
     criterion: str
     unit: int | None
     value: float | None
     limit: float | None
-    message: str
+    template: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (default: the current language of ``aimak.i18n``)."""
+        lang = lang or get_language()
+        values = {k: _word(v, lang) for k, v in self.params.items()}
+        return gettext(self.template, lang).format(**values)
+
+
+def _word(value: object, lang: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return str(value)
+    return fmt_number(value, "int" if float(value) >= 100 or float(value).is_integer()
+                      else "float1", lang)
 
 
 def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
@@ -35,50 +59,64 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
     p = len(centres)
     if labels.shape != (inst.n,):
         return [Violation("structure", None, len(labels), inst.n,
-                          f"the plan assigns {len(labels)} municipalities; the instance has "
-                          f"{inst.n}")]
+                          N_("the plan assigns {given} municipalities; the instance has {n}"),
+                          {"given": len(labels), "n": inst.n})]
     if labels.min(initial=0) < 0 or labels.max(initial=-1) >= p:
         return [Violation("structure", None, None, None,
-                          "a municipality is assigned to a unit without a centre")]
+                          N_("a municipality is assigned to a unit without a centre"))]
     ids = plan.unit_ids
 
-    def uid(k: int) -> object:  # a unit's given id (e.g. of an official plan), else its index
-        return ids[k] if ids is not None and len(ids) == p else k
+    def uid(k: int) -> str:  # a unit's given id (e.g. of an official plan), else its index
+        return str(ids[k] if ids is not None and len(ids) == p else k)
 
     size = np.bincount(labels, minlength=p)
     for k in np.flatnonzero(size == 0):
-        out.append(Violation("structure", int(k), 0, 1, f"unit {k} has no municipality"))
+        out.append(Violation("structure", int(k), 0, 1, N_("unit {unit} has no municipality"),
+                             {"unit": str(k)}))
 
     cu = inst.settlement_unit[centres]
     for k in np.flatnonzero(labels[cu] != np.arange(p)):
         out.append(Violation("centre", int(k), None, None,
-                             f"the centre of unit {uid(k)} ({inst.settlement_names[centres[k]]}) "
-                             "is not one of its settlements"))
+                             N_("the centre of unit {unit} ({centre}) is not one of its "
+                                "settlements"),
+                             {"unit": uid(k), "centre": inst.settlement_names[centres[k]]}))
     for k in np.flatnonzero(~np.isin(centres, inst.candidates)):
-        reason = ("lacks a required service (" + ", ".join(c.centre_services) + ")"
-                  if not inst.eligible[centres[k]] else "is not an allowed centre "
-                  f"({c.centre_candidates.replace('_', ' ')})")
-        out.append(Violation("centre_services", int(k), None, None,
-                             f"the centre of unit {uid(k)} ({inst.settlement_names[centres[k]]}) "
-                             f"{reason}"))
+        if not inst.eligible[centres[k]]:
+            template = N_("the centre of unit {unit} ({centre}) lacks a required service "
+                          "({services})")
+        else:
+            template = N_("the centre of unit {unit} ({centre}) is not an allowed centre "
+                          "({services})")
+        out.append(Violation("centre_services", int(k), None, None, template, {
+            "unit": uid(k), "centre": inst.settlement_names[centres[k]],
+            "services": ", ".join(c.centre_services) if not inst.eligible[centres[k]]
+            else c.centre_candidates.replace("_", " ")}))
 
     pop = np.bincount(labels, weights=inst.population, minlength=p)
     if c.min_population is not None:
         has_exempt = np.bincount(labels, weights=inst.exempt, minlength=p) > 0
         for k in np.flatnonzero((pop < c.min_population - 1e-6) & ~has_exempt):
             out.append(Violation("min_population", int(k), float(pop[k]), c.min_population,
-                                 f"unit {uid(k)} has {pop[k]:,.0f} inhabitants, "
-                                 f"{c.min_population - pop[k]:,.0f} fewer than the minimum"))
+                                 N_("unit {unit} has {population} inhabitants, {gap} fewer than "
+                                    "the minimum"),
+                                 {"unit": uid(k), "population": round(pop[k]),
+                                  "gap": round(c.min_population - pop[k])}))
     if c.max_population is not None:
         for k in np.flatnonzero(pop > c.max_population + 1e-6):
             out.append(Violation("max_population", int(k), float(pop[k]), c.max_population,
-                                 f"unit {uid(k)} has {pop[k]:,.0f} inhabitants, "
-                                 f"{pop[k] - c.max_population:,.0f} more than the maximum"))
+                                 N_("unit {unit} has {population} inhabitants, {gap} more than "
+                                    "the maximum"),
+                                 {"unit": uid(k), "population": round(pop[k]),
+                                  "gap": round(pop[k] - c.max_population)}))
 
     s_label = labels[inst.settlement_unit]
     s_centre = centres[s_label]
-    for name, M, limit, unit in (("max_minutes", inst.minutes, c.max_minutes, "min"),
-                                 ("max_km", inst.km, c.max_km, "km")):
+    beyond = {"max_minutes": N_("unit {unit}: {n} settlement(s) beyond the limit of {limit} min "
+                                "from the centre (by up to {excess} min; e.g. {names})"),
+              "max_km": N_("unit {unit}: {n} settlement(s) beyond the limit of {limit} km from "
+                           "the centre (by up to {excess} km; e.g. {names})")}
+    for name, M, limit in (("max_minutes", inst.minutes, c.max_minutes),
+                           ("max_km", inst.km, c.max_km)):
         if limit is None or M is None:
             continue
         t = M[np.arange(len(s_label)), s_centre].astype(float)
@@ -93,10 +131,9 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
         for k in np.flatnonzero(worst > 0):
             far = np.flatnonzero((s_label == k) & over)
             shown = ", ".join(str(inst.settlement_names[s]) for s in far[:3])
-            out.append(Violation(name, int(k), float(worst[k]), limit,
-                                 f"unit {uid(k)}: {len(far)} settlement(s) beyond the limit of "
-                                 f"{limit:g} {unit} from the centre (by up to {worst[k]:.0f} "
-                                 f"{unit}; e.g. {shown})"))
+            out.append(Violation(name, int(k), float(worst[k]), limit, beyond[name],
+                                 {"unit": uid(k), "n": len(far), "limit": limit,
+                                  "excess": round(worst[k]), "names": shown}))
 
     if c.contiguity:
         A = sp.coo_matrix(inst.adjacency)
@@ -107,29 +144,36 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
         parts = pd.Series(comp).groupby(labels).nunique().reindex(range(p), fill_value=0)
         for k in np.flatnonzero(parts.to_numpy() > 1):
             out.append(Violation("contiguity", int(k), float(parts[k]), 1,
-                                 f"unit {uid(k)} consists of {parts[k]} separate territories"))
+                                 N_("unit {unit} consists of {parts} separate territories"),
+                                 {"unit": uid(k), "parts": int(parts[k])}))
 
     if c.stay_within != "none":
         ok = inst.group_ok(inst.group, inst.group[cu][labels])
         for u in np.flatnonzero(~ok):
             k = labels[u]
             out.append(Violation("stay_within", int(k), None, None,
-                                 f"{inst.unit_names[u]} ({inst.group_names[inst.group[u]]}) is "
-                                 f"joined to a centre in {inst.group_names[inst.group[cu[k]]]}"))
+                                 N_("{municipality} ({area}) is joined to a centre in {other}"),
+                                 {"municipality": inst.unit_names[u],
+                                  "area": inst.group_names[inst.group[u]],
+                                  "other": inst.group_names[inst.group[cu[k]]]}))
 
     for a, b in inst.must_merge:
         if labels[a] != labels[b]:
             out.append(Violation("must_merge", int(labels[a]), None, None,
-                                 f"{inst.units[a]} and {inst.units[b]} must be merged but are "
-                                 f"in units {labels[a]} and {labels[b]}"))
+                                 N_("{a} and {b} must be merged but are in units {unit_a} and "
+                                    "{unit_b}"),
+                                 {"a": inst.units[a], "b": inst.units[b],
+                                  "unit_a": uid(labels[a]), "unit_b": uid(labels[b])}))
     for a, b in inst.must_not_merge:
         if labels[a] == labels[b]:
             out.append(Violation("must_not_merge", int(labels[a]), None, None,
-                                 f"{inst.units[a]} and {inst.units[b]} must not be merged but "
-                                 f"share unit {labels[a]}"))
+                                 N_("{a} and {b} must not be merged but share unit {unit}"),
+                                 {"a": inst.units[a], "b": inst.units[b],
+                                  "unit": uid(labels[a])}))
     if c.max_units is not None and p > c.max_units:
         out.append(Violation("max_units", None, float(p), float(c.max_units),
-                             f"the plan has {p} units, {p - c.max_units} more than the cap"))
+                             N_("the plan has {p} units, {excess} more than the cap"),
+                             {"p": p, "excess": p - c.max_units}))
     return out
 
 
@@ -138,5 +182,5 @@ def is_valid(inst: Instance, plan: Plan) -> bool:
 
 
 def violations_frame(violations: list[Violation]) -> pd.DataFrame:
-    return pd.DataFrame([v.__dict__ for v in violations],
+    return pd.DataFrame([(v.criterion, v.unit, v.value, v.limit, v.message) for v in violations],
                         columns=["criterion", "unit", "value", "limit", "message"])

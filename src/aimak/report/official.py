@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aimak.i18n import N_, _
-from aimak.report.format import Table, fmt_number
+from aimak.i18n import N_, _, fmt_number
+from aimak.report.format import Table
 from aimak.report.model import PlanReport
 
 OFFICIAL_TITLE = N_("Official plan")

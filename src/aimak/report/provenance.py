@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aimak.i18n import N_, _
-from aimak.report.format import fmt_number
+from aimak.i18n import N_, _, fmt_number
 from aimak.report.model import VALUE_LABELS, ReportInputs
 
 COLUMNS = ["item", "provenance", "source", "note"]

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from aimak import __version__
-from aimak.i18n import N_, _
+from aimak.i18n import N_, _, fmt_number
 from aimak.report.charts import bar_chart
-from aimak.report.format import build_table, fmt_number, sideways
+from aimak.report.format import build_table, sideways
 from aimak.report.layers import display_names, layer_key, plan_members
 from aimak.report.model import (
     BUILT_IN,

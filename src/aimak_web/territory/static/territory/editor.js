@@ -49,7 +49,7 @@
     const ul = document.getElementById("violations");
     ul.replaceChildren(...(data.violations.length ? data.violations.map((v) => {
       const li = document.createElement("li");
-      li.textContent = `${v.criterion}: ${v.message}`;
+      li.textContent = v.message;
       return li;
     }) : [Object.assign(document.createElement("li"), { textContent: "—" })]));
     const tbody = document.querySelector("#units tbody");
