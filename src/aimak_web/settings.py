@@ -140,6 +140,8 @@ CACHES = {
               "LOCATION": "aimak-pages", "OPTIONS": {"MAX_ENTRIES": 2000}},
 }
 AIMAK_PAGE_CACHE_SECONDS = int(os.environ.get("AIMAK_PAGE_CACHE_SECONDS", 60))
+#: pages that change while people read them (an open hearing), for anonymous readers
+AIMAK_LIVE_PAGE_CACHE_SECONDS = int(os.environ.get("AIMAK_LIVE_PAGE_CACHE_SECONDS", 5))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

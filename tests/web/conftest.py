@@ -69,6 +69,7 @@ def _web_settings(request, tmp_path):
     settings.RATELIMIT_ENABLE = False
     settings.AXES_ENABLED = False
     settings.AIMAK_PAGE_CACHE_SECONDS = 0  # a test that wants the page cache turns it on
+    settings.AIMAK_LIVE_PAGE_CACHE_SECONDS = 0
     from django.utils import translation
 
     translation.activate("ru")  # a request leaves its language active in the thread

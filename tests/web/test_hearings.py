@@ -333,6 +333,26 @@ def test_hidden_comment_is_not_shown(client, places, users):
     assert "видимый текст" in html and "скрытый текст" not in html
 
 
+@pytest.mark.django_db
+def test_open_hearing_is_cached_briefly_for_anonymous_readers_only(client, places, users,
+                                                                   settings):
+    """Anonymous readers share one rendering for AIMAK_LIVE_PAGE_CACHE_SECONDS; a participant
+    sees a new comment at once, and anonymous readers once the short cache expires."""
+    from django.core.cache import caches
+
+    settings.AIMAK_LIVE_PAGE_CACHE_SECONDS = 60
+    h = make_hearing(places["a"], state=State.OPEN)
+    url = reverse("hearings:detail", args=[h.pk])
+    assert "первый комментарий" not in client.get(url).content.decode()
+    Comment.objects.create(hearing=h, author=users["citizen"], text="первый комментарий")
+    assert "первый комментарий" not in client.get(url).content.decode()  # the cached page
+    client.force_login(users["citizen"])
+    assert "первый комментарий" in client.get(url).content.decode()
+    client.logout()
+    caches["pages"].clear()  # what the expiry does
+    assert "первый комментарий" in client.get(url).content.decode()
+
+
 # --- answers, meeting, documents ----------------------------------------------------------
 
 

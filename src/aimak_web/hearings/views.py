@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from aimak_web.core.cache import public_page
+
 from . import budget as budget_data
 from . import documents, exports
 from .forms import (
@@ -127,6 +129,7 @@ def edit(request, pk: int):
                                                   "municipality": hearing.municipality})
 
 
+@public_page(seconds="AIMAK_LIVE_PAGE_CACHE_SECONDS")
 def detail(request, pk: int):
     """The hearing: procedure, budget lines, proposals with answers, comments."""
     hearing = _hearing(request, pk)
@@ -233,6 +236,7 @@ def budget_upload(request, pk: int):
         "columns": budget_data.COLUMNS})
 
 
+@public_page(seconds="AIMAK_LIVE_PAGE_CACHE_SECONDS")
 def budget(request, pk: int):
     """The citizen's budget: totals, per inhabitant, change against the current year."""
     hearing = _hearing(request, pk)
