@@ -61,6 +61,9 @@ class Config:
     forecast: dict[str, Any] = field(default_factory=dict)
     #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
     official_plan: Path | None = None
+    #: Where heavy steps run (docs/scale.md): ``workers`` (> 1: a local Dask cluster),
+    #: ``scheduler`` (address of an existing one), ``chunk`` (origins per matrix task).
+    compute: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: str | Path) -> Config:
@@ -273,6 +276,10 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
 
     def compute() -> tuple[pd.DataFrame, dict]:
         model = make_model(mode, **params).fit(ds)
+        if _distributed(config):
+            frame, left = _chunked_times(config, model, cache.path("times", key, ".parts"))
+            return frame, {"unreachable_pairs": left,
+                           "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
         frame = model.matrix()
         return frame, {"unreachable_pairs": int(model.unreachable_),
                        "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
@@ -286,6 +293,24 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
             methods["travel"] += "; " + _("{count} pairs without a route").format(
                 count=fmt_number(facts["unreachable_pairs"], "int", config.lang))
     return times, key
+
+
+def _distributed(config: Config) -> bool:
+    return bool(config.compute.get("scheduler")) or int(config.compute.get("workers", 1)) > 1
+
+
+def _chunked_times(config: Config, model: Any, folder: Path) -> tuple[pd.DataFrame, int]:
+    """The matrix by chunks of origins on Dask (aimak.access.chunked), read back whole."""
+    import shutil
+
+    from aimak.access.chunked import CHUNK_ORIGINS, write_matrix
+
+    written = write_matrix(model, folder, chunk=int(config.compute.get("chunk", CHUNK_ORIGINS)),
+                           workers=int(config.compute.get("workers", 1)),
+                           scheduler=config.compute.get("scheduler"))
+    frame = written.read()
+    shutil.rmtree(folder)  # the cache keeps the one table, as for a single-process run
+    return frame, written.unreachable
 
 
 def _listed(params: dict[str, Any], lang: str = "en") -> str:
@@ -393,7 +418,8 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
     from aimak.scenarios import solve_scenarios
 
     with use_language(config.lang):  # texts of the comparison in the report's language
-        return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say)
+        return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say,
+                               config.compute)
 
 
 def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache
