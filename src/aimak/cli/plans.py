@@ -191,9 +191,17 @@ def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> Non
 @click.option("--place", "place", multiple=True, type=click.Path(path_type=Path),
               help="Plan CSV to place in the ensemble's distribution (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--chains", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Independent chains (seeded from --seed); the same plans on any number "
+                   "of workers.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Dask workers running the chains (> 1: a local cluster).")
+@click.option("--scheduler", default=None,
+              help="Address of an existing Dask scheduler (tcp://host:8786) for the chains.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Parquet file of sampled plans and their indicators.")
-def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) -> None:
+def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, chains, workers,
+             scheduler, out) -> None:
     """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
     from aimak.io import atomic_path
     from aimak.plans.ensemble import METRICS, ReComEnsemble
@@ -211,7 +219,14 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     if plan.n_units < 2:
         raise InfeasibleError(["the start plan has a single unit; recombination needs at "
                                "least two (give another --start plan)"])
-    chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+    if chains > 1 or workers > 1 or scheduler:
+        from aimak.plans.chains import ChainEnsemble
+
+        chain = ChainEnsemble(n_plans=n_plans, n_chains=chains, seed=seed, workers=workers,
+                              scheduler=scheduler).fit(inst, plan)
+        chain.attempts_ = sum(chain.attempts_)
+    else:
+        chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
     if not len(chain.metrics_):
         raise InfeasibleError([f"no recombination of the start plan meets the criteria "
                                f"({chain.attempts_} proposals tried)"])

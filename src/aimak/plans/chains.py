@@ -80,3 +80,7 @@ class ChainEnsemble:
         self.attempts_ = [int(r["attempts"]) for r in results]
         self.seconds_ = time.perf_counter() - t0
         return self
+
+    #: Same table and placement as a single chain's (they read only the fitted attributes).
+    frame = ReComEnsemble.frame
+    place = ReComEnsemble.place
