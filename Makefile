@@ -42,7 +42,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks
 
 bench: setup
-	$(BIN)/python -m benchmarks
+	AIMAK_SOURCE=$(SHARED) $(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(OUT) .pytest_cache build *.egg-info

@@ -1,70 +1,74 @@
-"""Headless Chromium driven over the DevTools protocol, for tests of the HTML reports."""
+"""Headless Chromium driven by Playwright, for tests of the HTML reports.
+
+Playwright cannot download its own browser here, so it drives Debian's ``/usr/bin/chromium``.
+Playwright's sync API refuses to start while another Playwright (the web tests' session browser)
+runs in the same thread, so every call runs in a thread of its own.
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
-import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-class DevTools:
-    """A headless Chromium and one page, driven over the DevTools protocol (websocket)."""
+class Browser:
+    """One headless Chromium page; records every request URL and every page error.
 
-    def __init__(self, profile: Path) -> None:
-        import websocket
+    ``requests``: URLs the page asked for; ``errors``: uncaught exceptions, console errors and
+    assertions, and failed requests, as text.
+    """
 
-        self.proc = subprocess.Popen(
-            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}",
-             "--remote-debugging-port=0", "--window-size=1280,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = profile / "DevToolsActivePort"
-        for _attempt in range(600):
-            if port_file.exists() and port_file.read_text().strip():
-                break
-            if self.proc.poll() is not None:
-                raise RuntimeError("chromium exited at start")
-            time.sleep(0.05)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as answer:
-            page = next(t for t in json.load(answer) if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
-        self.counter = 0
-        self.events: list[dict] = []
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1)
+        try:
+            self._call(self._start)
+        except Exception:
+            self._thread.shutdown()
+            raise
+
+    def _call(self, fn, *args):
+        return self._thread.submit(fn, *args).result()
+
+    def _start(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=str(CHROMIUM),
+                                                     headless=True, args=ARGS)
+        except Exception:
+            self._pw.stop()
+            raise
+        self.page = self._browser.new_page(viewport={"width": 1280, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                     if m.type in ("error", "assert") else None)
+        self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
 
     def open(self, url: str) -> None:
-        """Enable the domains tests read events of, load ``url`` and wait for it."""
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.send(f"{domain}.enable")
-        self.send("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-
-    def send(self, method: str, **params: object) -> dict:
-        self.counter += 1
-        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == self.counter:
-                assert "error" not in message, message
-                return message.get("result", {})
-            self.events.append(message)
-
-    def wait_for(self, method: str) -> dict:
-        while not any(e.get("method") == method for e in self.events):
-            self.events.append(json.loads(self.ws.recv()))
-        return next(e for e in self.events if e.get("method") == method)
+        """Load ``url`` and wait for its load event."""
+        self._call(lambda: self.page.goto(url, wait_until="load"))
 
     def js(self, expression: str) -> object:
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        assert "exceptionDetails" not in result, result
-        return result["result"].get("value")
+        """The value of a JavaScript expression (or the last statement of a script)."""
+        return self._call(self.page.evaluate, expression)
+
+    def screenshot(self, path: Path) -> None:
+        self._call(lambda: self.page.screenshot(path=str(path)))
 
     def close(self) -> None:
-        self.ws.close()
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
+        def stop() -> None:
+            self._browser.close()
+            self._pw.stop()
+
+        try:
+            self._call(stop)
+        finally:
+            self._thread.shutdown()

@@ -1,18 +1,22 @@
-"""Shared fixtures. The real Kyrgyz data is read from ../shared/data/kyrgyzstan (never copied)."""
+"""Shared fixtures. The real Kyrgyz data is read from ../shared/data/kyrgyzstan, or from
+$AIMAK_SOURCE (a git worktree elsewhere), and never copied."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-# Property tests check answers, never speed: no per-example deadline (CI machines are shared).
-hypothesis_settings.register_profile("aimak", deadline=None)
-hypothesis_settings.load_profile("aimak")
+# Property tests check answers, never speed: no per-example deadline (CI machines are shared);
+# derandomized so that a CI run is repeatable (set HYPOTHESIS_PROFILE=explore to search anew).
+hypothesis_settings.register_profile("aimak", deadline=None, derandomize=True)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "aimak"))
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "kyrgyzstan"
+SHARED = Path(os.environ.get("AIMAK_SOURCE") or ROOT.parent / "shared" / "data" / "kyrgyzstan")
 
 
 @pytest.fixture(scope="session")

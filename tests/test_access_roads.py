@@ -74,7 +74,7 @@ def test_components_and_stranded_settlements(osm_file: Path):
     assert main["settlements"] == 2 and main["nodes"] == 4
     frame = m.matrix()
     assert not ((frame.origin == "lost") & (frame.destination != "lost")).any()
-    assert m.unreachable_ == 4
+    assert frame.attrs["unreachable"] == 4
 
 
 def test_oneway_is_respected(tmp_path: Path):

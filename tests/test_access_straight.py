@@ -40,7 +40,8 @@ def test_nearest_and_cutoff():
                            geometry=gpd.points_from_xy([72.1, 72.9], [41.0, 41.0]))
     near = m.nearest(fac).set_index("origin")["destination"].to_dict()
     assert near == {"p0": "a", "p1": "b"}
-    assert len(m.matrix(cutoff=60)) == 2 and m.unreachable_ == 2
+    frame = m.matrix(cutoff=60)
+    assert len(frame) == 2 and frame.attrs["unreachable"] == 2
 
 
 @settings(max_examples=30, deadline=None)

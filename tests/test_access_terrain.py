@@ -86,7 +86,7 @@ def test_winter_closure_strands_high_settlements_and_detours():
     assert list(closed.stranded_) == ["s0"]
     frame = closed.matrix()
     assert set(frame.loc[frame.origin == "s0", "destination"]) == {"s0"}
-    assert closed.unreachable_ == 4
+    assert frame.attrs["unreachable"] == 4
     t_open, t_closed = square(open_), square(closed)
     assert np.isfinite(t_closed[1, 2]) and t_closed[1, 2] > 1.2 * t_open[1, 2]
 
@@ -97,7 +97,7 @@ def test_cutoff_and_subsets():
     m = TerrainModel(profile="walk", cell_factor=1, elevation=g).fit(pts)
     frame = m.matrix(origins=["s0"], cutoff=30)
     assert set(frame.destination) == {"s0", "s1"}
-    assert m.unreachable_ == 1
+    assert frame.attrs["unreachable"] == 1
     with pytest.raises(InputError, match="'nope' is not one of the fitted settlements"):
         m.matrix(origins=["nope"])
     with pytest.raises(AimakError, match="cutoff"):

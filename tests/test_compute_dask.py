@@ -1,7 +1,8 @@
 """Dask for the heavy steps: the same results on 1 process and on a 2-worker local cluster.
 
 Inputs are SYNTHETIC (the access fixtures' analytic terrain, the plans' lattice instance).
-One 2-worker cluster (threads, to keep the test short) serves every test of the module.
+One 2-worker local cluster of worker processes (so that the model, the instance and the
+results really travel through Dask's serialisation) serves every test of the module.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from aimak.plans.validity import check_plan
 
 @pytest.fixture(scope="module")
 def client():
-    with compute_client(workers=2, processes=False) as c:
+    with compute_client(workers=2) as c:
         assert len(c.scheduler_info()["workers"]) == 2
         yield c
 
@@ -53,7 +54,7 @@ def test_chunks_cover_every_origin_once():
 
 def test_chunked_matrix_bit_identical_on_one_and_two_workers(model, client, tmp_path):
     whole = model.matrix(cutoff=25.0)
-    left_whole = model.unreachable_
+    left_whole = whole.attrs["unreachable"]
     one = write_matrix(model, tmp_path / "one", cutoff=25.0, chunk=5)
     two = write_matrix(model, tmp_path / "two", cutoff=25.0, chunk=5, client=client)
     assert one.chunks == two.chunks == 5

@@ -27,6 +27,27 @@ def set_partitions(items: list[int]):
             yield [*part[:i], [first, *part[i]], *part[i + 1:]]
 
 
+def block_score(inst: Instance, block: list[int], centre: int) -> float:
+    """One new unit's share of the objective, from the raw arrays with plain loops (written
+    apart from ``Instance.region_cost`` so that the oracle does not reuse the checked code):
+    travel = person-minutes to the centre / (total population x 60); units = weight / n;
+    coherence = - flows inside the unit / all flows; balance = |sum - target| / total."""
+    w = inst.criteria.weights
+    people = [s for s in range(len(inst.settlement_unit)) if inst.settlement_unit[s] in block]
+    minutes = 0.0
+    for s in people:
+        t = float(inst.minutes[s, centre])
+        minutes += inst.settlement_pop[s] * (t if np.isfinite(t) else 0.0)
+    val = w.travel * minutes / (float(sum(inst.population)) * 60.0) + w.units / inst.n
+    F = inst.flows.toarray()
+    if w.coherence and F.sum() > 0:
+        val -= w.coherence * sum(F[a, b] for a in block for b in block) / F.sum()
+    if w.balance:
+        values = inst.bal
+        val += w.balance * abs(sum(values[u] for u in block) - inst.balance_target()) / sum(values)
+    return float(val)
+
+
 def brute_force(inst: Instance) -> float | None:
     """Best objective over every set partition (None when no partition is valid)."""
     c = inst.criteria
@@ -44,7 +65,8 @@ def brute_force(inst: Instance) -> float | None:
             continue
         if any(label[a] == label[b] for a, b in must_not):
             continue
-        total = inst.constant_cost()
+        w = inst.criteria.weights
+        total = float(w.coherence) if (w.coherence and inst.flows.sum() > 0) else 0.0
         for block in part:
             b = np.array(block)
             pop = inst.population[b].sum()
@@ -60,7 +82,7 @@ def brute_force(inst: Instance) -> float | None:
                      if inst.cand_unit[j] in block and allowed[b, j].all()]
             if not cands:
                 break
-            total += min(inst.region_cost(b, j) for j in cands)
+            total += min(block_score(inst, block, int(inst.candidates[j])) for j in cands)
         else:
             best = total if best is None else min(best, total)
     return best

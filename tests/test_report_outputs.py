@@ -7,7 +7,6 @@ All figures below are invented and small enough to check by hand.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ from aimak.errors import AimakError, InputError
 from aimak.i18n import _, use_language
 from aimak.report import FILES, PlanReport, ReportInputs, write_report
 from aimak.report.xlsx import plan_sheet_names
-from browser import CHROMIUM, DevTools
+from browser import CHROMIUM, Browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -323,12 +322,9 @@ def test_failed_writer_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed "
                     "(CI installs Debian's chromium)")
 def test_report_opens_offline_in_chromium(report: dict[str, Path], tmp_path: Path) -> None:
-    browser = DevTools(tmp_path / "profile")
+    browser = Browser()
     try:
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            browser.send(f"{domain}.enable")
-        browser.send("Page.navigate", url=report["html"].as_uri())
-        browser.wait_for("Page.loadEventFired")
+        browser.open(report["html"].as_uri())
         counts = browser.js("Object.fromEntries([...document.querySelectorAll('g.layer')]"
                             ".map(g => [g.dataset.layer, g.querySelectorAll("
                             "'path, circle, line').length]))")
@@ -365,22 +361,13 @@ def test_report_opens_offline_in_chromium(report: dict[str, Path], tmp_path: Pat
         assert browser.js("document.getElementById('map').getAttribute('viewBox')") != before
         browser.js("document.getElementById('zoom-reset').click();"
                    "document.getElementById('map-section').scrollIntoView()")
-        shot = browser.send("Page.captureScreenshot", format="png")
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "report_map.png").write_bytes(base64.b64decode(shot["data"]))
+        browser.screenshot(ARTIFACTS / "report_map.png")
         browser.js("document.getElementById('zones').scrollIntoView()")
-        events = list(browser.events)
+        requests, errors = list(browser.requests), list(browser.errors)
     finally:
         browser.close()
-    requests = [e["params"]["request"]["url"] for e in events
-                if e.get("method") == "Network.requestWillBeSent"]
     assert requests and all(u.startswith(("file://", "data:")) for u in requests), requests
-    errors = [e for e in events
-              if e.get("method") == "Runtime.exceptionThrown"
-              or (e.get("method") == "Runtime.consoleAPICalled"
-                  and e["params"]["type"] in ("error", "assert"))
-              or (e.get("method") == "Log.entryAdded"
-                  and e["params"]["entry"]["level"] == "error")]
     assert errors == []
 
 

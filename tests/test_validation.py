@@ -202,3 +202,32 @@ def test_semicolon_csv_from_a_russian_locale_spreadsheet(tmp_path: Path) -> None
     s = load(write(tmp_path, text))
     assert list(s["id"]) == ["s1", "s2"]
     assert s.geometry.iloc[0].y == pytest.approx(41.40)
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("12 345", 12345.0), ("12\u00a0345,5", 12345.5), ("1\u202f234\u202f567", 1234567.0),
+    ("1,5", 1.5), (" 7 ", 7.0)])
+def test_numbers_with_digit_groups(tmp_path: Path, cell: str, expected: float) -> None:
+    path = write(tmp_path, f'origin,destination,flow\na,b,"{cell}"\n', "flows.csv")
+    assert validate(read_table(path), FLOWS, file=path.name)["flow"].tolist() == [expected]
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("1 2 3", "'1 2 3' is not a number"), ("12 34", "'12 34' is not a number"),
+    ("inf", "'inf' is not a finite number"), ("1e309", "'1e309' is not a finite number"),
+    ("-inf", "'-inf' is not a finite number"), ("true", "'true' is not a number"),
+    ("x" * 100_000, "'" + "x" * 55 + "...' is not a number")])
+def test_numbers_that_are_not(tmp_path: Path, cell: str, message: str) -> None:
+    path = write(tmp_path, f"origin,destination,flow\na,b,{cell}\n", "flows.csv")
+    with pytest.raises(InputError) as exc:
+        validate(read_table(path), FLOWS, file=path.name)
+    assert str(exc.value).startswith(f"flows.csv, row 1, column 'flow': {message}")
+    assert len(str(exc.value)) < 200
+
+
+def test_blank_source_takes_the_default(tmp_path: Path) -> None:
+    from aimak.flows.observed import read_flows
+
+    path = write(tmp_path, "origin,destination,flow,source\na,b,3,\nb,a,2,surveyed\n",
+                 "flows.csv")
+    assert read_flows(path)["source"].tolist() == ["observed", "surveyed"]

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from aimak.crs import metric_crs_for
+from aimak.crs import WGS84, metric_crs_for
 from aimak.errors import InputError, Problem, fail
 from aimak.io import write_layers
 from aimak.schema import LAYERS, SOURCE_ROW, validate
@@ -68,8 +68,10 @@ class Dataset:
         frames = {}
         # the oblasts declare the region: every other layer must lie within them
         for name in ["oblasts", *[n for n in LAYERS if n != "oblasts"]]:
-            gdf = gpd.read_file(path, layer=name, engine="pyogrio")
-            gdf.insert(0, SOURCE_ROW, range(1, len(gdf) + 1))
+            gdf = _read_layer(path, name)
+            if name == "oblasts" and len(gdf) == 0:
+                raise fail("the layer 'oblasts' is empty; expected the oblasts that declare "
+                           "the dataset's region", path)
             if bounds is None and name != "oblasts":
                 lon0, lat0, lon1, lat1 = frames["oblasts"].total_bounds
                 m = REGION_MARGIN_DEG
@@ -82,7 +84,11 @@ class Dataset:
         extra = {}
         for name in ("notes", "sources"):
             if name in present:
-                extra[name] = pd.DataFrame(pyogrio.read_dataframe(path, layer=name))
+                try:
+                    extra[name] = pd.DataFrame(pyogrio.read_dataframe(path, layer=name))
+                except Exception as exc:
+                    raise fail(f"cannot read the layer ({' '.join(str(exc).split())[:160]})",
+                               f"{path.name} (layer {name})") from None
         ds = cls(**frames, **extra)
         ds.check_links(str(path.name))
         return ds
@@ -121,3 +127,31 @@ class Dataset:
     def to_metric(self, layer: str) -> gpd.GeoDataFrame:
         """Return a layer projected to the dataset's metric CRS (metres)."""
         return getattr(self, layer).to_crs(self.metric_crs)
+
+
+def _read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
+    """One layer in WGS84 with its source rows; a layer in another declared coordinate system
+    (e.g. UTM metres) is transformed, and one without a declared system must be lon/lat."""
+    label = f"{path.name} (layer {name})"
+    try:
+        gdf = gpd.read_file(path, layer=name, engine="pyogrio")
+    except Exception as exc:  # pyogrio's DataSourceError and friends
+        raise fail(f"cannot read the layer ({' '.join(str(exc).split())[:160]})",
+                   label) from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
+        raise fail("the layer has no geometry column", label)
+    if gdf.crs is None:
+        x0, y0, x1, y1 = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
+        if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            raise fail("the layer declares no coordinate system and its coordinates are not "
+                       "longitude/latitude; declare its system (e.g. EPSG:32643) in the file",
+                       label)
+        gdf = gdf.set_crs(WGS84)
+    elif not gdf.crs.equals(WGS84):
+        try:
+            gdf = gdf.to_crs(WGS84)
+        except Exception as exc:
+            raise fail(f"cannot transform the layer to longitude/latitude ({exc})",
+                       label) from None
+    gdf.insert(0, SOURCE_ROW, range(1, len(gdf) + 1))
+    return gdf

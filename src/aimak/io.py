@@ -25,7 +25,7 @@ from aimak.crs import WGS84
 from aimak.errors import InputError, Problem, fail
 from aimak.schema import SOURCE_ROW
 
-TABULAR = {".csv", ".txt", ".xlsx", ".xls"}
+TABULAR = {".csv", ".txt", ".xlsx", ".xls", ".parquet"}
 SPATIAL = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb"}
 
 LAT_NAMES = ("lat", "latitude", "y", "широта")
@@ -54,18 +54,42 @@ def read_table(path: str | Path, layer: str | None = None, sheet: str | int | No
                f"{', '.join(sorted(TABULAR | SPATIAL))}", path)
 
 
-def _read_tabular(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _first_line(exc: Exception) -> str:
+    """An exception's message on one line, cut short (library messages can be long)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def read_parquet(path: str | Path) -> pd.DataFrame:
+    """A Parquet file as a DataFrame, or a one-line error naming it when it is not Parquet."""
+    path = Path(path)
+    if not path.is_file():
+        raise fail("the file does not exist", path)
     try:
-        if path.suffix.lower() in (".xlsx", ".xls"):
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError and others
+        raise fail(f"cannot read the file as Parquet ({_first_line(exc)})", path) from None
+
+
+def _read_tabular(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return read_parquet(path)
+    if suffix in (".xlsx", ".xls"):
+        try:
             return pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, XML errors from openpyxl
+            raise fail(f"cannot read the file as a spreadsheet ({_first_line(exc)})",
+                       path) from None
+    try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
                            encoding="utf-8-sig", sep=_delimiter(path))
-    except UnicodeDecodeError as exc:
-        raise fail("the file is not UTF-8 text; save it as 'CSV UTF-8'", path) from exc
-    except ValueError as exc:
-        raise fail(f"cannot read the sheet: {exc}", path) from exc
+    except UnicodeDecodeError:
+        raise fail("the file is not UTF-8 text; save it as 'CSV UTF-8'", path) from None
     except pd.errors.ParserError as exc:
-        raise fail(f"cannot parse the table: {exc}", path) from exc
+        raise fail(f"cannot parse the table: {_first_line(exc)}", path) from None
+    except (ValueError, pd.errors.EmptyDataError) as exc:
+        raise fail(f"cannot read the table: {_first_line(exc)}", path) from None
 
 
 def _delimiter(path: Path) -> str:

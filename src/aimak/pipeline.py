@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,18 +24,35 @@ import pandas as pd
 
 from aimak import __version__
 from aimak.dataset import Dataset
-from aimak.errors import AimakError, fail
+from aimak.errors import AimakError
 from aimak.i18n import _, use_language
 from aimak.io import atomic_path
+from aimak.params import (
+    AccessParams,
+    ComputeParams,
+    FlowParams,
+    SolverParams,
+    TerrainParams,
+    ZoneParams,
+)
 from aimak.report.format import fmt_number
 
 #: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
 DEMO_PLANS = ("accessibility", "moderate", "population")
 
 
+#: The demo's zoning: settlement-level flows in Jalal-Abad are smaller than the commuting tables
+#: the LMA defaults (``aimak.params.ZoneParams``) were set for; a choice of the demo, not a default.
+DEMO_ZONES = ZoneParams(min_size=3000, target_size=20000, min_sc=0.5, target_sc=0.7)
+
+
 @dataclass
 class Config:
-    """Everything a run needs; ``aimak analyze`` reads it from TOML (see README)."""
+    """Everything a run needs; ``aimak analyze`` reads it from TOML (see README).
+
+    Stage parameters are the checked objects of ``aimak.params``, whose defaults are the only
+    ones; ``read`` checks the whole file before any work starts.
+    """
 
     out: Path = Path("out/demo")
     lang: str = "ru"
@@ -45,15 +61,13 @@ class Config:
     #: ... or the Kyrgyz builder's source folder (None: shared copy or download) and oblast.
     source: Path | None = None
     oblast: str | None = "jalal-abad"
-    access: dict[str, Any] = field(default_factory=lambda: {"mode": "terrain", "n_jobs": -1})
+    access: AccessParams = field(default_factory=TerrainParams)
     observed_flows: list[Path] = field(default_factory=list)
-    flows: dict[str, Any] = field(default_factory=dict)
-    zones: dict[str, Any] = field(default_factory=lambda: {
-        "method": "lma", "min_size": 3000, "target_size": 20000, "min_sc": 0.5,
-        "target_sc": 0.7})
+    flows: FlowParams = field(default_factory=FlowParams)
+    zones: ZoneParams = field(default_factory=ZoneParams)
     #: Plan name -> criteria: a built-in name ("accessibility") or a TOML path.
     plans: dict[str, str] = field(default_factory=lambda: {p: p for p in DEMO_PLANS})
-    solver: dict[str, Any] = field(default_factory=lambda: {"time_limit": 40.0})
+    solver: SolverParams = field(default_factory=SolverParams)
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "gpkg")
     title: str | None = None
     #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
@@ -63,38 +77,14 @@ class Config:
     official_plan: Path | None = None
     #: Where heavy steps run (docs/scale.md): ``workers`` (> 1: a local Dask cluster),
     #: ``scheduler`` (address of an existing one), ``chunk`` (origins per matrix task).
-    compute: dict[str, Any] = field(default_factory=dict)
+    compute: ComputeParams = field(default_factory=ComputeParams)
 
     @classmethod
     def read(cls, path: str | Path) -> Config:
-        """Read an analysis config (TOML); relative paths are relative to the file."""
-        path = Path(path)
-        if not path.exists():
-            raise fail("the config file does not exist", path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise fail(f"not valid TOML: {exc}", path) from exc
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise fail(f"unknown setting(s) {', '.join(unknown)}; known settings are "
-                       f"{', '.join(sorted(known))}", path)
-        base = path.parent
-        for key in ("out", "dataset", "source", "official_plan"):
-            if key in data:
-                data[key] = (base / data[key]).resolve()
-        for key in ("roads", "elevation"):  # files of the travel-time model
-            if key in data.get("access", {}):
-                data["access"][key] = str((base / data["access"][key]).resolve())
-        if "observed_flows" in data:
-            data["observed_flows"] = [(base / p).resolve() for p in data["observed_flows"]]
-        if "plans" in data:
-            data["plans"] = {k: (v if "/" not in v and not v.endswith(".toml")
-                                 else str((base / v).resolve())) for k, v in data["plans"].items()}
-        if "formats" in data:
-            data["formats"] = tuple(data["formats"])
-        return cls(**data)
+        """Read and check an analysis config (TOML); see ``aimak.config.read_config``."""
+        from aimak.config import read_config
+
+        return read_config(path)
 
 
 def _digest(*parts: Any) -> str:
@@ -243,8 +233,8 @@ def _official(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFr
         criteria, text = load_criteria(spec)
         sets[name] = (criteria_title(text, name), criteria)
     return explain_official(ds, times, flows, official, sets,
-                            time_limit=float(config.solver.get("time_limit", 40.0)),
-                            workers=int(config.solver.get("workers", 2)))
+                            time_limit=config.solver.time_limit,
+                            workers=config.solver.workers)
 
 
 def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
@@ -270,22 +260,24 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
            ) -> tuple[pd.DataFrame, str]:
     from aimak.access import make_model
 
-    params = dict(config.access)
-    mode = params.pop("mode", "terrain")
-    key = _digest(__version__, data_key, mode, params)
+    params = config.access.given()
+    mode = params.pop("mode")
+    roads = params.pop("roads", None)
+    key = _digest(__version__, data_key, mode, roads, params)
 
     def compute() -> tuple[pd.DataFrame, dict]:
-        model = make_model(mode, **params).fit(ds)
-        if _distributed(config):
+        model = make_model(mode, roads=roads, **params).fit(ds)
+        if config.compute.distributed:
             frame, left = _chunked_times(config, model, cache.path("times", key, ".parts"))
             return frame, {"unreachable_pairs": left,
                            "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
         frame = model.matrix()
-        return frame, {"unreachable_pairs": int(model.unreachable_),
+        return frame, {"unreachable_pairs": int(frame.attrs["unreachable"]),
                        "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
 
     times, facts = cache.table_and_facts("times", key, compute)
-    shown = {k: v for k, v in params.items() if k not in ("n_jobs", "elevation")}
+    shown = {k: v for k, v in config.access.model_dump(exclude_unset=True).items()
+             if k not in ("mode", "n_jobs", "elevation", "roads")}
     with use_language(config.lang):
         methods["travel"] = _("{parameters}; not calibrated on observed trips").format(
             parameters=_listed(shown, config.lang) or _("default parameters"))
@@ -295,19 +287,14 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
     return times, key
 
 
-def _distributed(config: Config) -> bool:
-    return bool(config.compute.get("scheduler")) or int(config.compute.get("workers", 1)) > 1
-
-
 def _chunked_times(config: Config, model: Any, folder: Path) -> tuple[pd.DataFrame, int]:
     """The matrix by chunks of origins on Dask (aimak.access.chunked), read back whole."""
     import shutil
 
-    from aimak.access.chunked import CHUNK_ORIGINS, write_matrix
+    from aimak.access.chunked import write_matrix
 
-    written = write_matrix(model, folder, chunk=int(config.compute.get("chunk", CHUNK_ORIGINS)),
-                           workers=int(config.compute.get("workers", 1)),
-                           scheduler=config.compute.get("scheduler"))
+    written = write_matrix(model, folder, chunk=config.compute.chunk,
+                           workers=config.compute.workers, scheduler=config.compute.scheduler)
     frame = written.read()
     shutil.rmtree(folder)  # the cache keeps the one table, as for a single-process run
     return frame, written.unreachable
@@ -344,12 +331,12 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
     if config.observed_flows:
         observed = pd.concat([read_flows(p, known=ids) for p in config.observed_flows],
                              ignore_index=True)
-    key = _digest(__version__, times_key, config.flows,
+    key = _digest(__version__, times_key, config.flows.given(),
                   _file_digest(list(config.observed_flows)) if config.observed_flows else "")
 
     def compute() -> tuple[pd.DataFrame, dict]:
         finite = times[np.isfinite(times["minutes"])]
-        huff, _ = model_flows(ds, finite, observed=observed, **config.flows)
+        huff, _ = model_flows(ds, finite, observed=observed, **config.flows.given())
         flows = huff.flows_
         small = flows["flow"] < MIN_TRIPS
         facts = {**huff.fit_, "pairs_left_out": int(small.sum()),
@@ -378,8 +365,8 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
     from aimak.zones import make_estimator, metrics
     from aimak.zones.flowmatrix import FlowMatrix
 
-    params = dict(config.zones)
-    method = params.pop("method", "lma")
+    params = config.zones.applied()
+    method = config.zones.method
     key = _digest(__version__, flows_key, method, params)
 
     @functools.cache
@@ -389,9 +376,7 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
 
     def compute() -> pd.DataFrame:
         fm = flow_matrix()
-        est = make_estimator(method, **{k: params.get(k) for k in
-                                        ("min_size", "target_size", "min_sc", "target_sc",
-                                         "resolution", "n_zones", "seed")}).fit(fm)
+        est = make_estimator(method, **params).fit(fm)
         return pd.DataFrame({"settlement": fm.units, "zone": np.asarray(est.labels_),
                              "method": method})
 
@@ -418,8 +403,8 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
     from aimak.scenarios import solve_scenarios
 
     with use_language(config.lang):  # texts of the comparison in the report's language
-        return solve_scenarios(ds, times, flows, config.plans, cache, key, config.solver, say,
-                               config.compute)
+        return solve_scenarios(ds, times, flows, config.plans, cache, key,
+                               config.solver.given(), say, config.compute.given())
 
 
 def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from aimak.crs import WGS84
-from aimak.errors import InputError, Problem
+from aimak.errors import InputError, Problem, shown
 
 #: Column carrying the 1-based source row number of each record while it is being validated.
 SOURCE_ROW = "__source_row__"
@@ -157,7 +157,8 @@ FLOWS = Schema(
         Column("destination", "str", "settlement (or unit) id of destination"),
         Column("flow", "float", "number of people or trips", minimum=0),
         Column("service", "str", "service the trip is for", nullable=True, required=False),
-        Column("source", "str", "observed, surveyed or modelled", required=False),
+        Column("source", "str", "observed, surveyed or modelled (blank: the reader's default)",
+               nullable=True, required=False),
     ),
     doc="Flows between settlements or units.",
 )
@@ -167,12 +168,21 @@ LAYERS: dict[str, Schema] = {
 }
 
 
+#: A number written with spaces (plain, no-break or thin) between groups of three digits.
+_GROUPED = r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$"
+
+
 def _as_number(values: pd.Series) -> pd.Series:
-    """Parse numbers, accepting a decimal comma and thin or no-break spaces as separators."""
+    """Parse numbers, accepting a decimal comma and spaces between groups of three digits
+    ("12 345,5"); other spaces make a cell unreadable ("1 2 3" is not 123)."""
+    if pd.api.types.is_bool_dtype(values):
+        return pd.Series(np.nan, index=values.index)  # true/false is not a number
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
-    text = values.astype("string").str.strip()
-    text = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".")
+    text = values.astype("string").str.strip()  # a Python True becomes 'True': not a number
+    grouped = text.str.match(_GROUPED).fillna(False)
+    text = text.where(~grouped, text.str.replace(r"[ \u00a0\u202f]", "", regex=True))
+    text = text.str.replace(",", ".")
     return pd.to_numeric(text.astype(object), errors="coerce").astype(float)
 
 
@@ -243,7 +253,13 @@ def validate(
             num = _as_number(raw)
             bad = num.isna() & ~blank
             for r, v in zip(_rows(out, bad), raw[bad], strict=True):
-                problems.append(Problem(f"'{v}' is not a number ({col.doc})", label, r, col.name))
+                problems.append(Problem(f"{shown(v)} is not a number ({col.doc})", label, r,
+                                        col.name))
+            infinite = np.isinf(num.to_numpy())
+            for r, v in zip(_rows(out, infinite), raw[infinite], strict=True):
+                problems.append(Problem(f"{shown(v)} is not a finite number; expected a finite "
+                                        f"number ({col.doc})", label, r, col.name))
+            num = num.where(~infinite)
             if col.minimum is not None:
                 low = num < col.minimum
                 for r, v in zip(_rows(out, low), num[low], strict=True):
@@ -262,7 +278,8 @@ def validate(
             parsed = _as_bool(raw)
             bad = parsed.isna() & ~blank
             for r, v in zip(_rows(out, bad), raw[bad], strict=True):
-                problems.append(Problem(f"'{v}' is not yes/no (true/false)", label, r, col.name))
+                problems.append(Problem(f"{shown(v)} is not yes/no (true/false)", label, r,
+                                        col.name))
             out[col.name] = parsed
         else:
             text = raw.astype("string").str.strip()
@@ -274,7 +291,8 @@ def validate(
                 bad = text.notna() & ~text.isin(col.choices)
                 for r, v in zip(_rows(out, bad), text[bad], strict=True):
                     problems.append(Problem(
-                        f"'{v}' is not one of: {', '.join(col.choices)}", label, r, col.name))
+                        f"{shown(v)} is not one of: {', '.join(col.choices)}", label, r,
+                        col.name))
 
     if schema.id_column:
         ids = out[schema.id_column]
@@ -292,7 +310,7 @@ def validate(
         allowed_set = set(allowed)
         unknown = out[column].notna() & ~out[column].isin(allowed_set)
         for r, v in zip(_rows(out, unknown), out.loc[unknown, column], strict=True):
-            problems.append(Problem(f"'{v}' is not a known id", label, r, column))
+            problems.append(Problem(f"{shown(v)} is not a known id", label, r, column))
 
     if schema.geometry:
         problems.extend(_check_geometry(out, schema, label, bounds, region))

@@ -36,6 +36,10 @@ ROWS = [
         data=lambda ctx: {"new_unit": "x", "centre": "y"}),
     Row("territory:lock", ADMIN_EDIT, args=draft, method="post"),
     Row("territory:copy", ADMIN_EDIT, args=official, method="post"),
+    # municipal staff start a hearing for their own municipality; the test places are not in
+    # the Jalal-Abad scenario, so staff are sent back with a message
+    Row("territory:start_hearing", {**only({"municipal_staff", "other_staff"}, 302),
+                                    "anonymous": SIGNIN}, args=official, method="post"),
     Row("territory:status", ADMIN_EDIT, args=draft, method="post",
         data=lambda ctx: {"status": "draft"}),
 ]

@@ -48,8 +48,9 @@ def modules():
         perm_forecasts,
         perm_hearings,
         perm_places,
+        perm_practices,
         perm_territory,
     )
 
     return [perm_core, perm_accounts, perm_places, perm_territory, perm_forecasts,
-            perm_contests, perm_hearings]
+            perm_contests, perm_hearings, perm_practices]

@@ -3,8 +3,8 @@
 A model is fitted on a set of points (settlements) and then answers ``matrix`` (origin x
 destination minutes and km) and ``nearest`` (each settlement's nearest facility of each type).
 Output tables are long form: ``origin, destination, minutes, km, mode, provenance``; pairs with
-no route (stranded settlements, or beyond the cutoff) are left out and counted in
-``unreachable_``.
+no route (stranded settlements, or beyond the cutoff) are left out and counted in the table's
+``attrs["unreachable"]`` (using a fitted model never changes it).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from sklearn.base import BaseEstimator
 
 from aimak.crs import WGS84
 from aimak.errors import AimakError, InputError, Problem
@@ -58,7 +59,7 @@ def long_frame(origins: np.ndarray, destinations: np.ndarray, minutes: np.ndarra
     return frame, int((~ok).sum())
 
 
-class AccessModel:
+class AccessModel(BaseEstimator):
     """Base class: subclasses set ``mode``/``provenance`` and implement ``_solve``."""
 
     mode = "abstract"
@@ -89,7 +90,7 @@ class AccessModel:
         """Travel times (minutes) and path lengths (km) between fitted settlements, long form.
 
         ``cutoff`` (minutes) leaves out longer trips. The number of pairs left out (beyond the
-        cutoff or without any route) is stored in ``unreachable_``.
+        cutoff or without any route) is in ``frame.attrs["unreachable"]``.
         """
         if cutoff is not None and not cutoff > 0:
             raise AimakError("the cutoff must be a positive number of minutes")
@@ -97,8 +98,9 @@ class AccessModel:
         minutes, km = self._solve(src, dst, cutoff)
         if cutoff is not None:
             minutes = np.where(minutes <= cutoff, minutes, np.inf)
-        frame, self.unreachable_ = long_frame(self.ids_[src], self.ids_[dst], minutes, km,
-                                              self.mode, self.provenance)
+        frame, unreachable = long_frame(self.ids_[src], self.ids_[dst], minutes, km,
+                                        self.mode, self.provenance)
+        frame.attrs["unreachable"] = unreachable
         return frame
 
     def _nearest_one(self, facilities: gpd.GeoDataFrame, cutoff: float | None
@@ -111,24 +113,26 @@ class AccessModel:
         """Each settlement's nearest facility (by travel time) of each ``by`` group, long form.
 
         The output has the travel-time columns plus ``facility_type``; settlements with no
-        facility of a type within reach (or within ``cutoff`` minutes) get no row for it.
+        facility of a type within reach (or within ``cutoff`` minutes) get no row for it; their
+        number is in ``frame.attrs["unreachable"]``.
         """
         self._check_fitted()
         frame = points_frame(getattr(facilities, "facilities", facilities), "facility")
         if by not in frame.columns:
             raise AimakError(f"the facilities have no column '{by}' to group them by")
-        parts, self.unreachable_ = [], 0
+        parts, unreachable = [], 0
         for kind, group in frame.groupby(by, sort=True):
             group = group.reset_index(drop=True)
             minutes, km, which = self._nearest_one(group, cutoff)
             if cutoff is not None:
                 minutes = np.where(minutes <= cutoff, minutes, np.inf)
             ok = np.isfinite(minutes)
-            self.unreachable_ += int((~ok).sum())
+            unreachable += int((~ok).sum())
             parts.append(pd.DataFrame({
                 "origin": self.ids_[ok], "destination": group["id"].to_numpy(object)[which[ok]],
                 "minutes": minutes[ok], "km": km[ok], "mode": self.mode,
                 "provenance": self.provenance, "facility_type": kind}))
-        if not parts:
-            return pd.DataFrame(columns=[*TIME_COLUMNS, "facility_type"])
-        return pd.concat(parts, ignore_index=True)
+        out = (pd.concat(parts, ignore_index=True) if parts
+               else pd.DataFrame(columns=[*TIME_COLUMNS, "facility_type"]))
+        out.attrs["unreachable"] = unreachable
+        return out

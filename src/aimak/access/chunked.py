@@ -24,10 +24,11 @@ import pandas as pd
 from aimak.access.base import AccessModel
 from aimak.compute import compute_client, map_ordered
 from aimak.errors import AimakError
+from aimak.params import ComputeParams
 
 #: Origins per task: large enough to amortise task overhead, small enough to bound memory
-#: (a chunk holds chunk x destinations minutes and km as float64).
-CHUNK_ORIGINS = 256
+#: (a chunk holds chunk x destinations minutes and km as float64); ``[compute] chunk``.
+CHUNK_ORIGINS: int = ComputeParams.model_fields["chunk"].default
 
 
 @dataclass
@@ -47,7 +48,7 @@ class ChunkedMatrix:
 def _chunk(origins: np.ndarray, model: AccessModel, cutoff: float | None
            ) -> tuple[pd.DataFrame, int]:
     frame = model.matrix(origins=origins, cutoff=cutoff)
-    return frame, int(model.unreachable_)
+    return frame, int(frame.attrs["unreachable"])
 
 
 def _single_process(model: AccessModel) -> AccessModel:

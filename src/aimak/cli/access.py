@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -10,6 +11,10 @@ from rich.console import Console
 from aimak.errors import AimakError, fail
 
 console = Console()
+
+#: Parameter -> the option that sets it, where the names differ.
+OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": "speed",
+             "offroad_profile": "profile"}
 
 
 @click.command("access")
@@ -64,30 +69,42 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     from aimak.access import make_model
     from aimak.dataset import Dataset
     from aimak.io import write_table
+    from aimak.params import ACCESS_MODES, check, compute_options
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise fail(f"unsupported output type '{out.suffix}'; expected .parquet or .csv", out)
     if mode == "roads" and roads_path is None:
         raise AimakError("--mode roads needs a road network: give --roads FILE "
                          "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
-    params: dict[str, object] = {
+    elevation = str(elevation_path) if elevation_path else None
+    given: dict[str, object] = {
         "terrain": {"profile": profile, "symmetric": symmetric, "closed_above_m": winter_closure,
-                    "cell_factor": cell_factor, "elevation": elevation_path, "n_jobs": jobs},
-        "roads": {"offroad_profile": profile, "elevation": elevation_path,
-                  "max_leg_km": max_leg_km, "n_jobs": jobs},
+                    "cell_factor": cell_factor, "elevation": elevation, "n_jobs": jobs},
+        "roads": {"roads": str(roads_path), "offroad_profile": profile,
+                  "elevation": elevation, "max_leg_km": max_leg_km, "n_jobs": jobs},
         "straight": {"circuity": circuity, "speed_kmh": speed},
     }[mode]
+    # the same checked parameter object as the config's [access] section
+    params = check(ACCESS_MODES[mode], {"mode": mode, **given},
+                   key_name=lambda k: "--" + OPTION_OF.get(k, k).replace("_", "-")).given()
+    if cutoff is not None and not (math.isfinite(cutoff) and cutoff > 0):
+        raise AimakError(f"option --cutoff: {cutoff} is not valid; expected a finite number "
+                         "of minutes > 0")
+    # the same checked parameter object as the config's [compute] section
+    compute = compute_options(workers, scheduler, chunk)
+    chunked = chunk is not None or compute.distributed
+    if chunked and target == "settlements" and out.suffix.lower() != ".parquet":
+        raise fail("a matrix written in chunks is a Parquet folder; name it *.parquet", out)
+    params.pop("mode")
+    params.pop("roads", None)
     model = make_model(mode, roads=roads_path, **params)
     ds = Dataset.read(dataset_path)
     model.fit(ds)
-    chunked = chunk is not None or workers > 1 or bool(scheduler)
     if chunked and target == "settlements":
-        from aimak.access.chunked import CHUNK_ORIGINS, write_matrix
+        from aimak.access.chunked import write_matrix
 
-        if out.suffix.lower() != ".parquet":
-            raise fail("a matrix written in chunks is a Parquet folder; name it *.parquet", out)
-        written = write_matrix(model, out, cutoff=cutoff, chunk=chunk or CHUNK_ORIGINS,
-                               workers=workers, scheduler=scheduler)
+        written = write_matrix(model, out, cutoff=cutoff, chunk=compute.chunk,
+                               workers=compute.workers, scheduler=compute.scheduler)
         console.print(f"Wrote {written.rows:,} travel times (mode {mode}, {model.provenance}) "
                       f"to {out} in {written.chunks:,} part file(s).")
         if written.unreachable:
@@ -115,11 +132,12 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         shown = ", ".join(f"{names.get(s, s)} ({s})" for s in stranded)
         console.print(f"[yellow]Warning:[/] {len(stranded)} settlement(s) cannot be reached "
                       f"from the rest: {shown}.", highlight=False)
-    if model.unreachable_ and cutoff:
-        console.print(f"{model.unreachable_:,} pair(s) have no route within the cutoff and are "
+    unreachable = frame.attrs.get("unreachable", 0)
+    if unreachable and cutoff:
+        console.print(f"{unreachable:,} pair(s) have no route within the cutoff and are "
                       "not in the table.")
-    elif model.unreachable_:
-        console.print(f"{model.unreachable_:,} pair(s) have no route and are not in the table.")
+    elif unreachable:
+        console.print(f"{unreachable:,} pair(s) have no route and are not in the table.")
 
 
 COMMANDS = [access]

@@ -180,9 +180,10 @@ def _print_plans(console: Console, comparison, lang: str) -> None:
 def demo(source: Path | None, oblast: str, out: Path, lang: str,
          official_plan: Path | None) -> None:
     """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
-    from aimak.pipeline import Config
+    from aimak.pipeline import DEMO_ZONES, Config
 
-    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan))
+    _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan,
+                zones=DEMO_ZONES))
 
 
 @click.command()
@@ -198,15 +199,14 @@ def demo(source: Path | None, oblast: str, out: Path, lang: str,
 def analyze(config_path: Path, lang: str | None, workers: int | None,
             scheduler: str | None) -> None:
     """Run the pipeline on your own data, as described by a TOML config (see README)."""
+    from aimak.params import compute_options
     from aimak.pipeline import Config
 
     config = Config.read(config_path)
     if lang:
         config.lang = lang
-    if workers is not None:
-        config.compute["workers"] = workers
-    if scheduler:
-        config.compute["scheduler"] = scheduler
+    # the options override the config's [compute] keys and are checked like them
+    config.compute = compute_options(workers, scheduler, base=config.compute)
     _run(config)
 
 

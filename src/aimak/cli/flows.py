@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,15 @@ def model(
     from aimak.flows.model import model_flows
     from aimak.flows.observed import read_flows
     from aimak.io import atomic_path, write_table
+    from aimak.params import FlowParams, check
 
+    given = {"beta": beta, "alpha": alpha, "decay": decay, "max_minutes": max_minutes,
+             "snap_distance": snap_distance, "calibrate": not no_calibrate}
+    # the same checked parameter object as the config's [flows] section
+    check(FlowParams, {k: v for k, v in given.items() if v is not None},
+          key_name=lambda k: "--no-calibrate" if k == "calibrate" else "--" + k.replace("_", "-"))
+    if not (math.isfinite(min_flow) and min_flow >= 0):
+        raise fail(f"option --min-flow: {min_flow} is not valid; expected a finite number >= 0")
     ds = Dataset.read(dataset_path)
     ids = set(ds.settlements["id"])
     times = read_times(times_path, mode=mode)

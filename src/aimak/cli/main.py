@@ -20,8 +20,11 @@ class AimakGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AimakError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True,
-                              soft_wrap=True)
+            from rich.markup import escape
+
+            # escaped: '[zones]' in a message is text, not a rich style tag
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False,
+                              markup=True, soft_wrap=True)
             sys.exit(2)
 
 

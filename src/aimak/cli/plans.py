@@ -22,10 +22,8 @@ _criteria = click.option("--criteria", "criteria", default="accessibility", show
 
 
 def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
-    import pandas as pd
-
     from aimak.dataset import Dataset
-    from aimak.io import read_table
+    from aimak.flows.observed import read_flows
     from aimak.plans.criteria import Criteria
     from aimak.plans.instance import Instance, read_times_file
 
@@ -33,9 +31,7 @@ def _load(dataset: Path, times: Path, flows: Path | None, criteria: str):
             or Path(criteria).exists() else Criteria.builtin(criteria))
     ds = Dataset.read(dataset)
     t = read_times_file(times)
-    f = None
-    if flows is not None:
-        f = pd.read_parquet(flows) if flows.suffix.lower() == ".parquet" else read_table(flows)
+    f = read_flows(flows) if flows is not None else None
     return Instance.from_dataset(ds, t, crit, flows=f, times_file=str(times),
                                  flows_file=str(flows) if flows else "flows")
 
@@ -78,13 +74,18 @@ def _print_indicators(table, title: str) -> None:
 def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain_out, pareto,
                steps) -> None:
     """Find the best merger plan that meets every criterion, and print its indicators."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
+    from aimak.params import SolverParams, check
     from aimak.plans.evaluate import compare, current_plan, write_plan
     from aimak.plans.exact import ExactSolver
     from aimak.plans.explain import explain
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    check(SolverParams, {"time_limit": time_limit}, key_name=lambda k: "--time-limit")
+    if steps < 2:
+        raise fail(f"option --steps: {steps} is not valid; expected a whole number >= 2")
     inst = _load(dataset, times, flows, criteria)
     for line in inst.criteria.describe():
         console.print(f"  {line}")
@@ -105,7 +106,7 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
             heur_error = exc
     if use_exact:
         try:
-            ex = ExactSolver(time_limit=time_limit, hint=heur.plan_ if heur else None).fit(inst)
+            ex = ExactSolver(time_limit=time_limit).fit(inst, hint=heur.plan_ if heur else None)
         except InfeasibleError as exc:
             raise (heur_error or exc) from exc
         plan = ex.plan_
@@ -203,13 +204,18 @@ def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> Non
 def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, chains, workers,
              scheduler, out) -> None:
     """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
+    from aimak.errors import fail
     from aimak.io import atomic_path
+    from aimak.params import compute_options
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
     from aimak.plans.feasibility import InfeasibleError
     from aimak.plans.heuristic import HeuristicSolver
     from aimak.plans.validity import check_plan
 
+    if n_plans < 1:
+        raise fail(f"option --n: {n_plans} is not valid; expected a whole number >= 1")
+    compute = compute_options(workers, scheduler)
     inst = _load(dataset, times, flows, criteria)
     plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
     problems = check_plan(inst, plan)
@@ -219,27 +225,29 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, chain
     if plan.n_units < 2:
         raise InfeasibleError(["the start plan has a single unit; recombination needs at "
                                "least two (give another --start plan)"])
-    if chains > 1 or workers > 1 or scheduler:
+    if chains > 1 or compute.distributed:
         from aimak.plans.chains import ChainEnsemble
 
-        chain = ChainEnsemble(n_plans=n_plans, n_chains=chains, seed=seed, workers=workers,
-                              scheduler=scheduler).fit(inst, plan)
-        chain.attempts_ = sum(chain.attempts_)
+        chain = ChainEnsemble(n_plans=n_plans, n_chains=chains, seed=seed,
+                              workers=compute.workers, scheduler=compute.scheduler
+                              ).fit(inst, plan)
+        attempts = sum(chain.attempts_)  # per chain
     else:
         chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+        attempts = chain.attempts_
     if not len(chain.metrics_):
         raise InfeasibleError([f"no recombination of the start plan meets the criteria "
-                               f"({chain.attempts_} proposals tried)"])
+                               f"({attempts} proposals tried)"])
     with atomic_path(out) as tmp:
-        chain.frame().to_parquet(tmp, index=False)
+        chain.frame(inst).to_parquet(tmp, index=False)
     console.print(f"Sampled {len(chain.metrics_)} plans in {chain.seconds_:.1f} s "
-                  f"({chain.attempts_} proposals).")
+                  f"({attempts} proposals).")
     summary = chain.metrics_.describe(percentiles=[0.05, 0.5, 0.95]).T[
         ["min", "5%", "50%", "95%", "max"]]
     _print_indicators(summary, "Ensemble distribution")
     for p in place:
         other = read_plan(p, inst)
-        shares = chain.place(other)
+        shares = chain.place(inst, other)
         console.print(f"{other.name}: share of sampled plans at or below it: "
                       + ", ".join(f"{k} {shares[k]:.0%}" for k in METRICS))
     console.print(f"Wrote {out}.")

@@ -53,6 +53,9 @@ def read_municipality_map(path: Path) -> pd.Series:
     from aimak.schema import SOURCE_ROW
 
     df = read_table(path)
+    if len(df) == 0:
+        raise fail("the municipal map has a header but no rows; expected unit, municipality",
+                   path)
     missing = [c for c in ("unit", "municipality") if c not in df.columns]
     if missing:
         raise fail(f"the municipal map lacks the column(s) {', '.join(missing)}; expected "
@@ -93,33 +96,40 @@ def _fmt(value: float, digits: int = 3) -> str:
               help="Output table unit, zone (.csv or .parquet).")
 @click.option("--service", default=None,
               help="Use only the flows of this service (default: all flows summed).")
-@click.option("--min-size", type=float, default=1000, show_default=True,
-              help="LMA: minimum zone size (residents, in the flows' unit).")
-@click.option("--target-size", type=float, default=10000, show_default=True,
-              help="LMA: target zone size.")
-@click.option("--min-sc", type=float, default=0.6667, show_default=True,
-              help="LMA: minimum self-containment (0-1).")
-@click.option("--target-sc", type=float, default=0.75, show_default=True,
-              help="LMA: target self-containment (0-1).")
-@click.option("--resolution", type=float, default=1.0, show_default=True,
-              help="Leiden: resolution (higher gives more, smaller zones).")
+@click.option("--min-size", type=float, default=None,
+              help="LMA: minimum zone size (residents, in the flows' unit; default 1000).")
+@click.option("--target-size", type=float, default=None,
+              help="LMA: target zone size (default 10000).")
+@click.option("--min-sc", type=float, default=None,
+              help="LMA: minimum self-containment (0-1; default 0.6667).")
+@click.option("--target-sc", type=float, default=None,
+              help="LMA: target self-containment (0-1; default 0.75).")
+@click.option("--resolution", type=float, default=None,
+              help="Leiden: resolution (higher gives more, smaller zones; default 1).")
 @click.option("--n-zones", type=int, default=None, help="Intramax: number of zones to stop at.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Leiden: random seed.")
+@click.option("--seed", type=int, default=None, help="Leiden: random seed (default 0).")
 @click.option("--municipalities", "map_path", type=click.Path(path_type=Path), default=None,
               help="Table unit, municipality to compare the zones with.")
 @click.option("--dataset", "dataset_path", type=click.Path(path_type=Path), default=None,
               help="Dataset GeoPackage: compare with the settlements' municipalities.")
-def zones(flows_path: Path, method: str, out: Path, service: str | None, min_size: float,
-          target_size: float, min_sc: float, target_sc: float, resolution: float,
-          n_zones: int | None, seed: int, map_path: Path | None,
+def zones(flows_path: Path, method: str, out: Path, service: str | None,
+          min_size: float | None, target_size: float | None, min_sc: float | None,
+          target_sc: float | None, resolution: float | None, n_zones: int | None,
+          seed: int | None, map_path: Path | None,
           dataset_path: Path | None) -> None:
     """Build functional zones from flows and print their metrics."""
     import numpy as np
     import pandas as pd
 
     from aimak.io import write_table
+    from aimak.params import ZoneParams, check
     from aimak.zones import metrics
 
+    given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
+             "target_sc": target_sc, "resolution": resolution, "n_zones": n_zones, "seed": seed}
+    params = check(ZoneParams, {"method": method, **{k: v for k, v in given.items()
+                                                     if v is not None}},
+                   key_name=lambda k: "--" + k.replace("_", "-"))
     if map_path is not None and dataset_path is not None:
         raise click.UsageError("give either --municipalities or --dataset, not both")
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -136,8 +146,7 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None, min_siz
         municipality = pd.Series(s["municipality_code"].to_numpy(), index=s["id"].to_numpy())
         names = dict(zip(ds.municipalities["code"], ds.municipalities["name_en"], strict=True))
     fm = read_flow_matrix(flows_path, service)
-    model = make_estimator(method, min_size, target_size, min_sc, target_sc, resolution, n_zones,
-                           seed)
+    model = make_estimator(method, **params.applied())
     with console.status(f"Building zones ({method}) for {fm.n} units ..."):
         model.fit(fm)
     labels = np.asarray(model.labels_, dtype=np.int64)

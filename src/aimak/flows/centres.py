@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS
+from sklearn.base import BaseEstimator
 
 from aimak.crs import KYRGYZSTAN_LAEA
 from aimak.schema import FACILITY_TYPES
@@ -79,7 +80,7 @@ def head_tail_levels(
     return level
 
 
-class CentralPlaces:
+class CentralPlaces(BaseEstimator):
     """Central-place index and hierarchy of settlements from the facilities they hold.
 
     Parameters

@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from sklearn.base import BaseEstimator
 
 from aimak.errors import InputError, Problem, fail
-from aimak.schema import FACILITY_TYPES, SOURCE_ROW, Column, Schema, validate
+from aimak.schema import FACILITY_TYPES, Column, Schema, validate
 
 #: Default attraction points per facility, by type. A judgement default (not calibrated): points
 #: roughly follow the order of the service (how far people travel for it), from 1 for everyday
@@ -100,21 +101,20 @@ TIMES = Schema(
 
 
 def read_times(path: str | Path, mode: str | None = None) -> pd.DataFrame:
-    """Read and validate a travel-time table (Parquet or CSV): ``origin, destination, minutes``.
+    """Read and validate a travel-time table (Parquet, CSV or XLSX): ``origin, destination,
+    minutes``; the one reader of every command (``flows model``, ``amalgamate``, ``evaluate``).
 
-    With several modes in the file, ``mode`` picks one; a pair given twice is an error.
+    Minutes and km must be finite and non-negative. With several modes in the file, ``mode``
+    picks one; a pair given twice is an error (not "the last row wins").
     """
     from aimak.io import read_table
 
     path = Path(path)
     if not path.exists():
         raise fail("the travel-time file does not exist", path)
-    if path.suffix.lower() == ".parquet":
-        df = pd.read_parquet(path)
-        df = df.astype({c: "string" for c in ("origin", "destination") if c in df.columns})
-        df.insert(0, SOURCE_ROW, np.arange(1, len(df) + 1))
-    else:
-        df = read_table(path)
+    df = read_table(path)
+    if len(df) == 0:
+        raise fail("the table has a header but no rows; expected travel times", path)
     clean = validate(df, TIMES, file=path.name)
     if mode is not None:
         if "mode" not in clean.columns:
@@ -166,7 +166,7 @@ def service_weights(service: str | None) -> dict[str, float]:
     return {t: DEFAULT_WEIGHTS[t] for t in SERVICE_FACILITIES[service]}
 
 
-class HuffModel:
+class HuffModel(BaseEstimator):
     """Huff model of who goes where, calibrated on observed flows when there are any.
 
     Parameters

@@ -19,8 +19,8 @@ from aimak.io import read_table
 from aimak.names import NameIndex
 from aimak.schema import FLOWS, SOURCE_ROW, validate
 
-#: Provenance labels a flow may carry.
-FLOW_SOURCES = ("observed", "surveyed", "modelled", "official", "estimated")
+#: Provenance labels a flow may carry ("synthetic": made up for tests and benchmarks).
+FLOW_SOURCES = ("observed", "surveyed", "modelled", "official", "estimated", "synthetic")
 
 
 def read_flows(
@@ -38,14 +38,7 @@ def read_flows(
     path = Path(path)
     if source not in FLOW_SOURCES:
         raise ValueError(f"source must be one of {', '.join(FLOW_SOURCES)}, not '{source}'")
-    if path.suffix.lower() == ".parquet":
-        if not path.exists():
-            raise fail("the file does not exist", path)
-        df = pd.read_parquet(path)
-        df = df.astype({c: "string" for c in ("origin", "destination") if c in df.columns})
-        df.insert(0, SOURCE_ROW, np.arange(1, len(df) + 1))
-    else:
-        df = read_table(path, sheet=sheet)
+    df = read_table(path, sheet=sheet)
     return clean_flows(df, file=path.name, known=known, source=source)
 
 
@@ -57,6 +50,8 @@ def clean_flows(
 ) -> pd.DataFrame:
     """Validate an OD DataFrame; see ``read_flows``."""
     label = file or "flows"
+    if len(df) == 0:
+        raise fail("the table has a header but no rows; expected at least one flow", label)
     frame = df if SOURCE_ROW in df.columns else df.assign(**{SOURCE_ROW: np.arange(1, len(df) + 1)})
     clean = validate(frame, FLOWS, file=label)
     problems: list[Problem] = []

@@ -302,6 +302,9 @@ def _short_columns(columns: pd.Index) -> dict[str, str]:
 def read_corrections(path: str | Path, known: set[str]) -> dict[str, str]:
     """Read a corrections table ``value, settlement_id`` (ids checked against ``known``)."""
     df = read_table(path)
+    if len(df) == 0:
+        raise fail("the corrections table has a header but no rows; expected value, "
+                   "settlement_id", path)
     missing = [c for c in ("value", "settlement_id") if c not in df.columns]
     if missing:
         raise fail(
@@ -390,6 +393,8 @@ def ingest(
         raise ValueError(f"weight must be 'respondents' or 'trips', not '{weight}'")
     path = Path(path)
     df = read_table(path, sheet=sheet)
+    if len(df) == 0:
+        raise fail("the export has a header but no responses", path)
     cols = _short_columns(df.columns)
     if "home" not in cols:
         raise fail(

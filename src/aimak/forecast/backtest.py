@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from aimak.errors import AimakError
 from aimak.forecast.model import DynamicRegression
@@ -19,7 +20,7 @@ from aimak.forecast.model import DynamicRegression
 DRIVERS = ("actual", "hold", "trend")
 
 
-class Backtest:
+class Backtest(BaseEstimator):
     """Rolling-origin evaluation of a ``DynamicRegression`` against naive forecasts.
 
     Parameters

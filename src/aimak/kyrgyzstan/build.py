@@ -143,9 +143,14 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
             "settlements"]), int(r), "id") for v, r in zip(raw.loc[dup, "id"],
                                                            raw.loc[dup, "__source_row__"],
                                                            strict=True)])
+    _note_outside_country(raw, paths, rayons if not oblast else None, notes)
     joined = gpd.sjoin(raw, rayons[["code", "geometry"]], how="inner", predicate="within")
     pts = joined.rename(columns={"code": "rayon_code", "name": "name_en"}).drop(
         columns="index_right").reset_index(drop=True)
+    if pts.empty:
+        raise fail(f"no settlement lies in the oblast{' ' + oblast if oblast else 's'}; "
+                   "expected settlement points within its rayon polygons",
+                   paths["settlements"])
     if oblast:
         near = raw[~raw["id"].isin(pts["id"])]
         close = near[near.to_crs(metric).distance(
@@ -355,6 +360,23 @@ def _fallback_assign(pts: pd.DataFrame, centres: pd.DataFrame, munis: dict) -> p
     return pts
 
 
+def _note_outside_country(raw: gpd.GeoDataFrame, paths: dict[str, Path],
+                          rayons: gpd.GeoDataFrame | None, notes: list[dict]) -> None:
+    """Note every settlement outside all the rayons of the country (left out of the dataset):
+    a point in the sea or abroad usually has its latitude and longitude swapped."""
+    country = rayons if rayons is not None else _read_rayons(paths["rayons"], None)[0]
+    whole = shapely.union_all(country.geometry.values)
+    outside = ~shapely.covers(whole, raw.geometry.values)
+    if outside.any():
+        listed = [f"{i} (row {r})" for i, r in zip(
+            raw.loc[outside, "id"], raw.loc[outside, "__source_row__"], strict=True)]
+        shown = ", ".join(listed[:100]) + (f" and {len(listed) - 100} more"
+                                            if len(listed) > 100 else "")
+        notes.append({"kind": "dropped", "subject": "settlements", "count": int(outside.sum()),
+                      "message": "settlements outside every rayon of the country are left out "
+                                 "(latitude and longitude swapped?): " + shown})
+
+
 def _attach_dated_populations(pts: pd.DataFrame, paths: dict[str, Path],
                               classifiers: list[Classifier], munis: dict,
                               notes: list[dict]) -> pd.DataFrame:
@@ -403,6 +425,17 @@ def _attach_dated_populations(pts: pd.DataFrame, paths: dict[str, Path],
                       "message": "population rows with no single matching settlement: "
                                  + "; ".join(sorted(set(unmatched)))})
     hint = pd.to_numeric(pts["population"], errors="coerce")
+    text = pts["population"].astype("string").str.strip().fillna("")
+    ignored = (text != "") & ~(hint >= 0)  # text, negative or non-finite figures
+    ignored |= np.isinf(hint.to_numpy(float))
+    if ignored.any():
+        shown = ", ".join(f"{i} ('{v[:20]}')" for i, v in zip(pts.loc[ignored, "id"],
+                                                             text[ignored], strict=True))
+        notes.append({"kind": "ignored_value", "subject": "settlements",
+                      "count": int(ignored.sum()),
+                      "message": "raw population figures that are not a number >= 0 are "
+                                 f"ignored (the population is estimated instead): {shown}"})
+    hint = hint.where(~ignored)
     pts["pop_hint"] = hint.where(hint > 0)
     pts["pop_hint_ref"] = ("undated figure " + hint.map(lambda v: f"{v:,.0f}") + " from "
                            + pts["pop_source"].fillna("")).where(hint > 0)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from aimak.compute import compute_client, map_ordered
 from aimak.errors import AimakError
@@ -31,7 +32,7 @@ def _run_chain(job: tuple[int, int, np.random.SeedSequence], inst: Instance, sta
             "metrics": chain.metrics_, "attempts": chain.attempts_}
 
 
-class ChainEnsemble:
+class ChainEnsemble(BaseEstimator):
     """``n_plans`` ReCom plans from ``n_chains`` independent chains (see module docstring).
 
     Parameters: ``n_plans`` in all (split as evenly as possible, earlier chains get the
@@ -71,7 +72,6 @@ class ChainEnsemble:
         else:
             with compute_client(self.workers, self.scheduler, self.processes) as client:
                 results = [r for _, r in map_ordered(client, _run_chain, self.jobs(), shared)]
-        self.inst = inst
         self.labels_ = (np.concatenate([r["labels"] for r in results])
                         if results else np.empty((0, inst.n), np.int16))
         self.centres_ = [c for r in results for c in r["centres"]]
@@ -81,6 +81,7 @@ class ChainEnsemble:
         self.seconds_ = time.perf_counter() - t0
         return self
 
-    #: Same table and placement as a single chain's (they read only the fitted attributes).
+    #: Same table and placement as a single chain's (they read only the fitted attributes and
+    #: take the instance the ensemble was fitted on).
     frame = ReComEnsemble.frame
     place = ReComEnsemble.place

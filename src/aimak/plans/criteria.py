@@ -6,15 +6,22 @@ Every criterion is optional; an absent one is not enforced. The example files sh
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
-from aimak.errors import fail
+from aimak.errors import fail, shown
 from aimak.schema import FACILITY_TYPES
 
 STAY_WITHIN = ("rayon", "oblast", "none")
+
+
+def _number(value: object) -> bool:
+    """A finite int or float; ``true`` is not 1 and ``nan``/``inf`` are not numbers here."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
 CENTRE_CANDIDATES = ("municipal_centres", "all_settlements")
 
 
@@ -76,14 +83,10 @@ class Criteria:
     @classmethod
     def read(cls, path: str | Path) -> Criteria:
         """Read a criteria TOML file; unknown keys and bad values are errors naming the key."""
+        from aimak.config import read_toml
+
         path = Path(path)
-        if not path.exists():
-            raise fail("the criteria file does not exist", path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise fail(f"the file is not valid TOML ({exc})", path) from exc
-        return cls.from_dict(data, file=str(path), name=path.stem)
+        return cls.from_dict(read_toml(path, "criteria file"), file=str(path), name=path.stem)
 
     @classmethod
     def builtin(cls, name: str) -> Criteria:
@@ -104,6 +107,9 @@ class Criteria:
         if unknown_tables:
             raise fail(f"unknown table(s) {', '.join(sorted(unknown_tables))}; expected "
                        "[criteria], [objective] and optionally [about]", file)
+        for table in ("criteria", "objective", "about"):
+            if not isinstance(data.get(table, {}), dict):
+                raise fail(f"[{table}] must be a table of keys, not {shown(data[table])}", file)
         crit = dict(data.get("criteria", {}))
         obj = dict(data.get("objective", {}))
         allowed = {f.name for f in fields(cls)} - {"weights", "name", "source"}
@@ -118,10 +124,11 @@ class Criteria:
                            f"{', '.join(sorted(wallowed))}", file, column=key)
         for key in ("min_population", "max_population", "max_minutes", "max_km",
                     "service_radius_m"):
-            if key in crit and (not isinstance(crit[key], int | float) or crit[key] < 0):
-                raise fail(f"expected a non-negative number, got {crit[key]!r}", file,
-                           column=key)
+            if key in crit and not (_number(crit[key]) and crit[key] >= 0):
+                raise fail(f"expected a finite non-negative number, got {shown(crit[key])}",
+                           file, column=key)
         if "max_units" in crit and (not isinstance(crit["max_units"], int)
+                                    or isinstance(crit["max_units"], bool)
                                     or crit["max_units"] < 1):
             raise fail(f"expected a whole number >= 1, got {crit['max_units']!r}", file,
                        column="max_units")
@@ -138,6 +145,13 @@ class Criteria:
         if crit.get("centre_candidates", CENTRE_CANDIDATES[0]) not in CENTRE_CANDIDATES:
             raise fail(f"expected one of {', '.join(CENTRE_CANDIDATES)}, got "
                        f"{crit['centre_candidates']!r}", file, column="centre_candidates")
+        for key in ("min_population_exempt", "centre_services", "cross_border_allowed",
+                    "must_merge", "must_not_merge"):
+            if key in crit and not isinstance(crit[key], list):
+                raise fail(f"expected a list, got {shown(crit[key])}", file, column=key)
+        for key in ("stay_within", "centre_candidates"):
+            if key in crit and not isinstance(crit[key], str):
+                raise fail(f"expected a text, got {shown(crit[key])}", file, column=key)
         services = crit.get("centre_services", [])
         bad = [s for s in services if s not in FACILITY_TYPES]
         if bad:
@@ -155,8 +169,8 @@ class Criteria:
         if not isinstance(obj.get("balance_on", ""), str):
             raise fail("expected a column name", file, column="balance_on")
         for key, value in obj.items():
-            if key != "balance_on" and value is not None and not isinstance(value, int | float):
-                raise fail(f"expected a number, got {value!r}", file, column=key)
+            if key != "balance_on" and value is not None and not _number(value):
+                raise fail(f"expected a finite number, got {shown(value)}", file, column=key)
         if (crit.get("min_population") is not None and crit.get("max_population") is not None
                 and crit["min_population"] > crit["max_population"]):
             raise fail("min_population is larger than max_population", file,

@@ -16,6 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 
 from aimak.plans.exact import canonical
 from aimak.plans.instance import Instance, Plan, objective_terms
@@ -24,7 +25,7 @@ METRICS = ["units", "mean_minutes_to_centre", "outside_flow_share", "imbalance",
            "smallest_population", "largest_population", "objective"]
 
 
-class ReComEnsemble:
+class ReComEnsemble(BaseEstimator):
     """Sample ``n_plans`` valid plans by ReCom from a valid start plan.
 
     After ``fit``: ``labels_`` (n_plans x municipalities, int16), ``centres_`` (list of
@@ -38,6 +39,17 @@ class ReComEnsemble:
         self.max_attempts = max_attempts
 
     def fit(self, inst: Instance, start: Plan) -> ReComEnsemble:
+        """Run the chain on ``inst`` from the valid plan ``start``."""
+        working = set(vars(self))
+        try:
+            self._fit(inst, start)
+        finally:  # the working arrays (and the instance) live only during fit
+            for name in set(vars(self)) - working:
+                if not name.endswith("_") or name.startswith("_"):
+                    delattr(self, name)
+        return self
+
+    def _fit(self, inst: Instance, start: Plan) -> None:
         t0 = time.perf_counter()
         rng = np.random.default_rng(self.seed)
         self.inst = inst
@@ -86,7 +98,6 @@ class ReComEnsemble:
         self.metrics_ = pd.DataFrame(rows, columns=METRICS)
         self.attempts_ = attempts
         self.seconds_ = time.perf_counter() - t0
-        return self
 
     def _best_centre(self, members: np.ndarray) -> int:
         inst = self.inst
@@ -180,17 +191,19 @@ class ReComEnsemble:
             return part_a, part_b, ca, cb
         return None
 
-    def frame(self) -> pd.DataFrame:
-        """Metrics with the assignment of each plan (list of unit labels per municipality)."""
+    def frame(self, inst: Instance) -> pd.DataFrame:
+        """Metrics with the assignment of each plan (list of unit labels per municipality);
+        ``inst`` is the instance the ensemble was fitted on (for the centres' ids)."""
         df = self.metrics_.copy()
         df.insert(0, "plan", np.arange(len(df)))
         df["labels"] = list(self.labels_)
-        df["centres"] = [self.inst.settlement_ids[c].tolist() for c in self.centres_]
+        df["centres"] = [inst.settlement_ids[c].tolist() for c in self.centres_]
         return df
 
-    def place(self, plan: Plan) -> dict[str, float]:
-        """For each metric, the share of ensemble plans with a value at most the plan's."""
-        m = _metrics(self.inst, plan)
+    def place(self, inst: Instance, plan: Plan) -> dict[str, float]:
+        """For each metric, the share of ensemble plans with a value at most the plan's
+        (``plan`` of ``inst``, the instance the ensemble was fitted on)."""
+        m = _metrics(inst, plan)
         return {k: float((self.metrics_[k] <= m[k] + 1e-12).mean()) for k in METRICS}
 
 
@@ -210,6 +223,6 @@ def _metrics(inst: Instance, plan: Plan) -> dict[str, float]:
 
 
 def plan_from_row(inst: Instance, row: pd.Series) -> Plan:
-    """Rebuild a plan from a row of ``ReComEnsemble.frame()``."""
+    """Rebuild a plan from a row of ``ReComEnsemble.frame(inst)``."""
     sid = pd.Index(inst.settlement_ids)
     return canonical(Plan(np.asarray(row["labels"]), sid.get_indexer(list(row["centres"]))))

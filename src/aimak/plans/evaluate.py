@@ -41,21 +41,19 @@ class AdminNorms:
             text = (resources.files("aimak.plans") / "criteria" / "admin_norms.toml").read_text(
                 encoding="utf-8")
             label = "admin_norms.toml (built-in)"
+            data = tomllib.loads(text)
         else:
-            path = Path(path)
-            if not path.exists():
-                raise fail("the norms file does not exist", path)
-            text, label = path.read_text(encoding="utf-8"), str(path)
-        try:
-            data = tomllib.loads(text).get("admin", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise fail(f"the file is not valid TOML ({exc})", label) from exc
-        known = set(cls.__dataclass_fields__)
-        for key in data:
-            if key not in known:
-                raise fail(f"unknown key '{key}' in [admin]; known: {', '.join(sorted(known))}",
-                           label, column=key)
-        return cls(**data)
+            from aimak.config import read_toml
+
+            label = str(path)
+            data = read_toml(path, "norms file")
+        from aimak.params import NormsParams, check
+
+        unknown = sorted(set(data) - {"admin"})
+        if unknown:
+            raise fail(f"unknown table(s) {', '.join(unknown)}; expected [admin]", label)
+        given = check(NormsParams, data.get("admin", {}), label, "admin")
+        return cls(**given.model_dump(exclude_none=True))
 
     def staff(self, population: np.ndarray) -> np.ndarray:
         return self.base_staff + self.staff_per_1000 * np.asarray(population) / 1000.0
@@ -83,10 +81,22 @@ def read_plan(path: str | Path, inst: Instance, name: str | None = None) -> Plan
     if missing:
         raise fail(f"the plan lacks the column(s) {', '.join(missing)}; expected "
                    "old_code,new_unit[,centre]", label)
+    if len(df) == 0:
+        raise fail("the plan has a header but no rows; expected one row per municipality",
+                   label)
     problems: list[Problem] = []
     rows = df[SOURCE_ROW].to_numpy()
-    codes = df["old_code"].astype(str).str.strip().to_numpy(object)
-    units = df["new_unit"].astype(str).str.strip().to_numpy(object)
+    text = {c: df[c].astype("string").str.strip() for c in ("old_code", "new_unit")}
+    for col, values in text.items():
+        for r in np.flatnonzero((values.isna() | (values == "")).to_numpy(bool)):
+            problems.append(Problem(f"the {col} is empty; expected "
+                                    + ("a municipality code" if col == "old_code"
+                                       else "the name of the new unit it joins"),
+                                    label, int(rows[r]), col))
+    if problems:
+        raise InputError(problems)
+    codes = text["old_code"].to_numpy(object)
+    units = text["new_unit"].to_numpy(object)
     index = pd.Index(inst.units)
     ui = index.get_indexer(codes)
     for r in np.flatnonzero(ui < 0):

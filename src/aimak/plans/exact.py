@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 from ortools.sat.python import cp_model
 from scipy.sparse.csgraph import connected_components
+from sklearn.base import BaseEstimator
 
 from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
@@ -26,7 +27,7 @@ from aimak.plans.instance import Instance, Plan
 SCALE = 1_000_000
 
 
-class ExactSolver:
+class ExactSolver(BaseEstimator):
     """Solve an amalgamation instance to proven optimality (or report the gap).
 
     Parameters: ``time_limit`` seconds in total, ``workers`` CP-SAT search workers, ``seed``.
@@ -35,22 +36,24 @@ class ExactSolver:
     """
 
     def __init__(self, time_limit: float = 60.0, workers: int = 8, seed: int = 0,
-                 hint: Plan | None = None, explain: bool = True):
+                 explain: bool = True):
         self.explain = explain
         self.time_limit = time_limit
         self.workers = workers
         self.seed = seed
-        self.hint = hint
 
-    def fit(self, inst: Instance) -> ExactSolver:
+    def fit(self, inst: Instance, hint: Plan | None = None) -> ExactSolver:
+        """Solve ``inst``; ``hint`` is a valid plan to start from (e.g. the heuristic's)."""
         reasons = diagnose(inst)
         if reasons:
             raise InfeasibleError(reasons)
         start = time.perf_counter()
+        self.iterations_ = 0
+        self.cuts_ = 0
         parts = independent_parts(inst)
         self.parts_ = len(parts)
         if len(parts) == 1:
-            plan, status, raw, offset = self._solve(inst, self.time_limit, self.hint)
+            plan, status, raw, offset = self._solve(inst, self.time_limit, hint)
             parts_out = [(np.arange(inst.n), plan)]
             statuses, bound = [status], raw + offset + inst.constant_cost()
         else:
@@ -59,21 +62,19 @@ class ExactSolver:
             for units in sorted(parts, key=len):
                 left = self.time_limit - (time.perf_counter() - start)
                 sub = inst.subset(units)
-                hint = None
-                if self.hint is not None:
-                    hint = _sub_plan(self.hint, units, sub, inst)
+                sub_hint = None if hint is None else _sub_plan(hint, units, sub, inst)
                 plan, status, raw, offset = self._solve(
-                    sub, max(left * len(units) / remaining, 1.0), hint)
+                    sub, max(left * len(units) / remaining, 1.0), sub_hint)
                 remaining -= len(units)
                 parts_out.append((units, plan))
                 statuses.append(status)
                 bound += raw + offset
         plan = _combine(inst, parts_out)
-        if self.hint is not None and inst.objective(self.hint) < inst.objective(plan) - 1e-12:
+        if hint is not None and inst.objective(hint) < inst.objective(plan) - 1e-12:
             from aimak.plans.validity import check_plan
 
-            if not check_plan(inst, self.hint):
-                plan = canonical(Plan(self.hint.labels, self.hint.centres))
+            if not check_plan(inst, hint):
+                plan = canonical(Plan(hint.labels, hint.centres))
         self.status_ = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
         self.objective_ = inst.objective(plan)
         self.bound_ = min(bound, self.objective_) if self.status_ == "optimal" else bound
@@ -197,8 +198,6 @@ class ExactSolver:
         solver.parameters.random_seed = self.seed
         solver.parameters.linearization_level = 2
         start = time.perf_counter()
-        self.iterations_ = getattr(self, "iterations_", 0)
-        self.cuts_ = getattr(self, "cuts_", 0)
         while True:
             left = time_limit - (time.perf_counter() - start)
             solver.parameters.max_time_in_seconds = max(left, 0.5)

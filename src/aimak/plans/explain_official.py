@@ -164,7 +164,7 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
 
         chain = ReComEnsemble(n_plans=ensemble, seed=seed).fit(tight, plan)
         if len(chain.metrics_):
-            shares = chain.place(plan)
+            shares = chain.place(tight, plan)
             out.placement = {k: float(shares[k]) for k in PLACED if k in shares}
             out.ensemble_size = len(chain.metrics_)
         else:

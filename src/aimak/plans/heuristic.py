@@ -19,6 +19,7 @@ import heapq
 import time
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from aimak.plans.exact import canonical
 from aimak.plans.feasibility import InfeasibleError, diagnose
@@ -35,7 +36,7 @@ def _assert_valid(inst: Instance, plan: Plan, who: str) -> None:
                            + "; ".join(v.message for v in bad[:5]))
 
 
-class HeuristicSolver:
+class HeuristicSolver(BaseEstimator):
     """Greedy repair plus tabu search for instances of thousands of municipalities.
 
     Parameters: ``time_limit`` seconds for the search phase, ``max_iter`` tabu iterations
@@ -152,11 +153,22 @@ class HeuristicSolver:
 
     # ------------------------------------------------------------------ main
     def fit(self, inst: Instance, start: Plan | None = None) -> HeuristicSolver:
+        """Solve ``inst``, from ``start`` (a valid plan) when given."""
         reasons = diagnose(inst)
         if reasons:
             raise InfeasibleError(reasons)
         t0 = time.perf_counter()
+        working = set(vars(self))
         self._setup(inst)
+        try:
+            self._fit(inst, start, t0)
+        finally:  # the working arrays (and the instance) live only during fit
+            for name in set(vars(self)) - working:
+                if not name.endswith("_") or name.startswith("_"):
+                    delattr(self, name)
+        return self
+
+    def _fit(self, inst: Instance, start: Plan | None, t0: float) -> None:
         rng = np.random.default_rng(self.seed)
         if start is not None:
             starts = [{k: set(np.flatnonzero(start.labels == k).tolist())
@@ -169,7 +181,7 @@ class HeuristicSolver:
         best_state, first_error = None, None
         for regions in starts:
             try:
-                label, cost = self._repaired(regions)
+                label, cost = self._repaired(regions, rng)
             except InfeasibleError as exc:
                 first_error = first_error or exc
                 continue
@@ -182,7 +194,7 @@ class HeuristicSolver:
             for _ in range(10):  # the greedy repair got stuck: try max-p style growth
                 regions = self._grow(rng)
                 try:
-                    label, cost = self._repaired(regions)
+                    label, cost = self._repaired(regions, rng)
                 except InfeasibleError:
                     continue
                 best_state = (0.0, regions, label, cost)
@@ -197,18 +209,36 @@ class HeuristicSolver:
         _assert_valid(inst, self.plan_, "heuristic")
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
-        return self
 
-    def _repaired(self, regions: dict[int, set[int]]
+    def _repaired(self, regions: dict[int, set[int]], rng=None
                   ) -> tuple[np.ndarray, dict[int, tuple[float, int]]]:
         """Labels and costs of a start after repair and capping (both edit ``regions``);
-        raises InfeasibleError when the start cannot be made valid."""
+        raises InfeasibleError when the start cannot be made valid. When the greedy cap gets
+        stuck (every remaining merge breaks a criterion), it is retried with random merges."""
         label = np.empty(self.inst.n, np.int64)
         for k, mem in regions.items():
             label[list(mem)] = k
         cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
         self._repair(regions, label, cost)
-        self._cap(regions, label, cost)
+        saved = ({k: set(m) for k, m in regions.items()}, label.copy(), dict(cost))
+        try:
+            self._cap(regions, label, cost)
+        except InfeasibleError:
+            if rng is None:
+                raise
+            for _attempt in range(50):
+                regions.clear()
+                regions.update({k: set(m) for k, m in saved[0].items()})
+                label[:] = saved[1]
+                cost.clear()
+                cost.update(saved[2])
+                try:
+                    self._cap(regions, label, cost, rng)
+                    break
+                except InfeasibleError:
+                    continue
+            else:
+                raise
         return label, cost
 
     def _initial(self) -> dict[int, set[int]]:
@@ -402,7 +432,9 @@ class HeuristicSolver:
         self._apply(regions, label, cost, v, j, k, cj, ck)
         return True
 
-    def _cap(self, regions, label, cost) -> None:
+    def _cap(self, regions, label, cost, rng=None) -> None:
+        """Merge while the unit cap is exceeded: the best merge, or a random allowed one when
+        ``rng`` is given."""
         cap = self.inst.criteria.max_units
         while cap is not None and len(regions) > cap:
             best_pair = None
@@ -411,6 +443,8 @@ class HeuristicSolver:
                     if j < k:
                         continue
                     score, best = self._merge_score(regions, cost, k, j)
+                    if rng is not None and np.isfinite(score):
+                        score = rng.random()
                     if np.isfinite(score) and (best_pair is None or score < best_pair[0]):
                         best_pair = (score, k, j, best)
             if best_pair is None:

@@ -280,7 +280,7 @@ class InverseWeights:
             sub = dataclasses.replace(inst, criteria=dataclasses.replace(inst.criteria,
                                                                          weights=weights))
             solver = ExactSolver(time_limit=self.time_limit, workers=self.workers,
-                                 hint=plan, explain=False).fit(sub)
+                                 explain=False).fit(sub, hint=plan)
             opt = solver.plan_
             fo = vector(opt, sub)
             gap = float(f0 @ w - fo @ w)

@@ -540,13 +540,7 @@ def read_times(times: pd.DataFrame, sid_index: pd.Index, file: str
 
 
 def read_times_file(path: str | Path) -> pd.DataFrame:
-    """Read a travel-time table (Parquet or CSV)."""
-    from aimak.io import read_table
+    """Read a travel-time table with the one validated reader, ``flows.gravity.read_times``."""
+    from aimak.flows.gravity import read_times as read_validated
 
-    path = Path(path)
-    if not path.exists():
-        raise fail("the travel-time file does not exist", path)
-    if path.suffix.lower() == ".parquet":
-        df = pd.read_parquet(path)
-        return df.assign(**{SOURCE_ROW: np.arange(1, len(df) + 1)})
-    return read_table(path)
+    return read_validated(path)

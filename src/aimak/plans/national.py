@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from aimak.compute import compute_client, map_ordered
 from aimak.plans.exact import ExactSolver, _combine, canonical
@@ -67,7 +68,7 @@ def solve_part(job: tuple[int, np.ndarray], inst: Instance, time_limit: float,
     return out
 
 
-class PartSolver:
+class PartSolver(BaseEstimator):
     """Solve an instance part by part (see module docstring).
 
     Parameters: ``time_limit`` seconds of the exact solver per part, ``exact_workers`` CP-SAT

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from aimak.errors import AimakError
@@ -40,10 +43,19 @@ def write_report(inputs: ReportInputs, out_dir: str | Path,
     inputs.check()
     writers = {"html": write_html, "pdf": write_pdf, "xlsx": write_xlsx, "gpkg": write_gpkg}
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # the files are made in a staging folder and moved into place only when all of them are
+    # made: a failure in one format leaves none of the set behind, half-made or new
+    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     written: dict[str, Path] = {}
-    with use_language(inputs.lang):
-        layers = report_layers(inputs)
-        for fmt in FORMATS:
-            if fmt in formats:
-                written[fmt] = writers[fmt](inputs, layers, out / FILES[fmt])
+    try:
+        with use_language(inputs.lang):
+            layers = report_layers(inputs)
+            staged = {fmt: writers[fmt](inputs, layers, staging / FILES[fmt])
+                      for fmt in FORMATS if fmt in formats}
+        for fmt, path in staged.items():
+            os.replace(path, out / FILES[fmt])
+            written[fmt] = out / FILES[fmt]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written

@@ -113,7 +113,8 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
             ws.freeze_panes(1, 0)
             kinds = {h: k for h, k, _p in meta}
             for j, col in enumerate(frame.columns):
-                longest = frame[col].astype(str).str.len().max() if len(frame) else 0
+                cells = frame[col].astype(object).where(frame[col].notna(), "")  # NaN: blank
+                longest = cells.astype(str).str.len().max() if len(frame) else 0
                 width = min(60, max(10, len(str(col)) + 2, int(longest) + 2))
                 ws.set_column(j, j, width, formats.get(kinds.get(col, "")))
     return Path(path)

@@ -7,16 +7,13 @@ from aimak.errors import AimakError
 #: The zoning methods, by the name the CLI and configs use.
 METHODS = ("lma", "nodal", "leiden", "intramax")
 
-#: Defaults of the zoning parameters (LMA: the R package's example and Istat's 2011 values).
-DEFAULTS = {"min_size": 1000.0, "target_size": 10000.0, "min_sc": 0.6667, "target_sc": 0.75,
-            "resolution": 1.0, "seed": 0}
-
 
 def make_estimator(method: str, min_size: float | None = None,
                    target_size: float | None = None, min_sc: float | None = None,
                    target_sc: float | None = None, resolution: float | None = None,
                    n_zones: int | None = None, seed: int | None = None):
-    """The unfitted zoning estimator for ``method``; parameters left as None take ``DEFAULTS``.
+    """The unfitted zoning estimator for ``method``; parameters left as None take the defaults
+    of ``aimak.params.ZoneParams`` (the only place they are set).
 
     Only the parameters of the chosen method are used (LMA: sizes and self-containments;
     Leiden: resolution and seed; Intramax: n_zones; nodal regions: none).
@@ -24,9 +21,12 @@ def make_estimator(method: str, min_size: float | None = None,
     if method not in METHODS:
         raise AimakError(f"unknown zoning method '{method}'; expected one of "
                          f"{', '.join(METHODS)}")
+    from aimak.params import ZoneParams
+
+    defaults = ZoneParams()
     given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
              "target_sc": target_sc, "resolution": resolution, "seed": seed}
-    p = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
+    p = {k: getattr(defaults, k) if v is None else v for k, v in given.items()}
     if method == "lma":
         from aimak.zones.lma import LabourMarketAreas
 

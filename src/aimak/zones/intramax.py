@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.nodal import _first_appearance
@@ -32,7 +33,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-class Intramax:
+class Intramax(BaseEstimator):
     """Intramax hierarchical aggregation of units into zones.
 
     Parameters

@@ -19,6 +19,7 @@ import leidenalg
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+from sklearn.base import BaseEstimator
 
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.nodal import _first_appearance
@@ -34,7 +35,7 @@ def split_disconnected(labels: np.ndarray, adjacency: sp.spmatrix) -> np.ndarray
     return _first_appearance(parts)
 
 
-class LeidenZones:
+class LeidenZones(BaseEstimator):
     """Leiden partition of the flow graph (leidenalg ``RBConfigurationVertexPartition``).
 
     Parameters

@@ -66,6 +66,7 @@ import re
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 
 from aimak.errors import AimakError, fail
 from aimak.zones.flowmatrix import FlowMatrix
@@ -137,7 +138,7 @@ def excluded_units(T: sp.csr_matrix) -> np.ndarray:
         keep &= ~bad
 
 
-class LabourMarketAreas:
+class LabourMarketAreas(BaseEstimator):
     """Labour-market areas (Coombes-Bond TTWA algorithm, Istat/Eurostat formulation).
 
     Parameters
@@ -229,9 +230,8 @@ class LabourMarketAreas:
         self._main_loop()
         before = self._assign_reserve()
         self._finish(flows, order, before, excluded)
-        for name in ("_T", "_Tt", "_lab", "_S", "_R", "_W", "_val", "_alive", "_neg", "_key",
-                     "_elig", "_flag", "_acc"):
-            delattr(self, name)
+        for name in [k for k in vars(self) if k.startswith("_")]:
+            delattr(self, name)  # the working arrays live only during fit
         return self
 
     def _setup_state(self, n: int, excluded: np.ndarray) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
 
 from aimak.zones.flowmatrix import FlowMatrix
 
@@ -27,7 +28,7 @@ def _largest_outflow(T: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return target, value
 
 
-class NodalRegions:
+class NodalRegions(BaseEstimator):
     """Dominant-flow nodal regions (Nystuen & Dacey 1961).
 
     Parameters

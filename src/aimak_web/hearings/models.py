@@ -97,6 +97,13 @@ class Hearing(models.Model):
         _("example"), default=False,
         help_text=_("an illustration built on published figures, not a hearing the "
                     "municipality announced"))
+    #: A merger-proposal hearing: the scenario of the territory explorer it is about, and every
+    #: municipality of the proposed unit (their verified residents may take part).
+    scenario = models.ForeignKey("territory.Scenario", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="hearings",
+                                 verbose_name=_("merger scenario"))
+    affected = models.ManyToManyField(Municipality, blank=True, related_name="merger_hearings",
+                                      verbose_name=_("municipalities concerned"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices,
                              default=State.DRAFT)
     chair = models.CharField(_("chair"), max_length=200, blank=True)

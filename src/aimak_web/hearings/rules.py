@@ -25,7 +25,12 @@ def may_take_part(user, hearing) -> bool:
         return False
     if hearing.open_to_all:
         return True
-    return bool(user.is_verified_resident and user.municipality_id == hearing.municipality_id)
+    if not user.is_verified_resident:
+        return False
+    if user.municipality_id == hearing.municipality_id:
+        return True
+    # a merger-proposal hearing: residents of every municipality of the proposed unit
+    return bool(hearing.scenario_id and hearing.affected.filter(pk=user.municipality_id).exists())
 
 
 @rules.predicate

@@ -164,7 +164,18 @@ def detail(request, pk: int):
         "budget_editable": hearing.state in BUDGET_EDITABLE,
         "meeting_editable": hearing.state in MEETING_STATES,
         "answer_editable": hearing.state in ANSWER_STATES,
+        "merger": _merger_context(hearing),
     })
+
+
+def _merger_context(hearing: Hearing) -> dict | None:
+    """For a merger-proposal hearing: the proposed unit of this municipality, its indicators
+    against today's map (computed by the core through the territory explorer)."""
+    if hearing.scenario_id is None:
+        return None
+    from aimak_web.territory.evaluation import unit_comparison
+
+    return unit_comparison(hearing.scenario, hearing.municipality.code)
 
 
 def _has_answer(proposal: Proposal) -> bool:

@@ -44,3 +44,26 @@ def evaluation_json(session: PlanSession, mapping: list[dict]) -> dict:
     summary = {k: _clean(ev.summary.get(k)) for k in keys}
     return {"units": units, "summary": summary, "violations": ev.violations,
             "mapping": mapping}
+
+
+def unit_comparison(scenario, code: str) -> dict | None:
+    """The proposed unit that holds municipality ``code`` and its indicators, beside today's
+    figures of the same municipalities (for a merger-proposal hearing)."""
+    from aimak_web.places.models import Municipality
+
+    session = session_for(scenario)
+    mapping = scenario.current.mapping
+    unit = next((r["new_unit"] for r in mapping if r["old_code"] == code), None)
+    if unit is None:
+        return None
+    members = [r["old_code"] for r in mapping if r["new_unit"] == unit]
+    proposed = evaluation_json(session, mapping)
+    today = evaluation_json(session, session.current_mapping())
+    names = {m.code: m.name for m in Municipality.objects.filter(code__in=members)}
+    return {
+        "scenario": scenario, "unit": unit,
+        "members": [(c, names.get(c, c)) for c in members],
+        "proposed": next(u for u in proposed["units"] if u["new_unit"] == unit),
+        "today": [u for u in today["units"] if u["new_unit"] in members],
+        "violations": [v for v in proposed["violations"] if v["unit"] == unit],
+    }

@@ -16,4 +16,5 @@ urlpatterns = [
     path("s/<int:pk>/copy/", views.copy, name="copy"),
     path("s/<int:pk>/status/", views.set_status, name="status"),
     path("s/<int:pk>/export.csv", views.export_csv, name="export_csv"),
+    path("s/<int:pk>/hearing/", views.start_hearing, name="start_hearing"),
 ]

@@ -185,6 +185,35 @@ def set_status(request, pk: int):
     return redirect(s)
 
 
+@login_required
+@require_POST
+def start_hearing(request, pk: int):
+    """Municipal staff start (as a draft) a public hearing on the unit their municipality
+    would join in this scenario; every municipality of that unit is linked to it."""
+    from django.utils import timezone
+
+    from aimak_web.hearings.models import Hearing, Subject
+
+    s = _scenario(request, pk)
+    user = request.user
+    muni = user.municipality
+    if muni is None or not user.has_perm("hearings.create_hearing", muni):
+        raise PermissionDenied
+    unit = next((r["new_unit"] for r in s.current.mapping if r["old_code"] == muni.code), None)
+    if unit is None:
+        messages.error(request, _("Your municipality is not part of this scenario."))
+        return redirect(s)
+    members = [r["old_code"] for r in s.current.mapping if r["new_unit"] == unit]
+    hearing = Hearing.objects.create(
+        municipality=muni, subject=Subject.MERGER, year=timezone.now().year, scenario=s,
+        title_ru=f"Публичные слушания: предложение об объединении («{s.title}»)",
+        title_ky=f"Коомдук угуу: бириктирүү сунушу («{s.title}»)", created_by=user)
+    hearing.affected.set(Municipality.objects.filter(code__in=members))
+    messages.success(request, _("A draft hearing on this proposal is created; set its dates "
+                                "and announce it."))
+    return redirect("hearings:edit", hearing.pk)
+
+
 def export_csv(request, pk: int):
     s = _scenario(request, pk)
     out = io.StringIO()

@@ -1,0 +1,175 @@
+"""Stage parameter objects and the config check: hand-written cases with known answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aimak.cli.main import cli
+from aimak.config import FORMATS, read_config
+from aimak.errors import InputError
+from aimak.params import (
+    ComputeParams,
+    FlowParams,
+    SolverParams,
+    TerrainParams,
+    ZoneParams,
+    check,
+    compute_options,
+)
+from aimak.pipeline import DEMO_ZONES, Config
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "analysis.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_are_set_once() -> None:
+    config = Config()
+    assert config.zones == ZoneParams()
+    assert (ZoneParams().min_size, ZoneParams().target_size, ZoneParams().min_sc,
+            ZoneParams().target_sc) == (1000.0, 10000.0, 0.6667, 0.75)
+    assert config.flows == FlowParams() and config.solver == SolverParams()
+    assert config.access == TerrainParams()
+    # the demo's zoning is its own named choice, not a second set of defaults
+    assert ZoneParams() != DEMO_ZONES and DEMO_ZONES.min_size == 3000
+
+
+def test_report_formats_agree() -> None:
+    from aimak.report import FORMATS as REPORT_FORMATS
+
+    assert FORMATS == REPORT_FORMATS
+
+
+def test_every_problem_of_a_config_is_reported_at_once(tmp_path: Path) -> None:
+    path = _config(tmp_path, '''lang = "de"
+[zones]
+method = "nodal"
+min_size = 3000
+[flows]
+beta = inf
+alpha = true
+[solver]
+time_limit = -5
+''')
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    got = {(p.section, p.key): p.message for p in exc.value.problems}
+    assert set(got) == {(None, "lang"), ("zones", "min_size"), ("flows", "beta"),
+                        ("flows", "alpha"), ("solver", "time_limit")}
+    assert got[(None, "lang")] == "'de' is not a report language; expected one of ru, ky, en"
+    assert got[("zones", "min_size")].startswith("does not apply to the method 'nodal'")
+    assert got[("flows", "beta")] == "inf is not a finite number; expected a finite number"
+    assert got[("flows", "alpha")] == "true is not valid; expected a number, not true/false"
+    assert "-5" in got[("solver", "time_limit")] and "greater than 0" in \
+        got[("solver", "time_limit")]
+    assert all(p.file == str(path) for p in exc.value.problems)
+
+
+def test_cli_prints_section_and_key_without_work(tmp_path: Path) -> None:
+    path = _config(tmp_path, 'out = "out"\n[zones]\nmin_size = -1\n')
+    result = CliRunner().invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {path}, section [zones], key 'min_size': -1 is not valid; "
+                             "expected: greater than or equal to 0\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_relative_files_are_checked_and_resolved(tmp_path: Path) -> None:
+    (tmp_path / "data.gpkg").write_bytes(b"")
+    config = read_config(_config(tmp_path, 'dataset = "data.gpkg"\n[plans]\nm = "moderate"\n'))
+    assert config.dataset == (tmp_path / "data.gpkg").resolve()
+    assert config.plans == {"m": "moderate"}
+    with pytest.raises(InputError, match=r"key 'observed_flows': 'x\.csv': no such file"):
+        read_config(_config(tmp_path, 'observed_flows = ["x.csv"]\n'))
+
+
+def test_non_utf8_config_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "analysis.toml"
+    path.write_bytes('title = "Жалал-Абад"\n'.encode("cp1251"))
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    assert str(exc.value) == f"{path}: the file is not UTF-8 text (byte 9); save it as UTF-8"
+
+
+def test_cli_options_name_the_option() -> None:
+    with pytest.raises(InputError) as exc:
+        check(ZoneParams, {"min_size": 5000.0, "target_size": 100.0},
+              key_name=lambda k: "--" + k.replace("_", "-"))
+    assert str(exc.value) == ("option --target-size: --target-size (100) is below --min-size "
+                              "(5000); expected --target-size >= --min-size")
+
+
+def test_solver_and_compute_sections(tmp_path: Path) -> None:
+    config = read_config(_config(tmp_path, '''[solver]
+time_limit = 5.0
+heuristic_time = 2.5
+[compute]
+workers = 3
+scheduler = "tcp://10.0.0.5:8786"
+chunk = 64
+'''))
+    assert config.solver == SolverParams(time_limit=5.0, workers=2, heuristic_time=2.5)
+    assert config.solver.given() == {"time_limit": 5.0, "workers": 2, "heuristic_time": 2.5}
+    assert config.compute == ComputeParams(workers=3, scheduler="tcp://10.0.0.5:8786", chunk=64)
+    assert config.compute.distributed
+    assert Config().compute == ComputeParams(workers=1, scheduler=None, chunk=256)
+    assert not Config().compute.distributed
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tls://scheduler.example.org:1",
+                                     "tcp://[::1]:65535", "ucx://node-7:8786"])
+def test_scheduler_addresses_accepted(address: str) -> None:
+    assert ComputeParams(scheduler=address).scheduler == address
+
+
+@pytest.mark.parametrize("address", ["", "127.0.0.1:8786", "tcp://127.0.0.1", "tcp://:8786",
+                                     "http://host:8786", "tcp://host:0", "tcp://host:65536",
+                                     "tcp://host:8786/extra", "tcp://ho st:8786"])
+def test_scheduler_addresses_refused(tmp_path: Path, address: str) -> None:
+    path = _config(tmp_path, f'[compute]\nscheduler = "{address}"\n')
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.section, problem.key) == (str(path), "compute", "scheduler")
+    assert f"'{address}' is not the address of a Dask cluster" in problem.message
+    assert "tcp://host:port" in problem.message
+
+
+def test_every_problem_of_the_compute_and_solver_sections(tmp_path: Path) -> None:
+    path = _config(tmp_path, '''[solver]
+heuristic_time = 0
+[compute]
+workers = 0
+chunk = 2.5
+threads = 4
+''')
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    got = {(p.section, p.key): p.message for p in exc.value.problems}
+    assert set(got) == {("solver", "heuristic_time"), ("compute", "workers"),
+                        ("compute", "chunk"), ("compute", "threads")}
+    assert got[("solver", "heuristic_time")] == "0 is not valid; expected: greater than 0"
+    assert got[("compute", "workers")] == ("0 is not valid; expected: greater than or equal "
+                                           "to 1")
+    assert got[("compute", "chunk")].startswith("2.5 is not valid; expected:")
+    assert got[("compute", "threads")] == ("unknown key; known keys are: chunk, scheduler, "
+                                           "workers")
+
+
+def test_cli_compute_options_override_and_are_checked(tmp_path: Path) -> None:
+    base = ComputeParams(workers=2, chunk=32)
+    assert compute_options(scheduler="tcp://h:8786", base=base) == ComputeParams(
+        workers=2, scheduler="tcp://h:8786", chunk=32)
+    assert compute_options(workers=1, base=base) == ComputeParams(workers=1, chunk=32)
+    assert compute_options() == ComputeParams()
+    path = _config(tmp_path, 'out = "out"\n[compute]\nworkers = 2\n')
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--scheduler", "nowhere"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: option --scheduler: --scheduler 'nowhere' is not "
+                                    "the address of a Dask cluster")
+    assert not (tmp_path / "out").exists()
