@@ -1,4 +1,5 @@
-"""Shared fixtures. The real Kyrgyz data is read from ../shared/data/kyrgyzstan (never copied)."""
+"""Shared fixtures. The real Kyrgyz data is read from ../shared/data/kyrgyzstan, or from
+$AIMAK_SOURCE (a git worktree elsewhere), and never copied."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "aimak"))
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "kyrgyzstan"
+SHARED = Path(os.environ.get("AIMAK_SOURCE") or ROOT.parent / "shared" / "data" / "kyrgyzstan")
 
 
 @pytest.fixture(scope="session")

@@ -111,3 +111,22 @@ def test_roads_report_stranded_settlements(files):
     text = " ".join(res.output.split())
     assert "3 settlement(s) cannot be reached from the rest: s1 (s1), s2 (s2), s3 (s3)." in text
     assert "12 pair(s) have no route" in text
+
+
+def test_chunked_matrix_equals_the_single_table(files):
+    """--chunk writes a Parquet folder of chunks; read back, it is the one-piece table to the
+    last bit (the same on Dask workers: tests/test_compute_dask.py, kept there because a
+    process cluster takes long to start)."""
+    d = files["dir"]
+    one = run("--dataset", str(files["dataset"]), "--mode", "terrain", "--cell-factor", "1",
+              "--jobs", "1", "--out", str(d / "one.parquet"))
+    assert one.exit_code == 0, one.output
+    two = run("--dataset", str(files["dataset"]), "--mode", "terrain", "--cell-factor", "1",
+              "--chunk", "1", "--out", str(d / "two.parquet"))
+    assert two.exit_code == 0, two.output
+    assert len(list((d / "two.parquet").glob("part-*.parquet"))) == 4  # one per settlement
+    pd.testing.assert_frame_equal(pd.read_parquet(d / "one.parquet"),
+                                  pd.read_parquet(d / "two.parquet"), check_exact=True)
+    bad = run("--dataset", str(files["dataset"]), "--mode", "terrain", "--chunk", "2",
+              "--out", str(d / "t.csv"))
+    assert bad.exit_code != 0 and "Parquet folder" in bad.output

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -120,6 +121,11 @@ moderate = "moderate"
 
 [solver]
 time_limit = 10.0
+heuristic_time = 5.0
+
+[compute]
+workers = 1
+chunk = 64
 
 [forecast]
 enabled = false
@@ -488,6 +494,9 @@ CONFIG_KEYS: list[tuple[str | None, str, tuple[float, bool] | None]] = [
     ("zones", "target_sc", (0.0, False)),
     ("plans", "synthetic", None), ("plans", "moderate", None),
     ("solver", "time_limit", (0.0, True)), ("solver", "workers", (1.0, False)),
+    ("solver", "heuristic_time", (0.0, True)),
+    ("compute", "workers", (1.0, False)), ("compute", "chunk", (1.0, False)),
+    ("compute", "scheduler", None), ("compute", "no_such_key", None),
     ("forecast", "enabled", None), ("forecast", "horizon_year", (2000.0, False)),
     ("forecast", "max_lags", (0.0, False)), ("forecast", "scenario", None),
     ("forecast", "no_such_key", None),
@@ -498,8 +507,18 @@ TOML_VALUES = st.one_of(st.sampled_from(BAD_TOML_NUMBERS),
                         st.sampled_from(['"terrain"', '"roads"', '"nodal"', '"leiden"',
                                          '"ky"', '"xx"', '["pdf"]', '["docx"]',
                                          '"missing.gpkg"', '"accessibility"', '"nope"',
-                                         '["missing.csv"]', "0", "0.5", "3", "5000", "2.0"]),
+                                         '["missing.csv"]', "0", "0.5", "3", "5000", "2.0",
+                                         '"tcp://127.0.0.1:8786"', '"tcp://scheduler:0"',
+                                         '"localhost:8786"', '"tls://[::1]:8786"']),
                         ODD_TEXT.map(lambda t: toml_string(t)))
+
+
+def _toml_value(value: str) -> object:
+    """``value`` as TOML reads it, or None when it is not a TOML value."""
+    try:
+        return tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return None
 
 
 def toml_string(text: str) -> str:
@@ -520,6 +539,11 @@ def _config_invalid(section: str | None, key: str, value: str,
     """Known invalid by an oracle of its own: unknown keys, and numbers that are no numbers."""
     if key.startswith("no_such"):
         return True
+    if (section, key) == ("compute", "scheduler"):  # a scheme, a host and a port from 1
+        parsed = _toml_value(value)
+        return not (isinstance(parsed, str) and re.fullmatch(
+            r"(tcp|tls|ucx|wss?)://(\[[0-9a-f:.]+\]|[a-z0-9][a-z0-9._-]*):\d{1,5}",
+            parsed, re.IGNORECASE) is not None and 0 < int(parsed.rsplit(":", 1)[1]) < 65536)
     if numeric is None:
         return False
     try:
@@ -549,6 +573,8 @@ def test_every_config_section(base: Path, where: tuple, value: str) -> None:
             config = Config.read(path)
         except InputError as exc:
             assert all(p.file == str(path) for p in exc.problems), str(exc)
+            # the oracle of a scheduler address is exact: a valid one is never refused
+            assert invalid or (section, key) != ("compute", "scheduler"), str(exc)
             where_named = [p for p in exc.problems if p.key or p.section]
             assert where_named or "TOML" in str(exc), str(exc)
             # the CLI says the same, before any work: no output folder is made
@@ -564,6 +590,8 @@ def test_every_config_section(base: Path, where: tuple, value: str) -> None:
         elif numeric is not None and section is not None:
             parsed = tomllib.loads(f"v = {value}")["v"]
             assert getattr(getattr(config, section), key) == parsed  # kept as written
+        elif (section, key) == ("compute", "scheduler"):
+            assert config.compute.scheduler == _toml_value(value)
 
 
 @CASES

@@ -24,6 +24,7 @@ from aimak.flows.centres import CentralPlaces
 from aimak.flows.gravity import HuffModel
 from aimak.forecast.backtest import Backtest
 from aimak.forecast.model import DynamicRegression
+from aimak.plans.chains import ChainEnsemble
 from aimak.plans.criteria import Criteria, Weights
 from aimak.plans.ensemble import ReComEnsemble
 from aimak.plans.exact import ExactSolver
@@ -88,6 +89,7 @@ def _cases():
         ("HeuristicSolver", HeuristicSolver(time_limit=5, seed=1), (inst,)),
         ("ExactSolver", ExactSolver(time_limit=20, workers=1), (inst,)),
         ("ReComEnsemble", ReComEnsemble(n_plans=20, seed=2), (inst, start)),
+        ("ChainEnsemble", ChainEnsemble(n_plans=20, n_chains=3, seed=2), (inst, start)),
         ("MaxPRegions", MaxPRegions(5.0, restarts=3), (A, pop, rng.random(16))),
         ("LabourMarketAreas", LabourMarketAreas(min_size=100, target_size=300), (flows,)),
         ("NodalRegions", NodalRegions(), (flows,)),

@@ -10,7 +10,15 @@ from click.testing import CliRunner
 from aimak.cli.main import cli
 from aimak.config import FORMATS, read_config
 from aimak.errors import InputError
-from aimak.params import FlowParams, SolverParams, TerrainParams, ZoneParams, check
+from aimak.params import (
+    ComputeParams,
+    FlowParams,
+    SolverParams,
+    TerrainParams,
+    ZoneParams,
+    check,
+    compute_options,
+)
 from aimak.pipeline import DEMO_ZONES, Config
 
 
@@ -94,3 +102,74 @@ def test_cli_options_name_the_option() -> None:
               key_name=lambda k: "--" + k.replace("_", "-"))
     assert str(exc.value) == ("option --target-size: --target-size (100) is below --min-size "
                               "(5000); expected --target-size >= --min-size")
+
+
+def test_solver_and_compute_sections(tmp_path: Path) -> None:
+    config = read_config(_config(tmp_path, '''[solver]
+time_limit = 5.0
+heuristic_time = 2.5
+[compute]
+workers = 3
+scheduler = "tcp://10.0.0.5:8786"
+chunk = 64
+'''))
+    assert config.solver == SolverParams(time_limit=5.0, workers=2, heuristic_time=2.5)
+    assert config.solver.given() == {"time_limit": 5.0, "workers": 2, "heuristic_time": 2.5}
+    assert config.compute == ComputeParams(workers=3, scheduler="tcp://10.0.0.5:8786", chunk=64)
+    assert config.compute.distributed
+    assert Config().compute == ComputeParams(workers=1, scheduler=None, chunk=256)
+    assert not Config().compute.distributed
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tls://scheduler.example.org:1",
+                                     "tcp://[::1]:65535", "ucx://node-7:8786"])
+def test_scheduler_addresses_accepted(address: str) -> None:
+    assert ComputeParams(scheduler=address).scheduler == address
+
+
+@pytest.mark.parametrize("address", ["", "127.0.0.1:8786", "tcp://127.0.0.1", "tcp://:8786",
+                                     "http://host:8786", "tcp://host:0", "tcp://host:65536",
+                                     "tcp://host:8786/extra", "tcp://ho st:8786"])
+def test_scheduler_addresses_refused(tmp_path: Path, address: str) -> None:
+    path = _config(tmp_path, f'[compute]\nscheduler = "{address}"\n')
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.section, problem.key) == (str(path), "compute", "scheduler")
+    assert f"'{address}' is not the address of a Dask cluster" in problem.message
+    assert "tcp://host:port" in problem.message
+
+
+def test_every_problem_of_the_compute_and_solver_sections(tmp_path: Path) -> None:
+    path = _config(tmp_path, '''[solver]
+heuristic_time = 0
+[compute]
+workers = 0
+chunk = 2.5
+threads = 4
+''')
+    with pytest.raises(InputError) as exc:
+        read_config(path)
+    got = {(p.section, p.key): p.message for p in exc.value.problems}
+    assert set(got) == {("solver", "heuristic_time"), ("compute", "workers"),
+                        ("compute", "chunk"), ("compute", "threads")}
+    assert got[("solver", "heuristic_time")] == "0 is not valid; expected: greater than 0"
+    assert got[("compute", "workers")] == ("0 is not valid; expected: greater than or equal "
+                                           "to 1")
+    assert got[("compute", "chunk")].startswith("2.5 is not valid; expected:")
+    assert got[("compute", "threads")] == ("unknown key; known keys are: chunk, scheduler, "
+                                           "workers")
+
+
+def test_cli_compute_options_override_and_are_checked(tmp_path: Path) -> None:
+    base = ComputeParams(workers=2, chunk=32)
+    assert compute_options(scheduler="tcp://h:8786", base=base) == ComputeParams(
+        workers=2, scheduler="tcp://h:8786", chunk=32)
+    assert compute_options(workers=1, base=base) == ComputeParams(workers=1, chunk=32)
+    assert compute_options() == ComputeParams()
+    path = _config(tmp_path, 'out = "out"\n[compute]\nworkers = 2\n')
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--scheduler", "nowhere"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: option --scheduler: --scheduler 'nowhere' is not "
+                                    "the address of a Dask cluster")
+    assert not (tmp_path / "out").exists()

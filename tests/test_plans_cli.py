@@ -222,6 +222,17 @@ def test_cli_amalgamate_evaluate_ensemble(files, criteria_file, tmp_path):
     df = pd.read_parquet(ens)
     assert 0 < len(df) <= 30 and "objective" in df.columns
     assert (df["units"] == 3).all()
+    # independent chains: the same seed gives the same plans, a chain column says whose
+    chained = []
+    for name in ("c1.parquet", "c2.parquet"):
+        r = runner.invoke(cli, ["ensemble", "--dataset", str(ds), "--times", str(times),
+                                "--flows", str(flows), "--criteria", str(criteria_file),
+                                "--n", "12", "--chains", "3", "--start", str(columns),
+                                "--out", str(tmp_path / name)])
+        assert r.exit_code == 0, r.output
+        chained.append(pd.read_parquet(tmp_path / name))
+    pd.testing.assert_frame_equal(chained[0], chained[1])
+    assert set(chained[0]["chain"]) <= {0, 1, 2} and (chained[0]["units"] == 3).all()
 
 
 def test_cli_reports_infeasible_criteria_without_traceback(files, tmp_path):

@@ -16,6 +16,7 @@ from aimak.errors import InputError, Problem, fail, shown
 from aimak.i18n import LANGUAGES
 from aimak.params import (
     ACCESS_MODES,
+    ComputeParams,
     FlowParams,
     ForecastParams,
     SolverParams,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 #: Report formats (as ``aimak.report.FORMATS``, kept here so that checking needs no report code).
 FORMATS = ("html", "pdf", "xlsx", "gpkg")
-SECTIONS = ("access", "flows", "zones", "plans", "solver", "forecast")
+SECTIONS = ("access", "flows", "zones", "plans", "solver", "forecast", "compute")
 SCALARS = ("out", "lang", "title", "dataset", "source", "oblast", "observed_flows", "formats",
            "official_plan")
 
@@ -101,7 +102,7 @@ def read_config(path: str | Path) -> Config:
         else:
             kwargs["formats"] = tuple(dict.fromkeys(value))
     sections = {"access": None, "flows": FlowParams, "zones": ZoneParams,
-                "solver": SolverParams, "forecast": ForecastParams}
+                "solver": SolverParams, "forecast": ForecastParams, "compute": ComputeParams}
     for section, cls in sections.items():
         if section not in data:
             continue

@@ -10,6 +10,7 @@ value and what was expected (``check`` turns pydantic's errors into ``aimak.erro
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,10 +129,55 @@ class ZoneParams(Params):
 
 
 class SolverParams(Params):
-    """The exact solver of each amalgamation scenario."""
+    """The solvers of each amalgamation scenario, run rayon by rayon (or oblast by oblast,
+    ``aimak.plans.national.PartSolver``)."""
 
-    time_limit: float = Field(40.0, gt=0, description="seconds per scenario")
-    workers: int = Field(2, ge=1)
+    time_limit: float = Field(40.0, gt=0, description="seconds of the exact solver per part")
+    workers: int = Field(2, ge=1, description="CP-SAT threads of the exact solver")
+    heuristic_time: float = Field(20.0, gt=0, description="seconds of the heuristic that "
+                                  "stands in for the exact solver when it runs out of time")
+
+
+#: A Dask scheduler address: ``tcp://host:port`` (also ``tls``, ``ucx``, ``ws``, ``wss``);
+#: the host is a name, an IPv4 address or a bracketed IPv6 address.
+SCHEDULER = re.compile(r"(tcp|tls|ucx|ws|wss)://([A-Za-z0-9][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])"
+                       r":(\d{1,5})")
+
+
+class ComputeParams(Params):
+    """Where the heavy steps run (``aimak.compute``, docs/scale.md): ``workers`` > 1 starts a
+    local Dask cluster, ``scheduler`` connects to an existing one, ``chunk`` is the number of
+    origins per travel-time task."""
+
+    workers: int = Field(1, ge=1, description="Dask workers (> 1: a local cluster)")
+    scheduler: str | None = Field(None, description="tcp://host:port of an existing cluster")
+    chunk: int = Field(256, ge=1, description="origins per travel-time task")
+
+    @model_validator(mode="after")
+    def _address(self) -> ComputeParams:
+        if self.scheduler is not None:
+            found = SCHEDULER.fullmatch(self.scheduler)
+            if not found or not 1 <= int(found.group(3)) <= 65535:
+                raise ValueError(f"scheduler {shown(self.scheduler)} is not the address of a "
+                                 "Dask cluster; expected tcp://host:port (or tls://, ucx://, "
+                                 "ws://, wss://) with a port from 1 to 65535")
+        return self
+
+    @property
+    def distributed(self) -> bool:
+        """Whether the heavy steps run on Dask (a scheduler or more than one worker)."""
+        return self.scheduler is not None or self.workers > 1
+
+
+def compute_options(workers: int | None = None, scheduler: str | None = None,
+                    chunk: int | None = None, base: ComputeParams | None = None
+                    ) -> ComputeParams:
+    """``base`` (default: the defaults) with the CLI options given, checked like the config's
+    ``[compute]`` section; errors name the option (``--scheduler``)."""
+    given = {"workers": workers, "scheduler": scheduler, "chunk": chunk}
+    data = {**(base or ComputeParams()).model_dump(exclude_defaults=True),
+            **{k: v for k, v in given.items() if v is not None}}
+    return check(ComputeParams, data, key_name=lambda k: "--" + k)
 
 
 class ForecastParams(Params):

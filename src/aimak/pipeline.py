@@ -27,7 +27,14 @@ from aimak.dataset import Dataset
 from aimak.errors import AimakError
 from aimak.i18n import _, fmt_number, use_language
 from aimak.io import atomic_path
-from aimak.params import AccessParams, FlowParams, SolverParams, TerrainParams, ZoneParams
+from aimak.params import (
+    AccessParams,
+    ComputeParams,
+    FlowParams,
+    SolverParams,
+    TerrainParams,
+    ZoneParams,
+)
 
 #: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
 DEMO_PLANS = ("accessibility", "moderate", "population")
@@ -67,6 +74,9 @@ class Config:
     forecast: dict[str, Any] = field(default_factory=dict)
     #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
     official_plan: Path | None = None
+    #: Where heavy steps run (docs/scale.md): ``workers`` (> 1: a local Dask cluster),
+    #: ``scheduler`` (address of an existing one), ``chunk`` (origins per matrix task).
+    compute: ComputeParams = field(default_factory=ComputeParams)
 
     @classmethod
     def read(cls, path: str | Path) -> Config:
@@ -256,6 +266,10 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
 
     def compute() -> tuple[pd.DataFrame, dict]:
         model = make_model(mode, roads=roads, **params).fit(ds)
+        if config.compute.distributed:
+            frame, left = _chunked_times(config, model, cache.path("times", key, ".parts"))
+            return frame, {"unreachable_pairs": left,
+                           "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
         frame = model.matrix()
         return frame, {"unreachable_pairs": int(frame.attrs["unreachable"]),
                        "stranded": [str(s) for s in getattr(model, "stranded_", [])]}
@@ -270,6 +284,19 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
             methods["travel"] += "; " + _("{count} pairs without a route").format(
                 count=fmt_number(facts["unreachable_pairs"], "int", config.lang))
     return times, key
+
+
+def _chunked_times(config: Config, model: Any, folder: Path) -> tuple[pd.DataFrame, int]:
+    """The matrix by chunks of origins on Dask (aimak.access.chunked), read back whole."""
+    import shutil
+
+    from aimak.access.chunked import write_matrix
+
+    written = write_matrix(model, folder, chunk=config.compute.chunk,
+                           workers=config.compute.workers, scheduler=config.compute.scheduler)
+    frame = written.read()
+    shutil.rmtree(folder)  # the cache keeps the one table, as for a single-process run
+    return frame, written.unreachable
 
 
 def _listed(params: dict[str, Any], lang: str = "en") -> str:
@@ -376,7 +403,7 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
 
     with use_language(config.lang):  # texts of the comparison in the report's language
         return solve_scenarios(ds, times, flows, config.plans, cache, key,
-                               config.solver.given(), say)
+                               config.solver.given(), say, config.compute.given())
 
 
 def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache

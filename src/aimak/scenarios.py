@@ -62,9 +62,15 @@ def plan_of(inst: Instance, mapping: pd.DataFrame, name: str, status: str) -> Pl
 
 def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
                     scenarios: dict[str, str], cache: Cache, key: str,
-                    solver: dict[str, Any], say: Progress) -> tuple[dict[str, dict],
-                                                                     pd.DataFrame]:
-    """Solve, check, evaluate and explain each scenario; compare them with today's map."""
+                    solver: dict[str, Any], say: Progress,
+                    compute: dict[str, Any] | None = None) -> tuple[dict[str, dict],
+                                                                   pd.DataFrame]:
+    """Solve, check, evaluate and explain each scenario; compare them with today's map.
+
+    Each rayon or oblast (the ``stay_within`` group) is solved on its own (``PartSolver``,
+    on Dask when ``compute`` asks for workers or a scheduler): a part with no feasible plan
+    keeps today's municipalities and is reported with its diagnosis while the rest is solved.
+    """
     from aimak.pipeline import _digest
     from aimak.plans.evaluate import current_plan, plan_indicators, unit_indicators
     from aimak.plans.explain import explain
@@ -87,17 +93,23 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
         step_key = _digest(key, text, solver)
         try:
             mapping, meta = cache.table_and_facts(f"plan-{name}", step_key,
-                                                  lambda i=inst: _solve(i, solver))
+                                                  lambda i=inst: _solve(i, solver, compute))
         except InfeasibleError as exc:
             results[name] = {"title": title, "infeasible": str(exc)}
             continue
         plan = plan_of(inst, mapping, name, meta.get("status", ""))
-        violations = check_plan(inst, plan)
+        parts = pd.DataFrame(meta.get("parts", []))
+        unsolved = set(meta.get("unsolved", []))
+        violations = check_plan(inst, plan) if not unsolved else _check_solved(inst, plan,
+                                                                               unsolved)
         if violations:  # the solvers promise valid plans; an invalid one is a bug to report
             raise AimakError(f"plan '{name}' breaks its own criteria: "
                              + "; ".join(v.message for v in violations[:5]))
         summary = plan_indicators(inst, plan)
-        summary.update({k: meta[k] for k in ("gap", "seconds") if k in meta})
+        summary.update({k: meta[k] for k in ("gap", "seconds", "solver")
+                        if meta.get(k) is not None})
+        if unsolved:
+            summary["infeasible_parts"] = int((parts["status"] == "infeasible").sum())
         summaries[name] = summary
         results[name] = {
             "title": title,
@@ -106,6 +118,7 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
             "units": unit_indicators(inst, plan).merge(explain(inst, plan), on="new_unit",
                                                        how="left"),
             "summary": summary,
+            "parts": parts,
         }
     if inst is None:
         raise AimakError("no amalgamation scenario was given")
@@ -127,16 +140,50 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
     return results, comparison
 
 
-def _solve(inst: Instance, solver: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The exact solver's plan as a mapping, and its status, gap, objective and time."""
-    from aimak.plans.exact import ExactSolver
+def _solve(inst: Instance, solver: dict[str, Any], compute: dict[str, Any] | None = None
+           ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The plan solved part by part as a mapping, with its status, the worst gap among the
+    exact parts, which solvers produced it, the table of parts and the unsolved municipalities.
+    Raises ``InfeasibleError`` only when no part has a plan."""
+    from aimak.plans.feasibility import InfeasibleError
+    from aimak.plans.national import PartSolver
 
-    exact = ExactSolver(time_limit=float(solver.get("time_limit", 40.0)),
-                        workers=int(solver.get("workers", 2))).fit(inst)
-    facts = {"status": exact.status_, "gap": float(exact.gap_),
-             "objective": float(exact.objective_),
-             "seconds": float(exact.seconds_)}
-    return mapping_of(inst, exact.plan_), facts
+    compute = compute or {}
+    parts = PartSolver(time_limit=float(solver.get("time_limit", 40.0)),
+                       exact_workers=int(solver.get("workers", 2)),
+                       heuristic_time=float(solver.get("heuristic_time", 20.0)),
+                       workers=int(compute.get("workers", 1)),
+                       scheduler=compute.get("scheduler")).fit(inst)
+    table = parts.parts_
+    if not parts.solved_.any():
+        raise InfeasibleError([f"{r.name}: {r.diagnosis}" for r in table.itertuples()])
+    solved = table[table["solver"] != "none"]
+    gaps = solved.loc[solved["solver"] == "exact", "gap"]
+    facts = {"status": parts.plan_.status,
+             "gap": float(gaps.max()) if len(gaps) and (solved["solver"] == "exact").all()
+             else None,
+             "solver": "+".join(sorted(solved["solver"].unique())),
+             "objective": float(inst.objective(parts.plan_)),
+             "seconds": float(parts.seconds_),
+             "parts": table.astype(object).where(table.notna(), None).to_dict("records"),
+             "unsolved": [str(u) for u in inst.units[~parts.solved_]]}
+    return mapping_of(inst, parts.plan_), facts
+
+
+def _check_solved(inst: Instance, plan: Plan, unsolved: set[str]) -> list:
+    """Violations of the plan on the solved municipalities only (unsolved parts keep today's
+    municipalities, which break the criteria: that is their diagnosis, not a solver bug)."""
+    from aimak.plans.instance import Plan as PlanClass
+    from aimak.plans.validity import check_plan
+
+    keep = np.flatnonzero(~np.isin(inst.units.astype(str), list(unsolved)))
+    sub = inst.subset(keep)
+    labels = plan.labels[keep]
+    used, relabel = np.unique(labels, return_inverse=True)
+    S = np.flatnonzero(np.isin(inst.settlement_unit, keep))
+    smap = np.full(len(inst.settlement_unit), -1)
+    smap[S] = np.arange(len(S))
+    return check_plan(sub, PlanClass(relabel, smap[plan.centres[used]]))
 
 
 def _criteria_dict(criteria) -> dict[str, Any]:

@@ -24,6 +24,14 @@ from aimak.access.base import AccessModel, points_frame
 
 #: Sources per Dijkstra call: bounds the memory of the predecessor array.
 CHUNK = 32
+#: Bytes the dense distance and predecessor rows of one Dijkstra call may take; large grids
+#: (millions of cells) get fewer sources per call so that memory stays bounded.
+CHUNK_BYTES = 256 * 2**20
+
+
+def sources_per_call(n_nodes: int) -> int:
+    """Sources per Dijkstra call for a graph of ``n_nodes`` (12 bytes per node and source)."""
+    return max(1, min(CHUNK, CHUNK_BYTES // max(12 * n_nodes, 1)))
 
 EdgeKm = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -86,7 +94,8 @@ def many_to_many(graph: sp.csr_matrix, edge_km: EdgeKm, src: np.ndarray, dst: np
                  limit: float | None = None, n_jobs: int = 1
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes and km of the fastest path from each ``src`` node to each ``dst`` node."""
-    chunks = [(src[i:i + CHUNK], dst, limit) for i in range(0, len(src), CHUNK)]
+    step = sources_per_call(graph.shape[0])
+    chunks = [(src[i:i + step], dst, limit) for i in range(0, len(src), step)]
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
     _SHARED.update(graph=graph, edge_km=edge_km)

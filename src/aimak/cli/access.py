@@ -48,6 +48,14 @@ OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": 
               help="Straight: average speed in km/h.")
 @click.option("--jobs", type=int, default=-1, show_default=True,
               help="Processes for the matrix (-1: all cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Dask workers for the matrix (> 1: a local cluster); the .parquet output is "
+                   "then a folder of part files, one per chunk of origins.")
+@click.option("--scheduler", default=None,
+              help="Address of an existing Dask scheduler (tcp://host:8786) for the matrix.")
+@click.option("--chunk", type=click.IntRange(min=1), default=None,
+              help="Origins per chunk: write the matrix chunk by chunk to a Parquet folder "
+                   "(bounded memory; implied by --workers > 1 or --scheduler).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output table (.parquet or .csv): origin, destination, minutes, km, mode, "
                    "provenance.")
@@ -55,12 +63,13 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
            target: str, profile: str, symmetric: bool, winter_closure: float | None,
            cell_factor: int, elevation_path: Path | None, max_leg_km: float | None,
            circuity: float, speed: float,
-           jobs: int, out: Path) -> None:
+           jobs: int, workers: int, scheduler: str | None, chunk: int | None,
+           out: Path) -> None:
     """Compute travel times (minutes, km) from every settlement of a dataset."""
     from aimak.access import make_model
     from aimak.dataset import Dataset
     from aimak.io import write_table
-    from aimak.params import ACCESS_MODES, check
+    from aimak.params import ACCESS_MODES, check, compute_options
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise fail(f"unsupported output type '{out.suffix}'; expected .parquet or .csv", out)
@@ -81,11 +90,27 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     if cutoff is not None and not (math.isfinite(cutoff) and cutoff > 0):
         raise AimakError(f"option --cutoff: {cutoff} is not valid; expected a finite number "
                          "of minutes > 0")
+    # the same checked parameter object as the config's [compute] section
+    compute = compute_options(workers, scheduler, chunk)
+    chunked = chunk is not None or compute.distributed
+    if chunked and target == "settlements" and out.suffix.lower() != ".parquet":
+        raise fail("a matrix written in chunks is a Parquet folder; name it *.parquet", out)
     params.pop("mode")
     params.pop("roads", None)
     model = make_model(mode, roads=roads_path, **params)
     ds = Dataset.read(dataset_path)
     model.fit(ds)
+    if chunked and target == "settlements":
+        from aimak.access.chunked import write_matrix
+
+        written = write_matrix(model, out, cutoff=cutoff, chunk=compute.chunk,
+                               workers=compute.workers, scheduler=compute.scheduler)
+        console.print(f"Wrote {written.rows:,} travel times (mode {mode}, {model.provenance}) "
+                      f"to {out} in {written.chunks:,} part file(s).")
+        if written.unreachable:
+            console.print(f"{written.unreachable:,} pair(s) have no route"
+                          f"{' within the cutoff' if cutoff else ''} and are not in the table.")
+        return
     if target == "facilities":
         if len(ds.facilities) == 0:
             raise AimakError("the dataset has no facilities to compute access to")

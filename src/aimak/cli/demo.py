@@ -59,6 +59,21 @@ def _step_name(name: str) -> str:
     return _(STEP_NAMES[name]) if name in STEP_NAMES else name
 
 
+def _print_parts(console: Console, result) -> None:
+    """Plans solved part by part: the parts with no plan and the heuristic stand-ins."""
+    for plan in result.plans.values():
+        parts = plan.get("parts")
+        if parts is None or not len(parts):
+            continue
+        bad = parts[parts["solver"] != "exact"]
+        solvers = ", ".join(f"{k}: {v}" for k, v in parts["solver"].value_counts().items())
+        console.print(_("{title}: {count} parts solved apart ({solvers}).").format(
+            title=_(plan["title"]), count=len(parts), solvers=solvers), highlight=False)
+        for row in bad.itertuples():
+            what = _("no feasible plan") if row.solver == "none" else _("heuristic plan")
+            console.print(f"  [yellow]{row.name}[/]: {what} — {row.diagnosis}", highlight=False)
+
+
 def _print_result(console: Console, result, lang: str) -> None:
     """The run's headline figures in the current language (that of the report)."""
     from aimak.i18n import fmt_number
@@ -101,6 +116,7 @@ def _print_result(console: Console, result, lang: str) -> None:
         console.print(_("Today's map, criteria violations under each scenario: "
                         "{violations}.").format(violations=today["violated_criteria"].iloc[0]),
                       highlight=False)
+    _print_parts(console, result)
     for plan in result.plans.values():
         if "infeasible" in plan:
             console.print(_("{title}: infeasible").format(title=_(plan["title"]))
@@ -174,13 +190,23 @@ def demo(source: Path | None, oblast: str, out: Path, lang: str,
 @click.argument("config_path", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the report (overrides the config).")
-def analyze(config_path: Path, lang: str | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Dask workers for the heavy steps (> 1: a local cluster; overrides "
+                   "[compute] workers).")
+@click.option("--scheduler", default=None,
+              help="Address of an existing Dask scheduler, e.g. tcp://host:8786 (overrides "
+                   "[compute] scheduler).")
+def analyze(config_path: Path, lang: str | None, workers: int | None,
+            scheduler: str | None) -> None:
     """Run the pipeline on your own data, as described by a TOML config (see README)."""
+    from aimak.params import compute_options
     from aimak.pipeline import Config
 
     config = Config.read(config_path)
     if lang:
         config.lang = lang
+    # the options override the config's [compute] keys and are checked like them
+    config.compute = compute_options(workers, scheduler, base=config.compute)
     _run(config)
 
 

@@ -192,12 +192,21 @@ def evaluate(dataset, times, flows, criteria, plans, current, norms, out) -> Non
 @click.option("--place", "place", multiple=True, type=click.Path(path_type=Path),
               help="Plan CSV to place in the ensemble's distribution (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--chains", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Independent chains (seeded from --seed); the same plans on any number "
+                   "of workers.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Dask workers running the chains (> 1: a local cluster).")
+@click.option("--scheduler", default=None,
+              help="Address of an existing Dask scheduler (tcp://host:8786) for the chains.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Parquet file of sampled plans and their indicators.")
-def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) -> None:
+def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, chains, workers,
+             scheduler, out) -> None:
     """Sample many plans that meet every criterion (ReCom chain) to compare a plan against."""
     from aimak.errors import fail
     from aimak.io import atomic_path
+    from aimak.params import compute_options
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
     from aimak.plans.feasibility import InfeasibleError
@@ -206,6 +215,7 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
 
     if n_plans < 1:
         raise fail(f"option --n: {n_plans} is not valid; expected a whole number >= 1")
+    compute = compute_options(workers, scheduler)
     inst = _load(dataset, times, flows, criteria)
     plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
     problems = check_plan(inst, plan)
@@ -215,14 +225,23 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, out) 
     if plan.n_units < 2:
         raise InfeasibleError(["the start plan has a single unit; recombination needs at "
                                "least two (give another --start plan)"])
-    chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+    if chains > 1 or compute.distributed:
+        from aimak.plans.chains import ChainEnsemble
+
+        chain = ChainEnsemble(n_plans=n_plans, n_chains=chains, seed=seed,
+                              workers=compute.workers, scheduler=compute.scheduler
+                              ).fit(inst, plan)
+        attempts = sum(chain.attempts_)  # per chain
+    else:
+        chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(inst, plan)
+        attempts = chain.attempts_
     if not len(chain.metrics_):
         raise InfeasibleError([f"no recombination of the start plan meets the criteria "
-                               f"({chain.attempts_} proposals tried)"])
+                               f"({attempts} proposals tried)"])
     with atomic_path(out) as tmp:
         chain.frame(inst).to_parquet(tmp, index=False)
     console.print(f"Sampled {len(chain.metrics_)} plans in {chain.seconds_:.1f} s "
-                  f"({chain.attempts_} proposals).")
+                  f"({attempts} proposals).")
     summary = chain.metrics_.describe(percentiles=[0.05, 0.5, 0.95]).T[
         ["min", "5%", "50%", "95%", "max"]]
     _print_indicators(summary, "Ensemble distribution")
