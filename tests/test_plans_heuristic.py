@@ -167,3 +167,31 @@ def test_recom_with_exempt_and_groups():
     assert all(check_plan(inst, plan_from_row(inst, frame.iloc[i])) == []
                for i in range(len(frame)))
     assert np.all(chain.labels_ >= 0)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), keep_share=st.floats(0.0, 0.6))
+def test_heuristic_keeps_the_units_it_is_told_to_keep(seed, keep_share):
+    crit = Criteria(min_population=6000, weights=Weights(travel=1.0, units=0.5))
+    inst = lattice_instance(4, 5, crit, seed=seed)
+    rng = np.random.default_rng(seed)
+    # a start of random pairs of neighbours: some below the minimum, some not
+    labels = np.arange(inst.n) // 2
+    start = Plan(labels, [inst.candidates[np.isin(inst.settlement_unit[inst.candidates],
+                                                  np.flatnonzero(labels == k))][0]
+                          for k in range(labels.max() + 1)])
+    keep = [k for k in range(start.n_units) if rng.random() < keep_share]
+    try:
+        h = HeuristicSolver(time_limit=3, max_iter=10, seed=seed).fit(inst, start, keep=keep)
+    except InfeasibleError as exc:
+        assert str(exc)
+        return
+    plan = h.plan_
+    for k in keep:  # the same members and centre, under the label reported in kept_
+        members = np.flatnonzero(start.labels == k)
+        new = plan.labels[members[0]]
+        assert new in h.kept_
+        assert set(np.flatnonzero(plan.labels == new)) == set(members)
+        assert plan.centres[new] == start.centres[k]
+    assert all(v.unit in h.kept_ for v in check_plan(inst, plan) if v.unit is not None)
+    assert len(h.kept_) == len(keep)

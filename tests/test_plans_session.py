@@ -80,3 +80,36 @@ def test_current_mapping_is_todays_map(session):
     assert ev.summary["units"] == 4
     # u0 (100) and u1 (200) are below the minimum of 250
     assert sorted(v["unit"] for v in ev.violations) == ["u0", "u1"]
+
+
+def test_optimise_keeps_the_locked_unit_and_repairs_the_rest(session):
+    # A={u0} (100) and B={u1} (200) are below the 250 minimum; C={u2,u3} is centred on s2
+    # and locked. The only repair is A+B (u1's other neighbour is locked); its best centre is
+    # s1 (100 people * 10 min, against 200 * 10 at s0). Unlocked, C would move to s3.
+    start = _map([("u0", "A", "s0"), ("u1", "B", "s1"), ("u2", "C", "s2"),
+                  ("u3", "C", "s2")])
+    assert {v["unit"] for v in session.evaluate(start).violations} == {"A", "B"}
+    out = session.optimise(start, locked=["C"], time_limit=5)
+    rows = {r["old_code"]: (r["new_unit"], r["centre"]) for r in out}
+    assert rows["u2"] == rows["u3"] == ("C", "s2")
+    assert rows["u0"] == rows["u1"] == ("B", "s1")  # named after its centre's unit
+    assert session.evaluate(out).violations == []
+    free = {r["old_code"]: r["centre"] for r in session.optimise(start, time_limit=5)}
+    assert free["u3"] == "s3"  # without the lock the centre moves to the larger village
+
+
+def test_optimise_leaves_a_locked_violation_alone(session):
+    # A={u0} breaks the minimum but is locked: it stays as it is (nothing may join it), and
+    # the solver only rearranges u1..u3 among valid units; A's violation is the only one.
+    start = _map([("u0", "A", "s0"), ("u1", "B", "s2"), ("u2", "B", "s2"), ("u3", "B", "s2")])
+    out = session.optimise(start, locked=["A"], time_limit=5)
+    rows = {r["old_code"]: (r["new_unit"], r["centre"]) for r in out}
+    assert rows["u0"] == ("A", "s0")
+    assert [(v["criterion"], v["unit"]) for v in session.evaluate(out).violations] == [
+        ("min_population", "A")]
+
+
+def test_optimise_names_an_unknown_locked_unit(session):
+    start = _map([("u0", "A", "s0"), ("u1", "A", "s0"), ("u2", "C", "s2"), ("u3", "C", "s2")])
+    with pytest.raises(InputError, match="unknown unit 'Z'"):
+        session.optimise(start, locked=["Z"])

@@ -10,6 +10,10 @@
    pairs) and lowers the objective; when no move improves, take the least bad non-tabu move
    and keep the best plan seen. Each unit's centre is re-chosen optimally after every move.
 
+Given a start plan, units listed in ``keep`` are left exactly as they are (members and centre):
+no municipality leaves or joins them and they merge with nothing, even when they break a
+criterion; every other unit is repaired and improved as usual.
+
 Region costs follow ``Instance.region_cost``; plans returned pass ``validity.check_plan``.
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections.abc import Iterable
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -26,11 +31,12 @@ from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
 
 
-def _assert_valid(inst: Instance, plan: Plan, who: str) -> None:
-    """Solvers never return a plan the independent check rejects (that would be a bug)."""
+def _assert_valid(inst: Instance, plan: Plan, who: str, kept: set[int] = frozenset()) -> None:
+    """Solvers never return a plan the independent check rejects (that would be a bug);
+    units kept as given (``kept``) may still break what they broke before."""
     from aimak.plans.validity import check_plan
 
-    bad = check_plan(inst, plan)
+    bad = [v for v in check_plan(inst, plan) if v.unit is None or v.unit not in kept]
     if bad:
         raise RuntimeError(f"internal error: the {who} solver produced an invalid plan: "
                            + "; ".join(v.message for v in bad[:5]))
@@ -41,7 +47,8 @@ class HeuristicSolver(BaseEstimator):
 
     Parameters: ``time_limit`` seconds for the search phase, ``max_iter`` tabu iterations
     without improvement before stopping, ``tenure`` iterations a moved municipality stays
-    put, ``seed``. After ``fit``: ``plan_``, ``objective_``, ``moves_``, ``seconds_``.
+    put, ``seed``. After ``fit``: ``plan_``, ``objective_``, ``moves_``, ``seconds_``, and
+    ``kept_`` (the labels in ``plan_`` of the units kept from the start plan).
     """
 
     def __init__(self, time_limit: float = 30.0, max_iter: int = 50, tenure: int = 10,
@@ -87,6 +94,8 @@ class HeuristicSolver(BaseEstimator):
         self.NU = inst.norm_units
         self.FN = inst.norm_flow
         self.target = inst.balance_target()
+        self.kept: set[int] = set()
+        self.kept_centre: dict[int, int] = {}
 
     def _best(self, members: list[int]) -> tuple[float, int]:
         """(cost, candidate) of the best allowed centre of a region; (inf, -1) if none.
@@ -152,14 +161,26 @@ class HeuristicSolver(BaseEstimator):
         return any(self.must_not[u] & large for u in small)
 
     # ------------------------------------------------------------------ main
-    def fit(self, inst: Instance, start: Plan | None = None) -> HeuristicSolver:
-        """Solve ``inst``, from ``start`` (a valid plan) when given."""
+    def fit(self, inst: Instance, start: Plan | None = None,
+            keep: Iterable[int] = ()) -> HeuristicSolver:
+        """Solve ``inst``, from ``start`` when given (its invalid units are repaired).
+
+        ``keep``: labels of ``start``'s units to leave exactly as they are (members and
+        centre), e.g. the units a user has locked; the returned plan is valid except for
+        whatever those units already broke."""
+        keep = sorted({int(k) for k in keep})
+        if keep and start is None:
+            raise ValueError("units to keep need a start plan")
+        if keep and (keep[0] < 0 or keep[-1] >= start.n_units):
+            raise ValueError(f"units to keep must be labels 0..{start.n_units - 1} of the start")
         reasons = diagnose(inst)
         if reasons:
             raise InfeasibleError(reasons)
         t0 = time.perf_counter()
         working = set(vars(self))
         self._setup(inst)
+        self.kept = set(keep)
+        self.kept_centre = {k: int(start.centres[k]) for k in keep}
         try:
             self._fit(inst, start, t0)
         finally:  # the working arrays (and the instance) live only during fit
@@ -206,7 +227,8 @@ class HeuristicSolver(BaseEstimator):
         if self.local_search:
             self._tabu(regions, label, cost, rng, t0)
         self.plan_ = self._to_plan(regions, label, cost)
-        _assert_valid(inst, self.plan_, "heuristic")
+        self.kept_ = sorted({int(self.plan_.labels[min(regions[k])]) for k in self.kept})
+        _assert_valid(inst, self.plan_, "heuristic", set(self.kept_))
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
 
@@ -218,7 +240,8 @@ class HeuristicSolver(BaseEstimator):
         label = np.empty(self.inst.n, np.int64)
         for k, mem in regions.items():
             label[list(mem)] = k
-        cost = {k: self._best(sorted(mem)) for k, mem in regions.items()}
+        cost = {k: (0.0, -1) if k in self.kept else self._best(sorted(mem))
+                for k, mem in regions.items()}  # kept units: a constant, never compared
         self._repair(regions, label, cost)
         saved = ({k: set(m) for k, m in regions.items()}, label.copy(), dict(cost))
         try:
@@ -346,6 +369,8 @@ class HeuristicSolver(BaseEstimator):
                 and self._connected(mem))
 
     def _merge_score(self, regions, cost, a: int, b: int) -> tuple[float, tuple[float, int]]:
+        if a in self.kept or b in self.kept:
+            return np.inf, (np.inf, -1)
         merged = regions[a] | regions[b]
         pop = self.inst.population[list(merged)].sum()
         if pop > self.max_pop + 1e-6 or self._conflict(regions[a], regions[b]):
@@ -375,7 +400,7 @@ class HeuristicSolver(BaseEstimator):
     def _repair(self, regions, label, cost) -> None:
         inst = self.inst
         heap = [(inst.population[list(m)].sum(), k) for k, m in regions.items()
-                if not self._feasible(m, cost[k])]
+                if k not in self.kept and not self._feasible(m, cost[k])]
         heapq.heapify(heap)
         steals = 0
         while heap:
@@ -411,7 +436,8 @@ class HeuristicSolver(BaseEstimator):
         best = None
         for v in {v for u in regions[k] for v in self.adj[u]} - regions[k]:
             j = int(label[v])
-            if self.pinned[v] or len(regions[j]) == 1 or self.must_not[v] & regions[k]:
+            if (j in self.kept or self.pinned[v] or len(regions[j]) == 1
+                    or self.must_not[v] & regions[k]):
                 continue
             rest = regions[j] - {v}
             cj = self._best(sorted(rest))
@@ -473,7 +499,8 @@ class HeuristicSolver(BaseEstimator):
 
     def _move_delta(self, regions, cost, u: int, a: int, b: int):
         """Objective change of moving municipality u from unit a to unit b (inf if invalid)."""
-        if self.pinned[u] or len(regions[a]) == 1 or self.must_not[u] & regions[b]:
+        if (a in self.kept or b in self.kept or self.pinned[u] or len(regions[a]) == 1
+                or self.must_not[u] & regions[b]):
             return np.inf, None, None
         rest = regions[a] - {u}
         grow = regions[b] | {u}
@@ -558,5 +585,6 @@ class HeuristicSolver(BaseEstimator):
         keys = sorted(regions)
         remap = {k: i for i, k in enumerate(keys)}
         labels = np.array([remap[int(k)] for k in label])
-        centres = np.array([self.inst.candidates[cost[k][1]] for k in keys], np.int64)
+        centres = np.array([self.kept_centre[k] if k in self.kept
+                            else self.inst.candidates[cost[k][1]] for k in keys], np.int64)
         return canonical(Plan(labels, centres, name="heuristic", status="heuristic"))

@@ -179,3 +179,52 @@ class PlanSession:
                       for v in check_plan(inst, plan)]
         return Evaluation(units=unit_indicators(inst, plan, lang=lang),
                           summary=plan_indicators(inst, plan), violations=violations)
+
+    # ------------------------------------------------------------------ optimisation
+    def optimise(self, mapping: Iterable[Mapping[str, object]], locked: Iterable[str] = (),
+                 time_limit: float = 10.0, seed: int = 0) -> list[dict[str, str]]:
+        """Repair and improve a mapping with the heuristic solver, keeping ``locked`` units.
+
+        Every locked unit (by its ``new_unit`` name) keeps its members, centre and name; the
+        other units are repaired (violations removed) and improved (objective lowered) by
+        ``HeuristicSolver`` started from the mapping, within ``time_limit`` seconds. The
+        result is valid except for whatever the locked units already broke. New units are
+        named after their centre's unit in the mapping when that name is free, else after
+        the centre's municipality code. Raises ``InfeasibleError`` (with reasons) when the
+        unlocked part cannot be made valid, ``InputError`` for an unknown locked unit.
+        """
+        from aimak.plans.heuristic import HeuristicSolver
+
+        inst = self.inst
+        start = self.plan(mapping)
+        names = [str(x) for x in start.ids(inst)]
+        position = {n: k for k, n in enumerate(names)}
+        locked = sorted({str(u) for u in locked})
+        unknown = [u for u in locked if u not in position]
+        if unknown:
+            raise InputError([Problem(f"unknown unit '{u}' to keep", "optimise", None,
+                                      "locked") for u in unknown])
+        solver = HeuristicSolver(time_limit=time_limit, seed=seed).fit(
+            inst, start=start, keep=[position[u] for u in locked])
+        plan = solver.plan_
+        ids = np.empty(plan.n_units, dtype=object)
+        for k in range(plan.n_units):  # kept units keep their names
+            if k in solver.kept_:
+                ids[k] = names[start.labels[plan.members(k)[0]]]
+        taken = {str(x) for x in ids if x is not None}
+        for k in range(plan.n_units):
+            if ids[k] is not None:
+                continue
+            home = int(inst.settlement_unit[plan.centres[k]])
+            for name in (names[start.labels[home]], str(inst.units[home])):
+                if name not in taken:
+                    break
+            else:
+                n = 2
+                while f"{inst.units[home]}-{n}" in taken:
+                    n += 1
+                name = f"{inst.units[home]}-{n}"
+            ids[k] = name
+            taken.add(name)
+        plan.unit_ids = ids
+        return self.mapping(plan)
