@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "aimak_web.core",
     "aimak_web.accounts",
     "aimak_web.places",
@@ -130,6 +132,11 @@ DATABASES = {
                       "transaction_mode": "IMMEDIATE", "timeout": 20}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (the territory explorer's optimiser, ensembles, analyses): django-tasks with
+# its database backend, so that PostgreSQL and SQLite both work; ``aimak-web db_worker`` runs
+# them (``aimak-web demo`` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Shared between processes (gunicorn workers): rate limits and lock-outs count in the database.
 CACHES = {

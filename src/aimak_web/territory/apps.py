@@ -13,8 +13,9 @@ class TerritoryConfig(AppConfig):
         from aimak_web.core.demo import register
 
         from . import demo
-        from .models import Scenario, ScenarioVersion
+        from .models import Job, Scenario, ScenarioVersion
 
         auditlog.register(Scenario)
         auditlog.register(ScenarioVersion, exclude_fields=["mapping", "summary"])
+        auditlog.register(Job, exclude_fields=["result"])
         register(demo.load)

@@ -26,3 +26,8 @@ class MoveForm(forms.Form):
 class CentreForm(forms.Form):
     new_unit = forms.CharField(max_length=64)
     centre = forms.CharField(max_length=64)
+
+
+class OptimiseForm(forms.Form):
+    time_limit = forms.IntegerField(label=_("Time limit, seconds"), min_value=5, max_value=600,
+                                    initial=30)

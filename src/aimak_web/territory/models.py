@@ -88,3 +88,98 @@ class ScenarioVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["scenario", "number"],
                                                name="scenario_version_once")]
+
+
+class Job(models.Model):
+    """A background task of the explorer (django-tasks, database backend) and its state.
+
+    States and allowed transitions live in ``TRANSITIONS``; every transition is a method that
+    checks it and saves (the audit log records each change). ``kind`` says what runs:
+    ``optimise`` (a scenario's plan repaired and improved, locked units kept: the result is a
+    new version of the same scenario), ``ensemble`` (valid plans sampled once per analysis and
+    criteria, cached in ``result``) or ``analysis`` (the core pipeline for an oblast).
+    """
+
+    KINDS = [("optimise", _("optimise from here")),
+             ("ensemble", _("ensemble of valid plans")),
+             ("analysis", _("territory analysis of an oblast"))]
+    STATES = [("queued", _("waiting for the worker")), ("running", _("running")),
+              ("done", _("done")), ("failed", _("failed"))]
+    TRANSITIONS = {"queued": {"running", "failed"}, "running": {"done", "failed"}}
+    ERRORS = [("infeasible", _("The unlocked units cannot be made to meet every criterion.")),
+              ("input", _("The inputs are not usable.")),
+              ("internal", _("The task stopped on an internal error; the team is told."))]
+
+    kind = models.CharField(max_length=10, choices=KINDS)
+    state = models.CharField(max_length=10, choices=STATES, default="queued")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="jobs")
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="jobs")
+    criteria = models.CharField(max_length=40, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
+    params = models.JSONField(default=dict, blank=True)
+    time_limit = models.FloatField(default=30.0)
+    task_id = models.CharField(max_length=64, blank=True)
+    stage = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=10, choices=ERRORS, blank=True)
+    detail = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    version = models.ForeignKey(ScenarioVersion, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:job", args=[self.pk])
+
+    def _move(self, state: str, **fields) -> None:
+        if state not in self.TRANSITIONS.get(self.state, set()):
+            raise ValueError(f"a {self.state} task cannot become {state}")
+        self.state = state
+        for k, v in fields.items():
+            setattr(self, k, v)
+        self.save()
+
+    def start(self) -> None:
+        from django.utils import timezone
+
+        self._move("running", started=timezone.now())
+
+    def finish(self, result: dict | None = None, version: ScenarioVersion | None = None
+               ) -> None:
+        from django.utils import timezone
+
+        self._move("done", finished=timezone.now(), result=result or {}, version=version)
+
+    def fail(self, error: str, detail: str = "") -> None:
+        from django.utils import timezone
+
+        self._move("failed", finished=timezone.now(), error=error, detail=detail[:2000])
+
+    def set_stage(self, stage: str) -> None:
+        """Record the step a running task is at (shown on its page)."""
+        self.stage = stage[:200]
+        self.save(update_fields=["stage"])
+
+    @property
+    def progress(self) -> int:
+        """Percent: the share of the time limit used while running (the solver stops at it)."""
+        from django.utils import timezone
+
+        if self.state == "done":
+            return 100
+        if self.state != "running" or self.started is None:
+            return 0
+        used = (timezone.now() - self.started).total_seconds()
+        return int(min(95, 100 * used / max(self.time_limit, 1e-3)))

@@ -20,3 +20,12 @@ rules.add_perm("territory.view_scenario", is_public | is_author | is_admin)
 rules.add_perm("territory.edit_scenario", is_author | is_admin)
 rules.add_perm("territory.create_scenario", is_admin)
 rules.add_perm("territory.publish_scenario", is_admin)
+
+
+@rules.predicate
+def started_job(user, job) -> bool:
+    return bool(user.is_authenticated and job is not None and job.user_id == user.pk)
+
+
+rules.add_perm("territory.view_job", started_job | is_admin)
+rules.add_perm("territory.run_analysis", is_admin)

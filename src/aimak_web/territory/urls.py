@@ -17,4 +17,7 @@ urlpatterns = [
     path("s/<int:pk>/status/", views.set_status, name="status"),
     path("s/<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("s/<int:pk>/hearing/", views.start_hearing, name="start_hearing"),
+    path("s/<int:pk>/optimise/", views.optimise, name="optimise"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -21,8 +22,8 @@ from aimak.errors import InputError
 from aimak_web.places.models import Municipality
 
 from .evaluation import evaluation_json, session_for
-from .forms import CentreForm, MoveForm, UploadForm
-from .models import Analysis, Scenario
+from .forms import CentreForm, MoveForm, OptimiseForm, UploadForm
+from .models import Analysis, Job, Scenario
 
 
 def _visible(user):
@@ -69,6 +70,8 @@ def scenario(request, pk: int):
         "s": s, "version": version, "data": data,
         "can_edit": request.user.has_perm("territory.edit_scenario", s),
         "can_publish": request.user.has_perm("territory.publish_scenario", s),
+        "optimise_form": OptimiseForm(),
+        "jobs": s.jobs.filter(kind="optimise").select_related("version")[:5],
         "versions": s.versions.select_related("author")[:20],
         "others": _visible(request.user).filter(analysis=s.analysis).exclude(pk=s.pk)})
 
@@ -278,3 +281,72 @@ def compare(request):
     return render(request, "territory/compare.html", {
         "chosen": chosen, "rows": rows, "changes": changes,
         "all": _visible(request.user)})
+
+
+# ---------------------------------------------------------------------- background tasks
+def _job(request, pk: int) -> Job:
+    job = get_object_or_404(Job.objects.select_related("scenario", "analysis", "version"), pk=pk)
+    if not request.user.has_perm("territory.view_job", job):
+        raise PermissionDenied
+    return job
+
+
+def _enqueue(job: Job, task) -> Job:
+    result = task.enqueue(job.pk)
+    job.task_id = str(result.id)
+    job.save(update_fields=["task_id"])
+    return job
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def optimise(request, pk: int):
+    """Queue "optimise from here": the solver repairs and improves the plan, keeping the
+    locked units; the result becomes a new version of this scenario."""
+    from .tasks import optimise_scenario
+
+    s = _scenario(request, pk, "territory.edit_scenario")
+    form = OptimiseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The time limit must be between 5 and 600 seconds."))
+        return redirect(s)
+    running = s.jobs.filter(kind="optimise", state__in=["queued", "running"]).first()
+    if running is not None:
+        return redirect(running)
+    job = Job.objects.create(kind="optimise", scenario=s, analysis=s.analysis,
+                             criteria=s.criteria, user=request.user,
+                             time_limit=form.cleaned_data["time_limit"],
+                             params={"locked": list(s.locked_units)})
+    return redirect(_enqueue(job, optimise_scenario))
+
+
+def _job_json(job: Job) -> dict:
+    data = {"state": job.state, "state_label": str(job.get_state_display()),
+            "progress": job.progress, "stage": job.stage}
+    if job.state == "done":
+        if job.version_id:
+            data["result_url"] = job.scenario.get_absolute_url()
+            data["result_label"] = _("Version %(n)s of «%(t)s»") % {
+                "n": job.version.number, "t": job.scenario.title}
+        elif job.kind == "ensemble" and job.params.get("back"):
+            data["result_url"] = job.params["back"]
+            data["result_label"] = _("Back to the comparison")
+        elif job.kind == "analysis" and job.analysis_id:
+            data["result_url"] = reverse("territory:index") + f"#analysis-{job.analysis_id}"
+            data["result_label"] = job.analysis.title
+    if job.state == "failed":
+        data["error"] = str(job.get_error_display())
+        data["detail"] = job.detail
+    return data
+
+
+@login_required
+def job(request, pk: int):
+    j = _job(request, pk)
+    return render(request, "territory/job.html", {"job": j, "data": _job_json(j)})
+
+
+@login_required
+def job_status(request, pk: int):
+    return JsonResponse(_job_json(_job(request, pk)))

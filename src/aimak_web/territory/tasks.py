@@ -1,0 +1,60 @@
+"""Background tasks of the explorer (django-tasks; the database backend, run by ``db_worker``).
+
+Each task receives the id of a ``Job`` row, moves it through its states (``Job.start``,
+``finish``, ``fail``) and records its result there; the pages poll the row. Errors a user can
+act on (the criteria cannot be met, unusable inputs) end as a failed job with the core's reason;
+anything else is logged and shown as an internal error, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from auditlog.context import set_actor
+from django_tasks import task
+
+from aimak.errors import AimakError, InputError
+from aimak.plans.feasibility import InfeasibleError
+
+from .evaluation import evaluation_json, session_for
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+
+def _run(job_id: int, work) -> None:
+    job = Job.objects.select_related("scenario__analysis", "analysis", "user").get(pk=job_id)
+    if job.state != "queued":  # run once, even if enqueued twice
+        return
+    job.start()
+    try:
+        with set_actor(job.user):
+            work(job)
+    except InfeasibleError as exc:
+        job.fail("infeasible", "; ".join(exc.reasons))
+    except (InputError, AimakError) as exc:
+        job.fail("input", str(exc))
+    except Exception as exc:  # noqa: BLE001 - recorded for the team, shown as internal
+        log.exception("territory job %s failed", job_id)
+        job.fail("internal", type(exc).__name__)
+
+
+def _optimise(job: Job) -> None:
+    s = job.scenario
+    current = s.current
+    session = session_for(s)
+    locked = [u for u in s.locked_units if any(r["new_unit"] == u for r in current.mapping)]
+    job.set_stage(f"v{current.number}, {len(locked)} locked")
+    mapping = session.optimise(current.mapping, locked=locked, time_limit=job.time_limit)
+    data = evaluation_json(session, mapping)
+    note = (f"optimised from v{current.number} (locked: {', '.join(locked) or 'none'}; "
+            f"{job.time_limit:g} s)")
+    version = s.add_version(mapping, job.user, note, data["summary"])
+    job.finish({"before": current.summary, "after": data["summary"],
+                "from_version": current.number}, version=version)
+
+
+@task()
+def optimise_scenario(job_id: int) -> None:
+    """Repair and improve a scenario's current plan, keeping its locked units."""
+    _run(job_id, _optimise)

@@ -1,0 +1,130 @@
+"""Background tasks of the explorer: "optimise from here" through django-tasks' database
+backend, its worker run in-process; the effect checked against the core's own check."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from aimak.plans.validity import check_plan
+from aimak_web.territory.evaluation import session_for
+from aimak_web.territory.models import Job
+
+from .conftest import make_analysis
+
+
+def run_pending_tasks() -> int:
+    """What ``aimak-web db_worker`` does for each queued task, in this process and thread
+    (the worker's own loop closes connections between tasks, which a test transaction
+    cannot survive)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test",
+                    excluded_queue_names=[])
+    n = 0
+    while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        result.claim("test")
+        worker.run_task(result)
+        n += 1
+    return n
+
+
+@pytest.fixture
+def scenarios(db, territory_inputs, users):
+    dataset, times = territory_inputs
+    return make_analysis(dataset, times, author=users["admin"])
+
+
+def _lock(client, s, unit):
+    client.post(reverse("territory:lock", args=[s.pk]), {"new_unit": unit})
+
+
+@pytest.mark.django_db
+def test_optimise_keeps_locked_units_and_removes_violations(client, users, scenarios):
+    s = scenarios["draft"]  # today's map: many units below the moderate minimum
+    client.force_login(users["admin"])
+    before = s.current.mapping
+    session = session_for(s)
+    violations_before = session.evaluate(before).violations
+    assert violations_before  # today's map breaks the moderate criteria
+    locked = [before[0]["new_unit"], before[5]["new_unit"]]
+    for unit in locked:
+        _lock(client, s, unit)
+    r = client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 5})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("territory:job", args=[job.pk])
+    assert job.state == "queued" and job.task_id and job.params["locked"] == sorted(locked)
+    status = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    assert status["state"] == "queued" and status["progress"] == 0
+    assert run_pending_tasks() == 1
+    job.refresh_from_db()
+    assert job.state == "done", job.detail
+    s.refresh_from_db()
+    assert s.versions.count() == 2 and job.version == s.current
+    assert s.current.author == users["admin"] and s.current.note.startswith("optimised from v1")
+    after = s.current.mapping
+    # the locked units are exactly as they were: same members, same centre, same name
+    for unit in locked:
+        assert ([(r["old_code"], r["centre"]) for r in before if r["new_unit"] == unit]
+                == [(r["old_code"], r["centre"]) for r in after if r["new_unit"] == unit])
+    # the core's own check: only the locked units may still break a criterion
+    ev = session.evaluate(after)
+    assert {v["unit"] for v in ev.violations} <= set(locked)
+    assert len(ev.violations) <= len(violations_before)
+    plan = session.plan(after)
+    ids = plan.ids(session.inst)
+    assert all(str(ids[v.unit]) in locked for v in check_plan(session.inst, plan)
+               if v.unit is not None)
+    assert s.current.summary["violations"] == len(ev.violations)
+    status = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    assert status["state"] == "done" and status["progress"] == 100
+    assert status["result_url"] == s.get_absolute_url()
+    # recorded in the audit trail, with the user as actor
+    from auditlog.models import LogEntry
+
+    entry = LogEntry.objects.get_for_object(s.current).get()
+    assert entry.actor == users["admin"]
+    page = client.get(reverse("territory:job", args=[job.pk])).content.decode()
+    assert "data-testid=\"job-summary\"" in page
+
+
+@pytest.mark.django_db
+def test_optimise_failure_is_a_translated_message(client, users, scenarios, monkeypatch):
+    from aimak.plans.feasibility import InfeasibleError
+    from aimak.plans.session import PlanSession
+
+    def infeasible(self, *a, **k):
+        raise InfeasibleError(["the municipalities X cannot be completed into a unit"])
+
+    monkeypatch.setattr(PlanSession, "optimise", infeasible)
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 5})
+    run_pending_tasks()
+    job = Job.objects.get()
+    assert job.state == "failed" and job.error == "infeasible"
+    status = client.get(reverse("territory:job_status", args=[job.pk]),
+                        HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert status["error"] == ("Незаблокированные единицы нельзя привести в соответствие со "
+                               "всеми критериями.")
+    assert "cannot be completed" in status["detail"]
+    assert s.versions.count() == 1
+
+
+@pytest.mark.django_db
+def test_optimise_refuses_a_bad_time_limit_and_a_second_run(client, users, scenarios):
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 1})
+    assert Job.objects.count() == 0
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 10})
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 10})
+    assert Job.objects.count() == 1  # the second request goes to the running one
+
+
+def test_job_transitions_are_checked():
+    job = Job(kind="optimise", state="done")
+    with pytest.raises(ValueError, match="a done task cannot become running"):
+        job.start()
