@@ -11,6 +11,14 @@ def setup(ctx):
     s = ctx["scenarios"]["official"]
     ctx["code"] = s.current.mapping[0]["old_code"]
     ctx["unit"] = s.current.mapping[1]["new_unit"]
+    from aimak_web.territory.models import Job
+
+    draft_s = ctx["scenarios"]["draft"]
+    ctx["job"] = Job.objects.create(kind="optimise", scenario=draft_s, analysis=draft_s.analysis,
+                                    user=ctx["users"]["admin"])
+    ctx["ensemble"] = Job.objects.create(kind="ensemble", analysis=draft_s.analysis,
+                                         criteria="moderate", state="done",
+                                         result={"values": [1.0, 2.0], "n_plans": 2})
 
 
 def official(ctx):
@@ -42,4 +50,12 @@ ROWS = [
                                     "anonymous": SIGNIN}, args=official, method="post"),
     Row("territory:status", ADMIN_EDIT, args=draft, method="post",
         data=lambda ctx: {"status": "draft"}),
+    # optimise from here: whoever may edit the scenario; the job page is its starter's (and
+    # administrators'); ensembles are public figures
+    Row("territory:optimise", ADMIN_EDIT, args=draft, method="post",
+        data=lambda ctx: {"time_limit": "10"}),
+    Row("territory:job", only({"admin"}), args=lambda ctx: [ctx["job"].pk]),
+    Row("territory:job_status", only({"admin"}), args=lambda ctx: [ctx["job"].pk]),
+    Row("territory:job", everyone(), args=lambda ctx: [ctx["ensemble"].pk],
+        note="ensemble"),
 ]

@@ -207,6 +207,11 @@ class ReComEnsemble(BaseEstimator):
         return {k: float((self.metrics_[k] <= m[k] + 1e-12).mean()) for k in METRICS}
 
 
+def plan_metrics(inst: Instance, plan: Plan) -> dict[str, float]:
+    """The ensemble's metrics (``METRICS``) of one plan, to place it among the sampled ones."""
+    return _metrics(inst, plan)
+
+
 def _metrics(inst: Instance, plan: Plan) -> dict[str, float]:
     terms = objective_terms(inst, plan)
     pop = np.bincount(plan.labels, weights=inst.population, minlength=plan.n_units)

@@ -228,3 +228,22 @@ class PlanSession:
             taken.add(name)
         plan.unit_ids = ids
         return self.mapping(plan)
+
+    # ------------------------------------------------------------------ ensembles
+    def metrics(self, mapping: Iterable[Mapping[str, object]]) -> dict[str, float]:
+        """The ReCom ensemble's metrics of a mapping (``aimak.plans.ensemble.METRICS``)."""
+        from aimak.plans.ensemble import plan_metrics
+
+        return plan_metrics(self.inst, self.plan(mapping))
+
+    def sample_ensemble(self, n_plans: int = 500, seed: int = 0,
+                        time_limit: float = 20.0) -> tuple[pd.DataFrame, Plan]:
+        """Valid plans sampled by ReCom (``ReComEnsemble``) from the heuristic solver's plan
+        (found within ``time_limit`` seconds): their metrics, one row per plan, and the start.
+        Every sampled plan has the start plan's number of units."""
+        from aimak.plans.ensemble import ReComEnsemble
+        from aimak.plans.heuristic import HeuristicSolver
+
+        start = HeuristicSolver(time_limit=time_limit, seed=seed).fit(self.inst).plan_
+        chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(self.inst, start)
+        return chain.metrics_, start

@@ -27,5 +27,11 @@ def started_job(user, job) -> bool:
     return bool(user.is_authenticated and job is not None and job.user_id == user.pk)
 
 
-rules.add_perm("territory.view_job", started_job | is_admin)
+@rules.predicate
+def public_job(user, job) -> bool:
+    """Ensembles are public figures (shown on the compare page to everyone)."""
+    return job is not None and job.kind == "ensemble"
+
+
+rules.add_perm("territory.view_job", public_job | started_job | is_admin)
 rules.add_perm("territory.run_analysis", is_admin)

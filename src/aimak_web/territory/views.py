@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
@@ -280,13 +281,40 @@ def compare(request):
                                     first.get(r["old_code"]), r["new_unit"]))
     return render(request, "territory/compare.html", {
         "chosen": chosen, "rows": rows, "changes": changes,
-        "all": _visible(request.user)})
+        "all": _visible(request.user), **_placement(request, chosen)})
+
+
+def _placement(request, chosen: list[Scenario]) -> dict:
+    """Where each compared scenario sits among the valid plans the core samples (ReCom) for
+    the first scenario's analysis and criteria: sampled once, in the background, then cached."""
+    from .charts import histogram
+    from .tasks import ensemble_job
+
+    if len(chosen) < 2:
+        return {}
+    first = chosen[0]
+    same = [s for s in chosen if s.analysis_id == first.analysis_id]
+    job = ensemble_job(first.analysis, first.criteria, request.user)
+    out = {"ensemble_job": job, "ensemble_criteria": first.get_criteria_display()}
+    if job.state == "done":
+        session = session_for(first)
+        marks = [(s.title, session.metrics(s.current.mapping)["mean_minutes_to_centre"])
+                 for s in same]
+        out["chart"] = histogram(job.result["values"], marks)
+        out["ensemble"] = job.result
+    return out
 
 
 # ---------------------------------------------------------------------- background tasks
+class _SignIn(Exception):
+    pass
+
+
 def _job(request, pk: int) -> Job:
     job = get_object_or_404(Job.objects.select_related("scenario", "analysis", "version"), pk=pk)
     if not request.user.has_perm("territory.view_job", job):
+        if not request.user.is_authenticated:
+            raise _SignIn
         raise PermissionDenied
     return job
 
@@ -341,12 +369,17 @@ def _job_json(job: Job) -> dict:
     return data
 
 
-@login_required
 def job(request, pk: int):
-    j = _job(request, pk)
+    try:
+        j = _job(request, pk)
+    except _SignIn:
+        return redirect_to_login(request.get_full_path())
     return render(request, "territory/job.html", {"job": j, "data": _job_json(j)})
 
 
-@login_required
 def job_status(request, pk: int):
-    return JsonResponse(_job_json(_job(request, pk)))
+    try:
+        j = _job(request, pk)
+    except _SignIn:
+        return redirect_to_login(request.get_full_path())
+    return JsonResponse(_job_json(j))

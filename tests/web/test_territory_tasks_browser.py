@@ -1,0 +1,48 @@
+"""Optimise from here in a real browser: lock two units, click "optimise", wait for the worker,
+follow the result link."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PASSWORD, make_analysis
+from .test_territory_tasks import run_pending_tasks
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_optimise_from_here_in_the_browser(page, live_server, users, territory_inputs):
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.territory.models import Job
+
+    dataset, times = territory_inputs
+    import_dataset(dataset)
+    s = make_analysis(dataset, times, author=users["admin"])["draft"]
+    base = live_server.url
+    page.goto(f"{base}/accounts/signin/")
+    page.fill("#id_username", users["admin"].email)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=signin-submit]")
+    page.goto(f"{base}/territory/s/{s.pk}/")
+    m = s.current.mapping
+    locked = [m[0]["new_unit"], m[3]["new_unit"]]
+    for unit in locked:
+        page.click(f"[data-testid='lock-{unit}']")
+        page.wait_for_load_state()
+    assert page.locator(f"[data-testid='lock-{locked[0]}']").inner_text() == "разблокировать"
+    page.fill("#id_time_limit", "5")
+    page.click("[data-testid=optimise-submit]")
+    page.wait_for_selector("[data-testid=job][data-state=queued]")
+    assert page.locator("[data-testid=job-state]").inner_text() == "ожидает обработчика"
+    page.watch.shot(page, "territory-optimise-queued")
+    assert run_pending_tasks() == 1  # the worker, in this process
+    page.wait_for_selector("[data-testid=job][data-state=done]", timeout=20000)
+    link = page.locator("[data-testid=job-result-link]")
+    assert link.inner_text() == f"Версия 2 сценария «{s.title}»"
+    link.click()
+    page.wait_for_selector("#map[data-ready='1']", timeout=20000)
+    assert "версия 2" in page.content()
+    assert int(page.locator("#summary dd[data-key=violations]").inner_text()) == (
+        Job.objects.get().result["after"]["violations"])
+    page.watch.shot(page, "territory-optimise-result")
+    assert page.watch.errors == [] and page.watch.outside == []
