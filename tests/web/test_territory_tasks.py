@@ -128,3 +128,53 @@ def test_job_transitions_are_checked():
     job = Job(kind="optimise", state="done")
     with pytest.raises(ValueError, match="a done task cannot become running"):
         job.start()
+
+
+@pytest.mark.django_db
+def test_compare_places_scenarios_in_the_sampled_ensemble(client, users, scenarios,
+                                                          django_assert_max_num_queries):
+    from aimak_web.territory.charts import histogram
+
+    s1, s2 = scenarios["official"], scenarios["draft"]
+    client.force_login(users["admin"])
+    # optimise the draft first, so the two scenarios differ
+    client.post(reverse("territory:optimise", args=[s2.pk]), {"time_limit": 5})
+    run_pending_tasks()
+    url = reverse("territory:compare") + f"?s={s1.pk}&s={s2.pk}"
+    page = client.get(url).content.decode()
+    assert 'data-testid="ensemble-pending"' in page  # sampling was queued, once
+    client.get(url)
+    ens = Job.objects.get(kind="ensemble")
+    assert ens.criteria == "moderate" and ens.state == "queued"
+    assert client.get(reverse("territory:job_status", args=[ens.pk])).json()["state"] == "queued"
+    assert run_pending_tasks() == 1
+    ens.refresh_from_db()
+    assert ens.state == "done", ens.detail
+    values = ens.result["values"]
+    assert len(values) == ens.result["n_plans"] == 1000
+    with django_assert_max_num_queries(20):
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="ensemble-mark"') == 2
+    # the shares shown are the shares of sampled plans at or below each scenario's value,
+    # counted here apart from the chart code
+    session = session_for(s2)
+    s2.refresh_from_db()
+    optimised = session.metrics(s2.current.mapping)["mean_minutes_to_centre"]
+    share = sum(v <= optimised + 1e-12 for v in values) / len(values)
+    assert f"{round(share * 100)}%" in page
+    # today's map (76 units, centres in every municipality) is quicker to reach than any
+    # sampled plan of 47 units: it sits left of the whole sample
+    today = session.metrics(s1.current.mapping)["mean_minutes_to_centre"]
+    assert today < min(values)
+    chart = histogram(values, [("a", today), ("b", optimised)])
+    assert chart["marks"][0]["share"] == 0.0
+    assert sum(b["count"] for b in chart["bars"]) == 1000
+    assert chart["marks"][0]["x"] < min(b["x"] for b in chart["bars"])
+
+
+def test_histogram_by_hand():
+    from aimak_web.territory.charts import histogram
+
+    chart = histogram([1.0, 2.0, 2.0, 3.0], [("x", 2.0)], bins=2)
+    assert [b["count"] for b in chart["bars"]] == [1, 3]  # [1, 2) and [2, 3]
+    assert chart["marks"][0]["share"] == 0.75

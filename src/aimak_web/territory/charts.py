@@ -17,7 +17,7 @@ def histogram(values: list[float], marks: list[tuple[str, float]], bins: int = 2
         hi = lo + 1.0
     pad = (hi - lo) * 0.04
     lo, hi = lo - pad, hi + pad
-    counts, edges = np.histogram(v, bins=bins, range=(float(v.min()), float(v.max()) + 1e-9))
+    counts, edges = np.histogram(v, bins=bins)
     plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - BOTTOM - TOP
 
     def x(val: float) -> float:

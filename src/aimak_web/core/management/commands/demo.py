@@ -3,7 +3,7 @@
 Runs after ``aimak demo`` (the Makefile's ``demo`` target chains them): migrates the SQLite
 database in ``$AIMAK_DATA_DIR``, imports the dataset, creates one demo account per role, runs
 every app's demo loader (real data only), then serves with gunicorn at 127.0.0.1:8000 until
-Ctrl-C. ``--no-serve`` (or ``AIMAK_DEMO_SERVE=0``) builds everything and exits.
+Ctrl-C, with the background tasks' worker (``aimak-web db_worker``) beside it. ``--no-serve`` (or ``AIMAK_DEMO_SERVE=0``) builds everything and exits.
 """
 
 from __future__ import annotations
@@ -75,7 +75,17 @@ class Command(BaseCommand):
         say(f"\nServing at http://{options['bind']}/  (Ctrl-C to stop)")
         cmd = [sys.executable, "-m", "gunicorn", "aimak_web.wsgi", "--bind", options["bind"],
                "--workers", str(options["workers"]), "--access-logfile", "-"]
+        # the background tasks' worker (django-tasks' database backend) runs beside the server
+        worker = subprocess.Popen([sys.executable, "-m", "aimak_web", "db_worker",
+                                   "--no-reload", "--interval", "1"])
+        say(f"Background worker started (pid {worker.pid})")
         try:
             subprocess.run(cmd, check=False)
         except KeyboardInterrupt:
             say("stopped")
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
