@@ -16,6 +16,11 @@ def setup(ctx):
     draft_s = ctx["scenarios"]["draft"]
     ctx["job"] = Job.objects.create(kind="optimise", scenario=draft_s, analysis=draft_s.analysis,
                                     user=ctx["users"]["admin"])
+    report = ctx["request"].getfixturevalue("tmp_path") / "report.html"
+    report.write_text("<html><body>report</body></html>")
+    draft_s.analysis.report_path = str(report)
+    draft_s.analysis.save()
+    ctx["analysis"] = draft_s.analysis.pk
     ctx["ensemble"] = Job.objects.create(kind="ensemble", analysis=draft_s.analysis,
                                          criteria="moderate", state="done",
                                          result={"values": [1.0, 2.0], "n_plans": 2})
@@ -58,4 +63,7 @@ ROWS = [
     Row("territory:job_status", only({"admin"}), args=lambda ctx: [ctx["job"].pk]),
     Row("territory:job", everyone(), args=lambda ctx: [ctx["ensemble"].pk],
         note="ensemble"),
+    # whole analyses: administrators start them; the reports are public evidence
+    Row("territory:analysis_start", only({"admin"})),
+    Row("territory:analysis_report", everyone(), args=lambda ctx: [ctx["analysis"], "html"]),
 ]

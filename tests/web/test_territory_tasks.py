@@ -178,3 +178,45 @@ def test_histogram_by_hand():
     chart = histogram([1.0, 2.0, 2.0, 3.0], [("x", 2.0)], bins=2)
     assert [b["count"] for b in chart["bars"]] == [1, 3]  # [1, 2) and [2, 3]
     assert chart["marks"][0]["share"] == 0.75
+
+
+@pytest.mark.django_db
+def test_whole_analysis_from_the_browser_becomes_scenarios(client, users, territory_inputs,
+                                                          shared_data, settings, tmp_path,
+                                                          monkeypatch):
+    """The core's pipeline run for Jalal-Abad as a task (straight-line times, one criteria set,
+    HTML only, to keep the test short): its plan is a scenario, its report downloadable."""
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.places.models import Oblast
+    from aimak_web.territory import tasks
+
+    dataset, _times = territory_inputs
+    import_dataset(dataset)
+    oblast = Oblast.objects.get(name_en__icontains="jalal")
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setenv("AIMAK_SOURCE", str(shared_data))
+    monkeypatch.setattr(tasks, "ANALYSIS_PLANS", ("moderate",))
+    monkeypatch.setattr(tasks, "ANALYSIS_FORMATS", ("html",))
+    monkeypatch.setattr(tasks, "ANALYSIS_SOLVER_SECONDS", 10.0)
+    client.force_login(users["admin"])
+    r = client.post(reverse("territory:analysis_start"), {"oblast": "", "access": "straight"})
+    assert "Выберите область." in r.content.decode()
+    r = client.post(reverse("territory:analysis_start"),
+                    {"oblast": oblast.pk, "access": "straight"})
+    job = Job.objects.get(kind="analysis")
+    assert r["Location"] == reverse("territory:job", args=[job.pk])
+    assert run_pending_tasks() == 1
+    job.refresh_from_db()
+    assert job.state == "done", job.detail
+    assert job.stage == "report"
+    a = job.analysis
+    assert a.dataset_path.startswith(str(tmp_path / "analyses" / f"job-{job.pk}"))
+    titles = sorted(a.scenarios.values_list("origin", "criteria"))
+    assert titles == [("core", "moderate"), ("today", "moderate")]
+    plan = a.scenarios.get(origin="core")
+    assert plan.current.summary["violations"] == 0  # the core's plans meet their criteria
+    r = client.get(reverse("territory:analysis_report", args=[a.pk, "html"]))
+    assert r.status_code == 200 and b"<html" in b"".join(r.streaming_content)[:2000].lower()
+    assert client.get(reverse("territory:analysis_report", args=[a.pk, "pdf"])).status_code == 404
+    status = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    assert status["result_url"].endswith(f"#analysis-{a.pk}")

@@ -23,48 +23,65 @@ def _newest(folder: Path, pattern: str) -> Path | None:
     return found[-1] if found else None
 
 
-def load(ctx) -> None:
-    if ctx.results is None:
-        ctx.log("territory: no results folder; no scenarios loaded")
-        return
-    cache = Path(ctx.results) / "cache"
+def load_results(title: str, dataset: Path, results: Path, author, provenance: str,
+                 report: Path | None = None, replace: bool = True) -> Analysis | None:
+    """An analysis with today's map (official) and each plan the pipeline computed
+    (``plan-<criteria>-*.parquet`` in ``results/cache``) as proposed scenarios; None when the
+    results hold no travel times. ``replace``: an analysis of the same title is updated and
+    its scenarios made anew."""
+    cache = Path(results) / "cache"
     times, flows = _newest(cache, "times-*.parquet"), _newest(cache, "flows-*.parquet")
     if times is None:
-        ctx.log("territory: no travel times in the results; no scenarios loaded")
-        return
-    analysis, created = Analysis.objects.get_or_create(
-        title="Джалал-Абадская область (aimak demo)",
-        defaults={"dataset_path": str(Path(ctx.dataset).resolve()),
-                  "times_path": str(times.resolve()),
-                  "flows_path": str(flows.resolve()) if flows else "",
-                  "report_path": str((Path(ctx.results) / "report.html").resolve()),
-                  "provenance": "travel times modelled on terrain (GEBCO), flows modelled "
-                                "(Huff model), populations partly estimated: see the report"})
-    if not created:
-        analysis.dataset_path = str(Path(ctx.dataset).resolve())
-        analysis.times_path = str(times.resolve())
-        analysis.flows_path = str(flows.resolve()) if flows else ""
+        return None
+    paths = {"dataset_path": str(Path(dataset).resolve()), "times_path": str(times.resolve()),
+             "flows_path": str(flows.resolve()) if flows else "",
+             "report_path": str(Path(report).resolve()) if report else "",
+             "provenance": provenance}
+    analysis = Analysis.objects.filter(title=title).first() if replace else None
+    if analysis is None:
+        analysis = Analysis.objects.create(title=title, **paths)
+    else:
+        for k, v in paths.items():
+            setattr(analysis, k, v)
         analysis.save()
         analysis.scenarios.all().delete()
-    admin = ctx.users.get("admin")
     today = Scenario.objects.create(analysis=analysis, title="Сегодняшняя карта (2023)",
                                     criteria="moderate", origin="today", status="official",
-                                    author=admin)
+                                    author=author)
     session = session_for(today)
     mapping = session.current_mapping()
-    today.add_version(mapping, admin, "today's map",
+    today.add_version(mapping, author, "today's map",
                       evaluation_json(session, mapping)["summary"])
-    n = 1
     for name, _label in CRITERIA:
         path = _newest(cache, f"plan-{name}-*.parquet")
         if path is None:
             continue
         s = Scenario.objects.create(analysis=analysis, title=TITLES[name], criteria=name,
-                                    origin="core", status="proposed", author=admin)
+                                    origin="core", status="proposed", author=author)
         rows = pd.read_parquet(path).astype(str).to_dict("records")
         session = session_for(s)
         mapping = session.mapping(session.plan(rows))
-        s.add_version(mapping, admin, f"aimak demo: {path.name}",
+        s.add_version(mapping, author, f"{title}: {path.name}",
                       evaluation_json(session, mapping)["summary"])
-        n += 1
-    ctx.log(f"territory: {n} scenarios (today's map and the optimiser's plans)")
+    return analysis
+
+
+def load(ctx) -> None:
+    if ctx.results is None:
+        ctx.log("territory: no results folder; no scenarios loaded")
+        return
+    analysis = load_results(
+        "Джалал-Абадская область (aimak demo)", Path(ctx.dataset), Path(ctx.results),
+        ctx.users.get("admin"),
+        "travel times modelled on terrain (GEBCO), flows modelled (Huff model), populations "
+        "partly estimated: see the report", report=Path(ctx.results) / "report.html")
+    if analysis is None:
+        ctx.log("territory: no travel times in the results; no scenarios loaded")
+        return
+    from .tasks import ensemble_job
+
+    for criteria in sorted(set(analysis.scenarios.values_list("criteria", flat=True))):
+        ensemble_job(analysis, criteria)  # sampled by the worker the demo starts
+    n = analysis.scenarios.count()
+    ctx.log(f"territory: {n} scenarios (today's map and the optimiser's plans); ensembles "
+            "queued for the background worker")

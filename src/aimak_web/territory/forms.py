@@ -31,3 +31,17 @@ class CentreForm(forms.Form):
 class OptimiseForm(forms.Form):
     time_limit = forms.IntegerField(label=_("Time limit, seconds"), min_value=5, max_value=600,
                                     initial=30)
+
+
+class AnalysisForm(forms.Form):
+    ACCESS = [("terrain", _("travel times on terrain (slower, as the demo)")),
+              ("straight", _("straight-line travel times (quick)"))]
+    oblast = forms.ModelChoiceField(label=_("Oblast"), queryset=None,
+                                    error_messages={"required": _("Choose an oblast.")})
+    access = forms.ChoiceField(label=_("Travel times"), choices=ACCESS, initial="terrain")
+
+    def __init__(self, *args, **kwargs):
+        from aimak_web.places.models import Oblast
+
+        super().__init__(*args, **kwargs)
+        self.fields["oblast"].queryset = Oblast.objects.order_by("name_ru")

@@ -181,5 +181,10 @@ class Job(models.Model):
             return 100
         if self.state != "running" or self.started is None:
             return 0
+        if self.kind == "analysis":  # the share of the pipeline's steps begun
+            from .tasks import PIPELINE_STEPS
+
+            step = PIPELINE_STEPS.index(self.stage) if self.stage in PIPELINE_STEPS else 0
+            return int(100 * step / len(PIPELINE_STEPS))
         used = (timezone.now() - self.started).total_seconds()
         return int(min(95, 100 * used / max(self.time_limit, 1e-3)))

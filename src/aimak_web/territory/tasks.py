@@ -34,7 +34,7 @@ def _run(job_id: int, work) -> None:
         job.fail("infeasible", "; ".join(exc.reasons))
     except (InputError, AimakError) as exc:
         job.fail("input", str(exc))
-    except Exception as exc:  # noqa: BLE001 - recorded for the team, shown as internal
+    except Exception as exc:  # recorded for the team, shown as internal
         log.exception("territory job %s failed", job_id)
         job.fail("internal", type(exc).__name__)
 
@@ -97,3 +97,68 @@ def ensemble_job(analysis, criteria: str, user=None, start: bool = True) -> Job 
     job.task_id = str(sample_ensemble.enqueue(job.pk).id)
     job.save(update_fields=["task_id"])
     return job
+
+
+#: The pipeline's steps in order, as ``aimak.pipeline.run`` reports them (for the progress).
+PIPELINE_STEPS = ["dataset", "travel times", "flows", "functional zones", "amalgamation plans",
+                  "forecasts", "official plan", "report"]
+#: Report formats written by a run from the browser (the page offers each for download).
+ANALYSIS_FORMATS = ("html", "pdf")
+#: Criteria sets planned by a run from the browser (as the demo).
+ANALYSIS_PLANS = ("accessibility", "moderate", "population")
+#: Seconds of the exact solver per criteria set (the core's default).
+ANALYSIS_SOLVER_SECONDS = 40.0
+
+
+def analysis_folder(job: Job):
+    """Where a run's output goes: under the platform's data folder (``AIMAK_DATA_DIR``)."""
+    from django.conf import settings
+
+    return settings.DATA_DIR / "analyses" / f"job-{job.pk}"
+
+
+def _analysis(job: Job) -> None:
+    import os
+    from pathlib import Path
+
+    from aimak.kyrgyzstan.build import slug
+    from aimak.params import SolverParams, StraightParams, TerrainParams
+    from aimak.pipeline import Config, run
+    from aimak_web.places.models import Oblast
+
+    from .demo import load_results
+
+    oblast = Oblast.objects.get(code=job.params["oblast"])
+    out = analysis_folder(job)
+    source = os.environ.get("AIMAK_SOURCE")
+    plans = job.params.get("plans") or ANALYSIS_PLANS
+    config = Config(out=out, lang=job.params.get("lang", "ru"),
+                    source=Path(source) if source else None, oblast=slug(oblast.name_en),
+                    access=StraightParams() if job.params.get("access") == "straight"
+                    else TerrainParams(),
+                    plans={p: p for p in plans},
+                    formats=tuple(job.params.get("formats") or ANALYSIS_FORMATS),
+                    solver=SolverParams(time_limit=float(ANALYSIS_SOLVER_SECONDS)),
+                    title=oblast.name_ru)
+    result = run(config, progress=job.set_stage)
+    dataset = sorted((out / "cache").glob("dataset-*.gpkg"))
+    if not dataset:
+        raise RuntimeError("the pipeline wrote no dataset")
+    files = {k: str(Path(v).resolve()) for k, v in result.files.items()}
+    access = "straight-line" if job.params.get("access") == "straight" else "terrain (GEBCO)"
+    analysis = load_results(
+        f"{oblast.name_ru} ({job.created:%Y-%m-%d %H:%M}, #{job.pk})", dataset[-1], out,
+        job.user, f"travel times modelled ({access}), flows modelled (Huff model), "
+        "populations partly estimated: see the report", report=files.get("html")
+        and Path(files["html"]), replace=False)
+    if analysis is None:
+        raise RuntimeError("the pipeline wrote no travel times")
+    job.analysis = analysis
+    job.save(update_fields=["analysis"])
+    job.finish({"files": files, "scenarios": analysis.scenarios.count()})
+
+
+@task()
+def run_analysis(job_id: int) -> None:
+    """The core's territory pipeline for an oblast; its plans become scenarios."""
+    _run(job_id, _analysis)

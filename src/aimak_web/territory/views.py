@@ -23,7 +23,7 @@ from aimak.errors import InputError
 from aimak_web.places.models import Municipality
 
 from .evaluation import evaluation_json, session_for
-from .forms import CentreForm, MoveForm, OptimiseForm, UploadForm
+from .forms import AnalysisForm, CentreForm, MoveForm, OptimiseForm, UploadForm
 from .models import Analysis, Job, Scenario
 
 
@@ -49,8 +49,9 @@ def _scenario(request, pk: int, perm: str = "territory.view_scenario") -> Scenar
 def index(request):
     return render(request, "territory/index.html", {
         "scenarios": _visible(request.user).order_by("analysis_id", "title"),
-        "analyses": Analysis.objects.all(),
-        "can_create": request.user.has_perm("territory.create_scenario")})
+        "analyses": Analysis.objects.order_by("-created"),
+        "can_create": request.user.has_perm("territory.create_scenario"),
+        "can_run": request.user.has_perm("territory.run_analysis")})
 
 
 def _names() -> dict[str, str]:
@@ -306,7 +307,7 @@ def _placement(request, chosen: list[Scenario]) -> dict:
 
 
 # ---------------------------------------------------------------------- background tasks
-class _SignIn(Exception):
+class _SignInError(Exception):
     pass
 
 
@@ -314,7 +315,7 @@ def _job(request, pk: int) -> Job:
     job = get_object_or_404(Job.objects.select_related("scenario", "analysis", "version"), pk=pk)
     if not request.user.has_perm("territory.view_job", job):
         if not request.user.is_authenticated:
-            raise _SignIn
+            raise _SignInError
         raise PermissionDenied
     return job
 
@@ -372,7 +373,7 @@ def _job_json(job: Job) -> dict:
 def job(request, pk: int):
     try:
         j = _job(request, pk)
-    except _SignIn:
+    except _SignInError:
         return redirect_to_login(request.get_full_path())
     return render(request, "territory/job.html", {"job": j, "data": _job_json(j)})
 
@@ -380,6 +381,51 @@ def job(request, pk: int):
 def job_status(request, pk: int):
     try:
         j = _job(request, pk)
-    except _SignIn:
+    except _SignInError:
         return redirect_to_login(request.get_full_path())
     return JsonResponse(_job_json(j))
+
+
+@login_required
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def analysis_start(request):
+    """An administrator starts the core's territory pipeline for an oblast in the background."""
+    from django.utils.translation import get_language
+
+    from .tasks import run_analysis
+
+    if not request.user.has_perm("territory.run_analysis"):
+        raise PermissionDenied
+    form = AnalysisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        oblast = form.cleaned_data["oblast"]
+        running = Job.objects.filter(kind="analysis", params__oblast=oblast.code,
+                                     state__in=["queued", "running"]).first()
+        if running is not None:
+            messages.info(request, _("An analysis of this oblast is already running."))
+            return redirect(running)
+        job = Job.objects.create(kind="analysis", user=request.user, time_limit=3600,
+                                 params={"oblast": oblast.code,
+                                         "access": form.cleaned_data["access"],
+                                         "lang": (get_language() or "ru")[:2]})
+        return redirect(_enqueue(job, run_analysis))
+    return render(request, "territory/analysis_start.html", {
+        "form": form, "jobs": Job.objects.filter(kind="analysis").select_related(
+            "analysis", "user")[:20]})
+
+
+def analysis_report(request, pk: int, fmt: str):
+    """The report an analysis run wrote (HTML or PDF), as the pipeline wrote it."""
+    from pathlib import Path
+
+    from django.http import FileResponse, Http404
+
+    analysis = get_object_or_404(Analysis, pk=pk)
+    if not analysis.report_path:
+        raise Http404
+    path = Path(analysis.report_path).with_suffix(f".{fmt}")
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=fmt == "pdf", filename=path.name,
+                        content_type="application/pdf" if fmt == "pdf"
+                        else "text/html; charset=utf-8")

@@ -3,7 +3,8 @@
 Runs after ``aimak demo`` (the Makefile's ``demo`` target chains them): migrates the SQLite
 database in ``$AIMAK_DATA_DIR``, imports the dataset, creates one demo account per role, runs
 every app's demo loader (real data only), then serves with gunicorn at 127.0.0.1:8000 until
-Ctrl-C, with the background tasks' worker (``aimak-web db_worker``) beside it. ``--no-serve`` (or ``AIMAK_DEMO_SERVE=0``) builds everything and exits.
+Ctrl-C, with the background tasks' worker (``aimak-web db_worker``) beside it.
+``--no-serve`` (or ``AIMAK_DEMO_SERVE=0``) builds everything and exits.
 """
 
 from __future__ import annotations
