@@ -169,7 +169,7 @@ def test_compare_places_scenarios_in_the_sampled_ensemble(client, users, scenari
     chart = histogram(values, [("a", today), ("b", optimised)])
     assert chart["marks"][0]["share"] == 0.0
     assert sum(b["count"] for b in chart["bars"]) == 1000
-    assert chart["marks"][0]["x"] < min(b["x"] for b in chart["bars"])
+    assert chart["marks"][0]["left"] < min(b["left"] for b in chart["bars"])
 
 
 def test_histogram_by_hand():

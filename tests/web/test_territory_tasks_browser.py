@@ -17,7 +17,8 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
 
     dataset, times = territory_inputs
     import_dataset(dataset)
-    s = make_analysis(dataset, times, author=users["admin"])["draft"]
+    made = make_analysis(dataset, times, author=users["admin"])
+    s, official = made["draft"], made["official"]
     base = live_server.url
     page.goto(f"{base}/accounts/signin/")
     page.fill("#id_username", users["admin"].email)
@@ -45,4 +46,15 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     assert int(page.locator("#summary dd[data-key=violations]").inner_text()) == (
         Job.objects.get().result["after"]["violations"])
     page.watch.shot(page, "territory-optimise-result")
+    # compare the result with today's map: the ensemble is sampled in the background and the
+    # chart appears when it is ready, each scenario marked
+    page.select_option("#cmp", str(official.pk))
+    page.click("[data-testid=compare]")
+    page.wait_for_selector("[data-testid=ensemble-pending]")
+    assert run_pending_tasks() == 1
+    page.wait_for_selector("[data-testid=ensemble-chart]", timeout=20000)
+    assert page.locator("[data-testid=ensemble-mark]").count() == 2
+    shares = page.locator("[data-testid=ensemble-share]").all_inner_texts()
+    assert shares[1] == "0%"  # today's map, second here, is quicker than every sampled plan
+    page.watch.shot(page, "territory-compare-ensemble")
     assert page.watch.errors == [] and page.watch.outside == []

@@ -1,5 +1,8 @@
 """A histogram of the ensemble drawn as SVG on the server (no script, no inline style): each
-compared scenario is a marked line with its share of sampled plans at or below its value."""
+compared scenario is a marked line with its share of sampled plans at or below its value.
+
+SVG coordinates are strings made here, so that the template's number localisation (a decimal
+comma in Russian) never reaches an SVG attribute."""
 
 from __future__ import annotations
 
@@ -23,16 +26,21 @@ def histogram(values: list[float], marks: list[tuple[str, float]], bins: int = 2
     def x(val: float) -> float:
         return round(LEFT + (val - lo) / (hi - lo) * plot_w, 1)
 
+    def c(val: float) -> str:
+        return f"{val:.1f}"
+
     top = max(int(counts.max()), 1)
     bars = []
-    for c, a, b in zip(counts.tolist(), edges[:-1].tolist(), edges[1:].tolist(), strict=True):
-        h = round(c / top * plot_h, 1)
-        bars.append({"x": x(a), "w": max(round(x(b) - x(a) - 1, 1), 0.5), "y": TOP + plot_h - h,
-                     "h": h, "count": c, "a": round(a, 2), "b": round(b, 2)})
-    out_marks = [{"label": label, "value": round(m, 2), "x": x(m),
+    for n, a, b in zip(counts.tolist(), edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        h = n / top * plot_h
+        bars.append({"x": c(x(a)), "w": c(max(x(b) - x(a) - 1, 0.5)),
+                     "y": c(TOP + plot_h - h), "h": c(h), "count": n, "a": f"{a:.2f}",
+                     "b": f"{b:.2f}", "left": x(a)})
+    out_marks = [{"label": label, "value": round(m, 2), "x": c(x(m)), "left": x(m),
                   "share": float((v <= m + 1e-12).mean()), "n": i + 1}
                  for i, (label, m) in enumerate(marks)]
-    ticks = [{"x": x(t), "label": f"{t:.1f}"} for t in np.linspace(lo + pad, hi - pad, 5)]
-    return {"width": WIDTH, "height": HEIGHT, "bars": bars, "marks": out_marks, "ticks": ticks,
-            "axis_y": TOP + plot_h, "top": TOP, "left": LEFT, "right": WIDTH - 10,
-            "max_count": top}
+    ticks = [{"x": c(x(t)), "label": f"{t:.1f}"} for t in np.linspace(lo + pad, hi - pad, 5)]
+    return {"width": str(WIDTH), "height": str(HEIGHT), "bars": bars, "marks": out_marks,
+            "ticks": ticks, "axis_y": str(TOP + plot_h), "tick_y": str(TOP + plot_h + 16),
+            "top": str(TOP), "label_y": str(TOP + 10), "left": str(LEFT),
+            "right": str(WIDTH - 10), "max_count": top}

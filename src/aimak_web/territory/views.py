@@ -320,6 +320,15 @@ def _job(request, pk: int) -> Job:
     return job
 
 
+def stale_before(hours: float = 1.0):
+    """Jobs queued before this are not waited for (a worker that died leaves them behind)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=hours)
+
+
 def _enqueue(job: Job, task) -> Job:
     result = task.enqueue(job.pk)
     job.task_id = str(result.id)
@@ -340,7 +349,8 @@ def optimise(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("The time limit must be between 5 and 600 seconds."))
         return redirect(s)
-    running = s.jobs.filter(kind="optimise", state__in=["queued", "running"]).first()
+    running = s.jobs.filter(kind="optimise", state__in=["queued", "running"],
+                            created__gte=stale_before()).first()
     if running is not None:
         return redirect(running)
     job = Job.objects.create(kind="optimise", scenario=s, analysis=s.analysis,
@@ -400,7 +410,8 @@ def analysis_start(request):
     if request.method == "POST" and form.is_valid():
         oblast = form.cleaned_data["oblast"]
         running = Job.objects.filter(kind="analysis", params__oblast=oblast.code,
-                                     state__in=["queued", "running"]).first()
+                                     state__in=["queued", "running"],
+                                     created__gte=stale_before(hours=6)).first()
         if running is not None:
             messages.info(request, _("An analysis of this oblast is already running."))
             return redirect(running)
@@ -421,7 +432,7 @@ def analysis_report(request, pk: int, fmt: str):
     from django.http import FileResponse, Http404
 
     analysis = get_object_or_404(Analysis, pk=pk)
-    if not analysis.report_path:
+    if fmt not in ("html", "pdf") or not analysis.report_path:
         raise Http404
     path = Path(analysis.report_path).with_suffix(f".{fmt}")
     if not path.is_file():
