@@ -42,7 +42,8 @@ def _lock(client, s, unit):
 
 
 @pytest.mark.django_db
-def test_optimise_keeps_locked_units_and_removes_violations(client, users, scenarios):
+def test_optimise_keeps_locked_units_and_removes_violations(client, users, scenarios,
+                                                           django_assert_max_num_queries):
     s = scenarios["draft"]  # today's map: many units below the moderate minimum
     client.force_login(users["admin"])
     before = s.current.mapping
@@ -78,7 +79,8 @@ def test_optimise_keeps_locked_units_and_removes_violations(client, users, scena
     assert all(str(ids[v.unit]) in locked for v in check_plan(session.inst, plan)
                if v.unit is not None)
     assert s.current.summary["violations"] == len(ev.violations)
-    status = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    with django_assert_max_num_queries(6):
+        status = client.get(reverse("territory:job_status", args=[job.pk])).json()
     assert status["state"] == "done" and status["progress"] == 100
     assert status["result_url"] == s.get_absolute_url()
     # recorded in the audit trail, with the user as actor
@@ -220,3 +222,4 @@ def test_whole_analysis_from_the_browser_becomes_scenarios(client, users, territ
     assert client.get(reverse("territory:analysis_report", args=[a.pk, "pdf"])).status_code == 404
     status = client.get(reverse("territory:job_status", args=[job.pk])).json()
     assert status["result_url"].endswith(f"#analysis-{a.pk}")
+    assert status["stage"] == "отчёт"  # the pipeline's last step, in the user's language

@@ -360,9 +360,18 @@ def optimise(request, pk: int):
     return redirect(_enqueue(job, optimise_scenario))
 
 
+def _stage(job: Job) -> str:
+    """The step a running analysis is at, in the user's language (the pipeline names it)."""
+    labels = {"dataset": _("building the dataset"), "travel times": _("travel times"),
+              "flows": _("flows"), "functional zones": _("functional zones"),
+              "amalgamation plans": _("amalgamation plans"), "forecasts": _("forecasts"),
+              "official plan": _("the official plan"), "report": _("the report")}
+    return str(labels.get(job.stage, "")) if job.kind == "analysis" else ""
+
+
 def _job_json(job: Job) -> dict:
     data = {"state": job.state, "state_label": str(job.get_state_display()),
-            "progress": job.progress, "stage": job.stage}
+            "progress": job.progress, "stage": _stage(job)}
     if job.state == "done":
         if job.version_id:
             data["result_url"] = job.scenario.get_absolute_url()
