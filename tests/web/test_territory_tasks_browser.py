@@ -58,3 +58,37 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     assert shares[1] == "0%"  # today's map, second here, is quicker than every sampled plan
     page.watch.shot(page, "territory-compare-ensemble")
     assert page.watch.errors == [] and page.watch.outside == []
+
+
+def test_analysis_start_and_a_failure_shown_in_the_users_language(page, live_server, users,
+                                                                   territory_inputs, tmp_path,
+                                                                   monkeypatch, settings):
+    """An administrator starts an analysis; its source folder lacks the data, so the job fails
+    and the page says so without a reload (the successful run is tested without a browser)."""
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.places.models import Oblast
+
+    dataset, _times = territory_inputs
+    import_dataset(dataset)
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("AIMAK_SOURCE", str(tmp_path / "empty"))
+    base = live_server.url
+    page.goto(f"{base}/accounts/signin/")
+    page.fill("#id_username", users["admin"].email)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=signin-submit]")
+    page.goto(f"{base}/territory/")
+    page.click("[data-testid=analysis-start]")
+    oblast = Oblast.objects.get(name_en__icontains="jalal")
+    page.select_option("#id_oblast", str(oblast.pk))
+    page.select_option("#id_access", "straight")
+    page.click("[data-testid=analysis-submit]")
+    page.wait_for_selector("[data-testid=job][data-state=queued]")
+    assert run_pending_tasks() == 1
+    page.wait_for_selector("[data-testid=job][data-state=failed]", timeout=20000)
+    error = page.locator("[data-testid=job-error]").inner_text()
+    assert error.startswith("Входные данные непригодны.")
+    assert "Traceback" not in error
+    page.watch.shot(page, "territory-analysis-failed")
+    assert page.watch.errors == [] and page.watch.outside == []

@@ -366,7 +366,9 @@ def _stage(job: Job) -> str:
               "flows": _("flows"), "functional zones": _("functional zones"),
               "amalgamation plans": _("amalgamation plans"), "forecasts": _("forecasts"),
               "official plan": _("the official plan"), "report": _("the report")}
-    return str(labels.get(job.stage, "")) if job.kind == "analysis" else ""
+    if job.kind != "analysis" or job.state not in ("running", "done"):
+        return ""
+    return str(labels.get(job.stage, ""))
 
 
 def _job_json(job: Job) -> dict:
