@@ -126,6 +126,20 @@ def test_optimise_refuses_a_bad_time_limit_and_a_second_run(client, users, scena
     assert Job.objects.count() == 1  # the second request goes to the running one
 
 
+def test_analysis_progress_follows_the_pipeline_steps():
+    from django.utils import timezone
+
+    from aimak_web.territory.views import _stage
+
+    job = Job(kind="analysis", state="running", started=timezone.now(), stage="dataset")
+    assert job.progress == 0
+    job.stage = "plan: moderate"  # the plans step reports each criteria set
+    assert job.progress == 50  # 4 of the 8 steps begun before it
+    assert _stage(job) == "планы объединения: Умеренный (10 000 жителей)"
+    job.state = "failed"
+    assert job.progress == 0 and _stage(job) == ""
+
+
 def test_job_transitions_are_checked():
     job = Job(kind="optimise", state="done")
     with pytest.raises(ValueError, match="a done task cannot become running"):

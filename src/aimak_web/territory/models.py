@@ -182,9 +182,10 @@ class Job(models.Model):
         if self.state != "running" or self.started is None:
             return 0
         if self.kind == "analysis":  # the share of the pipeline's steps begun
-            from .tasks import PIPELINE_STEPS
+            from .tasks import PIPELINE_STEPS, pipeline_step
 
-            step = PIPELINE_STEPS.index(self.stage) if self.stage in PIPELINE_STEPS else 0
+            step = pipeline_step(self.stage)
+            step = PIPELINE_STEPS.index(step) if step in PIPELINE_STEPS else 0
             return int(100 * step / len(PIPELINE_STEPS))
         used = (timezone.now() - self.started).total_seconds()
         return int(min(95, 100 * used / max(self.time_limit, 1e-3)))

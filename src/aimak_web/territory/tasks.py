@@ -107,6 +107,11 @@ def ensemble_job(analysis, criteria: str, user=None, start: bool = True) -> Job 
 #: The pipeline's steps in order, as ``aimak.pipeline.run`` reports them (for the progress).
 PIPELINE_STEPS = ["dataset", "travel times", "flows", "functional zones", "amalgamation plans",
                   "forecasts", "official plan", "report"]
+def pipeline_step(stage: str) -> str:
+    """The pipeline step of a reported stage (the plans step reports "plan: <name>" each)."""
+    return "amalgamation plans" if stage.startswith("plan: ") else stage
+
+
 #: Report formats written by a run from the browser (the page offers each for download).
 ANALYSIS_FORMATS = ("html", "pdf")
 #: Criteria sets planned by a run from the browser (as the demo).

@@ -366,9 +366,16 @@ def _stage(job: Job) -> str:
               "flows": _("flows"), "functional zones": _("functional zones"),
               "amalgamation plans": _("amalgamation plans"), "forecasts": _("forecasts"),
               "official plan": _("the official plan"), "report": _("the report")}
+    from .models import CRITERIA
+    from .tasks import pipeline_step
+
     if job.kind != "analysis" or job.state not in ("running", "done"):
         return ""
-    return str(labels.get(job.stage, ""))
+    label = str(labels.get(pipeline_step(job.stage), ""))
+    if job.stage.startswith("plan: "):  # which criteria set is being planned
+        name = job.stage.removeprefix("plan: ")
+        label += f": {dict(CRITERIA).get(name, name)}"
+    return label
 
 
 def _job_json(job: Job) -> dict:
@@ -379,9 +386,6 @@ def _job_json(job: Job) -> dict:
             data["result_url"] = job.scenario.get_absolute_url()
             data["result_label"] = _("Version %(n)s of «%(t)s»") % {
                 "n": job.version.number, "t": job.scenario.title}
-        elif job.kind == "ensemble" and job.params.get("back"):
-            data["result_url"] = job.params["back"]
-            data["result_label"] = _("Back to the comparison")
         elif job.kind == "analysis" and job.analysis_id:
             data["result_url"] = reverse("territory:index") + f"#analysis-{job.analysis_id}"
             data["result_label"] = job.analysis.title
