@@ -115,4 +115,12 @@ def test_compare_lists_municipalities_that_change_unit(client, users, scenarios)
     _move(client, s, m[0]["old_code"], m[1]["old_code"])
     r = client.get(reverse("territory:compare"), {"s": [scenarios["official"].pk, s.pk]})
     changes = r.context["changes"]
-    assert [(c[2], c[3]) for c in changes] == [(m[0]["old_code"], m[1]["old_code"])]
+    from aimak_web.places.models import Municipality
+
+    name = {x.code: x.name for x in Municipality.objects.all()}  # units named after a centre
+    assert [(c[2], c[3]) for c in changes] == [(name.get(m[0]["old_code"], m[0]["old_code"]),
+                                                name.get(m[1]["old_code"], m[1]["old_code"]))]
+    labels = [str(label) for label, _values in r.context["rows"]]
+    assert labels[0] == "Единицы" and "Наибольшая единица, жителей" in labels
+    units = dict(zip(labels, [v for _l, v in r.context["rows"]], strict=True))["Единицы"]
+    assert units == ["76", "75"]  # today's map, and one municipality moved into another unit

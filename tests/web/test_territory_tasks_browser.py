@@ -1,7 +1,11 @@
-"""Optimise from here in a real browser: lock two units, click "optimise", wait for the worker,
-follow the result link."""
+"""The explorer in a real browser: lock two units, optimise from here and wait for the worker,
+compare with today's map in the ensemble, export the CSV (checked against the screen), and
+start a public hearing on the result."""
 
 from __future__ import annotations
+
+import csv
+from collections import Counter
 
 import pytest
 
@@ -12,7 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_optimise_from_here_in_the_browser(page, live_server, users, territory_inputs):
+    from aimak_web.accounts.models import Role, User
+    from aimak_web.hearings.models import Hearing
     from aimak_web.places.importer import import_dataset
+    from aimak_web.places.models import Municipality
     from aimak_web.territory.models import Job
 
     dataset, times = territory_inputs
@@ -57,6 +64,44 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     shares = page.locator("[data-testid=ensemble-share]").all_inner_texts()
     assert shares[1] == "0%"  # today's map, second here, is quicker than every sampled plan
     page.watch.shot(page, "territory-compare-ensemble")
+
+    # export the optimised version as CSV: the file says what the unit table on screen says
+    page.goto(f"{base}/territory/s/{s.pk}/")
+    page.wait_for_selector("#map[data-ready='1']", timeout=20000)
+    on_screen = {tr.get_attribute("data-unit"): int(tr.locator("td").nth(2).inner_text())
+                 for tr in page.locator("[data-testid=units] tbody tr").all()}
+    with page.expect_download() as download:
+        page.click("[data-testid=export-csv]")
+    with open(download.value.path(), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 76 and Counter(r["new_unit"] for r in rows) == on_screen
+    assert sum(on_screen.values()) == 76
+
+    # marked as proposed, the staff of a municipality in it start a public hearing in one step
+    page.select_option("#status", "proposed")
+    page.click("[data-testid=status-save]")
+    page.wait_for_load_state()
+    s.refresh_from_db()
+    assert s.status == "proposed"
+    staff = User(username="ja-staff@test.local", email="ja-staff@test.local", full_name="staff",
+                 role=Role.MUNICIPAL_STAFF,
+                 municipality=Municipality.objects.get(code=rows[0]["old_code"]))
+    staff.set_password(PASSWORD)
+    staff.save()
+    page.click("[data-testid=signout]")
+    page.goto(f"{base}/accounts/signin/")
+    page.fill("#id_username", staff.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=signin-submit]")
+    page.goto(f"{base}/territory/s/{s.pk}/")
+    page.click("[data-testid=start-hearing]")
+    page.wait_for_load_state()
+    hearing = Hearing.objects.get(scenario=s)
+    assert page.url.endswith(f"/hearings/{hearing.pk}/edit/")
+    unit = rows[0]["new_unit"]
+    assert set(hearing.affected.values_list("code", flat=True)) == {
+        r["old_code"] for r in rows if r["new_unit"] == unit}
+    page.watch.shot(page, "territory-hearing-started")
     assert page.watch.errors == [] and page.watch.outside == []
 
 

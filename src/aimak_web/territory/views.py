@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -40,8 +42,6 @@ def _visible(user):
 def _scenario(request, pk: int, perm: str = "territory.view_scenario") -> Scenario:
     scenario = get_object_or_404(Scenario.objects.select_related("analysis"), pk=pk)
     if not request.user.has_perm(perm, scenario):
-        if not request.user.is_authenticated:
-            raise PermissionDenied
         raise PermissionDenied
     return scenario
 
@@ -263,6 +263,29 @@ def upload(request):
                                                      "analysis": analysis})
 
 
+#: the plan figures of the comparison: key of the core's summary, label, decimals shown
+SUMMARY_ROWS = [
+    ("units", gettext_lazy("Units"), 0),
+    ("population", gettext_lazy("Population"), 0),
+    ("smallest_unit_population", gettext_lazy("Smallest unit, inhabitants"), 0),
+    ("largest_unit_population", gettext_lazy("Largest unit, inhabitants"), 0),
+    ("mean_minutes_to_centre", gettext_lazy("Mean minutes to the centre"), 1),
+    ("max_minutes_to_centre", gettext_lazy("Max minutes to the centre"), 0),
+    ("share_within_30_min", gettext_lazy("Share within 30 minutes"), 3),
+    ("share_within_60_min", gettext_lazy("Share within 60 minutes"), 3),
+    ("self_containment", gettext_lazy("Flows kept inside units"), 3),
+    ("violations", gettext_lazy("Violations"), 0),
+]
+
+
+def _number(value, digits: int) -> str | None:
+    """A figure as the reader's language writes it (None stays None: shown as a dash)."""
+    if value is None:
+        return None
+    return number_format(round(float(value), digits), decimal_pos=digits, use_l10n=True,
+                         force_grouping=True)
+
+
 def compare(request):
     """Two or more scenarios side by side, and the municipalities that change unit."""
     ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()][:4]
@@ -271,15 +294,17 @@ def compare(request):
     rows, changes = [], []
     if len(chosen) >= 2:
         evals = [evaluation_json(session_for(s), s.current.mapping) for s in chosen]
-        for key in evals[0]["summary"]:
-            rows.append((key, [e["summary"][key] for e in evals]))
+        for key, label, digits in SUMMARY_ROWS:
+            rows.append((label, [_number(e["summary"].get(key), digits) for e in evals]))
         names = _names()
         first = {r["old_code"]: r["new_unit"] for r in chosen[0].current.mapping}
         for other in chosen[1:]:
             for r in other.current.mapping:
-                if first.get(r["old_code"]) != r["new_unit"]:
+                before = first.get(r["old_code"])
+                if before != r["new_unit"]:  # a unit is named after its centre municipality
                     changes.append((other, names.get(r["old_code"], r["old_code"]),
-                                    first.get(r["old_code"]), r["new_unit"]))
+                                    names.get(before, before), names.get(r["new_unit"],
+                                                                         r["new_unit"])))
     return render(request, "territory/compare.html", {
         "chosen": chosen, "rows": rows, "changes": changes,
         "all": _visible(request.user), **_placement(request, chosen)})
