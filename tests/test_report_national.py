@@ -159,3 +159,14 @@ def test_single_oblast_report_has_no_overview(tmp_path: Path) -> None:
     from aimak.report.national import overview_frame
 
     assert overview_frame(ReportInputs(dataset=synthetic_dataset())) is None
+
+
+def test_data_info_share_by_oblast() -> None:
+    from aimak.summary import oblast_table
+
+    table = oblast_table(two_oblasts())
+    # A: 3 official centres of 1,500 in 6,900; B: nothing official in 1,500
+    assert table.loc["Synthetic A", "observed_official_%"] == pytest.approx(100 * 4500 / 6900)
+    assert table.loc["Synthetic B", "observed_official_%"] == 0
+    assert table.loc["Total", "observed_official_%"] == pytest.approx(100 * 4500 / 8400)
+    assert table.loc["Total", "population"] == 8400
