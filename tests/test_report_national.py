@@ -170,3 +170,23 @@ def test_data_info_share_by_oblast() -> None:
     assert table.loc["Synthetic B", "observed_official_%"] == 0
     assert table.loc["Total", "observed_official_%"] == pytest.approx(100 * 4500 / 8400)
     assert table.loc["Total", "population"] == 8400
+
+
+def test_overview_sheet_in_the_workbook(national, tmp_path: Path) -> None:
+    import openpyxl
+
+    from aimak.report import write_report
+    from aimak.report.model import PlanReport, ReportInputs
+
+    p = national.plans["national"]
+    inputs = ReportInputs(dataset=national.dataset, lang="ru", plans={"national": PlanReport(
+        p["title"], p["mapping"], p["units"], parts=p["parts"])})
+    written = write_report(inputs, tmp_path, formats=("xlsx",))
+    book = openpyxl.load_workbook(written["xlsx"], read_only=True)
+    rows = list(book["Обзор по стране"].values)
+    assert rows[0][:4] == ("Область", "Нынешние муниципалитеты", "Население",
+                           "Доля населения с наблюдаемой или официальной численностью")
+    by_name = {r[0]: r for r in rows[1:]}
+    assert set(by_name) == {"Область A", "Область B"}
+    assert by_name["Область A"][3] == pytest.approx(4500 / 6900)
+    assert by_name["Область B"][6] == 1  # Rayon B: no feasible plan

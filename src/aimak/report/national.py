@@ -187,3 +187,32 @@ def oblast_map(inputs: ReportInputs, layers: dict[str, Any], frame: pd.DataFrame
             f'viewBox="0 0 {canvas.width:.0f} {canvas.height:.0f}" role="img">'
             f'<title>{title}</title><g stroke="#555555" stroke-width="0.8">{"".join(items)}</g>'
             f'<g fill="#1f1f1f">{"".join(labels)}</g></svg>')
+
+
+def overview_sheet(inputs: ReportInputs, pop_class: str
+                   ) -> tuple[pd.DataFrame, list[tuple[str, str, str]]] | None:
+    """The overview as a spreadsheet table (numbers kept as numbers) with, per column, its
+    header, number format and provenance class; None for one oblast."""
+    frame = overview_frame(inputs)
+    if frame is None:
+        return None
+    modelled = "synthetic" if inputs.synthetic else "modelled"
+    official = "synthetic" if inputs.synthetic else "official"
+    names = _oblast_names(inputs)
+    columns: list[tuple[str, str, str, str]] = [
+        ("municipalities", _("Current municipalities"), "int", official),
+        ("population", _("Population"), "int", pop_class),
+        ("real_share", _("Observed or official share of the population"), "percent",
+         pop_class)]
+    for key, plan in inputs.plans.items():
+        title = _(plan.title)
+        columns += [(f"units:{key}", _("{plan}: units").format(plan=title), "int", modelled),
+                    (f"minutes:{key}", _("{plan}: mean travel time to centre, min").format(
+                        plan=title), "minutes", modelled),
+                    (f"infeasible:{key}", _("{plan}: parts with no feasible plan").format(
+                        plan=title), "int", modelled)]
+    table = pd.DataFrame({_("Oblast"): [names.get(o, o) for o in frame.index]})
+    for col, header, _kind, _cls in columns:
+        table[header] = frame[col].to_numpy() if col in frame.columns else np.nan
+    meta = [(_("Oblast"), "", "")] + [(h, k, c) for _col, h, k, c in columns]
+    return table, meta
