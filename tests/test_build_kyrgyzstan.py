@@ -56,13 +56,27 @@ def test_every_settlement_in_exactly_one_municipality(jalal_abad) -> None:
     assert result.rule_counts["classifier_name"] > 300
 
 
-def test_rayon_populations_within_one_percent_of_2018(jalal_abad, shared_data: Path) -> None:
+def test_rayon_populations_within_one_percent_of_newest_total(jalal_abad,
+                                                              shared_data: Path) -> None:
+    """Each rayon sums to its 2018 total, or to its census / NSC estimate after 2018."""
     result, _ = jalal_abad
     totals = pd.read_csv(shared_data / "rayon_population_2018.csv").set_index("rayon_en")
+    expected = totals["population_total"].astype(float)
+    census = pd.read_csv(shared_data / "rayon_population_census.csv")
+    census = census[(census["oblast"] == "Jalal-Abad") & (census["year"] > 2018)]
+    newest = census.sort_values("year").drop_duplicates("rayon", keep="last")
+    expected.update(newest.set_index("rayon")["population"].astype(float))
+    assert newest.set_index("rayon")["year"].to_dict() == {
+        "Aksy": 2022, "Nooken": 2022, "Toktogul": 2022, "Toguz-Toro": 2022, "Suzak": 2021,
+        "Chatkal": 2021, "Bazar-Korgon": 2021}
     sums = result.dataset.settlements.groupby("rayon")["population"].sum()
     assert len(sums) == 13
-    ratio = sums / totals.loc[sums.index, "population_total"]
+    ratio = sums / expected.loc[sums.index]
     assert ((ratio - 1).abs() < 0.01).all(), ratio
+    s = result.dataset.settlements
+    aksy = s[(s["rayon"] == "Aksy") & (s["population_source"] == "estimated")]
+    assert (aksy["population_year"] == 2022).all()
+    assert aksy["population_ref"].str.contains("NSC 2022 census rayon total 138,534").all()
 
 
 def test_provenance_filled_on_every_row(jalal_abad) -> None:

@@ -39,3 +39,63 @@ def test_conflicting_sources_are_reported_not_hidden() -> None:
     out, notes = estimate_populations(_frame(), totals)
     assert (out.loc[out["id"] != "t", "population"] == 0).all()
     assert any(n["kind"] == "warning" for n in notes)
+
+
+def _two_ayil_aimaks() -> pd.DataFrame:
+    # synthetic: ayil aimak A (known total) with a dated village; ayil aimak B without a total
+    return pd.DataFrame({
+        "id": ["a0", "a1", "a2", "b1", "b2"], "kind": ["village"] * 5,
+        "is_centre": [True, False, False, True, False], "rayon_code": ["R"] * 5,
+        "municipality_code": ["A", "A", "A", "B", "B"],
+        "pop_official": [np.nan, np.nan, 200.0, np.nan, np.nan],
+        "pop_year": [pd.NA, pd.NA, 2009, pd.NA, pd.NA],
+        "pop_ref": [None, None, "NSC village", None, None],
+        "pop_hint": [300.0, 100.0, np.nan, 2000.0, 1000.0],
+        "pop_hint_ref": ["undated 300", "undated 100", None, "undated 2,000", "undated 1,000"],
+    })
+
+
+def test_known_answer_village_estimates_rescaled_to_ayil_aimak_total() -> None:
+    totals = pd.DataFrame({"total": [10000], "urban": [0], "rural": [10000]}, index=["R"])
+    municipal = pd.DataFrame({"total": [1000.0], "year": [2021], "ref": ["AA census"]},
+                             index=["A"])
+    out, _ = estimate_populations(_two_ayil_aimaks(), totals, municipal)
+    out = out.set_index("id")
+    # A: 1000 less the dated 200 = 800, shared 300 : 100 -> 600 and 200
+    assert out.loc[["a0", "a1", "a2"], "population"].tolist() == [600.0, 200.0, 200.0]
+    # B: the rayon's 10000 less A's 1000 = 9000, shared 2000 : 1000 -> 6000 and 3000
+    assert out.loc[["b1", "b2"], "population"].tolist() == [6000.0, 3000.0]
+    assert out.loc["a2", "population_source"] == "official"
+    assert out.loc["a2", "population_ref"] == "NSC village"
+    for i in ("a0", "a1"):
+        assert out.loc[i, "population_source"] == "estimated"
+        assert out.loc[i, "population_year"] == 2021
+        assert out.loc[i, "population_ref"].startswith("share of the ayil aimak total 1,000 "
+                                                       "(AA census)")
+    assert out.loc["b1", "population_year"] == 2018
+    assert "ayil aimak" not in out.loc["b1", "population_ref"]
+
+
+def test_ayil_aimak_totals_kept_when_they_differ_from_the_rayon_total() -> None:
+    frame = _two_ayil_aimaks()
+    totals = pd.DataFrame({"total": [5000], "urban": [0], "rural": [5000], "year": [2022],
+                           "ref": ["rayon census"]}, index=["R"])
+    municipal = pd.DataFrame({"total": [1000.0, 4400.0], "year": [2021, 2021],
+                              "ref": ["AA one", "AA two"]}, index=["A", "B"])
+    out, notes = estimate_populations(frame, totals, municipal)
+    sums = out.groupby("municipality_code")["population"].sum()
+    assert sums.to_dict() == {"A": 1000.0, "B": 4400.0}
+    # B: 4400 shared 2000 : 1000
+    assert out.set_index("id").loc[["b1", "b2"], "population"].tolist() == [2933.0, 1467.0]
+    assert any("differ by +400" in n["message"] and "rayon census" in n["message"]
+               for n in notes)
+
+
+def test_newer_rayon_total_sets_year_and_reference() -> None:
+    totals = pd.DataFrame({"total": [10000], "urban": [0], "rural": [10000], "year": [2022],
+                           "ref": ["rayon census 2022"]}, index=["R"])
+    out, _ = estimate_populations(_two_ayil_aimaks(), totals)
+    est = out[out["population_source"] == "estimated"]
+    assert est["population"].sum() == 10000 - 200
+    assert (est["population_year"] == 2022).all()
+    assert est["population_ref"].str.startswith("rayon census 2022 less dated figures").all()

@@ -451,7 +451,8 @@ def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFram
 
     reports = {name: PlanReport(title=p["title"], mapping=p["mapping"], units=p["units"],
                                 criteria=p["criteria"], summary=p["summary"],
-                                description=p.get("description", ""))
+                                description=p.get("description", ""),
+                                parts=p.get("parts"))
                for name, p in plans.items() if "mapping" in p}
     if official is not None:
         from aimak.plans.evaluate import unit_indicators

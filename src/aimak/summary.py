@@ -30,6 +30,19 @@ def rayon_table(ds: Dataset) -> pd.DataFrame:
     return out
 
 
+def oblast_table(ds: Dataset) -> pd.DataFrame:
+    """Per oblast: settlements, population and the share (%) that is observed or official."""
+    s = ds.settlements
+    real = s["population"].where(s["population_source"].isin(["observed", "official"]), 0.0)
+    by = s.assign(real=real).groupby("oblast")
+    out = pd.DataFrame({"settlements": by["id"].count(), "population": by["population"].sum(),
+                        "real": by["real"].sum()})
+    out.loc["Total"] = out.sum()
+    out["observed_official_%"] = 100 * out["real"] / out["population"].where(
+        out["population"] > 0)
+    return out.drop(columns="real")
+
+
 def print_summary(ds: Dataset, console: Console | None = None, max_names: int = 15) -> None:
     """Print the summary tables to the terminal."""
     console = console or Console()
@@ -44,6 +57,15 @@ def print_summary(ds: Dataset, console: Console | None = None, max_names: int = 
                   f"{row['official_%']:.1f}", f"{row['estimated_%']:.1f}",
                   style="bold" if rayon == "Total" else None)
     console.print(t)
+    if ds.settlements["oblast"].nunique() > 1:
+        ot = Table(title="Oblasts: share of the population with an observed or official figure")
+        for col in ("Oblast", "Settlements", "Population", "Observed or official %"):
+            ot.add_column(col, justify="left" if col == "Oblast" else "right")
+        for oblast, row in oblast_table(ds).iterrows():
+            ot.add_row(str(oblast), f"{row['settlements']:.0f}", f"{row['population']:,.0f}",
+                       f"{row['observed_official_%']:.1f}",
+                       style="bold" if oblast == "Total" else None)
+        console.print(ot)
 
     m = ds.municipalities
     kinds = m["kind"].value_counts().to_dict()
@@ -76,7 +98,8 @@ def print_summary(ds: Dataset, console: Console | None = None, max_names: int = 
         names.update(zip(m["code"], m["name_en"], strict=True))
         for kind, label in (("unmatched_name", "Unmatched names"), ("warning", "Warning"),
                             ("duplicate_point", "Duplicate point"),
-                            ("note", "Note"), ("cross_check", "Cross-check")):
+                            ("note", "Note"), ("cross_check", "Cross-check"),
+                            ("population_share", "Population")):
             for row in notes[notes["kind"] == kind].itertuples():
                 subject = names.get(row.subject, row.subject)
                 console.print(f"[bold]{label}[/] ({subject}): {row.message}", highlight=False)

@@ -25,7 +25,11 @@ from aimak.io import read_table
 from aimak.kyrgyzstan.classifier import Classifier, read_classifier
 from aimak.kyrgyzstan.facilities import read_health_facilities
 from aimak.kyrgyzstan.matching import match_settlements
-from aimak.kyrgyzstan.population import estimate_populations
+from aimak.kyrgyzstan.population import (
+    CONSTRAINED_PREFIX,
+    TOTALS_REF,
+    estimate_populations,
+)
 from aimak.kyrgyzstan.sources import SOURCES
 from aimak.names import name_key
 from aimak.schema import LAYERS, validate
@@ -43,6 +47,18 @@ FILES = {
     "health": "health_facilities_hotosm.geojson",
 }
 
+#: Files used when present. They were compiled by hand from Wikipedia articles citing the
+#: National Statistical Committee and have no public download of their own, so a source
+#: directory fetched from upstream lacks them: the build then notes it and goes on without.
+OPTIONAL_FILES = {
+    "aa_population_2009_2021": "ayil_aimak_population_2009_2021.csv",
+    "rayon_census": "rayon_population_census.csv",
+}
+OPTIONAL_DESCRIPTIONS = {
+    "aa_population_2009_2021": "Ayil aimak population, 2009 census and 2021 NSC estimate, for "
+                               "Naryn, Ak-Talaa, Kochkor and Nookat rayons (СОАТЕ codes).",
+    "rayon_census": "Rayon population at the censuses 1970-2022 and the 2021 NSC estimate.",
+}
 
 
 def slug(text: str) -> str:
@@ -209,10 +225,15 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     # --- populations ------------------------------------------------------------------------
     pts["admin_rayon"] = pts["municipality_code"].map(lambda c: munis[c].rayon_code)
     pts = _attach_dated_populations(pts, paths, classifiers, munis, notes)
+    optional = _optional(source, notes)
     totals = _rayon_totals(paths["rayon_population"], rayons)
+    if "rayon_census" in optional:
+        totals = _newer_rayon_totals(optional["rayon_census"], totals, notes)
+    municipal = (_municipal_totals(optional["aa_population_2009_2021"], munis, notes)
+                 if "aa_population_2009_2021" in optional else None)
     frame = pts.assign(is_centre=pts["is_municipal_centre"] & (pts["kind"] == "village"),
                        rayon_code=pts["admin_rayon"])
-    frame, pop_notes = estimate_populations(frame, totals)
+    frame, pop_notes = estimate_populations(frame, totals, municipal)
     notes.extend(pop_notes)
     pts[["population", "population_year", "population_source", "population_ref"]] = frame[
         ["population", "population_year", "population_source", "population_ref"]]
@@ -241,12 +262,18 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     sources = pd.DataFrame([{"file": src.file, "description": src.description,
                              "url": src.homepage, "licence": src.licence}
                             for src in SOURCES if src.file in FILES.values()])
+    sources = pd.concat([sources, pd.DataFrame([
+        {"file": OPTIONAL_FILES[k], "description": OPTIONAL_DESCRIPTIONS[k],
+         "url": "one cited Wikipedia article per row (source_url column)",
+         "licence": "facts, cited"} for k in optional])], ignore_index=True)
     sources["retrieved_from"] = str(source)
     layers = {"settlements": settlements, "municipalities": municipalities,
               "rayons": rayons_out, "oblasts": oblasts, "facilities": facilities}
     for name, frame_ in layers.items():  # what we write must pass what we demand of readers
         layers[name] = validate(frame_, LAYERS[name], file=f"built layer {name}")
         layers[name] = gpd.GeoDataFrame(layers[name], geometry="geometry", crs=WGS84)
+    notes_df = pd.concat([notes_df, pd.DataFrame(population_shares(layers["settlements"]),
+                                                 columns=NOTE_COLUMNS)], ignore_index=True)
     ds = Dataset(**layers, notes=notes_df, sources=sources)
     ds.check_links("built dataset")
     return BuildResult(ds)
@@ -464,6 +491,115 @@ def _rayon_totals(path: Path, rayons: gpd.GeoDataFrame) -> pd.DataFrame:
                          "urban": table["population_urban"].to_numpy(),
                          "rural": table["population_rural"].to_numpy()},
                         index=table["code"].to_numpy())
+
+
+def _optional(source: Path, notes: list[dict]) -> dict[str, Path]:
+    """The optional source files present; a note for each one absent."""
+    found = {}
+    for key, name in OPTIONAL_FILES.items():
+        if (source / name).exists():
+            found[key] = source / name
+        else:
+            notes.append({"kind": "note", "subject": "sources", "count": 0,
+                          "message": f"{name} is absent (it has no public download); its "
+                                     "figures are not used"})
+    return found
+
+
+def _newer_rayon_totals(path: Path, totals: pd.DataFrame, notes: list[dict]) -> pd.DataFrame:
+    """Replace a rayon's 2018 total by its newest census or NSC estimate after 2018.
+
+    The 2018 urban figure is kept (towns have their own figures); the rural part becomes the new
+    total less that urban figure. ``year`` and ``ref`` record which total each rayon uses.
+    """
+    table = read_table(path)
+    for col in ("soate_code", "year", "population", "kind", "source_url"):
+        if col not in table.columns:
+            raise fail(f"the rayon census table lacks the column '{col}'", path, column=col)
+    table["year"] = pd.to_numeric(table["year"], errors="coerce")
+    table["population"] = pd.to_numeric(table["population"], errors="coerce")
+    table = table[(table["year"] > 2018) & (table["population"] > 0)]
+    # the newest figure; at equal years a census before an estimate
+    table = table.assign(census=table["kind"].astype(str).str.startswith("census"))
+    table = table.sort_values(["year", "census"]).drop_duplicates("soate_code", keep="last")
+    out = totals.assign(year=2018, ref=TOTALS_REF)
+    for row in table.itertuples():
+        code = str(row.soate_code).strip()
+        if code not in out.index:
+            continue
+        urban = float(out.at[code, "urban"])
+        label = f"NSC {int(row.year)} census" if row.census else f"{int(row.year)} {row.kind}"
+        ref = (f"{label} rayon total {row.population:,.0f} cited by "
+               f"{row.source_url}, less the 2018 urban population {urban:,.0f}")
+        notes.append({"kind": "note", "subject": code, "count": round(row.population),
+                      "message": f"rayon total {row.population:,.0f} ({label}) "
+                                 f"replaces the 2018 total {out.at[code, 'total']:,.0f}"})
+        out.loc[code, ["total", "rural", "year", "ref"]] = [
+            float(row.population), max(float(row.population) - urban, 0.0), int(row.year), ref]
+    return out
+
+
+#: Which column of ``ayil_aimak_population_2009_2021.csv`` constrains the estimates, and its
+#: fallback. The 2021 NSC estimate is the newest figure, nearest the 2018-2022 rayon totals the
+#: rest of the dataset uses; it is approximate (the column does not add up to the published
+#: rayon totals), which the reference says. The 2009 census is used where 2021 is missing.
+AA_COLUMNS = (("pop_2021_nsc_estimate", 2021, "NSC 2021 estimate (approximate: this column "
+               "does not sum to the published rayon totals)"),
+              ("pop_2009_census", 2009, "2009 census"))
+
+
+def _municipal_totals(path: Path, munis: dict, notes: list[dict]) -> pd.DataFrame:
+    """Ayil aimak (and town) totals by СОАТЕ code, with year and reference."""
+    table = read_table(path)
+    needed = ("soate_code_matched", "ayil_aimak_dewiki", "source_url",
+              *(c for c, _, _ in AA_COLUMNS))
+    for col in needed:
+        if col not in table.columns:
+            raise fail(f"the ayil aimak population table lacks the column '{col}'", path,
+                       column=col)
+    rows, unmatched = [], []
+    for row in table.to_dict("records"):
+        code = str(row["soate_code_matched"]).strip()
+        if code.endswith("010") and code[:-3] + "000" in munis:  # a town's own settlement code
+            code = code[:-3] + "000"
+        if code not in munis:
+            unmatched.append(f"{row['ayil_aimak_dewiki']} ({code})")
+            continue
+        for col, year, label in AA_COLUMNS:
+            value = pd.to_numeric(row[col], errors="coerce")
+            if pd.notna(value) and value >= 0:
+                census = pd.to_numeric(row["pop_2009_census"], errors="coerce")
+                extra = (f"; 2009 census {census:,.0f}" if year != 2009 and pd.notna(census)
+                         else "")
+                rows.append({"code": code, "total": float(value), "year": year,
+                             "ref": f"{label} cited by {row['source_url']}{extra}"})
+                break
+    if unmatched:
+        notes.append({"kind": "unmatched_name", "subject": "ayil aimak populations",
+                      "count": len(unmatched),
+                      "message": "ayil aimak totals whose СОАТЕ code is no municipality of the "
+                                 "dataset: " + "; ".join(unmatched)})
+    return pd.DataFrame(rows, columns=["code", "total", "year", "ref"]).drop_duplicates(
+        "code").set_index("code")
+
+
+def population_shares(settlements: pd.DataFrame) -> list[dict]:
+    """One note per oblast: the share of its population that is observed or official."""
+    out = []
+    for oblast, s in settlements.groupby("oblast"):
+        total = float(s["population"].sum())
+        real = float(s.loc[s["population_source"].isin(["observed", "official"]),
+                           "population"].sum())
+        within = float(s.loc[s["population_ref"].astype(str).str.startswith(
+            CONSTRAINED_PREFIX), "population"].sum())
+        share = real / total if total > 0 else 0.0
+        extra = (f", and {100 * within / total:.1f} % is estimated within an official ayil "
+                 "aimak total" if within > 0 else "")
+        out.append({"kind": "population_share", "subject": oblast, "count": round(real),
+                    "message": f"{100 * share:.1f} % of the population ({real:,.0f} of "
+                               f"{total:,.0f}) has an observed or official figure{extra}; "
+                               "the rest is estimated from rayon totals"})
+    return out
 
 
 def _cross_check_aa(path: Path, pts: pd.DataFrame, munis: dict,

@@ -8,6 +8,13 @@ proportion to a weight. The weight is the settlement's own undated figure where 
 SimpleMaps give one, otherwise the median dated population of settlements of its role (ayil aimak
 centres / other villages) in the oblast. Rayon sums then equal the 2018 totals whenever dated
 figures do not exceed them; conflicts are reported, never hidden.
+
+Where a rayon has a newer census or NSC estimate of its total (``rayon_population_census.csv``),
+that total replaces the 2018 one (the 2018 urban figure is kept, the villages share the rest);
+each rayon's ``year`` and ``ref`` say which total was used. Where an ayil aimak's own total is
+known (``ayil_aimak_population_2009_2021.csv``), the settlements of that ayil aimak share that
+total instead of the rayon's: the split among villages stays estimated, but it now sums to the
+official ayil aimak figure, and ``population_ref`` says so.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import pandas as pd
 TOTALS_REF = "NSC 2018 rayon population (OCHA COD-PS)"
 #: Below this many inhabitants per estimated settlement a pool is treated as a conflict of sources.
 MIN_ESTIMATE = 50.0
+#: How ``population_ref`` begins for a figure shared out of a known ayil aimak total.
+CONSTRAINED_PREFIX = "share of the ayil aimak total"
 
 
 def typical_sizes(frame: pd.DataFrame) -> dict[bool, float]:
@@ -32,12 +41,17 @@ def typical_sizes(frame: pd.DataFrame) -> dict[bool, float]:
     return out
 
 
-def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame
+def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
+                         municipal: pd.DataFrame | None = None
                          ) -> tuple[pd.DataFrame, list[dict]]:
     """Fill population columns; return the frame and notes about conflicts.
 
     ``frame`` needs ``id, kind, is_centre, rayon_code, pop_official, pop_year, pop_ref,
-    pop_hint, pop_hint_ref``; ``totals`` is indexed by rayon code with ``total, urban, rural``.
+    pop_hint, pop_hint_ref`` (and ``municipality_code`` when ``municipal`` is given);
+    ``totals`` is indexed by rayon code with ``total, urban, rural`` and optionally ``year``
+    and ``ref`` (default 2018 and :data:`TOTALS_REF`). ``municipal``, indexed by municipality
+    code with ``total, year, ref``, constrains the settlements of those municipalities to sum
+    to their total; the rest of the rayon shares what the rayon total leaves.
     """
     out = frame.copy()
     out["population"] = out["pop_official"]
@@ -54,6 +68,9 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame
         out["is_centre"].map({True: "median dated size of ayil aimak centres",
                               False: "median dated size of villages"}))
     urban = out["kind"].isin(["town", "city"])
+    constrained = pd.Index([])
+    if municipal is not None and len(municipal):
+        constrained = _share_municipal_totals(out, municipal, weight, weight_ref, notes)
 
     for rayon, group in out.groupby("rayon_code"):
         if rayon not in totals.index:
@@ -63,6 +80,10 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame
             pools = [(group.index[out.loc[group.index, "population"].isna()], np.nan)]
         else:
             t = totals.loc[rayon]
+            year = int(t["year"]) if "year" in t.index and pd.notna(t["year"]) else 2018
+            totals_ref = (str(t["ref"]) if "ref" in t.index and isinstance(t["ref"], str)
+                          else TOTALS_REF)
+            free = group.index.difference(constrained)
             u_idx = group.index[urban[group.index]]
             unknown_u = u_idx[out.loc[u_idx, "population"].isna()]
             if len(u_idx) == 1 and len(unknown_u) == 1 and t["urban"] > 0:
@@ -83,8 +104,13 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame
             unknown_r = r_idx[out.loc[r_idx, "population"].isna()]
             if len(unknown_r) == 0 and abs(pool_r) > 0.5 and len(unknown_u):
                 pool_u, pool_r = pool_u + pool_r, 0.0
+            elif len(unknown_r) == 0 and abs(pool_r) > 0.5 and len(free):
+                _absorb(out, free, pool_r, rayon, notes, totals_ref)
             elif len(unknown_r) == 0 and abs(pool_r) > 0.5:
-                _absorb(out, group.index, pool_r, rayon, notes)
+                notes.append({"kind": "note", "subject": rayon, "count": round(pool_r),
+                              "message": f"its ayil aimak totals differ by {-pool_r:+,.0f} "
+                                         f"people from the rayon total ({totals_ref}); the "
+                                         "ayil aimak totals are kept"})
             pools = [(unknown_u, pool_u), (unknown_r, pool_r)]
         for idx, pool in pools:
             if len(idx) == 0:
@@ -96,22 +122,63 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame
             else:
                 if pool < MIN_ESTIMATE * len(idx):
                     notes.append({"kind": "warning", "subject": rayon, "count": len(idx),
-                                  "message": f"the 2018 total leaves {max(pool, 0):,.0f} people "
+                                  "message": f"the {year} total leaves {max(pool, 0):,.0f} people "
                                              "for these settlements after the dated figures; "
                                              "they are probably counted within a neighbouring "
                                              "town"})
                 values = max(pool, 0.0) * w / w.sum()
-                ref = f"{TOTALS_REF} less dated figures, shared by weight ({{}})"
+                ref = f"{totals_ref} less dated figures, shared by weight ({{}})"
             out.loc[idx, "population"] = _round_keeping_sum(values)
-            out.loc[idx, "population_year"] = 2018
+            out.loc[idx, "population_year"] = year if not np.isnan(pool) else 2018
             out.loc[idx, "population_source"] = "estimated"
             out.loc[idx, "population_ref"] = [ref.format(r) for r in weight_ref[idx]]
     out["population_year"] = out["population_year"].astype("Int64")
     return out, notes
 
 
+def _share_municipal_totals(out: pd.DataFrame, municipal: pd.DataFrame, weight: pd.Series,
+                            weight_ref: pd.Series, notes: list[dict]) -> pd.Index:
+    """Share each known municipal total among its undated settlements; return their rows.
+
+    Dated settlements keep their figures and are subtracted from the total first. The shared
+    figures stay ``estimated`` (the split is), with the total's year and a reference naming the
+    total and the weight.
+    """
+    done = []
+    for code, t in municipal.iterrows():
+        idx = out.index[out["municipality_code"] == code]
+        if len(idx) == 0:
+            notes.append({"kind": "note", "subject": code, "count": round(float(t["total"])),
+                          "message": f"its total ({t['ref']}) is not used: no settlement of "
+                                     "the dataset is in it"})
+            continue
+        done.extend(idx)
+        unknown = idx[out.loc[idx, "population"].isna()]
+        pool = float(t["total"]) - float(out.loc[idx, "population"].sum())
+        if len(unknown) == 0:
+            if abs(pool) > 0.5:
+                notes.append({"kind": "note", "subject": code, "count": round(pool),
+                              "message": f"the dated figures of its settlements differ by "
+                                         f"{-pool:+,.0f} from its total ({t['ref']})"})
+            continue
+        if pool < MIN_ESTIMATE * len(unknown):
+            notes.append({"kind": "warning", "subject": code, "count": len(unknown),
+                          "message": f"its total ({t['ref']}) leaves {max(pool, 0):,.0f} "
+                                     "people for its undated settlements after the dated "
+                                     "figures"})
+        w = weight[unknown].to_numpy(float)
+        values = max(pool, 0.0) * w / w.sum()
+        out.loc[unknown, "population"] = _round_keeping_sum(values)
+        out.loc[unknown, "population_year"] = int(t["year"])
+        out.loc[unknown, "population_source"] = "estimated"
+        out.loc[unknown, "population_ref"] = [
+            f"{CONSTRAINED_PREFIX} {float(t['total']):,.0f} ({t['ref']}) less dated "
+            f"figures, split among its settlements by weight ({r})" for r in weight_ref[unknown]]
+    return pd.Index(done)
+
+
 def _absorb(out: pd.DataFrame, idx: pd.Index, extra: float, rayon: str,
-            notes: list[dict]) -> None:
+            notes: list[dict], totals_ref: str = TOTALS_REF) -> None:
     """Add inhabitants that have no located settlement to the unit's largest settlement.
 
     Happens when a rayon's rural population lives only in classifier villages that have no
@@ -123,7 +190,7 @@ def _absorb(out: pd.DataFrame, idx: pd.Index, extra: float, rayon: str,
     out.at[i, "population_source"] = "estimated"
     out.at[i, "population_ref"] = (f"{out.at[i, 'population_ref']} ({base:,.0f}) plus {extra:,.0f}"
                                    " inhabitants of villages without coordinates "
-                                   f"({TOTALS_REF})")
+                                   f"({totals_ref})")
     notes.append({"kind": "note", "subject": rayon, "count": round(extra),
                   "message": f"{extra:,.0f} inhabitants of villages without coordinates "
                              "are added to the largest settlement"})

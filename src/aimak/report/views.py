@@ -33,6 +33,7 @@ from aimak.report.model import (
     ReportInputs,
     resolve_columns,
 )
+from aimak.report.national import national_context, oblasts_covered, plan_anchor, unit_oblasts
 from aimak.report.provenance import (
     CLASS_LABELS,
     CLASS_MEANINGS,
@@ -322,8 +323,9 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
         ctx["zones"] = {"count": len(z), "metrics": metrics,
                         "table": build_table(z.sort_values("population", ascending=False),
                                              resolve_columns(ZONE_COLUMNS, inputs), lang)}
-    ctx["plans"] = [_plan_context(inputs, key, plan, layers) for key, plan in
-                    inputs.plans.items()]
+    ctx["national"] = national_context(inputs, layers, cls["population"][2], _prov)
+    ctx["plans"] = [_plan_context(inputs, key, plan, layers, ctx["national"] is not None)
+                    for key, plan in inputs.plans.items()]
     ctx["forecast"] = _forecast_context(inputs.forecast, lang) if inputs.forecast else None
     ctx["official"] = None
     if inputs.official is not None:
@@ -400,7 +402,10 @@ def _services(units: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
-                  layers: dict[str, gpd.GeoDataFrame]) -> dict[str, Any]:
+                  layers: dict[str, gpd.GeoDataFrame], by_oblast: bool = False
+                  ) -> dict[str, Any]:
+    """A plan's section; with ``by_oblast`` its units table is split by oblast, each part
+    with an anchor the national overview links to."""
     members = plan_members(inputs, key)
     units = plan.units.assign(members=plan.units["new_unit"].map(members).fillna(""))
     extra = _services(units)
@@ -414,10 +419,20 @@ def _plan_context(inputs: ReportInputs, key: str, plan: PlanReport,
             for v in units["below_minimum_projected"]]
     criteria = _pairs(plan.criteria, inputs.lang)
     summary = _pairs(plan.summary, inputs.lang)
+    columns = resolve_columns(UNIT_COLUMNS, inputs)
+    groups = []
+    if by_oblast:
+        oblast = unit_oblasts(inputs, plan).to_numpy()
+        names = dict(zip(inputs.dataset.oblasts["name_en"].astype(str),
+                         display_names(inputs.dataset.oblasts, inputs.lang), strict=True))
+        for name in oblasts_covered(inputs):
+            rows = np.flatnonzero(oblast == name)
+            sub = {k: [v[i] for i in rows] for k, v in extra.items()}
+            groups.append({"id": plan_anchor(key, name), "title": names.get(name, name),
+                           "table": build_table(units.iloc[rows], columns, inputs.lang, sub)})
     return {"key": key, "id": layer_key(key), "title": _(plan.title),
             "description": plan.description, "criteria": criteria, "summary": summary,
-            "table": build_table(units, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang,
-                                 extra)}
+            "table": build_table(units, columns, inputs.lang, extra), "groups": groups}
 
 
 #: Columns of the forecast section's tables: (label, format, provenance class).

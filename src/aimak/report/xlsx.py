@@ -23,6 +23,7 @@ from aimak.report.model import (
     ReportInputs,
     resolve_columns,
 )
+from aimak.report.national import overview_sheet
 from aimak.report.provenance import CLASS_LABELS, provenance_table, sources_table, translated
 
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0%", "float1": "0.0", "float2": "0.00",
@@ -42,7 +43,8 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 def plan_sheet_names(inputs: ReportInputs) -> dict[str, str]:
     """Sheet name of each plan (its title, made valid and unique), in plan order."""
-    taken = {_("Comparison"), _("Zones"), _("Provenance"), _("Data sources"), _("Columns")}
+    taken = {_("Comparison"), _("National overview"), _("Zones"), _("Provenance"),
+             _("Data sources"), _("Columns")}
     return {key: sheet_name(_(plan.title), taken) for key, plan in inputs.plans.items()}
 
 
@@ -66,6 +68,10 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
     comp["title"] = comp["title"].astype(str).map(_)
     table, meta = _labelled(comp, resolve_columns(COMPARISON_COLUMNS, inputs))
     sheets.append((_("Comparison"), table, meta))
+    overview = overview_sheet(inputs, resolve_columns({"population": ("", "", "")},
+                                                      inputs)["population"][2])
+    if overview is not None:
+        sheets.append((_("National overview"), *overview))
     names = pd.Series(display_names(inputs.dataset.settlements, inputs.lang).to_numpy(),
                       index=inputs.dataset.settlements["id"].to_numpy())
     for key, sheet in plan_sheet_names(inputs).items():
