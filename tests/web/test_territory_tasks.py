@@ -34,7 +34,7 @@ def run_pending_tasks() -> int:
 @pytest.fixture
 def scenarios(db, territory_inputs, users):
     dataset, times = territory_inputs
-    return make_analysis(dataset, times, author=users["admin"])
+    return make_analysis(dataset, times, author=users["admin"], criteria="population")
 
 
 def _lock(client, s, unit):
@@ -44,12 +44,12 @@ def _lock(client, s, unit):
 @pytest.mark.django_db
 def test_optimise_keeps_locked_units_and_removes_violations(client, users, scenarios,
                                                            django_assert_max_num_queries):
-    s = scenarios["draft"]  # today's map: many units below the moderate minimum
+    s = scenarios["draft"]  # today's map: many units below the population minimum
     client.force_login(users["admin"])
     before = s.current.mapping
     session = session_for(s)
     violations_before = session.evaluate(before).violations
-    assert violations_before  # today's map breaks the moderate criteria
+    assert violations_before  # today's map breaks the population criteria
     locked = [before[0]["new_unit"], before[5]["new_unit"]]
     for unit in locked:
         _lock(client, s, unit)
@@ -161,7 +161,7 @@ def test_compare_places_scenarios_in_the_sampled_ensemble(client, users, scenari
     assert 'data-testid="ensemble-pending"' in page  # sampling was queued, once
     client.get(url)
     ens = Job.objects.get(kind="ensemble")
-    assert ens.criteria == "moderate" and ens.state == "queued"
+    assert ens.criteria == "population" and ens.state == "queued"
     assert client.get(reverse("territory:job_status", args=[ens.pk])).json()["state"] == "queued"
     assert run_pending_tasks() == 1
     ens.refresh_from_db()
@@ -211,7 +211,7 @@ def test_whole_analysis_from_the_browser_becomes_scenarios(client, users, territ
     oblast = Oblast.objects.get(name_en__icontains="jalal")
     settings.DATA_DIR = tmp_path
     monkeypatch.setenv("AIMAK_SOURCE", str(shared_data))
-    monkeypatch.setattr(tasks, "ANALYSIS_PLANS", ("moderate",))
+    monkeypatch.setattr(tasks, "ANALYSIS_PLANS", ("population",))
     monkeypatch.setattr(tasks, "ANALYSIS_FORMATS", ("html",))
     monkeypatch.setattr(tasks, "ANALYSIS_SOLVER_SECONDS", 10.0)
     client.force_login(users["admin"])
@@ -228,7 +228,7 @@ def test_whole_analysis_from_the_browser_becomes_scenarios(client, users, territ
     a = job.analysis
     assert a.dataset_path.startswith(str(tmp_path / "analyses" / f"job-{job.pk}"))
     titles = sorted(a.scenarios.values_list("origin", "criteria"))
-    assert titles == [("core", "moderate"), ("today", "moderate")]
+    assert titles == [("core", "population"), ("today", "moderate")]  # today judged by moderate
     plan = a.scenarios.get(origin="core")
     assert plan.current.summary["violations"] == 0  # the core's plans meet their criteria
     r = client.get(reverse("territory:analysis_report", args=[a.pk, "html"]))

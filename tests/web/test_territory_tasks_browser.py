@@ -24,7 +24,7 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
 
     dataset, times = territory_inputs
     import_dataset(dataset)
-    made = make_analysis(dataset, times, author=users["admin"])
+    made = make_analysis(dataset, times, author=users["admin"], criteria="population")
     s, official = made["draft"], made["official"]
     base = live_server.url
     page.goto(f"{base}/accounts/signin/")
