@@ -113,3 +113,20 @@ def test_optimise_names_an_unknown_locked_unit(session):
     start = _map([("u0", "A", "s0"), ("u1", "A", "s0"), ("u2", "C", "s2"), ("u3", "C", "s2")])
     with pytest.raises(InputError, match="unknown unit 'Z'"):
         session.optimise(start, locked=["Z"])
+
+
+def test_optimise_leaves_a_unit_no_valid_unit_can_include(session):
+    # B={u1} is locked, so A={u0} (100 < 250) has no neighbour it may join: no valid plan
+    # exists. Asked for, the session keeps A as it is, says so, and still solves the rest.
+    from aimak.plans.feasibility import InfeasibleError
+
+    start = _map([("u0", "A", "s0"), ("u1", "B", "s1"), ("u2", "C", "s2"), ("u3", "C", "s2")])
+    with pytest.raises(InfeasibleError, match="u0"):
+        session.optimise(start, locked=["B"], time_limit=2)
+    left: list[str] = []
+    out = session.optimise(start, locked=["B"], time_limit=2, left=left)
+    assert left == ["A"]
+    rows = {r["old_code"]: (r["new_unit"], r["centre"]) for r in out}
+    assert rows["u0"] == ("A", "s0") and rows["u1"] == ("B", "s1")
+    assert sorted((v["criterion"], v["unit"]) for v in session.evaluate(out).violations) == [
+        ("min_population", "A"), ("min_population", "B")]

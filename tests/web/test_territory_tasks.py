@@ -42,6 +42,30 @@ def _lock(client, s, unit):
 
 
 @pytest.mark.django_db
+def test_optimise_leaves_what_no_valid_unit_can_include_and_says_so(client, users,
+                                                                    territory_inputs):
+    """Under 'moderate', Jalal-Abad with straight-line times has a municipality no unit meeting
+    the criteria can include: the optimiser keeps its unit as it is, names it on the job page
+    and in the version's note, and solves the rest (only the units it left may break a
+    criterion)."""
+    dataset, times = territory_inputs
+    s = make_analysis(dataset, times, author=users["admin"], criteria="moderate")["draft"]
+    client.force_login(users["admin"])
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 10})
+    assert run_pending_tasks() == 1
+    job = Job.objects.get()
+    assert job.state == "done", job.detail
+    left = job.result["left"]
+    assert left  # the solver found the corner no plan completes
+    s.refresh_from_db()
+    assert "left as they were" in s.current.note and left[0] in s.current.note
+    ev = session_for(s).evaluate(s.current.mapping)
+    assert ev.violations and {v["unit"] for v in ev.violations} <= set(left)
+    page = client.get(reverse("territory:job", args=[job.pk])).content.decode()
+    assert "поэтому они оставлены как были" in page and left[0] in page
+
+
+@pytest.mark.django_db
 def test_optimise_keeps_locked_units_and_removes_violations(client, users, scenarios,
                                                            django_assert_max_num_queries):
     s = scenarios["draft"]  # today's map: many units below the population minimum

@@ -14,8 +14,10 @@ from aimak.plans.instance import Instance
 class InfeasibleError(AimakError):
     """No plan satisfies every hard criterion; ``reasons`` say which criterion fails where."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], units: tuple[int, ...] = ()):
         self.reasons = reasons
+        #: indices of the municipalities the solver could not place, when it knows them
+        self.units = tuple(units)
         text = "\n".join(f"  - {r}" for r in reasons[:20])
         more = f"\n  ... and {len(reasons) - 20} more" if len(reasons) > 20 else ""
         super().__init__(f"no plan satisfies every criterion:\n{text}{more}")

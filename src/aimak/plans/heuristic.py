@@ -424,7 +424,8 @@ class HeuristicSolver(BaseEstimator):
                 raise InfeasibleError([
                     f"the municipalities {names} ({pop:,.0f} inhabitants) cannot be completed "
                     "into a unit meeting the criteria: every adjacent unit would break the "
-                    "maximum population, the travel limit, the border rule or a must-not pair"])
+                    "maximum population, the travel limit, the border rule or a must-not pair"],
+                    units=tuple(int(u) for u in mem))
             score, _, j, best = min(options, key=lambda t: (t[0], t[1]))
             self._do_merge(regions, label, cost, k, j, best)
             if not self._feasible(regions[k], cost[k]):

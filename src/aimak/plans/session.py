@@ -182,7 +182,8 @@ class PlanSession:
 
     # ------------------------------------------------------------------ optimisation
     def optimise(self, mapping: Iterable[Mapping[str, object]], locked: Iterable[str] = (),
-                 time_limit: float = 10.0, seed: int = 0) -> list[dict[str, str]]:
+                 time_limit: float = 10.0, seed: int = 0,
+                 left: list[str] | None = None) -> list[dict[str, str]]:
         """Repair and improve a mapping with the heuristic solver, keeping ``locked`` units.
 
         Every locked unit (by its ``new_unit`` name) keeps its members, centre and name; the
@@ -190,9 +191,17 @@ class PlanSession:
         ``HeuristicSolver`` started from the mapping, within ``time_limit`` seconds. The
         result is valid except for whatever the locked units already broke. New units are
         named after their centre's unit in the mapping when that name is free, else after
-        the centre's municipality code. Raises ``InfeasibleError`` (with reasons) when the
-        unlocked part cannot be made valid, ``InputError`` for an unknown locked unit.
+        the centre's municipality code.
+
+        When the solver finds municipalities that no unit meeting the criteria can include
+        (real data can make a criteria set infeasible in one corner of an oblast), their units
+        are kept as they are, like locked ones, and the rest is solved; their names are added
+        to ``left`` when a list is given, else ``InfeasibleError`` (with reasons) is raised.
+        ``InputError`` for an unknown locked unit.
         """
+        import time
+
+        from aimak.plans.feasibility import InfeasibleError
         from aimak.plans.heuristic import HeuristicSolver
 
         inst = self.inst
@@ -204,8 +213,19 @@ class PlanSession:
         if unknown:
             raise InputError([Problem(f"unknown unit '{u}' to keep", "optimise", None,
                                       "locked") for u in unknown])
-        solver = HeuristicSolver(time_limit=time_limit, seed=seed).fit(
-            inst, start=start, keep=[position[u] for u in locked])
+        keep = {position[u] for u in locked}
+        deadline = time.monotonic() + time_limit
+        while True:
+            try:
+                solver = HeuristicSolver(time_limit=max(1.0, deadline - time.monotonic()),
+                                         seed=seed).fit(inst, start=start, keep=sorted(keep))
+                break
+            except InfeasibleError as exc:
+                stuck = {int(start.labels[u]) for u in exc.units} - keep
+                if left is None or not stuck:
+                    raise
+                keep |= stuck
+                left.extend(names[k] for k in sorted(stuck))
         plan = solver.plan_
         ids = np.empty(plan.n_units, dtype=object)
         for k in range(plan.n_units):  # kept units keep their names

@@ -45,13 +45,17 @@ def _optimise(job: Job) -> None:
     session = session_for(s)
     locked = [u for u in s.locked_units if any(r["new_unit"] == u for r in current.mapping)]
     job.set_stage(f"v{current.number}, {len(locked)} locked")
-    mapping = session.optimise(current.mapping, locked=locked, time_limit=job.time_limit)
+    left: list[str] = []  # units no valid unit can take in: kept as they are, and said
+    mapping = session.optimise(current.mapping, locked=locked, time_limit=job.time_limit,
+                               left=left)
     data = evaluation_json(session, mapping)
     note = (f"optimised from v{current.number} (locked: {', '.join(locked) or 'none'}; "
             f"{job.time_limit:g} s)")
+    if left:
+        note += f"; left as they were, no valid unit can include them: {', '.join(left)}"
     version = s.add_version(mapping, job.user, note, data["summary"])
     job.finish({"before": current.summary, "after": data["summary"],
-                "from_version": current.number}, version=version)
+                "from_version": current.number, "left": left}, version=version)
 
 
 @task()
