@@ -74,7 +74,7 @@ def national(tmp_path_factory: pytest.TempPathFactory):
 out = "out"
 lang = "en"
 dataset = "dataset.gpkg"
-formats = ["html", "pdf"]
+formats = ["html", "pdf", "gpkg"]
 
 [access]
 mode = "terrain"
@@ -190,3 +190,18 @@ def test_overview_sheet_in_the_workbook(national, tmp_path: Path) -> None:
     assert set(by_name) == {"Область A", "Область B"}
     assert by_name["Область A"][3] == pytest.approx(4500 / 6900)
     assert by_name["Область B"][6] == 1  # Rayon B: no feasible plan
+
+
+def test_results_geopackage_has_the_overview_by_oblast(national) -> None:
+    """The same figures as the HTML table, as numbers, with each oblast's polygon."""
+    got = gpd.read_file(national.files["gpkg"], layer="oblast_overview").set_index("oblast")
+    ds = national.dataset
+    s = ds.settlements
+    assert got.index.tolist() == ["Synthetic A", "Synthetic B"]
+    assert got["population"].tolist() == s.groupby("oblast")["population"].sum().tolist()
+    assert got.at["Synthetic A", "real_share"] == pytest.approx(4500 / 6900)
+    assert got.at["Synthetic B", "real_share"] == 0.0
+    assert got["infeasible_national"].tolist() == [0, 1]
+    assert got.at["Synthetic B", "units_national"] == 3
+    for name, shape in zip(ds.oblasts["name_en"], ds.oblasts.geometry, strict=True):
+        assert got.at[name, "geometry"].equals_exact(shape, 1e-9)

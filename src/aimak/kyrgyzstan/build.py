@@ -40,6 +40,7 @@ FILES = {
     "soate": "soate.csv",
     "adm3": "ayil_aimaks.csv",
     "rayons": "rayons_ocha_adm2.geojson",
+    "regions": "oblasts_wof.geojson",
     "rayon_population": "rayon_population_2018.csv",
     "village_population": "village_population_wikipedia.csv",
     "aa_population": "ayil_aimak_population_wikipedia.csv",
@@ -88,19 +89,76 @@ def _soate_of(pcode: str) -> str:
     return "417" + str(pcode)[2:]
 
 
-def _read_rayons(path: Path, oblast: str | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+@dataclass(frozen=True)
+class RepublicanCity:
+    """A city of republican significance: a region of its own, outside OCHA's rayon layer."""
+
+    wof_name: str  # its ``name`` in Who's On First's region layer
+    pcode: str  # OCHA-style P-code (СОАТЕ code with KG for 417)
+    name_en: str
+    name_ru: str  # the region's Russian name (the classifier's «г. ...»)
+    name_ky: str
+
+
+#: Bishkek and Osh are regions of their own (СОАТЕ 41711/41721). OCHA's rayon layer has a hole
+#: where each lies, so their polygons come from Who's On First's regions, less any overlap
+#: with OCHA's rayons; each becomes an "oblast" with one rayon-level city.
+REPUBLICAN_CITIES = (
+    RepublicanCity("Bishkek", "KG11000000000", "Bishkek", "г. Бишкек", "Бишкек шаары"),
+    RepublicanCity("Osh City", "KG21000000000", "Osh City", "г. Ош", "Ош шаары"),
+)
+
+
+def _republican_cities(path: Path, adm2: gpd.GeoDataFrame, notes: list[dict]
+                       ) -> gpd.GeoDataFrame:
+    """The republican cities as rows shaped like OCHA's rayons (ADM1 = ADM2 = the city).
+
+    A city the region layer lacks is left out with a note, as any place without a polygon."""
+    regions = read_table(path)
+    for col in ("name", "name_ru", "name_ky"):
+        if col not in regions.columns:
+            raise fail(f"the region polygons lack the property '{col}'", path, column=col)
+    others = shapely.union_all(shapely.make_valid(adm2.geometry.values))
+    rows = []
+    for city in REPUBLICAN_CITIES:
+        hit = regions[regions["name"] == city.wof_name]
+        if hit.empty:
+            notes.append({"kind": "warning", "subject": city.name_en, "count": 1,
+                          "message": f"{path.name} has no region named '{city.wof_name}', so "
+                                     f"{city.name_en} has no polygon and is left out"})
+            continue
+        row = hit.iloc[0]
+        own_ru = str(row["name_ru"] or "").strip() or city.name_ru.removeprefix("г. ")
+        own_ky = str(row["name_ky"] or "").strip() or own_ru
+        rows.append({"ADM2_PCODE": city.pcode, "ADM2_EN": city.name_en, "ADM2_RU": own_ru,
+                     "ADM2_KY": own_ky, "ADM2TYP_EN": "republican city",
+                     "ADM1_EN": city.name_en, "ADM1_RU": city.name_ru, "ADM1_KY": city.name_ky,
+                     "ADM1_PCODE": city.pcode,
+                     "geometry": shapely.make_valid(row.geometry).difference(others)})
+    columns = ["ADM2_PCODE", "ADM2_EN", "ADM2_RU", "ADM2_KY", "ADM2TYP_EN", "ADM1_EN", "ADM1_RU",
+               "ADM1_KY", "ADM1_PCODE", "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry="geometry",
+                            crs=regions.crs)
+
+
+def _read_rayons(path: Path, regions: Path, oblast: str | None, notes: list[dict]
+                 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     adm2 = read_table(path)
     needed = ["ADM2_PCODE", "ADM2_EN", "ADM2_RU", "ADM2_KY", "ADM2TYP_EN", "ADM1_EN",
               "ADM1_RU", "ADM1_KY", "ADM1_PCODE"]
     for col in needed:
         if col not in adm2.columns:
             raise fail(f"the rayon polygons lack the property '{col}'", path, column=col)
+    cities = _republican_cities(regions, adm2, notes)
+    if len(cities):
+        adm2 = pd.concat([adm2[[*needed, "geometry"]], cities.to_crs(adm2.crs)],
+                         ignore_index=True)
     if oblast:
         known = sorted(adm2["ADM1_EN"].map(slug).unique())
         adm2 = adm2[adm2["ADM1_EN"].map(slug) == slug(oblast)]
         if adm2.empty:
             raise fail(f"no oblast '{oblast}'; choose one of: {', '.join(known)}", path)
-    adm2 = adm2.copy()
+    adm2 = gpd.GeoDataFrame(adm2, geometry="geometry")
     adm2["geometry"] = shapely.make_valid(adm2.geometry.values)
     rayons = gpd.GeoDataFrame({
         "code": adm2["ADM2_PCODE"].map(_soate_of),
@@ -115,10 +173,13 @@ def _read_rayons(path: Path, oblast: str | None) -> tuple[gpd.GeoDataFrame, gpd.
     oblasts = rayons.dissolve(by="oblast_code", as_index=False)[["oblast_code", "geometry"]]
     first = adm2.drop_duplicates("ADM1_PCODE").set_index(adm2.drop_duplicates(
         "ADM1_PCODE")["ADM1_PCODE"].map(_soate_of))
+    city = oblasts["oblast_code"].map(first["ADM2TYP_EN"]) == "republican city"
     oblasts = gpd.GeoDataFrame({
         "code": oblasts["oblast_code"],
-        "name_ru": oblasts["oblast_code"].map(first["ADM1_RU"]) + " область",
-        "name_ky": oblasts["oblast_code"].map(first["ADM1_KY"]) + " облусу",
+        "name_ru": oblasts["oblast_code"].map(first["ADM1_RU"]).where(
+            city, oblasts["oblast_code"].map(first["ADM1_RU"]) + " область"),
+        "name_ky": oblasts["oblast_code"].map(first["ADM1_KY"]).where(
+            city, oblasts["oblast_code"].map(first["ADM1_KY"]) + " облусу"),
         "name_en": oblasts["oblast_code"].map(first["ADM1_EN"]),
     }, geometry=oblasts.geometry.values, crs=WGS84)
     return rayons, oblasts
@@ -143,7 +204,7 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     source = Path(source)
     paths = _require(source)
     notes: list[dict] = []
-    rayons, oblasts = _read_rayons(paths["rayons"], oblast)
+    rayons, oblasts = _read_rayons(paths["rayons"], paths["regions"], oblast, notes)
     metric = KYRGYZSTAN_LAEA
 
     # --- settlements inside the chosen rayons -------------------------------------------
@@ -391,7 +452,8 @@ def _note_outside_country(raw: gpd.GeoDataFrame, paths: dict[str, Path],
                           rayons: gpd.GeoDataFrame | None, notes: list[dict]) -> None:
     """Note every settlement outside all the rayons of the country (left out of the dataset):
     a point in the sea or abroad usually has its latitude and longitude swapped."""
-    country = rayons if rayons is not None else _read_rayons(paths["rayons"], None)[0]
+    country = (rayons if rayons is not None
+               else _read_rayons(paths["rayons"], paths["regions"], None, [])[0])
     whole = shapely.union_all(country.geometry.values)
     outside = ~shapely.covers(whole, raw.geometry.values)
     if outside.any():
@@ -598,7 +660,8 @@ def population_shares(settlements: pd.DataFrame) -> list[dict]:
         out.append({"kind": "population_share", "subject": oblast, "count": round(real),
                     "message": f"{100 * share:.1f} % of the population ({real:,.0f} of "
                                f"{total:,.0f}) has an observed or official figure{extra}; "
-                               "the rest is estimated from rayon totals"})
+                               "the rest is estimated (each settlement's population_ref "
+                               "says from what)"})
     return out
 
 
@@ -629,6 +692,7 @@ def _municipalities(settlements: gpd.GeoDataFrame, pts: pd.DataFrame, centres: p
     terr = terr.set_index("municipality_code").to_crs(WGS84)
     rayon_en = dict(zip(rayons["code"], rayons["name_en"], strict=True))
     oblast_en = dict(zip(rayons["code"], rayons["oblast"], strict=True))
+    rayon_ky = dict(zip(rayons["code"], rayons["name_ky"], strict=True))  # Bishkek, Osh
     pop = settlements.groupby("municipality_code")["population"].sum()
     rows = []
     for c in centres.itertuples():
@@ -638,7 +702,8 @@ def _municipalities(settlements: gpd.GeoDataFrame, pts: pd.DataFrame, centres: p
                    else _translit(m.name_ru.split(" айылный")[0]))
         rows.append({
             "code": m.code, "name_ru": m.name_ru,
-            "name_ky": (info["name_ky"] or None) if info is not None else None,
+            "name_ky": ((info["name_ky"] or None) if info is not None
+                        else rayon_ky.get(m.code) or None),
             "name_en": name_en, "kind": m.kind, "rayon": rayon_en.get(m.rayon_code),
             "oblast": oblast_en.get(m.rayon_code), "centre_id": c.centre_id,
             "centre_rule": c.centre_rule, "population": float(pop.get(m.code, 0.0)),

@@ -10,6 +10,9 @@ village. Rules used here, each documented in docs/data.md:
   ADM3 list (``ayil_aimaks.csv``), which carries its СОАТЕ code;
 - a city of oblast significance is a ``District`` row under the oblast (name «г. ...», or a code
   whose rayon digits start with 4); every row under it belongs to the city;
+- a city of republican significance (Bishkek, Osh) is a top-level row named «г. ...»: one
+  municipality, the city, whose villages are every ``Countryside`` or ``Village`` row below it
+  (its city districts are not municipalities of their own);
 - an ayil aimak's centre is, as a rule, its village coded ``...010``; where the classifier has no
   such village, the lowest-coded village is taken, and the rule used is recorded.
 """
@@ -82,6 +85,8 @@ def read_classifier(soate_csv: Path, adm3_csv: Path, oblast_code: str) -> Classi
         raise fail(f"the oblast code {oblast_code} is not in the classifier", soate_csv,
                    column="soate")
     oblast_id = oblast["id"].iloc[0]
+    if oblast["name_ru"].iloc[0].startswith("г."):
+        return _republican_city(soate, oblast.iloc[0])
     children = soate.groupby("parent_id")
     districts = soate[soate["parent_id"] == oblast_id]
     rayon_rows = []
@@ -125,6 +130,23 @@ def read_classifier(soate_csv: Path, adm3_csv: Path, oblast_code: str) -> Classi
     for code in unnamed:  # villages of a town the ADM3 list does not know: keep them visible
         munis[code].name_ru = f"town {code}"
     return Classifier(oblast_code, oblast["name_ru"].iloc[0], pd.DataFrame(rayon_rows), munis)
+
+
+def _republican_city(soate: pd.DataFrame, row: pd.Series) -> Classifier:
+    """Bishkek or Osh: one municipality over every village listed anywhere below the city."""
+    code, name = row["soate"], row["name_ru"].removeprefix("г.").strip()
+    city = Municipality(code, name, "city", code, centre_village=name, centre_rule="city_itself")
+    city.villages = [Village(code, name, code, urban=True)]
+    parents, below = {row["id"]}, []
+    while parents:
+        rows = soate[soate["parent_id"].isin(parents)]
+        below.append(rows)
+        parents = set(rows["id"])
+    rows = pd.concat(below).sort_values("soate")
+    city.villages += [Village(r["soate"], r["name_ru"], code, urban=r["soate"][8] == "5")
+                      for _, r in rows.iterrows() if r["type"] in ("Countryside", "Village")]
+    rayons = pd.DataFrame([{"code": code, "name_ru": name, "kind": "city"}])
+    return Classifier(code, row["name_ru"], rayons, {code: city})
 
 
 def _add_towns(munis: dict[str, Municipality], adm3_csv: Path, oblast_code: str,

@@ -75,8 +75,9 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
     for rayon, group in out.groupby("rayon_code"):
         if rayon not in totals.index:
             notes.append({"kind": "warning", "subject": rayon, "count": len(group),
-                          "message": "no 2018 population total for this rayon; its undated "
-                                     "settlements keep their weights as estimates"})
+                          "message": "no 2018 population total for this rayon or city; its "
+                                     "undated settlements keep their weights (undated figures "
+                                     "or typical sizes) as 2018 estimates"})
             pools = [(group.index[out.loc[group.index, "population"].isna()], np.nan)]
         else:
             t = totals.loc[rayon]
@@ -118,7 +119,8 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
             w = weight[idx].to_numpy(float)
             if np.isnan(pool):
                 values = w
-                ref = "weight at face value ({}); no rayon total to honour"
+                ref = ("{}, taken at face value as the 2018 estimate (the sources have no "
+                       "2018 total for its rayon or city)")
             else:
                 if pool < MIN_ESTIMATE * len(idx):
                     notes.append({"kind": "warning", "subject": rayon, "count": len(idx),

@@ -1,7 +1,8 @@
 """``results.gpkg``: every report layer for QGIS, plus the comparison and provenance tables.
 
 Layer names are fixed English identifiers (settlements, facilities, municipalities, zones,
-plan_<key>, flows, comparison, provenance, sources) whatever the report language, so that
+plan_<key>, flows, comparison, provenance, sources, and oblast_overview when the run covers
+more than one oblast) whatever the report language, so that
 scripts and QGIS projects keep working; names in the report's language are in each layer's
 ``name`` column.
 """
@@ -16,6 +17,7 @@ import pandas as pd
 from aimak.io import write_layers
 from aimak.report.layers import _flat
 from aimak.report.model import ReportInputs
+from aimak.report.national import overview_layer
 from aimak.report.provenance import provenance_table, sources_table
 
 
@@ -29,5 +31,8 @@ def write_gpkg(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
     sources = sources_table(inputs)
     if len(sources):
         out["sources"] = sources
+    overview = overview_layer(inputs)
+    if overview is not None:
+        out["oblast_overview"] = overview
     write_layers(path, out)
     return Path(path)

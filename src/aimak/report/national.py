@@ -14,6 +14,7 @@ import re
 from html import escape
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -90,6 +91,20 @@ def overview_frame(inputs: ReportInputs) -> pd.DataFrame | None:
         else:
             out[f"infeasible:{key}"] = np.nan
     return out
+
+
+def overview_layer(inputs: ReportInputs) -> gpd.GeoDataFrame | None:
+    """The overview as a ``results.gpkg`` layer: one oblast polygon per row, fixed English
+    column names (``units_<plan>``, ``minutes_<plan>``, ``infeasible_<plan>``); None for one
+    oblast."""
+    frame = overview_frame(inputs)
+    if frame is None:
+        return None
+    table = frame.rename(columns=lambda c: c.replace(":", "_")).reset_index()
+    oblasts = inputs.dataset.oblasts
+    shapes = pd.Series(oblasts.geometry.to_numpy(), index=oblasts["name_en"].astype(str))
+    return gpd.GeoDataFrame(table, geometry=table["oblast"].map(shapes).to_numpy(),
+                            crs=oblasts.crs)
 
 
 def plan_anchor(plan_key: str, oblast: str) -> str:
