@@ -65,6 +65,7 @@ def _web_settings(request, tmp_path):
         return
     settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.DATA_DIR = tmp_path / "data"  # what the platform writes at run time
     settings.AIMAK_SMS_BACKEND = "locmem"
     settings.RATELIMIT_ENABLE = False
     settings.AXES_ENABLED = False

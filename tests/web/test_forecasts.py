@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from aimak_web.forecasts import service
 from aimak_web.forecasts.service import data_folder
 
 
@@ -42,3 +43,26 @@ def test_without_data_the_page_says_so(client, settings, tmp_path):
     settings.AIMAK_SHARED_DATA = str(tmp_path)
     html = client.get(reverse("forecasts:index")).content.decode()
     assert 'class="empty"' in html
+
+
+def test_the_fit_is_stored_once_and_shared(settings, tmp_path, monkeypatch):
+    """A second process (the in-memory cache cleared) reads the stored result instead of
+    fitting again; a changed input file is fitted anew."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for name in service.INPUTS:
+        (folder / name).write_text("year\n2020\n")
+    calls = []
+    monkeypatch.setattr(service, "_compute", lambda f: calls.append(f) or {"fit": len(calls)})
+    service.poverty_forecast.cache_clear()
+    try:
+        assert service.poverty_forecast(str(folder)) == {"fit": 1}
+        stored = list((settings.DATA_DIR / "forecasts").iterdir())
+        assert [p.suffix for p in stored] == [".pickle"]  # no partial file left
+        service.poverty_forecast.cache_clear()  # as a new server process
+        assert service.poverty_forecast(str(folder)) == {"fit": 1} and len(calls) == 1
+        (folder / service.INPUTS[0]).write_text("year\n2020\n2021\n")
+        service.poverty_forecast.cache_clear()
+        assert service.poverty_forecast(str(folder)) == {"fit": 2} and len(calls) == 2
+    finally:
+        service.poverty_forecast.cache_clear()
