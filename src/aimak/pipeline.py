@@ -458,7 +458,8 @@ def _report(config: Config, ds: Dataset, times: pd.DataFrame, zones: pd.DataFram
         from aimak.plans.evaluate import unit_indicators
         from aimak.report.official import official_plans
 
-        reports.update(official_plans(official, unit_indicators))
+        reports.update(official_plans(official, lambda inst, plan: unit_indicators(
+            inst, plan, lang=config.lang)))  # "criteria not met" in the report's language
     names = ds.oblasts.get(f"name_{config.lang}", ds.oblasts["name_en"])
     region = ", ".join(n if isinstance(n, str) and n else e
                        for n, e in zip(names, ds.oblasts["name_en"], strict=True))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
-from aimak.i18n import _
+from aimak.i18n import _, get_language
 
 if TYPE_CHECKING:
     from aimak.pipeline import Cache, Progress
@@ -115,8 +115,8 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
             "title": title,
             "criteria": _criteria_dict(criteria),
             "mapping": mapping,
-            "units": unit_indicators(inst, plan).merge(explain(inst, plan), on="new_unit",
-                                                       how="left"),
+            "units": unit_indicators(inst, plan, lang=get_language()).merge(
+                explain(inst, plan), on="new_unit", how="left"),
             "summary": summary,
             "parts": parts,
         }
