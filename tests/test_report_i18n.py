@@ -47,6 +47,35 @@ def test_every_report_message_is_translated_into_russian_and_kyrgyz() -> None:
         assert missing_messages(messages, lang) == [], lang
 
 
+def test_every_plan_solver_reason_is_translated_into_russian_and_kyrgyz() -> None:
+    """Criteria violations and the reasons no plan exists reach the explorer's users."""
+    messages = extract_messages(PACKAGE / "plans")
+    assert "the criteria together admit no plan" in messages
+    for lang in ("ru", "ky"):
+        assert missing_messages(messages, lang) == [], lang
+
+
+def test_a_reason_is_english_as_a_string_and_said_in_each_language() -> None:
+    import pickle
+
+    import numpy as np
+
+    from aimak.i18n import Said
+
+    r = Said("municipality {code} ({name}) alone has {population} inhabitants, above "
+             "max_population {maximum}", code=np.str_("41703"), name="Ак-Суу",
+             population=np.float64(12345.0), maximum=np.int64(10000))
+    assert r == ("municipality 41703 (Ак-Суу) alone has 12,345 inhabitants, above "
+                 "max_population 10,000")
+    assert r.text("ru") == ("в одном муниципалитете 41703 (Ак-Суу) 12\u00a0345 жителей, "
+                            "больше max_population 10\u00a0000")
+    assert r.text("ky").startswith("41703 (Ак-Суу) муниципалитетинин өзүндө эле 12\u00a0345")
+    again = pickle.loads(pickle.dumps(r))  # through Dask or a cache, still translatable
+    assert isinstance(again, Said) and again.text("ru") == r.text("ru")
+    assert r.params == {"code": "41703", "name": "Ак-Суу", "population": 12345.0,
+                        "maximum": 10000}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogs_are_valid_and_keep_placeholders(lang: str) -> None:
     po = polib.pofile(str(catalog_path(lang)))

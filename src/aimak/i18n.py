@@ -21,6 +21,7 @@ import ast
 import contextlib
 import contextvars
 import math
+import numbers
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -103,6 +104,50 @@ def N_(message: str) -> str:  # noqa: N802 (gettext convention)
     return message
 
 
+class Said(str):
+    """A sentence that is English as a string (logs, files, the CLI, error matching) and can be
+    said in another language: ``text(lang)``. ``template`` is its message id (marked with
+    ``N_``) and ``params`` its values, numbers written as each language writes them
+    (``fmt_word``). Values are kept as plain ``int``/``float``/``str``, so ``params`` is JSON
+    (a background job stores it and the page says it in the reader's language)."""
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Said:
+        plain = {k: _plain(v) for k, v in params.items()}
+        self = super().__new__(cls, _say(template, plain, "en"))
+        self.template, self.params = template, plain
+        return self
+
+    def __reduce__(self):  # pickled (Dask, caches) with its template, not as a bare string
+        return (_said, (self.template, self.params))
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (default: the current language)."""
+        return _say(self.template, self.params, lang or get_language())
+
+
+def _said(template: str, params: dict[str, object]) -> Said:
+    return Said(template, **params)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return str(value)
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _say(template: str, params: dict[str, object], lang: str) -> str:
+    return gettext(template, lang).format(**{k: fmt_word(v, lang) for k, v in params.items()})
+
+
+def say_in(value: object, lang: str | None = None) -> str:
+    """``value`` in ``lang`` (default: the current language) when it is a ``Said``, else as
+    it is."""
+    return value.text(lang) if isinstance(value, Said) else str(value)
+
+
 def missing_messages(messages: list[str], lang: str) -> list[str]:
     """Message ids among ``messages`` that the ``lang`` catalog does not translate."""
     known = catalog(check_language(lang))
@@ -172,3 +217,13 @@ def fmt_number(value: object, kind: str = "float1", lang: str = "ru") -> str:
     if kind == "minutes":
         return _group(f"{x:,.0f}", lang)
     return _group(f"{x:,.1f}", lang)
+
+
+def fmt_word(value: object, lang: str) -> str:
+    """A value inside a sentence: a number as the language writes it (whole from 100 up or when
+    it is whole, else one decimal), anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return str(value)
+    number = float(value)
+    return fmt_number(number, "int" if number >= 100 or number.is_integer() else "float1",
+                      lang)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
-from aimak.i18n import _, get_language
+from aimak.i18n import _, get_language, say_in
 
 if TYPE_CHECKING:
     from aimak.pipeline import Cache, Progress
@@ -95,7 +95,8 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
             mapping, meta = cache.table_and_facts(f"plan-{name}", step_key,
                                                   lambda i=inst: _solve(i, solver, compute))
         except InfeasibleError as exc:
-            results[name] = {"title": title, "infeasible": str(exc)}
+            results[name] = {"title": title,  # in the report's language
+                             "infeasible": "; ".join(say_in(r) for r in exc.reasons)}
             continue
         plan = plan_of(inst, mapping, name, meta.get("status", ""))
         parts = pd.DataFrame(meta.get("parts", []))

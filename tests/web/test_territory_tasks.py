@@ -118,11 +118,16 @@ def test_optimise_keeps_locked_units_and_removes_violations(client, users, scena
 
 @pytest.mark.django_db
 def test_optimise_failure_is_a_translated_message(client, users, scenarios, monkeypatch):
+    from aimak.i18n import Said
     from aimak.plans.feasibility import InfeasibleError
     from aimak.plans.session import PlanSession
 
-    def infeasible(self, *a, **k):
-        raise InfeasibleError(["the municipalities X cannot be completed into a unit"])
+    def infeasible(self, *a, **k):  # the heuristic's own sentence, as the core raises it
+        raise InfeasibleError([Said(
+            "the municipalities {codes} ({population} inhabitants) cannot be completed into a "
+            "unit meeting the criteria: every adjacent unit would break the maximum "
+            "population, the travel limit, the border rule or a must-not pair",
+            codes="41703215819000", population=4321.0)])
 
     monkeypatch.setattr(PlanSession, "optimise", infeasible)
     s = scenarios["draft"]
@@ -135,7 +140,16 @@ def test_optimise_failure_is_a_translated_message(client, users, scenarios, monk
                         HTTP_ACCEPT_LANGUAGE="ru").json()
     assert status["error"] == ("Незаблокированные единицы нельзя привести в соответствие со "
                                "всеми критериями.")
-    assert "cannot be completed" in status["detail"]
+    assert status["detail"].startswith("муниципалитеты 41703215819000 (4\u00a0321 жителей) "
+                                       "нельзя дополнить до единицы")
+    from django.utils import translation
+
+    for lang, begins in (("ky", "41703215819000 муниципалитеттерин (4\u00a0321 тургун)"),
+                         ("en", "the municipalities 41703215819000 (4,321 inhabitants) cannot")):
+        with translation.override(lang):  # the language is the URL's prefix
+            url = reverse("territory:job_status", args=[job.pk])
+        assert client.get(url).json()["detail"].startswith(begins), lang
+    assert job.detail.startswith("the municipalities 41703215819000")  # English for the log
     assert s.versions.count() == 1
 
 

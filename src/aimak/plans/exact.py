@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator
 
+from aimak.i18n import N_, Said
 from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
 
@@ -206,8 +207,9 @@ class ExactSolver(BaseEstimator):
             if status == cp_model.INFEASIBLE:
                 raise InfeasibleError(self._why_infeasible(inst))
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                raise InfeasibleError([f"the solver found no plan within {time_limit:g} s "
-                                       "(try a longer time limit or the heuristic)"])
+                raise InfeasibleError([Said(N_("the solver found no plan within {seconds} s "
+                                               "(try a longer time limit or the heuristic)"),
+                                            seconds=time_limit)])
             assign = np.full(n, -1)
             for (u, c), var in x.items():
                 if solver.Value(var):
@@ -230,25 +232,37 @@ class ExactSolver(BaseEstimator):
                             self.cuts_ += 1
             m.ClearHints()
             if time.perf_counter() - start > time_limit:
-                raise InfeasibleError([f"contiguity cuts did not converge within "
-                                       f"{time_limit:g} s; use the heuristic"])
+                raise InfeasibleError([Said(N_("contiguity cuts did not converge within "
+                                               "{seconds} s; use the heuristic"),
+                                            seconds=time_limit)])
         status_text = "optimal" if status == cp_model.OPTIMAL else "feasible"
         return plan, status_text, solver.BestObjectiveBound() / SCALE, offset
 
     def _why_infeasible(self, inst: Instance) -> list[str]:
-        text = "the criteria together admit no plan"
-        where = ""
+        where = {}
         if len(inst.group_names) > 1 and len(np.unique(inst.group)) == 1:
-            where = f" in {inst.criteria.stay_within} {inst.group_names[inst.group[0]]}"
-        if not self.explain:
-            return [text + where]
-        from aimak.plans.feasibility import relaxations
+            where = {"stay_within": inst.criteria.stay_within,
+                     "group": inst.group_names[inst.group[0]]}
+        fixes = None
+        if self.explain:
+            from aimak.plans.feasibility import relaxations
 
-        fixes = relaxations(inst, time_limit=min(10.0, self.time_limit))
+            fixes = relaxations(inst, time_limit=min(10.0, self.time_limit))
         if fixes:
-            return [f"{text}{where}; dropping any one of these criteria would allow one: "
-                    f"{', '.join(fixes)}"]
-        return [f"{text}{where}; no single criterion is to blame (at least two conflict)"]
+            template = (N_("the criteria together admit no plan in {stay_within} {group}; "
+                           "dropping any one of these criteria would allow one: {criteria}")
+                        if where else
+                        N_("the criteria together admit no plan; dropping any one of these "
+                           "criteria would allow one: {criteria}"))
+            return [Said(template, criteria=", ".join(fixes), **where)]
+        if fixes is not None:
+            template = (N_("the criteria together admit no plan in {stay_within} {group}; no "
+                           "single criterion is to blame (at least two conflict)") if where
+                        else N_("the criteria together admit no plan; no single criterion is "
+                                "to blame (at least two conflict)"))
+            return [Said(template, **where)]
+        return [Said(N_("the criteria together admit no plan in {stay_within} {group}") if where
+                     else N_("the criteria together admit no plan"), **where)]
 
     @staticmethod
     def _cuts(inst: Instance, assign: np.ndarray, adj) -> list[tuple[set[int], int]]:

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from aimak.i18n import N_, Said
 from aimak.plans.exact import canonical
 from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
@@ -421,10 +422,11 @@ class HeuristicSolver(BaseEstimator):
                 mem = sorted(regions[k])
                 names = ", ".join(str(inst.units[u]) for u in mem[:5])
                 pop = inst.population[mem].sum()
-                raise InfeasibleError([
-                    f"the municipalities {names} ({pop:,.0f} inhabitants) cannot be completed "
+                raise InfeasibleError([Said(N_(
+                    "the municipalities {codes} ({population} inhabitants) cannot be completed "
                     "into a unit meeting the criteria: every adjacent unit would break the "
-                    "maximum population, the travel limit, the border rule or a must-not pair"],
+                    "maximum population, the travel limit, the border rule or a must-not pair"),
+                    codes=names, population=round(float(pop)))],
                     units=tuple(int(u) for u in mem))
             score, _, j, best = min(options, key=lambda t: (t[0], t[1]))
             self._do_merge(regions, label, cost, k, j, best)
@@ -475,8 +477,9 @@ class HeuristicSolver(BaseEstimator):
                     if np.isfinite(score) and (best_pair is None or score < best_pair[0]):
                         best_pair = (score, k, j, best)
             if best_pair is None:
-                raise InfeasibleError([f"no further merge is possible, yet the plan has "
-                                       f"{len(regions)} units, above max_units {cap}"])
+                raise InfeasibleError([Said(N_("no further merge is possible, yet the plan "
+                                               "has {units} units, above max_units {cap}"),
+                                            units=len(regions), cap=cap)])
             _, k, j, best = best_pair
             self._do_merge(regions, label, cost, k, j, best)
 

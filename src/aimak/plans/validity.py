@@ -13,7 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from aimak.i18n import N_, fmt_number, get_language, gettext
+from aimak.i18n import N_, fmt_word, get_language, gettext
 from aimak.plans.instance import Instance, Plan
 
 
@@ -40,15 +40,8 @@ class Violation:
     def text(self, lang: str | None = None) -> str:
         """The sentence in ``lang`` (default: the current language of ``aimak.i18n``)."""
         lang = lang or get_language()
-        values = {k: _word(v, lang) for k, v in self.params.items()}
+        values = {k: fmt_word(v, lang) for k, v in self.params.items()}
         return gettext(self.template, lang).format(**values)
-
-
-def _word(value: object, lang: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        return str(value)
-    return fmt_number(value, "int" if float(value) >= 100 or float(value).is_integer()
-                      else "float1", lang)
 
 
 def check_plan(inst: Instance, plan: Plan) -> list[Violation]:

@@ -162,10 +162,32 @@ class Job(models.Model):
 
         self._move("done", finished=timezone.now(), result=result or {}, version=version)
 
-    def fail(self, error: str, detail: str = "") -> None:
+    def fail(self, error: str, detail: str = "", reasons: list | None = None) -> None:
+        """Record the failure; ``reasons`` are the core's sentences (``aimak.i18n.Said``),
+        kept as template and values so that each reader gets them in their language."""
         from django.utils import timezone
 
-        self._move("failed", finished=timezone.now(), error=error, detail=detail[:2000])
+        reasons = list(reasons or ())
+        said = ([[r.template, r.params] if hasattr(r, "template") else [None, str(r)]
+                 for r in reasons] if any(hasattr(r, "template") for r in reasons) else [])
+        result = {**(self.result or {}), "reasons": said} if said else self.result
+        self._move("failed", finished=timezone.now(), error=error, detail=detail[:2000],
+                   result=result)
+
+    @property
+    def detail_text(self) -> str:
+        """The failure's detail in the active language when the core said it in sentences it
+        can translate, else as recorded."""
+        from django.utils.translation import get_language
+
+        from aimak.i18n import LANGUAGES, Said
+
+        said = (self.result or {}).get("reasons") if isinstance(self.result, dict) else None
+        if not said:
+            return self.detail
+        lang = (get_language() or "ru")[:2]
+        lang = lang if lang in LANGUAGES else "ru"
+        return "; ".join(Said(t, **params).text(lang) if t else params for t, params in said)
 
     def set_stage(self, stage: str) -> None:
         """Record the step a running task is at (shown on its page)."""

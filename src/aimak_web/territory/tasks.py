@@ -31,7 +31,7 @@ def _run(job_id: int, work) -> None:
         with set_actor(job.user):
             work(job)
     except InfeasibleError as exc:
-        job.fail("infeasible", "; ".join(exc.reasons))
+        job.fail("infeasible", "; ".join(exc.reasons), reasons=exc.reasons)
     except (InputError, AimakError) as exc:
         job.fail("input", str(exc))
     except Exception as exc:  # recorded for the team, shown as internal

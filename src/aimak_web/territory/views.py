@@ -416,7 +416,7 @@ def _job_json(job: Job) -> dict:
             data["result_label"] = job.analysis.title
     if job.state == "failed":
         data["error"] = str(job.get_error_display())
-        data["detail"] = job.detail
+        data["detail"] = job.detail_text
     return data
 
 
