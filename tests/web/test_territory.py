@@ -37,7 +37,8 @@ def test_move_returns_new_evaluation_and_keeps_versions(client, users, scenarios
     assert data["summary"]["units"] == before["units"] - 1
     unit_b = next(u for u in data["units"] if u["new_unit"] == b)
     assert unit_b["n_municipalities"] == 2
-    assert s.versions.count() == 2 and s.current.note.startswith(a)
+    assert s.versions.count() == 2 and s.current.note_params["code"] == a
+    assert s.current.note_text == f"{a} перенесён из {a} в {b}"  # in the reader's language
     # a second move makes a third version; the first is kept unchanged
     _move(client, s, s.current.mapping[2]["old_code"], "__new__")
     assert [v.number for v in s.versions.all()] == [3, 2, 1]

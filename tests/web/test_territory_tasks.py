@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from aimak.plans.validity import check_plan
 from aimak_web.territory.evaluation import session_for
@@ -58,7 +59,11 @@ def test_optimise_leaves_what_no_valid_unit_can_include_and_says_so(client, user
     left = job.result["left"]
     assert left  # the solver found the corner no plan completes
     s.refresh_from_db()
-    assert "left as they were" in s.current.note and left[0] in s.current.note
+    assert s.current.note_params["left"] == ", ".join(left)
+    with translation.override("en"):
+        assert "left as they were" in s.current.note_text and left[0] in s.current.note_text
+    with translation.override("ru"):  # the history says it in the reader's language
+        assert "оставлены как были" in s.current.note_text
     ev = session_for(s).evaluate(s.current.mapping)
     assert ev.violations and {v["unit"] for v in ev.violations} <= set(left)
     page = client.get(reverse("territory:job", args=[job.pk])).content.decode()
@@ -88,7 +93,9 @@ def test_optimise_keeps_locked_units_and_removes_violations(client, users, scena
     assert job.state == "done", job.detail
     s.refresh_from_db()
     assert s.versions.count() == 2 and job.version == s.current
-    assert s.current.author == users["admin"] and s.current.note.startswith("optimised from v1")
+    assert s.current.author == users["admin"]
+    with translation.override("en"):
+        assert s.current.note_text.startswith("optimised from v1")
     after = s.current.mapping
     # the locked units are exactly as they were: same members, same centre, same name
     for unit in locked:

@@ -19,7 +19,8 @@ import pytest
 import aimak_web
 
 ROOT = Path(aimak_web.__file__).parent
-FUNCS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+FUNCS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
+         "pgettext_lazy"}
 TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?"""
                  r"""[^%]*%\}""", re.S)
 BLOCK = re.compile(r"\{%\s*blocktranslate([^%]*)%\}(.*?)\{%\s*(?:endblocktranslate|plural)\s*%\}",

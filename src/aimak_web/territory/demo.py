@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from django.utils.translation import gettext_noop
 
 from .evaluation import evaluation_json, session_for
 from .models import CRITERIA, Analysis, Scenario
@@ -50,7 +51,7 @@ def load_results(title: str, dataset: Path, results: Path, author, provenance: s
                                     author=author)
     session = session_for(today)
     mapping = session.current_mapping()
-    today.add_version(mapping, author, "today's map",
+    today.add_version(mapping, author, gettext_noop("today's map"),
                       evaluation_json(session, mapping)["summary"])
     for name, _label in CRITERIA:
         path = _newest(cache, f"plan-{name}-*.parquet")
@@ -61,8 +62,9 @@ def load_results(title: str, dataset: Path, results: Path, author, provenance: s
         rows = pd.read_parquet(path).astype(str).to_dict("records")
         session = session_for(s)
         mapping = session.mapping(session.plan(rows))
-        s.add_version(mapping, author, f"{title}: {path.name}",
-                      evaluation_json(session, mapping)["summary"])
+        s.add_version(mapping, author, gettext_noop("plan of the analysis «%(title)s» (%(file)s)"),
+                      evaluation_json(session, mapping)["summary"],
+                      {"title": title, "file": path.name})
     return analysis
 
 

@@ -67,11 +67,13 @@ class Scenario(models.Model):
     def current(self) -> ScenarioVersion:
         return self.versions.order_by("-number").first()
 
-    def add_version(self, mapping: list[dict], author, note: str,
-                    summary: dict) -> ScenarioVersion:
+    def add_version(self, mapping: list[dict], author, note: str, summary: dict,
+                    note_params: dict | None = None) -> ScenarioVersion:
+        """A new version; ``note`` is an English message id (marked with ``gettext_noop``)
+        with ``%(name)s`` placeholders filled from ``note_params`` when it is shown."""
         last = self.versions.order_by("-number").values_list("number", flat=True).first() or 0
         return self.versions.create(number=last + 1, mapping=mapping, author=author, note=note,
-                                    summary=summary)
+                                    note_params=note_params or {}, summary=summary)
 
 
 class ScenarioVersion(models.Model):
@@ -80,6 +82,7 @@ class ScenarioVersion(models.Model):
     mapping = models.JSONField()
     summary = models.JSONField(default=dict)
     note = models.CharField(max_length=300, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -88,6 +91,19 @@ class ScenarioVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["scenario", "number"],
                                                name="scenario_version_once")]
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language, its values filled in."""
+        from django.utils.translation import gettext
+
+        text = gettext(self.note) if self.note else ""
+        if not self.note_params:
+            return text
+        try:
+            return text % self.note_params
+        except (KeyError, TypeError, ValueError):  # a catalog that lost a placeholder
+            return self.note % self.note_params
 
 
 class Job(models.Model):

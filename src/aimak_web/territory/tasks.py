@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from auditlog.context import set_actor
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from aimak.errors import AimakError, InputError
@@ -49,11 +50,12 @@ def _optimise(job: Job) -> None:
     mapping = session.optimise(current.mapping, locked=locked, time_limit=job.time_limit,
                                left=left)
     data = evaluation_json(session, mapping)
-    note = (f"optimised from v{current.number} (locked: {', '.join(locked) or 'none'}; "
-            f"{job.time_limit:g} s)")
-    if left:
-        note += f"; left as they were, no valid unit can include them: {', '.join(left)}"
-    version = s.add_version(mapping, job.user, note, data["summary"])
+    params = {"n": current.number, "locked": ", ".join(locked) or "—",
+              "seconds": f"{job.time_limit:g}", "left": ", ".join(left)}
+    note = (gettext_noop("optimised from v%(n)s (locked: %(locked)s; %(seconds)s s); left as "
+                         "they were, no valid unit can include them: %(left)s") if left else
+            gettext_noop("optimised from v%(n)s (locked: %(locked)s; %(seconds)s s)"))
+    version = s.add_version(mapping, job.user, note, data["summary"], params)
     job.finish({"before": current.summary, "after": data["summary"],
                 "from_version": current.number, "left": left}, version=version)
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -92,9 +92,9 @@ def scenario_geojson(request, pk: int):
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def _edit_response(request, s: Scenario, mapping: list[dict], note: str):
+def _edit_response(request, s: Scenario, mapping: list[dict], note: str, params: dict):
     data = evaluation_json(session_for(s), mapping)
-    s.add_version(data["mapping"], request.user, note, data["summary"])
+    s.add_version(data["mapping"], request.user, note, data["summary"], params)
     if request.headers.get("Accept", "").startswith("application/json"):
         names = _names()
         for u in data["units"]:
@@ -133,7 +133,9 @@ def move(request, pk: int):
         new = session_for(s).move(mapping, code, unit)
     except InputError as exc:
         return _bad_edit(request, s, str(exc))
-    return _edit_response(request, s, new, f"{code}: {before} → {unit}")
+    return _edit_response(request, s, new, gettext_noop("%(code)s moved from %(before)s to "
+                                                        "%(unit)s"),
+                          {"code": code, "before": before, "unit": unit})
 
 
 @login_required
@@ -148,7 +150,8 @@ def centre(request, pk: int):
                                         form.cleaned_data["centre"])
     except InputError as exc:
         return _bad_edit(request, s, str(exc))
-    return _edit_response(request, s, new, f"centre of {form.cleaned_data['new_unit']}")
+    return _edit_response(request, s, new, gettext_noop("new centre of %(unit)s"),
+                          {"unit": form.cleaned_data["new_unit"]})
 
 
 @login_required
@@ -174,8 +177,9 @@ def copy(request, pk: int):
         raise PermissionDenied
     new = Scenario.objects.create(analysis=s.analysis, title=_("Copy of %(t)s") % {"t": s.title},
                                   criteria=s.criteria, origin="copy", author=request.user)
-    new.add_version(s.current.mapping, request.user, f"copy of #{s.pk} v{s.current.number}",
-                    s.current.summary)
+    new.add_version(s.current.mapping, request.user,
+                    gettext_noop("copy of scenario #%(pk)s, version %(n)s"), s.current.summary,
+                    {"pk": s.pk, "n": s.current.number})
     return redirect(new)
 
 
@@ -257,7 +261,7 @@ def upload(request):
                                         criteria=form.cleaned_data["criteria"], origin="upload",
                                         author=request.user)
             data = evaluation_json(session, mapping)
-            s.add_version(mapping, request.user, "uploaded", data["summary"])
+            s.add_version(mapping, request.user, gettext_noop("uploaded"), data["summary"])
             return redirect(s)
     return render(request, "territory/upload.html", {"form": form, "problems": problems,
                                                      "analysis": analysis})
