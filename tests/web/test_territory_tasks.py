@@ -239,6 +239,10 @@ def test_histogram_by_hand():
     chart = histogram([1.0, 2.0, 2.0, 3.0], [("x", 2.0)], bins=2)
     assert [b["count"] for b in chart["bars"]] == [1, 3]  # [1, 2) and [2, 3]
     assert chart["marks"][0]["share"] == 0.75
+    # the axis spans 1..3 padded by 4 %: ticks at 1, 1.5, 2, 2.5, 3, written as Russian does
+    with translation.override("ru"):
+        ticks = histogram([1.0, 2.0, 2.0, 3.0], [("x", 2.0)], bins=2)["ticks"]
+    assert [t["label"] for t in ticks] == ["1,0", "1,5", "2,0", "2,5", "3,0"]
 
 
 @pytest.mark.django_db

@@ -7,6 +7,9 @@ comma in Russian) never reaches an SVG attribute."""
 from __future__ import annotations
 
 import numpy as np
+from django.utils.translation import get_language
+
+from aimak.i18n import LANGUAGES, fmt_number
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 30, 10
 
@@ -36,10 +39,13 @@ def histogram(values: list[float], marks: list[tuple[str, float]], bins: int = 2
         bars.append({"x": c(x(a)), "w": c(max(x(b) - x(a) - 1, 0.5)),
                      "y": c(TOP + plot_h - h), "h": c(h), "count": n, "a": f"{a:.2f}",
                      "b": f"{b:.2f}", "left": x(a)})
-    out_marks = [{"label": label, "value": round(m, 2), "x": c(x(m)), "left": x(m),
+    out_marks = [{"label": label, "value": round(m, 1), "x": c(x(m)), "left": x(m),
                   "share": float((v <= m + 1e-12).mean()), "n": i + 1}
                  for i, (label, m) in enumerate(marks)]
-    ticks = [{"x": c(x(t)), "label": f"{t:.1f}"} for t in np.linspace(lo + pad, hi - pad, 5)]
+    lang = (get_language() or "ru")[:2]
+    lang = lang if lang in LANGUAGES else "ru"
+    ticks = [{"x": c(x(t)), "label": fmt_number(t, "float1", lang)}  # text, not an attribute
+             for t in np.linspace(lo + pad, hi - pad, 5)]
     return {"width": str(WIDTH), "height": str(HEIGHT), "bars": bars, "marks": out_marks,
             "ticks": ticks, "axis_y": str(TOP + plot_h), "tick_y": str(TOP + plot_h + 16),
             "top": str(TOP), "label_y": str(TOP + 10), "left": str(LEFT),
