@@ -46,6 +46,29 @@ def test_move_returns_new_evaluation_and_keeps_versions(client, users, scenarios
 
 
 @pytest.mark.django_db
+def test_scenario_page_names_centres_and_inputs_in_the_readers_language(
+        client, users, scenarios, territory_inputs):
+    from django.utils import translation
+
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.places.models import Settlement
+
+    import_dataset(territory_inputs[0])
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    centres = {r["centre"] for r in s.current.mapping}
+    named = Settlement.objects.filter(code__in=centres).exclude(name_ru="").first()
+    assert named is not None and named.name_ru != named.name_en
+    for lang, name, inputs in (("ru", named.name_ru, "смоделировано по прямой"),
+                               ("en", named.name_en, "modelled in straight lines")):
+        with translation.override(lang):
+            url = reverse("territory:scenario", args=[s.pk])
+        html = client.get(url).content.decode()
+        assert f"<td>{name}</td>" in html, lang
+        assert inputs in html, lang
+
+
+@pytest.mark.django_db
 def test_locked_unit_refuses_moves(client, users, scenarios):
     s = scenarios["draft"]
     client.force_login(users["admin"])

@@ -69,18 +69,17 @@ def load_results(title: str, dataset: Path, results: Path, author, provenance: s
 
 
 def load(ctx) -> None:
+    from .tasks import TERRAIN_PROVENANCE, ensemble_job
+
     if ctx.results is None:
         ctx.log("territory: no results folder; no scenarios loaded")
         return
     analysis = load_results(
         "Джалал-Абадская область (aimak demo)", Path(ctx.dataset), Path(ctx.results),
-        ctx.users.get("admin"),
-        "travel times modelled on terrain (GEBCO), flows modelled (Huff model), populations "
-        "partly estimated: see the report", report=Path(ctx.results) / "report.html")
+        ctx.users.get("admin"), TERRAIN_PROVENANCE, report=Path(ctx.results) / "report.html")
     if analysis is None:
         ctx.log("territory: no travel times in the results; no scenarios loaded")
         return
-    from .tasks import ensemble_job
 
     for criteria in sorted(set(analysis.scenarios.values_list("criteria", flat=True))):
         ensemble_job(analysis, criteria)  # sampled by the worker the demo starts

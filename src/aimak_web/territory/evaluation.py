@@ -48,12 +48,25 @@ def evaluation_json(session: PlanSession, mapping: list[dict]) -> dict:
             "share_within_30_min", "share_within_60_min", "self_containment", "violations"]
     units = [{k: _clean(v) for k, v in row.items()}
              for row in ev.units[cols].to_dict("records")]
+    _local_centre_names(units)
     keys = ["units", "population", "smallest_unit_population", "largest_unit_population",
             "mean_minutes_to_centre", "max_minutes_to_centre", "share_within_30_min",
             "share_within_60_min", "self_containment", "violations"]
     summary = {k: _clean(ev.summary.get(k)) for k in keys}
     return {"units": units, "summary": summary, "violations": ev.violations,
             "mapping": mapping}
+
+
+def _local_centre_names(units: list[dict]) -> None:
+    """Centres named in the reader's language from the places directory (the core's session
+    names settlements in Latin script); one query."""
+    from aimak_web.places.models import Settlement
+
+    ids = {u["centre_id"] for u in units}
+    names = {s.code: s.name for s in Settlement.objects.filter(code__in=ids).only(
+        "code", "name_ru", "name_ky", "name_en")}
+    for u in units:
+        u["centre_name"] = names.get(u["centre_id"], u["centre_name"])
 
 
 def unit_comparison(scenario, code: str) -> dict | None:

@@ -27,6 +27,14 @@ class Analysis(models.Model):
     flows_path = models.CharField(max_length=500, blank=True)
     report_path = models.CharField(max_length=500, blank=True)
     provenance = models.TextField(_("how the inputs were made"), blank=True)
+
+    @property
+    def provenance_text(self) -> str:
+        """``provenance`` in the reader's language when it is one of the loaders' message ids
+        (``territory.tasks``), else as written."""
+        from django.utils.translation import gettext
+
+        return gettext(self.provenance) if self.provenance else ""
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,15 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 
+#: How an analysis' inputs were made, as message ids: its pages say them in the reader's
+#: language (``Analysis.provenance_text``).
+TERRAIN_PROVENANCE = gettext_noop(
+    "travel times modelled on terrain (GEBCO), flows modelled (Huff model), populations partly "
+    "estimated: see the report")
+STRAIGHT_PROVENANCE = gettext_noop(
+    "travel times modelled in straight lines, flows modelled (Huff model), populations partly "
+    "estimated: see the report")
+
 
 def _run(job_id: int, work) -> None:
     job = Job.objects.select_related("scenario__analysis", "analysis", "user").get(pk=job_id)
@@ -161,12 +170,11 @@ def _analysis(job: Job) -> None:
     if not dataset:
         raise RuntimeError("the pipeline wrote no dataset")
     files = {k: str(Path(v).resolve()) for k, v in result.files.items()}
-    access = "straight-line" if job.params.get("access") == "straight" else "terrain (GEBCO)"
+    provenance = (STRAIGHT_PROVENANCE if job.params.get("access") == "straight"
+                  else TERRAIN_PROVENANCE)
     analysis = load_results(
         f"{oblast.name_ru} ({job.created:%Y-%m-%d %H:%M}, #{job.pk})", dataset[-1], out,
-        job.user, f"travel times modelled ({access}), flows modelled (Huff model), "
-        "populations partly estimated: see the report", report=files.get("html")
-        and Path(files["html"]), replace=False)
+        job.user, provenance, report=files.get("html") and Path(files["html"]), replace=False)
     if analysis is None:
         raise RuntimeError("the pipeline wrote no travel times")
     job.analysis = analysis
