@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from aimak_web.core.text import name_in_language
 
 POPULATION_SOURCES = [
     ("observed", _("observed")),
@@ -37,8 +38,7 @@ class NamedPlace(models.Model):
     @property
     def name(self) -> str:
         """The name in the reader's language, falling back to Russian."""
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return name_in_language(self)
 
     def __str__(self) -> str:
         return self.name

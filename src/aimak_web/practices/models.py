@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aimak_web.core.text import name_in_language
 from aimak_web.places.models import Municipality
 
 
@@ -34,8 +34,7 @@ class Named(models.Model):
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return name_in_language(self)
 
     def __str__(self) -> str:
         return self.name
@@ -283,8 +282,7 @@ class Edition(models.Model):
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return name_in_language(self)
 
     def __str__(self) -> str:
         return self.name
@@ -322,8 +320,7 @@ class Category(models.Model):
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return name_in_language(self)
 
     def __str__(self) -> str:
         return self.name
@@ -346,8 +343,7 @@ class Criterion(models.Model):
 
     @property
     def name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return name_in_language(self)
 
 
 class Entry(models.Model):

@@ -7,9 +7,9 @@ comma in Russian) never reaches an SVG attribute."""
 from __future__ import annotations
 
 import numpy as np
-from django.utils.translation import get_language
 
-from aimak.i18n import LANGUAGES, fmt_number
+from aimak.i18n import fmt_number
+from aimak_web.core.text import reader_language
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 30, 10
 
@@ -42,8 +42,7 @@ def histogram(values: list[float], marks: list[tuple[str, float]], bins: int = 2
     out_marks = [{"label": label, "value": round(m, 1), "x": c(x(m)), "left": x(m),
                   "share": float((v <= m + 1e-12).mean()), "n": i + 1}
                  for i, (label, m) in enumerate(marks)]
-    lang = (get_language() or "ru")[:2]
-    lang = lang if lang in LANGUAGES else "ru"
+    lang = reader_language()
     ticks = [{"x": c(x(t)), "label": fmt_number(t, "float1", lang)}  # text, not an attribute
              for t in np.linspace(lo + pad, hi - pad, 5)]
     return {"width": str(WIDTH), "height": str(HEIGHT), "bars": bars, "marks": out_marks,

@@ -6,10 +6,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from django.utils.translation import get_language
-
-from aimak.i18n import LANGUAGES
 from aimak.plans.session import PlanSession
+from aimak_web.core.text import reader_language
 
 from .models import Analysis
 
@@ -25,12 +23,6 @@ def session_for(scenario) -> PlanSession:
     return _session(a.dataset_path, a.times_path, a.flows_path, scenario.criteria)
 
 
-def core_language() -> str:
-    """The request's language as the core names it (ru, ky, en; Russian when unknown)."""
-    code = (get_language() or "ru")[:2]
-    return code if code in LANGUAGES else "ru"
-
-
 def _clean(value):
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else round(value, 4)
@@ -42,7 +34,7 @@ def _clean(value):
 def evaluation_json(session: PlanSession, mapping: list[dict]) -> dict:
     """Units, summary and violations of a mapping as plain JSON values, violations in the
     reader's language."""
-    ev = session.evaluate(mapping, lang=core_language())
+    ev = session.evaluate(mapping, lang=reader_language())
     cols = ["new_unit", "centre_id", "centre_name", "n_municipalities", "municipalities",
             "population", "mean_minutes_to_centre", "max_minutes_to_centre",
             "share_within_30_min", "share_within_60_min", "self_containment", "violations"]

@@ -202,15 +202,13 @@ class Job(models.Model):
     def detail_text(self) -> str:
         """The failure's detail in the active language when the core said it in sentences it
         can translate, else as recorded."""
-        from django.utils.translation import get_language
-
-        from aimak.i18n import LANGUAGES, Said
+        from aimak.i18n import Said
+        from aimak_web.core.text import reader_language
 
         said = (self.result or {}).get("reasons") if isinstance(self.result, dict) else None
         if not said:
             return self.detail
-        lang = (get_language() or "ru")[:2]
-        lang = lang if lang in LANGUAGES else "ru"
+        lang = reader_language()
         return "; ".join(Said(t, **params).text(lang) if t else params for t, params in said)
 
     def set_stage(self, stage: str) -> None:

@@ -444,7 +444,7 @@ def job_status(request, pk: int):
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def analysis_start(request):
     """An administrator starts the core's territory pipeline for an oblast in the background."""
-    from django.utils.translation import get_language
+    from aimak_web.core.text import reader_language
 
     from .tasks import run_analysis
 
@@ -462,7 +462,7 @@ def analysis_start(request):
         job = Job.objects.create(kind="analysis", user=request.user, time_limit=3600,
                                  params={"oblast": oblast.code,
                                          "access": form.cleaned_data["access"],
-                                         "lang": (get_language() or "ru")[:2]})
+                                         "lang": reader_language()})
         return redirect(_enqueue(job, run_analysis))
     return render(request, "territory/analysis_start.html", {
         "form": form, "jobs": Job.objects.filter(kind="analysis").select_related(

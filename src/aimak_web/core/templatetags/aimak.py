@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aimak_web.core.text import localized
+from aimak_web.core.text import localized, reader_language
 
 register = template.Library()
 
@@ -22,7 +21,7 @@ PROVENANCE = {
 def tr(obj, field: str):
     """``{% tr hearing "title" %}``: the field in the reader's language, marked on fallback."""
     text, lang = localized(obj, field)
-    reader = (get_language() or "ru")[:2]
+    reader = reader_language()
     if text and lang != reader and reader != "en":
         return format_html('<span lang="{}">{}</span> <span class="fallback">({})</span>', lang,
                            text, _("in Russian") if lang == "ru" else _("in Kyrgyz"))
