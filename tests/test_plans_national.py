@@ -35,6 +35,11 @@ def test_one_infeasible_rayon_does_not_sink_the_other():
     parts = solver.parts_.set_index("part")
     assert parts.loc[small, "solver"] == "none" and parts.loc[small, "status"] == "infeasible"
     assert "below min_population" in parts.loc[small, "diagnosis"]
+    # the same diagnosis, kept as sentences, is said in Russian for the report and console
+    from aimak.i18n import say_json
+
+    ru = say_json(parts.loc[small, "reasons"], "ru")
+    assert "меньше min_population" in ru and "below" not in ru
     big = 1 - small
     assert parts.loc[big, "solver"] == "exact" and parts.loc[big, "new_units"] == 1
     assert parts.loc[big, "gap"] == 0.0
@@ -66,6 +71,7 @@ def test_exact_time_out_falls_back_to_the_heuristic(monkeypatch):
     assert (solver.parts_["solver"] == "heuristic").all()
     assert solver.parts_["gap"].isna().all()  # the heuristic proves no bound
     assert solver.parts_["diagnosis"].str.contains("did not converge").all()
+    assert solver.parts_["diagnosis"].str.startswith("the exact solver ran out of time").all()
     assert check_plan(inst, solver.plan_) == []
 
 

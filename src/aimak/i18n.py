@@ -142,6 +142,17 @@ def _say(template: str, params: dict[str, object], lang: str) -> str:
     return gettext(template, lang).format(**{k: fmt_word(v, lang) for k, v in params.items()})
 
 
+def said_json(reasons: list) -> list[list]:
+    """Sentences as JSON (``[template, params]``, or ``[None, text]`` for plain text) to keep
+    in a cache or a database and say later in any language with ``say_json``."""
+    return [[r.template, r.params] if isinstance(r, Said) else [None, str(r)] for r in reasons]
+
+
+def say_json(items: list, lang: str | None = None, sep: str = "; ") -> str:
+    """The sentences ``said_json`` kept, in ``lang`` (default: the current language)."""
+    return sep.join(Said(t, **params).text(lang) if t else str(params) for t, params in items)
+
+
 def say_in(value: object, lang: str | None = None) -> str:
     """``value`` in ``lang`` (default: the current language) when it is a ``Said``, else as
     it is."""

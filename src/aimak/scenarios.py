@@ -15,7 +15,7 @@ import pandas as pd
 
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
-from aimak.i18n import _, get_language, say_in
+from aimak.i18n import _, get_language, say_in, say_json
 
 if TYPE_CHECKING:
     from aimak.pipeline import Cache, Progress
@@ -95,8 +95,9 @@ def solve_scenarios(ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame,
             mapping, meta = cache.table_and_facts(f"plan-{name}", step_key,
                                                   lambda i=inst: _solve(i, solver, compute))
         except InfeasibleError as exc:
-            results[name] = {"title": title,  # in the report's language
-                             "infeasible": "; ".join(say_in(r) for r in exc.reasons)}
+            why = ("; ".join(f"{part}: {say_json(reasons)}" for part, reasons in exc.parts)
+                   if hasattr(exc, "parts") else "; ".join(say_in(r) for r in exc.reasons))
+            results[name] = {"title": title, "infeasible": why}  # in the report's language
             continue
         plan = plan_of(inst, mapping, name, meta.get("status", ""))
         parts = pd.DataFrame(meta.get("parts", []))
@@ -157,7 +158,9 @@ def _solve(inst: Instance, solver: dict[str, Any], compute: dict[str, Any] | Non
                        scheduler=compute.get("scheduler")).fit(inst)
     table = parts.parts_
     if not parts.solved_.any():
-        raise InfeasibleError([f"{r.name}: {r.diagnosis}" for r in table.itertuples()])
+        err = InfeasibleError([f"{r.name}: {r.diagnosis}" for r in table.itertuples()])
+        err.parts = [(r.name, r.reasons) for r in table.itertuples()]  # sayable per part
+        raise err
     solved = table[table["solver"] != "none"]
     gaps = solved.loc[solved["solver"] == "exact", "gap"]
     facts = {"status": parts.plan_.status,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from aimak.i18n import LANGUAGES, N_, _, use_language
+from aimak.i18n import LANGUAGES, N_, _, say_json, use_language
 
 
 def _run(config) -> None:
@@ -71,7 +71,9 @@ def _print_parts(console: Console, result) -> None:
             title=_(plan["title"]), count=len(parts), solvers=solvers), highlight=False)
         for row in bad.itertuples():
             what = _("no feasible plan") if row.solver == "none" else _("heuristic plan")
-            console.print(f"  [yellow]{row.name}[/]: {what} — {row.diagnosis}", highlight=False)
+            why = (say_json(row.reasons) if isinstance(getattr(row, "reasons", None), list)
+                   else row.diagnosis)  # in the console's language when it can be said so
+            console.print(f"  [yellow]{row.name}[/]: {what} — {why}", highlight=False)
 
 
 def _print_result(console: Console, result, lang: str) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from aimak.compute import compute_client, map_ordered
+from aimak.i18n import N_, Said, said_json
 from aimak.plans.exact import ExactSolver, _combine, canonical
 from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.heuristic import HeuristicSolver
@@ -30,7 +31,7 @@ from aimak.plans.instance import Instance, Plan
 TIMEOUT_MARKERS = ("found no plan within", "did not converge within")
 
 PART_COLUMNS = ["part", "name", "municipalities", "new_units", "solver", "status", "gap",
-                "seconds", "diagnosis"]
+                "seconds", "diagnosis", "reasons"]
 
 
 def timed_out(exc: InfeasibleError) -> bool:
@@ -45,25 +46,26 @@ def solve_part(job: tuple[int, np.ndarray], inst: Instance, time_limit: float,
     t0 = time.perf_counter()
     sub = inst.subset(units)
     out: dict[str, Any] = {"part": k, "units": units, "plan": None, "solver": "none",
-                           "status": "infeasible", "gap": np.nan, "diagnosis": ""}
-    reasons = diagnose(sub)
-    if reasons:
-        out["diagnosis"] = "; ".join(reasons)
-    else:
+                           "status": "infeasible", "gap": np.nan}
+    reasons: list = diagnose(sub)
+    if not reasons:
         try:
             exact = ExactSolver(time_limit=time_limit, workers=exact_workers).fit(sub)
             out.update(plan=exact.plan_, solver="exact", status=exact.status_,
                        gap=float(exact.gap_))
         except InfeasibleError as exc:
-            if not timed_out(exc):
-                out["diagnosis"] = "; ".join(exc.reasons)
-            else:
+            reasons = list(exc.reasons)
+            if timed_out(exc):
                 try:
                     heur = HeuristicSolver(time_limit=heuristic_time).fit(sub)
-                    out.update(plan=heur.plan_, solver="heuristic", status="feasible",
-                               diagnosis="exact solver: " + "; ".join(exc.reasons))
+                    out.update(plan=heur.plan_, solver="heuristic", status="feasible")
+                    reasons = [Said(N_("the exact solver ran out of time, so the heuristic's "
+                                       "plan is used")), *reasons]
                 except InfeasibleError as exc2:
-                    out["diagnosis"] = "; ".join(exc.reasons + exc2.reasons)
+                    reasons += list(exc2.reasons)
+    # English for logs and files; ``reasons`` keeps them sayable in any language (say_json)
+    out["diagnosis"] = "; ".join(reasons)
+    out["reasons"] = said_json(reasons)
     out["seconds"] = time.perf_counter() - t0
     return out
 
@@ -118,7 +120,8 @@ class PartSolver(BaseEstimator):
                          "municipalities": len(units),
                          "new_units": int(plan.n_units) if r["plan"] is not None else None,
                          "solver": r["solver"], "status": r["status"], "gap": r["gap"],
-                         "seconds": float(r["seconds"]), "diagnosis": r["diagnosis"]})
+                         "seconds": float(r["seconds"]), "diagnosis": r["diagnosis"],
+                         "reasons": r["reasons"]})
         whole = _combine(inst, pieces) if pieces else canonical(Plan([], []))
         whole.name = "by part"
         whole.status = _overall_status([r["status"] for r in results])

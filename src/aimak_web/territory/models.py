@@ -191,9 +191,9 @@ class Job(models.Model):
         kept as template and values so that each reader gets them in their language."""
         from django.utils import timezone
 
-        reasons = list(reasons or ())
-        said = ([[r.template, r.params] if hasattr(r, "template") else [None, str(r)]
-                 for r in reasons] if any(hasattr(r, "template") for r in reasons) else [])
+        from aimak.i18n import said_json
+
+        said = said_json(list(reasons or ()))
         result = {**(self.result or {}), "reasons": said} if said else self.result
         self._move("failed", finished=timezone.now(), error=error, detail=detail[:2000],
                    result=result)
@@ -202,14 +202,11 @@ class Job(models.Model):
     def detail_text(self) -> str:
         """The failure's detail in the active language when the core said it in sentences it
         can translate, else as recorded."""
-        from aimak.i18n import Said
+        from aimak.i18n import say_json
         from aimak_web.core.text import reader_language
 
         said = (self.result or {}).get("reasons") if isinstance(self.result, dict) else None
-        if not said:
-            return self.detail
-        lang = reader_language()
-        return "; ".join(Said(t, **params).text(lang) if t else params for t, params in said)
+        return say_json(said, reader_language()) if said else self.detail
 
     def set_stage(self, stage: str) -> None:
         """Record the step a running task is at (shown on its page)."""
