@@ -254,7 +254,9 @@ class ExactSolver(BaseEstimator):
                         if where else
                         N_("the criteria together admit no plan; dropping any one of these "
                            "criteria would allow one: {criteria}"))
-            return [Said(template, criteria=", ".join(fixes), **where)]
+            return [Said(template, criteria=", ".join(k for k, _ in fixes), **where)] + [
+                Said(N_("a plan without {criterion} breaks it at: {places}"), criterion=k,
+                     places=places) for k, places in fixes if places]
         if fixes is not None:
             template = (N_("the criteria together admit no plan in {stay_within} {group}; no "
                            "single criterion is to blame (at least two conflict)") if where

@@ -124,9 +124,10 @@ RELAXABLE = {
 }
 
 
-def relaxations(inst: Instance, time_limit: float = 10.0) -> list[str]:
+def relaxations(inst: Instance, time_limit: float = 10.0) -> list[tuple[str, str]]:
     """Criteria whose removal alone makes the instance feasible (each tried with the exact
-    model for at most ``time_limit`` seconds), each with where the relaxed plan breaks it."""
+    model for at most ``time_limit`` seconds), each with where the relaxed plan breaks it
+    (``(criterion, places)``, places empty when the check names none)."""
     import dataclasses
 
     from aimak.plans.exact import ExactSolver
@@ -154,8 +155,7 @@ def relaxations(inst: Instance, time_limit: float = 10.0) -> list[str]:
             if v.unit is not None:
                 members = np.flatnonzero(plan.labels == v.unit)
                 names = ", ".join(str(inst.unit_names[u]) for u in members[:4])
-                where.append(f"{names}" + (f" ({v.value:,.0f})" if v.value is not None
+                where.append(f"{names}" + (f" ({v.value:.0f})" if v.value is not None
                                             else ""))
-        found.append(f"{key} (a plan without it breaks it at: {'; '.join(where)})" if where
-                     else key)
+        found.append((key, "; ".join(where)))
     return found
