@@ -171,6 +171,35 @@ def test_optimise_refuses_a_bad_time_limit_and_a_second_run(client, users, scena
     assert Job.objects.count() == 1  # the second request goes to the running one
 
 
+@pytest.mark.django_db
+def test_a_task_a_stopped_worker_left_behind_fails_and_a_new_run_starts(client, users,
+                                                                         scenarios):
+    """A worker killed mid-task leaves its job "running": once twice its time limit and the
+    margin have passed, its page says the worker stopped, and optimising again queues anew."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    s = scenarios["draft"]
+    client.force_login(users["admin"])
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 10})
+    job = Job.objects.get()
+    job.start()  # the worker took it ... and died
+    fresh = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    assert fresh["state"] == "running"  # 10 s limit: not yet 2 x 10 s + 15 min
+    Job.objects.filter(pk=job.pk).update(started=timezone.now() - timedelta(minutes=16))
+    status = client.get(reverse("territory:job_status", args=[job.pk])).json()
+    assert status["state"] == "failed"
+    assert status["detail"] == ("Фоновый обработчик остановился, не закончив эту задачу; "
+                                "запустите её снова.")
+    client.post(reverse("territory:optimise", args=[s.pk]), {"time_limit": 10})
+    assert Job.objects.filter(state="queued").count() == 1  # a new run, not the dead one
+    # a queued task no worker takes up for 6 hours is given up too
+    Job.objects.filter(state="queued").update(created=timezone.now() - timedelta(hours=7))
+    assert Job.fail_stale() == 1
+    assert Job.objects.filter(state="failed").count() == 2
+
+
 def test_analysis_progress_follows_the_pipeline_steps():
     from django.utils import timezone
 

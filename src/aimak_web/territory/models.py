@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 #: Built-in criteria sets of the core (``aimak/plans/criteria/*.toml``).
@@ -198,6 +199,35 @@ class Job(models.Model):
         self._move("failed", finished=timezone.now(), error=error, detail=detail[:2000],
                    result=result)
 
+    #: A queued task no worker picked up within this long was left behind (hours).
+    QUEUED_HOURS = 6.0
+    #: A running task is given twice its time limit plus this long (minutes) before its
+    #: worker is taken to have stopped (a restart or a crash leaves it "running").
+    RUNNING_MARGIN_MINUTES = 15.0
+
+    @classmethod
+    def fail_stale(cls) -> int:
+        """Mark the tasks a stopped worker left behind as failed, so that their pages say so
+        and a new run of the same work can start; returns how many."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        now = timezone.now()
+        n = 0
+        for job in cls.objects.filter(state="queued",
+                                      created__lt=now - timedelta(hours=cls.QUEUED_HOURS)):
+            job.fail("internal", gettext_noop("No background worker picked this task up; "
+                                              "start it again once the worker runs."))
+            n += 1
+        margin = timedelta(minutes=cls.RUNNING_MARGIN_MINUTES)
+        for job in cls.objects.filter(state="running", started__isnull=False):  # a few
+            if job.started + timedelta(seconds=2 * job.time_limit) + margin < now:
+                job.fail("internal", gettext_noop("The background worker stopped before "
+                                                  "finishing this task; start it again."))
+                n += 1
+        return n
+
     @property
     def detail_text(self) -> str:
         """The failure's detail in the active language when the core said it in sentences it
@@ -206,7 +236,7 @@ class Job(models.Model):
         from aimak_web.core.text import reader_language
 
         said = (self.result or {}).get("reasons") if isinstance(self.result, dict) else None
-        return say_json(said, reader_language()) if said else self.detail
+        return say_json(said, reader_language()) if said else gettext(self.detail)
 
     def set_stage(self, stage: str) -> None:
         """Record the step a running task is at (shown on its page)."""

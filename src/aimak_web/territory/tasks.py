@@ -101,14 +101,10 @@ def sample_ensemble(job_id: int) -> None:
 def ensemble_job(analysis, criteria: str, user=None, start: bool = True) -> Job | None:
     """The newest finished ensemble of ``analysis`` under ``criteria``, else the one being
     sampled, else (when ``start``) a newly queued one; None when none and not started."""
+    Job.fail_stale()  # what a stopped worker left behind is not waited for
     jobs = Job.objects.filter(kind="ensemble", analysis=analysis, criteria=criteria)
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    recent = timezone.now() - timedelta(hours=1)  # older unfinished ones: their worker died
     found = (jobs.filter(state="done").order_by("-finished").first()
-             or jobs.filter(state__in=["queued", "running"], created__gte=recent).first())
+             or jobs.filter(state__in=["queued", "running"]).first())
     if found is not None or not start:
         return found
     job = Job.objects.create(kind="ensemble", analysis=analysis, criteria=criteria,

@@ -341,21 +341,13 @@ class _SignInError(Exception):
 
 
 def _job(request, pk: int) -> Job:
+    Job.fail_stale()  # a page of a task its stopped worker left behind says so
     job = get_object_or_404(Job.objects.select_related("scenario", "analysis", "version"), pk=pk)
     if not request.user.has_perm("territory.view_job", job):
         if not request.user.is_authenticated:
             raise _SignInError
         raise PermissionDenied
     return job
-
-
-def stale_before(hours: float = 1.0):
-    """Jobs queued before this are not waited for (a worker that died leaves them behind)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    return timezone.now() - timedelta(hours=hours)
 
 
 def _enqueue(job: Job, task) -> Job:
@@ -378,8 +370,8 @@ def optimise(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("The time limit must be between 5 and 600 seconds."))
         return redirect(s)
-    running = s.jobs.filter(kind="optimise", state__in=["queued", "running"],
-                            created__gte=stale_before()).first()
+    Job.fail_stale()
+    running = s.jobs.filter(kind="optimise", state__in=["queued", "running"]).first()
     if running is not None:
         return redirect(running)
     job = Job.objects.create(kind="optimise", scenario=s, analysis=s.analysis,
@@ -453,9 +445,9 @@ def analysis_start(request):
     form = AnalysisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         oblast = form.cleaned_data["oblast"]
+        Job.fail_stale()
         running = Job.objects.filter(kind="analysis", params__oblast=oblast.code,
-                                     state__in=["queued", "running"],
-                                     created__gte=stale_before(hours=6)).first()
+                                     state__in=["queued", "running"]).first()
         if running is not None:
             messages.info(request, _("An analysis of this oblast is already running."))
             return redirect(running)
