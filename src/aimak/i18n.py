@@ -116,7 +116,7 @@ class Said(str):
 
     def __new__(cls, template: str, **params: object) -> Said:
         plain = {k: _plain(v) for k, v in params.items()}
-        self = super().__new__(cls, _say(template, plain, "en"))
+        self = super().__new__(cls, say(template, plain, "en"))
         self.template, self.params = template, plain
         return self
 
@@ -125,7 +125,7 @@ class Said(str):
 
     def text(self, lang: str | None = None) -> str:
         """The sentence in ``lang`` (default: the current language)."""
-        return _say(self.template, self.params, lang or get_language())
+        return say(self.template, self.params, lang or get_language())
 
 
 def _said(template: str, params: dict[str, object]) -> Said:
@@ -138,7 +138,8 @@ def _plain(value: object) -> object:
     return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
-def _say(template: str, params: dict[str, object], lang: str) -> str:
+def say(template: str, params: dict[str, object], lang: str) -> str:
+    """``template`` translated into ``lang`` with ``params`` filled in (``fmt_word``)."""
     return gettext(template, lang).format(**{k: fmt_word(v, lang) for k, v in params.items()})
 
 

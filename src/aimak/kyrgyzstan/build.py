@@ -141,8 +141,9 @@ def _republican_cities(path: Path, adm2: gpd.GeoDataFrame, notes: list[dict]
                             crs=regions.crs)
 
 
-def _read_rayons(path: Path, regions: Path, oblast: str | None, notes: list[dict]
+def _read_rayons(path: Path, regions: Path, notes: list[dict]
                  ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Every rayon and oblast of the country (with ``oblast_code`` on the rayons)."""
     adm2 = read_table(path)
     needed = ["ADM2_PCODE", "ADM2_EN", "ADM2_RU", "ADM2_KY", "ADM2TYP_EN", "ADM1_EN",
               "ADM1_RU", "ADM1_KY", "ADM1_PCODE"]
@@ -153,11 +154,6 @@ def _read_rayons(path: Path, regions: Path, oblast: str | None, notes: list[dict
     if len(cities):
         adm2 = pd.concat([adm2[[*needed, "geometry"]], cities.to_crs(adm2.crs)],
                          ignore_index=True)
-    if oblast:
-        known = sorted(adm2["ADM1_EN"].map(slug).unique())
-        adm2 = adm2[adm2["ADM1_EN"].map(slug) == slug(oblast)]
-        if adm2.empty:
-            raise fail(f"no oblast '{oblast}'; choose one of: {', '.join(known)}", path)
     adm2 = gpd.GeoDataFrame(adm2, geometry="geometry")
     adm2["geometry"] = shapely.make_valid(adm2.geometry.values)
     rayons = gpd.GeoDataFrame({
@@ -185,6 +181,17 @@ def _read_rayons(path: Path, regions: Path, oblast: str | None, notes: list[dict
     return rayons, oblasts
 
 
+def _choose_oblast(rayons: gpd.GeoDataFrame, oblasts: gpd.GeoDataFrame, oblast: str,
+                   path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The rayons and oblast of the oblast (or republican city) named ``oblast``."""
+    keep = rayons["oblast"].map(slug) == slug(oblast)
+    if not keep.any():
+        known = sorted(rayons["oblast"].map(slug).unique())
+        raise fail(f"no oblast '{oblast}'; choose one of: {', '.join(known)}", path)
+    rayons = rayons[keep].reset_index(drop=True)
+    return rayons, oblasts[oblasts["code"].isin(rayons["oblast_code"])].reset_index(drop=True)
+
+
 def _translit(name: str) -> str:
     """A readable Latin form for names that have no English one in the sources."""
     table = {"ж": "j", "ң": "ng", "ө": "ö", "ү": "ü", "ы": "y", "й": "y", "х": "kh", "ц": "ts",
@@ -204,7 +211,10 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     source = Path(source)
     paths = _require(source)
     notes: list[dict] = []
-    rayons, oblasts = _read_rayons(paths["rayons"], paths["regions"], oblast, notes)
+    country, oblasts = _read_rayons(paths["rayons"], paths["regions"], notes)
+    rayons = country
+    if oblast:
+        rayons, oblasts = _choose_oblast(country, oblasts, oblast, paths["rayons"])
     metric = KYRGYZSTAN_LAEA
 
     # --- settlements inside the chosen rayons -------------------------------------------
@@ -220,7 +230,7 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
             "settlements"]), int(r), "id") for v, r in zip(raw.loc[dup, "id"],
                                                            raw.loc[dup, "__source_row__"],
                                                            strict=True)])
-    _note_outside_country(raw, paths, rayons if not oblast else None, notes)
+    _note_outside_country(raw, country, notes)
     joined = gpd.sjoin(raw, rayons[["code", "geometry"]], how="inner", predicate="within")
     pts = joined.rename(columns={"code": "rayon_code", "name": "name_en"}).drop(
         columns="index_right").reset_index(drop=True)
@@ -448,12 +458,10 @@ def _fallback_assign(pts: pd.DataFrame, centres: pd.DataFrame, munis: dict) -> p
     return pts
 
 
-def _note_outside_country(raw: gpd.GeoDataFrame, paths: dict[str, Path],
-                          rayons: gpd.GeoDataFrame | None, notes: list[dict]) -> None:
+def _note_outside_country(raw: gpd.GeoDataFrame, country: gpd.GeoDataFrame,
+                          notes: list[dict]) -> None:
     """Note every settlement outside all the rayons of the country (left out of the dataset):
     a point in the sea or abroad usually has its latitude and longitude swapped."""
-    country = (rayons if rayons is not None
-               else _read_rayons(paths["rayons"], paths["regions"], None, [])[0])
     whole = shapely.union_all(country.geometry.values)
     outside = ~shapely.covers(whole, raw.geometry.values)
     if outside.any():

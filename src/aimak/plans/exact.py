@@ -239,32 +239,25 @@ class ExactSolver(BaseEstimator):
         return plan, status_text, solver.BestObjectiveBound() / SCALE, offset
 
     def _why_infeasible(self, inst: Instance) -> list[str]:
-        where = {}
+        """One sentence that no plan exists (and where), then, when ``explain``, which single
+        criterion would allow one and where a plan without it breaks it."""
         if len(inst.group_names) > 1 and len(np.unique(inst.group)) == 1:
-            where = {"stay_within": inst.criteria.stay_within,
-                     "group": inst.group_names[inst.group[0]]}
-        fixes = None
-        if self.explain:
-            from aimak.plans.feasibility import relaxations
+            out = [Said(N_("the criteria together admit no plan in {stay_within} {group}"),
+                        stay_within=inst.criteria.stay_within,
+                        group=inst.group_names[inst.group[0]])]
+        else:
+            out = [Said(N_("the criteria together admit no plan"))]
+        if not self.explain:
+            return out
+        from aimak.plans.feasibility import relaxations
 
-            fixes = relaxations(inst, time_limit=min(10.0, self.time_limit))
-        if fixes:
-            template = (N_("the criteria together admit no plan in {stay_within} {group}; "
-                           "dropping any one of these criteria would allow one: {criteria}")
-                        if where else
-                        N_("the criteria together admit no plan; dropping any one of these "
-                           "criteria would allow one: {criteria}"))
-            return [Said(template, criteria=", ".join(k for k, _ in fixes), **where)] + [
-                Said(N_("a plan without {criterion} breaks it at: {places}"), criterion=k,
-                     places=places) for k, places in fixes if places]
-        if fixes is not None:
-            template = (N_("the criteria together admit no plan in {stay_within} {group}; no "
-                           "single criterion is to blame (at least two conflict)") if where
-                        else N_("the criteria together admit no plan; no single criterion is "
-                                "to blame (at least two conflict)"))
-            return [Said(template, **where)]
-        return [Said(N_("the criteria together admit no plan in {stay_within} {group}") if where
-                     else N_("the criteria together admit no plan"), **where)]
+        fixes = relaxations(inst, time_limit=min(10.0, self.time_limit))
+        if not fixes:
+            return [*out, Said(N_("no single criterion is to blame (at least two conflict)"))]
+        return [*out, Said(N_("dropping any one of these criteria would allow one: "
+                              "{criteria}"), criteria=", ".join(k for k, _ in fixes))] + [
+            Said(N_("a plan without {criterion} breaks it at: {places}"), criterion=k,
+                 places=places) for k, places in fixes if places]
 
     @staticmethod
     def _cuts(inst: Instance, assign: np.ndarray, adj) -> list[tuple[set[int], int]]:

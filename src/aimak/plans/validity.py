@@ -13,7 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from aimak.i18n import N_, fmt_word, get_language, gettext
+from aimak.i18n import N_, get_language, say
 from aimak.plans.instance import Instance, Plan
 
 
@@ -39,9 +39,7 @@ class Violation:
 
     def text(self, lang: str | None = None) -> str:
         """The sentence in ``lang`` (default: the current language of ``aimak.i18n``)."""
-        lang = lang or get_language()
-        values = {k: fmt_word(v, lang) for k, v in self.params.items()}
-        return gettext(self.template, lang).format(**values)
+        return say(self.template, self.params, lang or get_language())
 
 
 def check_plan(inst: Instance, plan: Plan) -> list[Violation]:

@@ -205,28 +205,35 @@ class Job(models.Model):
     #: worker is taken to have stopped (a restart or a crash leaves it "running").
     RUNNING_MARGIN_MINUTES = 15.0
 
-    @classmethod
-    def fail_stale(cls) -> int:
-        """Mark the tasks a stopped worker left behind as failed, so that their pages say so
-        and a new run of the same work can start; returns how many."""
+    def fail_if_stale(self, now=None) -> bool:
+        """Mark this task failed if a stopped worker left it behind (queued longer than
+        ``QUEUED_HOURS``, or running longer than twice its time limit plus the margin), so
+        that its page says so and the same work can start again; True if it was."""
         from datetime import timedelta
 
         from django.utils import timezone
 
+        now = now or timezone.now()
+        if self.state == "queued" and self.created < now - timedelta(hours=self.QUEUED_HOURS):
+            self.fail("internal", gettext_noop("No background worker picked this task up; "
+                                               "start it again once the worker runs."))
+            return True
+        if self.state == "running" and self.started is not None and (
+                self.started + timedelta(seconds=2 * self.time_limit,
+                                         minutes=self.RUNNING_MARGIN_MINUTES) < now):
+            self.fail("internal", gettext_noop("The background worker stopped before "
+                                               "finishing this task; start it again."))
+            return True
+        return False
+
+    @classmethod
+    def fail_stale(cls) -> int:
+        """``fail_if_stale`` for every unfinished task (a few at most); returns how many."""
+        from django.utils import timezone
+
         now = timezone.now()
-        n = 0
-        for job in cls.objects.filter(state="queued",
-                                      created__lt=now - timedelta(hours=cls.QUEUED_HOURS)):
-            job.fail("internal", gettext_noop("No background worker picked this task up; "
-                                              "start it again once the worker runs."))
-            n += 1
-        margin = timedelta(minutes=cls.RUNNING_MARGIN_MINUTES)
-        for job in cls.objects.filter(state="running", started__isnull=False):  # a few
-            if job.started + timedelta(seconds=2 * job.time_limit) + margin < now:
-                job.fail("internal", gettext_noop("The background worker stopped before "
-                                                  "finishing this task; start it again."))
-                n += 1
-        return n
+        return sum(job.fail_if_stale(now)
+                   for job in cls.objects.filter(state__in=["queued", "running"]))
 
     @property
     def detail_text(self) -> str:

@@ -341,12 +341,12 @@ class _SignInError(Exception):
 
 
 def _job(request, pk: int) -> Job:
-    Job.fail_stale()  # a page of a task its stopped worker left behind says so
     job = get_object_or_404(Job.objects.select_related("scenario", "analysis", "version"), pk=pk)
     if not request.user.has_perm("territory.view_job", job):
         if not request.user.is_authenticated:
             raise _SignInError
         raise PermissionDenied
+    job.fail_if_stale()  # the page of a task its stopped worker left behind says so
     return job
 
 
