@@ -14,6 +14,7 @@ to install. Production: ``DATABASE_URL=postgres://...`` (psycopg 3), ``AIMAK_SEC
 | ``AIMAK_HTTPS`` | the site is served over HTTPS: secure cookies, HSTS, redirect | off |
 | ``AIMAK_EMAIL_BACKEND`` | Django e-mail backend | console |
 | ``AIMAK_SMS_BACKEND`` | ``console``, ``file`` or ``locmem`` (no real SMS provider) | console |
+| ``AIMAK_TRUSTED_PROXIES`` | proxies whose ``X-Forwarded-For`` is believed (addresses or networks) | none |
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aimak_web.core.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +181,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+
+# The client's address (aimak_web.core.client): X-Forwarded-For is believed only from these
+# proxies (e.g. "127.0.0.1" behind the documented nginx); lock-outs, limits, the audit trail and
+# votes all use it.
+AIMAK_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("AIMAK_TRUSTED_PROXIES", "").split(",")
+                         if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "aimak_web.core.client.client_ip"
+RATELIMIT_IP_META_KEY = "aimak_web.core.client.client_ip"
 
 # Rate limits (django-ratelimit), per the documented budget of each action.
 RATELIMIT_VIEW = "aimak_web.core.views.rate_limited"
