@@ -14,7 +14,7 @@ to install. Production: ``DATABASE_URL=postgres://...`` (psycopg 3), ``AIMAK_SEC
 | ``AIMAK_HTTPS`` | the site is served over HTTPS: secure cookies, HSTS, redirect | off |
 | ``AIMAK_EMAIL_BACKEND`` | Django e-mail backend | console |
 | ``AIMAK_SMS_BACKEND`` | ``console``, ``file`` or ``locmem`` (no real SMS provider) | console |
-| ``AIMAK_TRUSTED_PROXIES`` | proxies whose ``X-Forwarded-For`` is believed (addresses or networks) | none |
+| ``AIMAK_TRUSTED_PROXIES`` | proxies believed in ``X-Forwarded-For`` (addresses, networks) | none |
 """
 
 from __future__ import annotations

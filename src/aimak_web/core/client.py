@@ -24,8 +24,6 @@ from django.conf import settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: request attribute caching the answer
-_CACHE = "_aimak_client_ip"
 #: ``request.META`` key keeping the peer's address once REMOTE_ADDR holds the client's
 PEER_META = "AIMAK_PEER_ADDR"
 
@@ -75,17 +73,11 @@ def resolve(remote_addr: str, forwarded_for: str | None,
 
 def client_ip(request) -> str:
     """The address of the person behind ``request`` (see the module's rule)."""
-    cached = getattr(request, _CACHE, None)
-    if cached is not None:
-        return cached
     meta = request.META
-    peer = meta.get(PEER_META) or meta.get("REMOTE_ADDR", "")
-    ip = resolve(peer, meta.get("HTTP_X_FORWARDED_FOR"), trusted_networks())
-    try:
-        setattr(request, _CACHE, ip)
-    except AttributeError:  # a request object that refuses attributes
-        pass
-    return ip
+    if meta.get(PEER_META):  # the middleware has resolved it already
+        return meta.get("REMOTE_ADDR", "")
+    return resolve(meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR"),
+                   trusted_networks())
 
 
 class ClientAddressMiddleware:
@@ -98,7 +90,7 @@ class ClientAddressMiddleware:
     def __call__(self, request):
         ip = client_ip(request)
         meta = request.META
-        meta.setdefault(PEER_META, meta.get("REMOTE_ADDR", ""))
+        meta[PEER_META] = meta.get(PEER_META) or meta.get("REMOTE_ADDR", "") or "-"
         meta["REMOTE_ADDR"] = ip
         meta.pop("HTTP_X_FORWARDED_FOR", None)
         return self.get_response(request)
