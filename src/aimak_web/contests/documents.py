@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from aimak_web.core.exports import append_row, xlsx_bytes
 
 from .models import Edition, JuryMember, Score
 
@@ -34,7 +35,7 @@ def certificate_pdf(edition: Edition, row: dict, lang: str, site: str) -> bytes:
 
 def scores_xlsx(edition: Edition) -> bytes:
     """Every score of the edition (one row per juror, application and criterion), the results
-    and the key from codes to municipalities."""
+    and the key from codes to municipalities; juror comments stay text (``append_row``)."""
     from openpyxl import Workbook
 
     from .results import compute
@@ -42,27 +43,25 @@ def scores_xlsx(edition: Edition) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "scores"
-    ws.append(["code", "municipality", "juror", "criterion", "weight", "score", "comment",
-               "updated_at"])
+    append_row(ws, ["code", "municipality", "juror", "criterion", "weight", "score", "comment",
+                    "updated_at"])
     scores = (Score.objects.filter(juror__edition=edition)
               .select_related("application__municipality", "juror__user", "criterion")
               .order_by("application__code", "juror_id", "criterion__order", "criterion_id"))
     for s in scores:
-        ws.append([s.application.code, s.application.municipality.name_ru, str(s.juror.user),
-                   s.criterion.title_ru, s.criterion.weight, s.value, s.comment,
-                   s.updated_at.replace(tzinfo=None)])
+        append_row(ws, [s.application.code, s.application.municipality.name_ru,
+                        str(s.juror.user), s.criterion.title_ru, s.criterion.weight, s.value,
+                        s.comment, s.updated_at.replace(tzinfo=None)])
     res = wb.create_sheet("results")
     criteria = list(edition.criteria.all())
-    res.append(["rank", "code", "municipality", "category", "score", "jurors", "prize_som",
-                *[c.title_ru for c in criteria]])
+    append_row(res, ["rank", "code", "municipality", "category", "score", "jurors", "prize_som",
+                     *[c.title_ru for c in criteria]])
     for r in compute(edition):
-        res.append([r.rank, r.code, r.municipality_ru, r.category, r.score, r.n_jurors, r.prize,
-                    *[r.by_criterion.get(c.key) for c in criteria]])
+        append_row(res, [r.rank, r.code, r.municipality_ru, r.category, r.score, r.n_jurors,
+                         r.prize, *[r.by_criterion.get(c.key) for c in criteria]])
     jurors = wb.create_sheet("jurors")
-    jurors.append(["juror", "conflicts declared"])
+    append_row(jurors, ["juror", "conflicts declared"])
     for j in JuryMember.objects.filter(edition=edition).select_related("user"):
-        jurors.append([str(j.user), j.conflicts_declared_at.replace(tzinfo=None)
-                       if j.conflicts_declared_at else None])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        append_row(jurors, [str(j.user), j.conflicts_declared_at.replace(tzinfo=None)
+                            if j.conflicts_declared_at else None])
+    return xlsx_bytes(wb)

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
+
+from aimak_web.core.exports import pdf_response, xlsx_response
 
 from .anonymity import Anonymiser
 from .facts import display, platform_facts
@@ -84,9 +86,7 @@ def certificate(request, year: int, code: str, lang: str):
     from .documents import certificate_pdf
 
     pdf = certificate_pdf(ed, row, lang, request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{code}-{lang}.pdf"'
-    return response
+    return pdf_response(pdf, f"certificate-{code}-{lang}.pdf")
 
 
 # --- organisers ------------------------------------------------------------------------------
@@ -191,10 +191,7 @@ def export(request, year: int):
         raise PermissionDenied
     from .documents import scores_xlsx
 
-    response = HttpResponse(scores_xlsx(ed), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="contest-{ed.year}-scores.xlsx"'
-    return response
+    return xlsx_response(scores_xlsx(ed), f"contest-{ed.year}-scores.xlsx")
 
 
 # --- applicants ------------------------------------------------------------------------------

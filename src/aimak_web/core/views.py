@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from aimak_web.places.models import Municipality, Oblast
+
+from .exports import csv_response
 
 
 def home(request):
@@ -55,30 +55,17 @@ def audit(request):
     return render(request, "core/audit.html", {"page": page})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def audit_export(request):
     """The audit trail as CSV (who, when, what, old and new values)."""
     _require_audit(request)
-    writer = csv.writer(_Echo())
     header = ["timestamp", "actor", "action", "model", "object_id", "object", "changes",
               "remote_addr"]
-
-    def rows():
-        yield writer.writerow(header)
-        for e in _audit_entries(request).iterator(chunk_size=500):
-            yield writer.writerow([e.timestamp.isoformat(), e.actor.username if e.actor else "",
-                                   e.get_action_display(), e.content_type.model, e.object_pk,
-                                   e.object_repr, e.changes_str if hasattr(e, "changes_str")
-                                   else e.changes, e.remote_addr or ""])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aimak-audit.csv"'
-    return response
+    rows = ([e.timestamp.isoformat(), e.actor.username if e.actor else "",
+             e.get_action_display(), e.content_type.model, e.object_pk, e.object_repr,
+             e.changes_str if hasattr(e, "changes_str") else e.changes, e.remote_addr or ""]
+            for e in _audit_entries(request).iterator(chunk_size=500))
+    return csv_response(header, rows, "aimak-audit.csv", streaming=True)
 
 
 def csrf_failure(request, reason=""):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import timezone
+
+from aimak_web.core.exports import csv_text
 
 from .models import Hearing
 
@@ -70,21 +69,19 @@ CSV_COLUMNS = ["hearing_id", "municipality", "state", "meeting_at", "attendance_
 
 
 def hearing_csv(data: dict) -> str:
-    """One row per proposal (one row with empty proposal columns when there is none)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    """One row per proposal (one row with empty proposal columns when there is none); text that
+    looks like a formula is neutralised by the shared writer."""
+    rows = []
     head = [data["id"], data["municipality"], data["state"], data["meeting_at"] or "",
             data["attendance"]["women"], data["attendance"]["men"],
             data["attendance"]["total"]]
     head = ["" if v is None else v for v in head]
     for p in data["proposals"] or [None]:
         if p is None:
-            writer.writerow([*head, *[""] * 8])
+            rows.append([*head, *[""] * 8])
             continue
         a = p["answer"] or {}
-        writer.writerow([*head, p["id"], p["title"], "yes" if p["on_paper"] else "no",
-                                p["line_code"] or "", "" if p["amount"] is None else p["amount"],
-                                a.get("verdict", ""), a.get("reason", ""),
-                                a.get("published_at", "")])
-    return out.getvalue()
+        rows.append([*head, p["id"], p["title"], "yes" if p["on_paper"] else "no",
+                     p["line_code"] or "", "" if p["amount"] is None else p["amount"],
+                     a.get("verdict", ""), a.get("reason", ""), a.get("published_at", "")])
+    return csv_text(CSV_COLUMNS, rows)

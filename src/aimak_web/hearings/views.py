@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aimak_web.core.cache import public_page
+from aimak_web.core.exports import CSV_TYPE, attachment, pdf_response, xlsx_response
 
 from . import budget as budget_data
 from . import documents, exports
@@ -206,11 +207,7 @@ def step(request, pk: int, name: str):
 
 def budget_template(request):
     """The empty XLSX template of budget lines."""
-    response = HttpResponse(
-        budget_data.template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="aimak-budget-template.xlsx"'
-    return response
+    return xlsx_response(budget_data.template_xlsx(), "aimak-budget-template.xlsx")
 
 
 @login_required
@@ -470,31 +467,26 @@ def minutes(request, pk: int, lang: str):
     if hearing.state not in MINUTES_STATES:
         raise Http404
     pdf = documents.minutes_pdf(hearing, lang)
-    return _pdf(pdf, f"minutes-{hearing.pk}-{lang}.pdf")
+    return pdf_response(pdf, f"minutes-{hearing.pk}-{lang}.pdf")
 
 
 def notice(request, pk: int, lang: str):
     hearing = _hearing(request, pk)
     pdf = documents.notice_pdf(hearing, lang, request)
-    return _pdf(pdf, f"notice-{hearing.pk}-{lang}.pdf")
-
-
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return pdf_response(pdf, f"notice-{hearing.pk}-{lang}.pdf")
 
 
 def export(request, pk: int, fmt: str):
     """The hearing, its lines, proposals and answers as CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        raise Http404
     hearing = _hearing(request, pk)
     data = exports.hearing_data(hearing)
     if fmt == "json":
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     else:
-        response = HttpResponse(exports.hearing_csv(data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}.{fmt}"'
-    return response
+        response = HttpResponse(exports.hearing_csv(data), content_type=CSV_TYPE)
+    return attachment(response, f"hearing-{hearing.pk}.{fmt}")
 
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractYear
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from aimak_web.core.exports import csv_response, dict_rows, pdf_response
 from aimak_web.places.models import Municipality, Oblast, Rayon
 
 from . import contest
@@ -372,10 +371,8 @@ def digest_pdf(request):
         days = 7
     until = timezone.now()
     practices = published_between(until - timezone.timedelta(days=days), until)
-    response = HttpResponse(collection_pdf(practices, until - timezone.timedelta(days=days),
-                                           until), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="aimak-practices.pdf"'
-    return response
+    return pdf_response(collection_pdf(practices, until - timezone.timedelta(days=days), until),
+                        "aimak-practices.pdf")
 
 
 OPEN_FIELDS = ["id", "title_ru", "title_ky", "theme", "subtheme", "submitter_type", "body",
@@ -403,14 +400,8 @@ def open_rows(request):
 
 
 def open_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="aimak-practices.csv"'
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=OPEN_FIELDS)
-    writer.writeheader()
-    for row in open_rows(request):
-        writer.writerow(row)
-    return response
+    return csv_response(OPEN_FIELDS, dict_rows(OPEN_FIELDS, open_rows(request)),
+                        "aimak-practices.csv", bom=True)
 
 
 def open_json(request):

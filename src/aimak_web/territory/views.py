@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aimak.errors import InputError
+from aimak_web.core.exports import csv_response, dict_rows
 from aimak_web.places.models import Municipality
 
 from .evaluation import evaluation_json, session_for
@@ -225,15 +226,9 @@ def start_hearing(request, pk: int):
 
 def export_csv(request, pk: int):
     s = _scenario(request, pk)
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=["old_code", "new_unit", "centre"])
-    w.writeheader()
-    for row in s.current.mapping:
-        w.writerow({k: row[k] for k in ("old_code", "new_unit", "centre")})
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="scenario-{s.pk}-'
-                                       f'v{s.current.number}.csv"')
-    return response
+    columns = ["old_code", "new_unit", "centre"]
+    return csv_response(columns, dict_rows(columns, s.current.mapping),
+                        f"scenario-{s.pk}-v{s.current.number}.csv")
 
 
 @login_required
