@@ -28,6 +28,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "aimak_web.core.views.bad_request"
+handler403 = "aimak_web.core.views.permission_denied"
+handler404 = "aimak_web.core.views.page_not_found"
+handler500 = "aimak_web.core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -32,3 +32,17 @@ class ContestsConfig(AppConfig):
         from .sections import contest_section
 
         register_section(contest_section)
+
+        from aimak_web.core.nav import DESK, Link
+        from aimak_web.core.nav import register as register_link
+
+        from .nav import jury_desk, my_application
+
+        register_link(Link("jury_desk", _("Jury desk"), jury_desk,
+                           _("Score the applications assigned to you, criterion by criterion."),
+                           roles=frozenset({"jury"}), section=DESK, namespaces=(), order=40))
+        register_link(Link("my_application", _("My contest application"), my_application,
+                           _("Prepare and submit your municipality's application to the "
+                             "participation contest."),
+                           roles=frozenset({"municipal_staff"}), section=DESK, namespaces=(),
+                           order=35))

@@ -1,4 +1,5 @@
-"""Platform-wide pages: home, health, the audit trail, and the rate-limit answer."""
+"""Platform-wide pages: home, health, the audit trail, and the error answers (400, 403, 404,
+429, 500) in the reader's language, saying why and where to go, as a page or as JSON."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from aimak_web.places.models import Municipality, Oblast
@@ -27,8 +30,74 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def wants_json(request) -> bool:
+    """A script's request (fetch, an API, a ``.json`` address) gets its error as JSON."""
+    accept = request.headers.get("Accept", "")
+    return ("application/json" in accept and "text/html" not in accept) \
+        or request.path.endswith(".json") or request.path.startswith("/api/") \
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _same_site_referer(request) -> str:
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()},
+                                                   require_https=request.is_secure()):
+        return referer
+    return ""
+
+
+def error_page(request, status: int, reason: str, *, extra: dict | None = None):
+    """One error answer: a page in the base layout (or JSON) with the reason and ways on."""
+    if wants_json(request):
+        return JsonResponse({"error": reason, "status": status}, status=status)
+    return render(request, "core/error.html", {
+        "status": status, "reason": reason, "back": _same_site_referer(request),
+        **(extra or {})}, status=status)
+
+
+def bad_request(request, exception=None):
+    return error_page(request, 400, _("The request could not be understood: a form or a link "
+                                      "was damaged on the way. Go back and try again."))
+
+
+def permission_denied(request, exception=None):
+    """Why this person may not open the page, and what would let them."""
+    user = request.user
+    extra: dict = {}
+    if not user.is_authenticated:
+        reason = _("This page is open to signed-in people only.")
+        extra["signin"] = True
+    elif getattr(user, "role", "") == "citizen" and not getattr(user, "residence_verified_at",
+                                                                None):
+        reason = _("Your residence is not verified yet. The ayil okmotu of your municipality "
+                   "confirms it, or you confirm your phone number in your account; then you can "
+                   "take part.")
+        extra["verify"] = True
+    else:
+        reason = _("Your account (%(role)s) does not give access to this page or action.") % {
+            "role": user.get_role_display()}
+    return error_page(request, 403, reason, extra=extra)
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, 404, _("There is no such page: the address is wrong, or what it "
+                                      "showed was removed or is not published yet."))
+
+
+def server_error(request):
+    """The 500 page: no database, no layout that could fail again."""
+    reason = _("Something went wrong on our side. The error is recorded; try again in a few "
+               "minutes.")
+    if wants_json(request):
+        return JsonResponse({"error": reason, "status": 500}, status=500)
+    return HttpResponse(render_to_string("core/500.html", {"reason": reason}), status=500)
+
+
 def rate_limited(request, exception=None):
-    return render(request, "core/429.html", status=429)
+    """Too many requests: the reason in the reader's language (page or JSON)."""
+    return error_page(request, 429, _("You sent too many requests in a short time. Wait a few "
+                                      "minutes and try again; nothing you sent before was "
+                                      "lost."))
 
 
 def _require_audit(request) -> None:
@@ -69,5 +138,5 @@ def audit_export(request):
 
 
 def csrf_failure(request, reason=""):
-    return HttpResponse(_("The form has expired or was not sent from this site. Reload the page "
-                          "and try again."), status=403)
+    return error_page(request, 403, _("The form has expired or was not sent from this site. "
+                                      "Reload the page and try again."))

@@ -1,0 +1,73 @@
+"""Every module and each role's desk are linked from the home page and every page's header,
+with breadcrumbs, and a "what can I do here" block per role (issue 29: before, the civic modules
+were reachable only by typing their address)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from aimak_web.contests.models import JuryMember
+
+from .perm_contests import make_edition
+
+MODULES = {"places", "hearings", "contests", "practices", "territory", "forecasts"}
+DESK = {
+    "anonymous": set(),
+    "citizen": {"me", "my_practices"},
+    "municipal_staff": {"me", "my_hearings", "residents", "my_practices", "my_application"},
+    "jury": {"me", "jury_desk"},
+    "moderator": {"me", "hearing_moderation", "practice_moderation"},
+    "admin": {"me", "hearing_moderation", "practice_moderation", "audit"},
+}
+
+
+def _edition(users):
+    ed = make_edition(2027, users["admin"])
+    JuryMember.objects.create(edition=ed, user=users["jury"])
+    return ed
+
+
+def _keys(html: str, prefix: str) -> set[str]:
+    return set(re.findall(rf'data-testid="{prefix}-([a-z_]+)"', html))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+@pytest.mark.parametrize("role", sorted(DESK))
+def test_home_links_every_module_and_the_roles_desk(places, users, role, lang):
+    _edition(users)
+    c = Client()
+    if role != "anonymous":
+        c.force_login(users[role])
+    html = c.get("/" if lang == "ru" else f"/{lang}/").content.decode()
+    assert _keys(html, "nav") == MODULES  # the header
+    assert _keys(html, "desk") == DESK[role]
+    home = _keys(html, "home")
+    assert home == MODULES | DESK[role]  # the "what can I do here" block
+    assert 'data-testid="what-can-i-do"' in html
+    # every link answers (no dead end) for this role
+    hrefs = re.findall(r'<a href="([^"]+)" data-testid="home-', html)
+    assert len(hrefs) == len(home)
+    for href in hrefs:
+        assert c.get(href.replace("&amp;", "&")).status_code == 200, href
+    with translation.override(lang):
+        if role == "jury":
+            assert f'href="{reverse("contests:jury", args=[2027])}"' in html
+        if role == "municipal_staff":
+            assert f'href="{reverse("hearings:index")}?m={places["a"].code}"' in html
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_lead_back_to_home_and_module(places, users):
+    c = Client()
+    html = c.get(f"/ky/places/m/{places['a'].code}/").content.decode()
+    crumbs = re.search(r'data-testid="breadcrumbs">(.*?)</nav>', html).group(1)
+    assert 'href="/ky/"' in crumbs and 'href="/ky/places/"' in crumbs
+    assert "Башкы" in crumbs  # Kyrgyz
+    # a module's own index has no crumb to itself
+    assert 'data-testid="breadcrumbs"' not in c.get("/ky/places/").content.decode()
