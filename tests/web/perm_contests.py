@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from contextlib import nullcontext
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from .permtable import SIGNIN, Row, everyone, only
+
+TIME_ZONE = "Asia/Bishkek"
 
 PDF = b"%PDF-1.4\n% a tiny test file\n"
 #: Texts of application a, full of names of its municipality, villages, rayon and officials,
@@ -22,44 +26,71 @@ HEAD_A = "Асанов Бакыт Токтогулович"
 CONTACT_A = "Айгуль Токтогулова"
 
 
-def make_edition(year: int, by, *, state: str = "applications", today=None,
+def at(day: date):
+    """Move the clock to noon of ``day`` in the platform's time zone (time-machine)."""
+    import time_machine
+
+    return time_machine.travel(datetime.combine(day, time(12), tzinfo=ZoneInfo(TIME_ZONE)))
+
+
+def within(ed, phase: str):
+    """The clock in ``phase`` of the edition: today when today is in it, else its first day.
+
+    Phases: applications, jury, review (after the jury period), results."""
+    today = timezone.localdate()
+    first, last = {"applications": (ed.applications_from, ed.applications_to),
+                   "jury": (ed.jury_from, ed.jury_to),
+                   "review": (ed.jury_to + timedelta(days=1), ed.results_date - timedelta(days=1)),
+                   "results": (ed.results_date, date.max)}[phase]
+    return nullcontext() if first <= today <= last else at(first)
+
+
+def make_edition(year: int, by, *, state: str = "applications", start: date | None = None,
                  prizes=(300_000, 150_000)):
-    """An edition whose application window contains ``today``, with two criteria (weights 2
-    and 1), in ``state`` (setup or applications)."""
+    """An edition with two criteria (weights 2 and 1), in ``state`` (setup or applications).
+
+    Its dates follow ``start`` (default: 5 days ago): hearings from 55 to 5 days before it,
+    applications from ``start`` for 11 days, the jury the 15 days after, results 5 days later.
+    """
+    from aimak_web.contests import services
     from aimak_web.contests.models import Criterion, Edition
 
-    today = today or timezone.localdate()
+    start = start or timezone.localdate() - timedelta(days=5)
+    d = lambda days: start + timedelta(days=days)  # noqa: E731
     ed = Edition.objects.create(
         year=year, title_ru="Реальное участие граждан в формировании местных бюджетов",
         title_ky="Жергиликтүү бюджетти түзүүгө жарандардын катышуусу",
         rules_ru="Правила конкурса (тест).", rules_ky="Сынактын эрежелери (тест).",
-        hearings_from=today - timedelta(days=60), hearings_to=today - timedelta(days=10),
-        applications_from=today - timedelta(days=5), applications_to=today + timedelta(days=5),
-        jury_from=today + timedelta(days=6), jury_to=today + timedelta(days=20),
-        results_date=today + timedelta(days=25), prize_bands={"": list(prizes)},
+        hearings_from=d(-55), hearings_to=d(-5), applications_from=d(0), applications_to=d(10),
+        jury_from=d(11), jury_to=d(25), results_date=d(30), prize_bands={"": list(prizes)},
         created_by=by)
+    ed.clean()  # the order of the dates
     six = [f"балл {i}" for i in range(6)]
     Criterion.objects.create(edition=ed, order=1, title_ru="Информирование", weight=2,
                              descriptors_ru=six, descriptors_ky=six)
     Criterion.objects.create(edition=ed, order=2, title_ru="Учёт предложений", weight=1,
                              descriptors_ru=six)
     if state != "setup":
-        ed.open_applications()
+        with within(ed, "applications"):
+            services.open_applications(ed, by)
     return ed
 
 
 def submit_application(ed, municipality, staff, *, summary="Слушания проведены.",
                        offline="", head="", contact="", evidence_name=None):
+    from aimak_web.contests import services
     from aimak_web.contests.models import Application, Evidence
 
-    app = Application.objects.create(edition=ed, municipality=municipality, created_by=staff,
-                                     summary=summary, offline_hearings=offline, head_name=head,
-                                     contact_name=contact)
-    if evidence_name:
-        ev = Evidence(application=app, original_name=evidence_name,
-                      description="Протокол, Жаны-Жол-2")
-        ev.file.save("evidence.pdf", ContentFile(PDF), save=True)
-    app.submit()
+    with within(ed, "applications"):
+        app = Application.objects.create(edition=ed, municipality=municipality,
+                                         created_by=staff, summary=summary,
+                                         offline_hearings=offline, head_name=head,
+                                         contact_name=contact)
+        if evidence_name:
+            ev = Evidence(application=app, original_name=evidence_name,
+                          description="Протокол, Жаны-Жол-2")
+            ev.file.save("evidence.pdf", ContentFile(PDF), save=True)
+        services.submit(app, staff)
     return app
 
 
@@ -69,31 +100,54 @@ def seat(ed, user):
     return JuryMember.objects.get_or_create(edition=ed, user=user)[0]
 
 
-def score_all(member, app, values: dict[int, int]):
-    """``values``: criterion order -> score."""
-    from aimak_web.contests.models import Score
+def start_jury(ed, by):
+    from aimak_web.contests import services
 
-    for c in app.edition.criteria.all():
-        Score.record(member, app, c, values[c.order], "")
+    with within(ed, "jury"):
+        services.start_jury(ed, by)
+
+
+def close_jury(ed, by):
+    from aimak_web.contests import services
+
+    with within(ed, "review"):
+        services.close_jury(ed, by)
+
+
+def approve(ed, by):
+    from aimak_web.contests import services
+
+    with within(ed, "results"):
+        services.approve(ed, by)
+
+
+def score_all(member, app, values: dict[int, int]):
+    """``values``: criterion order -> score, recorded in the jury window."""
+    from aimak_web.contests import services
+
+    with within(app.edition, "jury"):
+        services.record_scores(member, app, {c: (values[c.order], "")
+                                             for c in app.edition.criteria.all()})
 
 
 def setup(ctx):
-    """2026: in jury scoring, application of a (with a file) and the jury user seated.
+    """2026: in jury scoring today, application of a (with a file) and the jury user seated.
     2025: published, one winner (municipality b)."""
     places, users = ctx["places"], ctx["users"]
-    ed = make_edition(2026, users["admin"])
+    today = timezone.localdate()
+    ed = make_edition(2026, users["admin"], start=today - timedelta(days=15))
     app = submit_application(ed, places["a"], users["municipal_staff"], summary=SUMMARY_A,
                              offline=OFFLINE_A, head=HEAD_A, contact=CONTACT_A,
                              evidence_name="Протокол_Жаны-Жол_2026.pdf")
     member = seat(ed, users["jury"])
-    ed.start_jury()
-    old = make_edition(2025, users["admin"], today=timezone.localdate())
+    start_jury(ed, users["admin"])
+    old = make_edition(2025, users["admin"], start=today - timedelta(days=60))
     old_app = submit_application(old, places["b"], users["municipal_staff"])
     old_member = seat(old, users["jury"])
-    old.start_jury()
+    start_jury(old, users["admin"])
     score_all(old_member, old_app, {1: 4, 2: 3})
-    old.close_jury()
-    old.approve(users["admin"])
+    close_jury(old, users["admin"])
+    approve(old, users["admin"])
     ctx["contests"] = {"app": app, "member": member, "old_app": old_app}
 
 
@@ -116,6 +170,10 @@ ROWS = [
     Row("contests:transition", only({"admin"}, 302), args=lambda ctx: [2026], method="post",
         data=lambda ctx: {"action": "open"}),
     Row("contests:review", ADMIN, args=lambda ctx: [2025]),
+    # a published edition has no tie to decide: a message, back to the review
+    Row("contests:tie", only({"admin"}, 302), args=lambda ctx: [2025], method="post",
+        data=lambda ctx: {"codes": "A-2025-001", "rule": "shared", "reason_ru": "x",
+                          "reason_ky": "x"}),
     Row("contests:export", ADMIN, args=lambda ctx: [2025]),
     Row("contests:certificate", everyone(),
         args=lambda ctx: [2025, ctx["contests"]["old_app"].code, "ky"]),

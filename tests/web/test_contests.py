@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -11,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from aimak.names import name_key
+from aimak_web.contests import services
 from aimak_web.contests.anonymity import TOKEN, Anonymiser
 from aimak_web.contests.models import Application, Edition, Score, TransitionError
 
@@ -22,10 +24,14 @@ from .perm_contests import (
     HEAD_A,
     OFFLINE_A,
     SUMMARY_A,
+    approve,
+    close_jury,
     make_edition,
     score_all,
     seat,
+    start_jury,
     submit_application,
+    within,
 )
 
 
@@ -75,15 +81,16 @@ def scan(html: str, names: list[str]) -> list[str]:
 
 @pytest.fixture
 def contest(places, users):
-    """2026 in jury scoring: a (with names everywhere, a file) and b applied; jury seated."""
-    ed = make_edition(2026, users["admin"])
+    """2026 in jury scoring today: a (with names everywhere, a file) and b applied; jury
+    seated."""
+    ed = make_edition(2026, users["admin"], start=timezone.localdate() - timedelta(days=15))
     a = submit_application(ed, places["a"], users["municipal_staff"], summary=SUMMARY_A,
                            offline=OFFLINE_A, head=HEAD_A, contact=CONTACT_A,
                            evidence_name="Протокол_Жаны-Жол_2026.pdf")
     b = submit_application(ed, places["b"], users["other_staff"],
                            summary="Слушания в Кок-Алма айыл аймагы, 40 человек.")
     member = seat(ed, users["jury"])
-    ed.start_jury()
+    start_jury(ed, users["admin"])
     return {"edition": ed, "a": a, "b": b, "member": member}
 
 
@@ -163,19 +170,19 @@ def test_application_code_lock_withdraw(places, users):
     b = submit_application(ed, places["b"], users["municipal_staff"])
     assert (a.code, b.code) == ("A-2026-001", "A-2026-002")
     assert a.locked and a.auto_facts == []  # no platform hearings (yet)
-    a.withdraw()
+    services.withdraw(a)
     assert a.state == Application.State.WITHDRAWN
-    a.reopen()
-    a.submit()
+    services.reopen(a)
+    services.submit(a)
     assert a.code == "A-2026-001"  # keeps its code
-    with pytest.raises(TransitionError):
-        ed.start_jury()  # no jury yet
+    with pytest.raises(TransitionError, match="жюри"), within(ed, "jury"):
+        services.start_jury(ed, users["admin"])  # no jury yet
     seat(ed, users["jury"])
-    ed.start_jury()
+    start_jury(ed, users["admin"])
+    with pytest.raises(TransitionError), within(ed, "jury"):
+        services.withdraw(b)
     with pytest.raises(TransitionError):
-        b.withdraw()
-    with pytest.raises(TransitionError):
-        ed.open_applications()
+        services.open_applications(ed, users["admin"])
 
 
 @pytest.mark.django_db
@@ -221,7 +228,7 @@ def test_recusal_refuses_the_application_and_scores_are_hidden(client, users, co
     assert client.get(reverse("contests:jury_application",
                               args=[ed.year, a.code])).status_code == 403
     with pytest.raises(PermissionDenied):
-        Score.record(member, a, ed.criteria.first(), 5, "")
+        services.record_scores(member, a, {ed.criteria.first(): (5, "")})
     r = client.post(reverse("contests:conflicts", args=[ed.year]), {"codes": "A-2026-999"})
     assert "A-2026-999" in r.content.decode() and r.status_code == 200
     # a rayon declared by name, in another spelling, removes b too (both are in rayon 1)
@@ -257,11 +264,11 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     client.force_login(users["jury"])
     page = client.get(reverse("contests:jury_application", args=[ed.year, b.code]))
     assert "Juror Two" not in page.content.decode()
-    ed.close_jury()
+    close_jury(ed, users["admin"])
     page = client.get(reverse("contests:jury_application", args=[ed.year, b.code]))
     assert "Juror Two" in page.content.decode()
-    with pytest.raises(TransitionError):
-        Score.record(m1, b, ed.criteria.first(), 1, "")
+    with pytest.raises(PermissionDenied):
+        services.record_scores(m1, b, {ed.criteria.first(): (1, "")})
     # a: (2*4.5 + 2)/3 = 11/3 = 3.67; b: (2*4 + 14/3)/3 = 38/9 = 4.22
     client.force_login(users["admin"])
     review = client.get(reverse("contests:review", args=[ed.year])).content.decode()
@@ -274,7 +281,7 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     fair = fairness(ed)
     assert (fair["kendalls_w"], fair["w_jurors"], fair["w_entries"]) == (0.0, 2, 2)
     ed.refresh_from_db()
-    ed.approve(users["admin"])
+    approve(ed, users["admin"])
     rows = {r["code"]: r for r in Edition.objects.get(pk=ed.pk).approved_results}
     assert rows[b.code]["rank"] == 1 and rows[b.code]["prize"] == 300_000
     assert rows[a.code]["rank"] == 2 and rows[a.code]["prize"] == 150_000
@@ -344,21 +351,21 @@ def test_queries_bounded(client, users, contest, places, django_user_model):
 
     extra = Municipality.objects.create(code="T9", name_ru="Дополнительный", name_en="Extra",
                                         kind="ayil_aimak", rayon=places["rayons"][1])
-    ed.state = Edition.State.APPLICATIONS
-    ed.save()
+    Edition.objects.filter(pk=ed.pk).update(state=Edition.State.APPLICATIONS)
+    ed.refresh_from_db()
     new = submit_application(ed, extra, users["other_staff"], evidence_name="x.pdf")
-    ed.state = Edition.State.JURY
-    ed.save()
-    for app in (contest["a"], contest["b"], new):
-        score_all(contest["member"], app, {1: 3, 2: 4})
+    Edition.objects.filter(pk=ed.pk).update(state=Edition.State.JURY)
+    ed.refresh_from_db()
+    for i, app in enumerate((contest["a"], contest["b"], new)):
+        score_all(contest["member"], app, {1: 3 + i, 2: 4})
     assert count(jury_url) <= 15
     assert count(app_url) == before_app
-    ed.close_jury()
+    close_jury(ed, users["admin"])
     client.force_login(users["admin"])
     review_url = reverse("contests:review", args=[ed.year])
     before_review = count(review_url)
     assert before_review <= 20
-    ed.approve(users["admin"])
+    approve(ed, users["admin"])
     client.logout()
     assert count(reverse("contests:edition", args=[ed.year])) <= 10
 
@@ -388,12 +395,12 @@ def test_prizes_by_size_category(places, users):
     ed.category_threshold = 4000
     ed.prize_bands = {"small": [100_000], "large": [200_000, 55_000]}
     ed.save()
-    ed.open_applications()
+    services.open_applications(ed, users["admin"])
     a = submit_application(ed, places["a"], users["municipal_staff"])
     b = submit_application(ed, places["b"], users["municipal_staff"])
     assert (a.category, b.category) == ("large", "small")
     member = seat(ed, users["jury"])
-    ed.start_jury()
+    start_jury(ed, users["admin"])
     score_all(member, a, {1: 5, 2: 5})
     score_all(member, b, {1: 1, 2: 1})
     rows = {r.code: (r.rank, r.prize) for r in compute(ed)}

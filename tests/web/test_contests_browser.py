@@ -8,6 +8,7 @@ import types
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from .conftest import PASSWORD, make_places, make_users
@@ -29,6 +30,13 @@ def _fake_hearings(places):
 
     module.municipality_facts = municipality_facts
     return module
+
+
+def noon(day):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo("Asia/Bishkek"))
 
 
 def sign_in(page, base, username):
@@ -118,6 +126,9 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
     assert page.locator("[data-testid=app-code]").inner_text() == "A-2026-002"
     page.watch.shot(page, "contests-application-submitted")
 
+    # the jury starts on its first day (the server's clock moves; the browser keeps its own)
+    clock = time_machine.travel(noon(today + timedelta(days=6)))
+    clock.start()
     sign_in(page, base, "admin@test.local")
     page.goto(f"{base}/contests/2026/")
     page.click("[data-testid=start-jury]")
@@ -156,6 +167,10 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
     page.click("[data-testid=close-jury]")
     page.click("[data-testid=review-link]")
     page.watch.shot(page, "contests-review")
+    clock.stop()
+    clock = time_machine.travel(noon(today + timedelta(days=25)))  # the results date
+    clock.start()
+    sign_in(page, base, "admin@test.local")
     page.goto(f"{base}/contests/2026/")
     page.click("[data-testid=approve]")
 
@@ -180,5 +195,6 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
         text = pypdfium2.PdfDocument(r.body())[0].get_textpage().get_text_range()
         assert name in text and "300" in text and "1" in text
     assert Application.objects.filter(edition__year=2026, state="submitted").count() == 2
+    clock.stop()
     assert page.watch.errors == []
     assert page.watch.outside == []

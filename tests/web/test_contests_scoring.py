@@ -265,3 +265,32 @@ def test_agreement_figures_stay_in_range(scores):
     for rho in juror_agreement(scores).values():
         assert rho is None or -1 - 1e-9 <= rho <= 1 + 1e-9
     assert set(outlying_jurors(scores)) <= set(scores)
+
+
+def test_prize_ties_and_their_decisions_by_hand():
+    """Three entries: a and b tie at 4.0 on places 1 and 2 (300 and 150), c is third (50).
+    A tie on places 2 and 3 of equal prizes would not count."""
+    from aimak_web.contests import scoring
+
+    crit = [scoring.Criterion("c1", 1.0)]
+    t0 = datetime(2026, 12, 1)
+    entries = [scoring.Entry("a", t0.replace(day=2)), scoring.Entry("b", t0.replace(day=1)),
+               scoring.Entry("c", t0.replace(day=3))]
+    scores = {("j1", "a", "c1"): 4.0, ("j1", "b", "c1"): 4.0, ("j1", "c", "c1"): 3.0}
+    results = scoring.score_entries(crit, entries, scores, prizes=[300, 150, 50])
+    assert [(r.entry, r.rank, r.prize) for r in results] == [
+        ("b", 1, 300.0), ("a", 2, 150.0), ("c", 3, 50.0)]  # earlier submission first
+    [tie] = scoring.prize_ties(results)
+    assert (tie.entries, tie.places, tie.prizes) == (("b", "a"), (1, 2), (300.0, 150.0))
+    voted = scoring.decide_tie(results, tie, ["a", "b"])
+    assert [(r.entry, r.rank, r.prize) for r in voted] == [
+        ("a", 1, 300.0), ("b", 2, 150.0), ("c", 3, 50.0)]
+    shared = scoring.decide_tie(results, tie, shared=True)
+    assert [(r.entry, r.rank, r.prize) for r in shared] == [
+        ("b", 1, 225.0), ("a", 1, 225.0), ("c", 3, 50.0)]
+    with pytest.raises(ValueError):
+        scoring.decide_tie(results, tie, ["a", "c"])
+    same = scoring.score_entries(crit, entries, scores, prizes=[100, 100, 100])
+    assert scoring.prize_ties(same) == []  # equal prizes: the order decides no money
+    beyond = scoring.score_entries(crit, entries, {**scores, ("j1", "c", "c1"): 4.0}, prizes=[300])
+    assert [t.entries for t in scoring.prize_ties(beyond)] == [("b", "a", "c")]

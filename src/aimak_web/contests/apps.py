@@ -11,7 +11,15 @@ class ContestsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import rules  # noqa: F401  (registers the permissions)
-        from .models import Application, Criterion, Edition, Evidence, JuryMember, Score
+        from .models import (
+            Application,
+            Criterion,
+            Edition,
+            Evidence,
+            JuryMember,
+            Score,
+            TieDecision,
+        )
 
         auditlog.register(Edition, exclude_fields=["approved_results"])
         auditlog.register(Criterion)
@@ -20,6 +28,7 @@ class ContestsConfig(AppConfig):
         auditlog.register(JuryMember, m2m_fields={"conflict_rayons", "conflict_municipalities",
                                                   "conflict_applications"})
         auditlog.register(Score)
+        auditlog.register(TieDecision)
 
         from aimak_web.core.demo import register
 

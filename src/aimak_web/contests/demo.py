@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aimak_web.core.demo import DemoContext
 
+from . import services
 from .models import DOCUMENTED_2021, Criterion, Edition, JuryMember
 
 RULES_RU = ("ПРИМЕР. Это демонстрационный конкурс на платформе aimak, а не настоящее положение. "
@@ -50,7 +51,7 @@ def load(ctx: DemoContext) -> None:
     Criterion.objects.create(edition=ed, order=1, weight=1, title_ru="ПРИМЕР: критерий",
                              title_ky="МИСАЛ: критерий", descriptors_ru=blank,
                              descriptors_ky=["МИСАЛ"] * 6)
-    ed.open_applications()
+    services.open_applications(ed, ctx.users.get("admin"))
     if ctx.users.get("jury"):
         JuryMember.objects.get_or_create(edition=ed, user=ctx.users["jury"])
     ctx.log(f"contests: example edition {year} open for applications (no application loaded)")

@@ -10,7 +10,7 @@ from aimak_web.accounts.models import Role, User
 from aimak_web.places.models import Municipality
 from aimak_web.places.search import search_places
 
-from .models import DOCUMENTED_2021, Application, Criterion, Edition
+from .models import DOCUMENTED_2021, Application, Criterion, Edition, TieDecision
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -234,3 +234,32 @@ class ScoreForm(forms.Form):
     def rows(self):
         for c in self.criteria:
             yield c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in (text or "").replace(";", ",").split(",") if c.strip()]
+
+
+class TieForm(forms.Form):
+    """How the organisers decide a tie on a prize boundary, and the public reason."""
+
+    codes = forms.CharField(widget=forms.HiddenInput)
+    rule = forms.ChoiceField(label=gettext_lazy("how the tie is decided"),
+                             choices=TieDecision.Rule.choices, widget=forms.RadioSelect)
+    order = forms.CharField(
+        label=gettext_lazy("decided order"), required=False,
+        help_text=gettext_lazy("the tied codes, first place first, separated by commas (not "
+                               "needed for a shared prize)"))
+    reason_ru = forms.CharField(label=gettext_lazy("reason (Russian)"),
+                                widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=gettext_lazy("e.g. the vote of the jury on 20 "
+                                                       "January, or the clause of the "
+                                                       "regulations applied"))
+    reason_ky = forms.CharField(label=gettext_lazy("reason (Kyrgyz)"),
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_codes(self) -> list[str]:
+        return _codes(self.cleaned_data["codes"])
+
+    def clean_order(self) -> list[str]:
+        return _codes(self.cleaned_data.get("order", ""))

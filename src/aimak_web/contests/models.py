@@ -9,10 +9,9 @@ its actor. Scores are computed by the one engine in ``scoring.py``.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aimak_web.places.models import Municipality, Rayon
@@ -90,53 +89,21 @@ class Edition(models.Model):
         for a, b in order:
             if getattr(self, a) and getattr(self, b) and getattr(self, a) > getattr(self, b):
                 raise ValidationError({b: _("The end is before the start.")})
-        if self.applications_to and self.jury_from and self.jury_from < self.applications_to:
+        if self.applications_to and self.jury_from and self.jury_from <= self.applications_to:
             raise ValidationError({"jury_from": _("The jury starts after the application "
-                                                  "window closes.")})
-        if self.jury_to and self.results_date and self.results_date < self.jury_to:
-            raise ValidationError({"results_date": _("Results come after the jury period.")})
+                                                  "window has closed (the day after at the "
+                                                  "earliest).")})
+        if self.jury_to and self.results_date and self.results_date <= self.jury_to:
+            raise ValidationError({"results_date": _("Results come after the jury "
+                                                      "period (the day after at the earliest).")})
 
-    # --- workflow ---------------------------------------------------------------------------
-    def _move(self, to: str) -> None:
+    # --- workflow (the checks and dates live in ``services.py``) --------------------------
+    def move(self, to: str) -> None:
+        """Change state along ``TRANSITIONS`` and save; the caller checked the rule."""
         if to not in self.TRANSITIONS[self.State(self.state)]:
             raise TransitionError(_("This step is not allowed now."))
         self.state = to
         self.save()
-
-    def open_applications(self) -> None:
-        if not self.criteria.exists():
-            raise TransitionError(_("Add at least one criterion first."))
-        if not self.prize_bands:
-            raise TransitionError(_("Set the prize bands first."))
-        self._move(self.State.APPLICATIONS)
-
-    def start_jury(self) -> None:
-        if not self.jurors.exists():
-            raise TransitionError(_("Add jury members first."))
-        self._move(self.State.JURY)
-
-    def close_jury(self) -> None:
-        self._move(self.State.REVIEW)
-
-    def reopen_jury(self) -> None:
-        self._move(self.State.JURY)
-
-    def approve(self, by) -> None:
-        """Freeze the computed results (names revealed) and publish them."""
-        from .results import compute
-
-        with transaction.atomic():
-            rows = compute(self)
-            self.approved_results = [r.as_json() for r in rows]
-            self.approved_at = timezone.now()
-            self.approved_by = by
-            self._move(self.State.PUBLISHED)
-
-    # --- windows ----------------------------------------------------------------------------
-    def application_window_open(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return (self.state == self.State.APPLICATIONS
-                and self.applications_from <= today <= self.applications_to)
 
     @property
     def scores_visible(self) -> bool:
@@ -231,46 +198,11 @@ class Application(models.Model):
     def locked(self) -> bool:
         return self.state != self.State.DRAFT
 
-    def _move(self, to: str) -> None:
+    def move(self, to: str) -> None:
+        """Change state along ``TRANSITIONS`` (not saved); the caller checked the rule."""
         if to not in self.TRANSITIONS[self.State(self.state)]:
             raise TransitionError(_("This step is not allowed now."))
         self.state = to
-
-    def submit(self, today=None) -> None:
-        """Lock the application, give it its code and capture the platform's hearing facts."""
-        if not self.edition.application_window_open(today):
-            raise TransitionError(_("The application window is closed."))
-        with transaction.atomic():
-            self._move(self.State.SUBMITTED)
-            if self.number is None:
-                # the edition's row is the lock that numbers its applications one at a time
-                Edition.objects.select_for_update().filter(pk=self.edition_id).first()
-                last = (Application.objects.filter(edition=self.edition, number__isnull=False)
-                        .aggregate(m=models.Max("number"))["m"]) or 0
-                self.number = last + 1
-                self.code = f"A-{self.edition.year}-{self.number:03d}"
-            self.submitted_at = timezone.now()
-            from .facts import platform_facts
-
-            self.auto_facts = platform_facts(self.municipality, self.edition.hearings_from,
-                                             self.edition.hearings_to)
-            self.category = self.edition.category_of(self.municipality)
-            self.save()
-
-    def withdraw(self, today=None) -> None:
-        today = today or timezone.localdate()
-        if today > self.edition.applications_to or self.edition.state != Edition.State.APPLICATIONS:
-            raise TransitionError(_("The deadline has passed: the application cannot be "
-                                    "withdrawn."))
-        self._move(self.State.WITHDRAWN)
-        self.save()
-
-    def reopen(self) -> None:
-        """A withdrawn application becomes a draft again (it keeps its code)."""
-        if not self.edition.application_window_open():
-            raise TransitionError(_("The application window is closed."))
-        self._move(self.State.DRAFT)
-        self.save()
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -343,18 +275,33 @@ class Score(models.Model):
         constraints = [models.UniqueConstraint(fields=["juror", "application", "criterion"],
                                                name="contest_score_once")]
 
-    @classmethod
-    def record(cls, juror: JuryMember, application: Application, criterion: Criterion,
-               value: int, comment: str) -> Score:
-        """Save or revise a score; only while the jury period is open and without conflict."""
-        if juror.edition.state != Edition.State.JURY:
-            raise TransitionError(_("The jury period is closed."))
-        if application.state != Application.State.SUBMITTED or juror.is_recused(application):
-            raise PermissionDenied
-        obj, created = cls.objects.get_or_create(
-            juror=juror, application=application, criterion=criterion,
-            defaults={"value": value, "comment": comment})
-        if not created and (obj.value, obj.comment) != (value, comment):
-            obj.value, obj.comment = value, comment
-            obj.save()
-        return obj
+
+class TieDecision(models.Model):
+    """How the organisers decided a tie on a prize boundary, with the reason: public with the
+    results (``services.decide_tie``)."""
+
+    class Rule(models.TextChoices):
+        JURY_VOTE = "jury_vote", _("a vote of the jury")
+        REGULATION = "regulation", _("a rule of the edition's regulations")
+        SHARED = "shared", _("the prize is shared")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tie_decisions")
+    category = models.CharField(max_length=16, blank=True)
+    #: the tied application codes, sorted: the tie this decision is for
+    codes = models.JSONField()
+    #: the codes in the decided order (empty for a shared prize)
+    order = models.JSONField(default=list, blank=True)
+    rule = models.CharField(_("how the tie is decided"), max_length=16, choices=Rule.choices)
+    reason_ru = models.TextField(_("reason (Russian)"))
+    reason_ky = models.TextField(_("reason (Kyrgyz)"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tie decision")
+        verbose_name_plural = _("tie decisions")
+
+    def __str__(self) -> str:
+        return f"{self.edition.year}: {', '.join(self.codes)} ({self.rule})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from . import scoring
-from .models import Application, Edition, JuryMember, Score
+from .models import Application, Edition, JuryMember, Score, TieDecision
 
 
 @dataclass
@@ -22,6 +22,12 @@ class Row:
     rank: int | None
     prize: float | None
     submitted_at: str
+    #: how a tie on this row's place was decided (``TieDecision.Rule``) and why, or ""
+    tie_rule: str = ""
+    tie_reason_ru: str = ""
+    tie_reason_ky: str = ""
+    #: a tie on a prize boundary that waits for the organisers' decision
+    tie_pending: bool = False
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -54,26 +60,69 @@ def recusals(jurors: list[JuryMember], apps: list[Application]) -> set[tuple[str
     return out
 
 
-def compute(edition: Edition) -> list[Row]:
+def _scored(edition: Edition):
+    """(apps, engine results before any tie decision); ``None`` without criteria."""
     criteria, apps, jurors, scores = _inputs(edition)
     if not criteria:
-        return []
+        return apps, None
     crit = [scoring.Criterion(c.key, c.weight) for c in criteria]
     entries = [scoring.Entry(a.code, a.submitted_at, a.category) for a in apps]
     codes = {a.pk: a.code for a in apps}
     values = {(f"j{j}", codes[a], f"c{c}"): float(v) for j, a, c, v in scores}
+    return apps, scoring.score_entries(crit, entries, values, recusals(jurors, apps),
+                                       _prizes(edition))
+
+
+def _prizes(edition: Edition):
     bands = edition.prize_bands or {}
-    prizes = bands.get("", []) if set(bands) <= {""} else bands
-    results = scoring.score_entries(crit, entries, values, recusals(jurors, apps), prizes)
+    return bands.get("", []) if set(bands) <= {""} else bands
+
+
+def _decided(edition: Edition, results) -> tuple[list, dict[str, TieDecision], list]:
+    """Results with the recorded tie decisions applied, the decision of each decided code, and
+    the prize ties still waiting for one."""
+    decisions = {tuple(d.codes): d for d in TieDecision.objects.filter(edition=edition)}
+    by_code: dict[str, TieDecision] = {}
+    pending = []
+    for tie in scoring.prize_ties(results):
+        decision = decisions.get(tuple(sorted(tie.entries)))
+        if decision is None:
+            pending.append(tie)
+            continue
+        shared = decision.rule == TieDecision.Rule.SHARED
+        results = scoring.decide_tie(results, tie, decision.order, shared=shared)
+        by_code.update(dict.fromkeys(tie.entries, decision))
+    return results, by_code, pending
+
+
+def pending_ties(edition: Edition) -> list[scoring.Tie]:
+    """Ties on a prize boundary without a recorded decision (approval waits for them)."""
+    return compute_with_ties(edition)[1]
+
+
+def compute(edition: Edition) -> list[Row]:
+    return compute_with_ties(edition)[0]
+
+
+def compute_with_ties(edition: Edition) -> tuple[list[Row], list[scoring.Tie]]:
+    """The ranked rows (recorded tie decisions applied) and the prize ties still undecided."""
+    apps, results = _scored(edition)
+    if results is None:
+        return [], []
+    results, decided, pending = _decided(edition, results)
+    waiting = {e for t in pending for e in t.entries}
     by_code = {a.code: a for a in apps}
     rows = []
     for r in results:
         a = by_code[r.entry]
+        d = decided.get(r.entry)
         rows.append(Row(a.code, a.pk, a.municipality.code, a.municipality.name_ru,
                         a.municipality.name_ky or a.municipality.name_ru, a.category, r.score,
                         r.by_criterion, r.n_jurors, r.rank, r.prize,
-                        a.submitted_at.isoformat()))
-    return rows
+                        a.submitted_at.isoformat(), d.rule if d else "",
+                        d.reason_ru if d else "", d.reason_ky if d else "",
+                        r.entry in waiting))
+    return rows, pending
 
 
 def juror_totals(edition: Edition) -> dict[str, dict[str, float]]:

@@ -10,7 +10,10 @@ Rules (issue 13):
 * the score of a criterion is the mean over the counted jurors; the final score is the weighted
   mean of the criterion scores (weights >= 0 summing to anything > 0), so it stays on 0–5;
 * entries nobody counted for get score ``None`` and no rank;
-* ties are broken by the earlier ``submitted_at`` (then by key, so that the order is total);
+* ties are ordered by the earlier ``submitted_at`` (then by key, so that the order is total);
+  a tie whose places carry different prizes is a *prize tie* (``prize_ties``): it is decided
+  openly by the organisers (``decide_tie``: an order voted by the jury or set by the rules,
+  or a shared prize), never silently by that order;
 * ranks run 1..n overall, or per category when the prizes are given per category;
   the prize is the amount of the entry's place, ``None`` beyond the last paid place.
 """
@@ -139,6 +142,57 @@ def score_entries(criteria: Sequence[Criterion], entries: Sequence[Entry],
         if raw[e.key][0] is None:
             out.append(Result(e.key, None, {}, 0, None, None, e.category))
     return out
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Entries with the same score in one category whose places carry different prizes."""
+
+    category: str
+    score: float
+    entries: tuple[str, ...]
+    places: tuple[int, ...]
+    prizes: tuple[float | None, ...]
+
+
+def prize_ties(results: Sequence[Result]) -> list[Tie]:
+    """The ties of ``results`` (``score_entries``'s output) that decide money: equal scores (to
+    ``TIE_DECIMALS``) in one category on places whose prizes differ."""
+    groups: dict[tuple[str, float], list[Result]] = {}
+    for r in results:
+        if r.score is not None and r.rank is not None:
+            groups.setdefault((r.category, round(r.score, TIE_DECIMALS)), []).append(r)
+    out = []
+    for (category, score), rows in groups.items():
+        prizes = tuple(r.prize for r in rows)
+        if len(rows) >= 2 and len(set(prizes)) > 1:
+            out.append(Tie(category, score, tuple(r.entry for r in rows),
+                           tuple(r.rank for r in rows), prizes))
+    return out
+
+
+def decide_tie(results: Sequence[Result], tie: Tie, order: Sequence[str] = (),
+               shared: bool = False) -> list[Result]:
+    """``results`` with ``tie`` decided: its entries take its places in ``order`` (a jury vote or
+    a rule of the regulations), or, when ``shared``, all take the first of its places and share
+    the sum of its prizes equally."""
+    if shared:
+        total = math.fsum(p or 0.0 for p in tie.prizes)
+        each = total / len(tie.entries) if total else None
+        new = {e: (min(tie.places), each) for e in tie.entries}
+    else:
+        if sorted(order) != sorted(tie.entries):
+            raise ValueError("the decided order must name exactly the tied entries")
+        new = {e: (place, prize) for e, place, prize
+               in zip(order, sorted(tie.places), tie.prizes, strict=True)}
+    out = [Result(r.entry, r.score, r.by_criterion, r.n_jurors, *new[r.entry], r.category)
+           if r.entry in new else r for r in results]
+    position = {e: i for i, e in enumerate(order)} if order else {}
+    first = min(i for i, r in enumerate(out) if r.entry in new)
+    block = sorted((r for r in out if r.entry in new),
+                   key=lambda r: (r.rank, position.get(r.entry, 0)))
+    rest = [r for r in out if r.entry not in new]
+    return rest[:first] + block + rest[first:]
 
 
 def combine(jury: Mapping[str, float | None], votes: Mapping[str, int],

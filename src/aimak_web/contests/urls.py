@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:year>/jurors/", views.jurors, name="jurors"),
     path("<int:year>/transition/", views.transition, name="transition"),
     path("<int:year>/review/", views.review, name="review"),
+    path("<int:year>/review/tie/", views.tie, name="tie"),
     path("<int:year>/scores.xlsx", views.export, name="export"),
     path("<int:year>/certificate/<str:code>/<str:lang>.pdf", views.certificate,
          name="certificate"),

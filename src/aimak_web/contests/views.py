@@ -1,4 +1,4 @@
-"""Views of the contest: they check the rule, parse the request and call the models."""
+"""Views of the contest: they check the rule, parse the request, call one service and render."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aimak_web.core.exports import pdf_response, xlsx_response
 
+from . import services
 from .anonymity import Anonymiser
 from .facts import display, platform_facts
 from .forms import (
@@ -27,9 +26,11 @@ from .forms import (
     EvidenceForm,
     JurorForm,
     ScoreForm,
+    TieForm,
 )
 from .models import Application, Edition, Evidence, JuryMember, Score
-from .results import compute, fairness, progress, submitted_codes
+from .results import compute_with_ties, fairness, progress, submitted_codes
+from .services import Refused
 
 POST_LIMIT = ratelimit(key="user_or_ip", rate=settings.AIMAK_RATE_POST, method="POST")
 
@@ -46,6 +47,11 @@ def _allowed(request, perm: str, obj=None) -> bool:
 def _require(request, perm: str, obj=None) -> None:
     if not _allowed(request, perm, obj):
         raise PermissionDenied
+
+
+def refused(request, error: Refused):
+    """A refused action: its reason in the reader's language, status 403, nothing stored."""
+    return render(request, "contests/refused.html", {"reason": error.message}, status=403)
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -137,17 +143,19 @@ def jurors(request, year: int):
     ed = _edition(year)
     form = JurorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ed.state in (Edition.State.REVIEW, Edition.State.PUBLISHED):
-            raise PermissionDenied
-        JuryMember.objects.get_or_create(edition=ed, user=form.cleaned_data["user"])
+        try:
+            services.add_juror(ed, form.cleaned_data["user"], request.user)
+        except Refused as e:
+            return refused(request, e)
         messages.success(request, _("Jury member added."))
         return redirect("contests:jurors", ed.year)
     return render(request, "contests/jurors.html", {
         "edition": ed, "form": form, "progress": progress(ed), "codes": submitted_codes(ed)})
 
 
-TRANSITIONS = {"open": "open_applications", "jury": "start_jury", "close": "close_jury",
-               "reopen": "reopen_jury"}
+TRANSITIONS = {"open": services.open_applications, "jury": services.start_jury,
+               "close": services.close_jury, "reopen": services.reopen_jury,
+               "approve": services.approve}
 
 
 @login_required
@@ -157,13 +165,10 @@ def transition(request, year: int):
     _require(request, "contests.organise")
     ed = _edition(year)
     action = request.POST.get("action", "")
+    if action not in TRANSITIONS:
+        raise Http404
     try:
-        if action == "approve":
-            ed.approve(request.user)
-        elif action in TRANSITIONS:
-            getattr(ed, TRANSITIONS[action])()
-        else:
-            raise Http404
+        TRANSITIONS[action](ed, request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -178,9 +183,33 @@ def review(request, year: int):
     ed = _edition(year)
     if not ed.scores_visible:
         raise PermissionDenied
+    rows, ties = compute_with_ties(ed)
     return render(request, "contests/review.html", {
-        "edition": ed, "rows": compute(ed), "criteria": list(ed.criteria.all()),
-        "fair": fairness(ed)})
+        "edition": ed, "rows": rows, "criteria": list(ed.criteria.all()),
+        "fair": fairness(ed), "ties": ties, "tie_form": TieForm()})
+
+
+@login_required
+@require_POST
+@POST_LIMIT
+def tie(request, year: int):
+    """The organisers record how a tie on a prize boundary is decided, and why."""
+    _require(request, "contests.organise")
+    ed = _edition(year)
+    form = TieForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide_tie(ed, request.user, data["codes"], data["rule"], data["order"],
+                                data["reason_ru"], data["reason_ky"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The decision is recorded; it is published with the "
+                                        "results."))
+    else:
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+    return redirect("contests:review", ed.year)
 
 
 @login_required
@@ -208,20 +237,19 @@ def apply(request, year: int):
     app = Application.objects.filter(edition=ed, municipality=muni).first()
     if app is not None:
         _require(request, "contests.edit_application", app)
-    editable = ed.application_window_open() and (app is None or not app.locked)
+    editable = services.application_window_open(ed) and (app is None or not app.locked)
     form = ApplicationForm(request.POST or None, instance=app)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        if not ed.is_eligible(muni):
-            form.add_error(None, _("Municipalities of this kind cannot take part."))
-        elif form.is_valid():
-            app = form.save(commit=False)
-            if app.pk is None:
-                app.edition, app.municipality, app.created_by = ed, muni, request.user
-            app.save()
-            messages.success(request, _("Application saved (draft)."))
-            return redirect("contests:apply", ed.year)
+        if form.is_valid():
+            try:
+                services.save_application(ed, form.save(commit=False), muni, request.user)
+            except ValidationError as e:
+                form.add_error(None, " ".join(e.messages))
+            else:
+                messages.success(request, _("Application saved (draft)."))
+                return redirect("contests:apply", ed.year)
     if app is not None and app.locked:
         facts = app.auto_facts
     else:
@@ -239,15 +267,18 @@ def apply_evidence(request, year: int):
     ed = _edition(year)
     app = get_object_or_404(Application, edition=ed, municipality=request.user.municipality)
     _require(request, "contests.edit_application", app)
-    if app.locked or not ed.application_window_open():
+    if app.locked or not services.application_window_open(ed):
         raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        f = form.cleaned_data["file"]
-        Evidence.objects.create(application=app, file=f, original_name=f.name,
-                                description=form.cleaned_data["description"])
-        messages.success(request, _("File added."))
-        return redirect("contests:apply", ed.year)
+        try:
+            services.add_evidence(app, form.cleaned_data["file"],
+                                  form.cleaned_data["description"], request.user)
+        except ValidationError as e:
+            form.add_error("file", " ".join(e.messages))
+        else:
+            messages.success(request, _("File added."))
+            return redirect("contests:apply", ed.year)
     return render(request, "contests/apply.html", {
         "edition": ed, "app": app, "form": ApplicationForm(instance=app), "editable": True,
         "facts": [], "evidence_form": form, "evidence": list(app.evidence.all())}, status=400)
@@ -264,14 +295,14 @@ def apply_action(request, year: int):
     action = request.POST.get("action")
     try:
         if action == "submit":
-            app.submit()
+            services.submit(app, request.user)
             messages.success(request, _("Submitted. Your application's code is %(code)s.")
                              % {"code": app.code})
         elif action == "withdraw":
-            app.withdraw()
+            services.withdraw(app, request.user)
             messages.success(request, _("Application withdrawn."))
         elif action == "reopen":
-            app.reopen()
+            services.reopen(app, request.user)
             messages.success(request, _("The application is a draft again."))
         else:
             raise Http404
@@ -284,17 +315,17 @@ def apply_action(request, year: int):
 
 def _seat(request, ed: Edition) -> JuryMember:
     _require(request, "contests.judge", ed)
-    member = JuryMember.objects.filter(edition=ed, user=request.user).first()
-    if member is None:
-        raise PermissionDenied
-    return member
+    return services.seat_of(ed, request.user)
 
 
 @login_required
 def jury(request, year: int):
     """A jury member's list: application codes only, and how far they have scored each."""
     ed = _edition(year)
-    seat = _seat(request, ed)
+    try:
+        seat = _seat(request, ed)
+    except Refused as e:
+        return refused(request, e)
     recused = seat.recused_ids()
     n_crit = ed.criteria.count()
     apps = list(Application.objects.filter(edition=ed, state=Application.State.SUBMITTED)
@@ -304,32 +335,28 @@ def jury(request, year: int):
         done[a_id] = done.get(a_id, 0) + 1
     rows = [{"app": a, "recused": a.pk in recused, "done": done.get(a.pk, 0) == n_crit > 0}
             for a in apps]
-    return render(request, "contests/jury.html", {"edition": ed, "seat": seat, "rows": rows})
+    return render(request, "contests/jury.html", {"edition": ed, "seat": seat, "rows": rows,
+                                                  "open": services.jury_window_open(ed)})
 
 
 @login_required
 @POST_LIMIT
 def conflicts(request, year: int):
     ed = _edition(year)
-    seat = _seat(request, ed)
+    try:
+        seat = _seat(request, ed)
+    except Refused as e:
+        return refused(request, e)
     form = ConflictForm(request.POST or None, edition=ed)
-    if request.method == "POST":
-        if ed.state in (Edition.State.REVIEW, Edition.State.PUBLISHED):
-            raise PermissionDenied
-        if form.is_valid():
-            with transaction.atomic():
-                data = form.cleaned_data
-                if data["municipality"]:
-                    seat.conflict_municipalities.add(data["municipality"])
-                if data["rayon"]:
-                    seat.conflict_rayons.add(data["rayon"])
-                if data["codes"]:
-                    seat.conflict_applications.add(*data["codes"])
-                seat.conflicts_declared_at = timezone.now()
-                seat.save(update_fields=["conflicts_declared_at"])
-            messages.success(request, _("Your declaration is saved; you will not see the "
-                                        "applications concerned."))
-            return redirect("contests:jury", ed.year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.declare_conflicts(seat, data["municipality"], data["rayon"], data["codes"])
+        except Refused as e:
+            return refused(request, e)
+        messages.success(request, _("Your declaration is saved; you will not see the "
+                                    "applications concerned."))
+        return redirect("contests:jury", ed.year)
     return render(request, "contests/conflicts.html", {
         "edition": ed, "seat": seat, "form": form,
         "codes": list(seat.conflict_applications.values_list("code", flat=True)),
@@ -340,30 +367,34 @@ def _jury_application(request, ed: Edition, code: str) -> tuple[JuryMember, Appl
     seat = _seat(request, ed)
     app = get_object_or_404(Application.objects.select_related("municipality__rayon"),
                             edition=ed, code=code, state=Application.State.SUBMITTED)
-    if seat.is_recused(app):
-        raise PermissionDenied
+    services.may_judge(seat, app)
     return seat, app
 
 
 @login_required
 @POST_LIMIT
 def jury_application(request, year: int, code: str):
-    """The application without its applicant's identity, and this member's score sheet."""
+    """The application as the blind presenter shows it, and this member's score sheet."""
     ed = _edition(year)
-    seat, app = _jury_application(request, ed, code)
+    try:
+        seat, app = _jury_application(request, ed, code)
+    except Refused as e:
+        return refused(request, e)
     criteria = list(ed.criteria.all())
     mine = {s.criterion_id: s for s in Score.objects.filter(juror=seat, application=app)}
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
-    if request.method == "POST":
-        if ed.state != Edition.State.JURY:
-            raise PermissionDenied
-        if form.is_valid():
-            with transaction.atomic():
-                for c in criteria:
-                    Score.record(seat, app, c, form.cleaned_data[f"score_{c.pk}"],
-                                 form.cleaned_data[f"comment_{c.pk}"])
-            messages.success(request, _("Scores saved for %(code)s.") % {"code": app.code})
-            return redirect("contests:jury", ed.year)
+    if request.method == "POST" and form.is_valid():
+        values = {c: (form.cleaned_data[f"score_{c.pk}"], form.cleaned_data[f"comment_{c.pk}"])
+                  for c in criteria}
+        try:
+            services.record_scores(seat, app, values)
+        except Refused as e:
+            return refused(request, e)
+        messages.success(request, _("Scores saved for %(code)s.") % {"code": app.code})
+        return redirect("contests:jury", ed.year)
+    if request.method == "POST" and not services.jury_window_open(ed):
+        return refused(request, Refused(_("The jury period is closed: scores can no longer "
+                                          "be changed.")))
     anon = Anonymiser.for_application(app)
     others = []
     if ed.scores_visible:
@@ -372,7 +403,7 @@ def jury_application(request, year: int, code: str):
     files = [{"pk": e.pk, "name": anon.filename(e.original_name),
               "description": anon.text(e.description)} for e in app.evidence.all()]
     return render(request, "contests/jury_application.html", {
-        "edition": ed, "app": app, "form": form, "open": ed.state == Edition.State.JURY,
+        "edition": ed, "app": app, "form": form, "open": services.jury_window_open(ed),
         "summary": anon.text(app.summary), "offline": anon.text(app.offline_hearings),
         "facts": display(app.auto_facts, anon), "files": files, "others": others})
 
@@ -381,7 +412,10 @@ def jury_application(request, year: int, code: str):
 def jury_file(request, year: int, code: str, pk: int):
     """An evidence file, served under its anonymised name."""
     ed = _edition(year)
-    _unused, app = _jury_application(request, ed, code)
+    try:
+        _unused, app = _jury_application(request, ed, code)
+    except Refused as e:
+        return refused(request, e)
     ev = get_object_or_404(Evidence, pk=pk, application=app)
     name = Anonymiser.for_application(app).filename(ev.original_name)
     return FileResponse(ev.file.open("rb"), as_attachment=True, filename=name)
