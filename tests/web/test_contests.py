@@ -343,7 +343,9 @@ def test_queries_bounded(client, users, contest, places, django_user_model):
     jury_url = reverse("contests:jury", args=[ed.year])
     app_url = reverse("contests:jury_application", args=[ed.year, contest["a"].code])
     client.force_login(users["jury"])
-    assert count(jury_url) <= 15
+    # bounds include the navigation's desk links (a query or two per page); what matters is
+    # that they do not grow with the data, checked below
+    assert count(jury_url) <= 18
     before_app = count(app_url)
     assert before_app <= 25
     # more applications, files and scores: the same number of queries per page
@@ -358,16 +360,16 @@ def test_queries_bounded(client, users, contest, places, django_user_model):
     ed.refresh_from_db()
     for i, app in enumerate((contest["a"], contest["b"], new)):
         score_all(contest["member"], app, {1: 3 + i, 2: 4})
-    assert count(jury_url) <= 15
+    assert count(jury_url) <= 18
     assert count(app_url) == before_app
     close_jury(ed, users["admin"])
     client.force_login(users["admin"])
     review_url = reverse("contests:review", args=[ed.year])
     before_review = count(review_url)
-    assert before_review <= 20
+    assert before_review <= 23
     approve(ed, users["admin"])
     client.logout()
-    assert count(reverse("contests:edition", args=[ed.year])) <= 10
+    assert count(reverse("contests:edition", args=[ed.year])) <= 13
 
 
 @pytest.mark.django_db
