@@ -22,8 +22,8 @@ from access_fixtures import cell_points, flat_grid, write_osm
 from aimak.access import RoadModel, StraightLineModel, TerrainModel
 from aimak.flows.centres import CentralPlaces
 from aimak.flows.gravity import HuffModel
-from aimak.forecast.backtest import Backtest
-from aimak.forecast.model import DynamicRegression
+from aimak.forecast.choose import ChosenForecast
+from aimak.forecast.panel import Combination, GMMEffectsAR, LastValue, PooledAR
 from aimak.plans.chains import ChainEnsemble
 from aimak.plans.criteria import Criteria, Weights
 from aimak.plans.ensemble import ReComEnsemble
@@ -41,7 +41,7 @@ from aimak.zones.nodal import NodalRegions
 TIMINGS = ("seconds_", "history_")
 #: Estimators that answer queries after fit (``matrix``, ``nearest``, ``forecast``) keep
 #: private state for it.
-QUERIED = ("StraightLineModel", "TerrainModel", "RoadModel", "DynamicRegression")
+QUERIED = ("StraightLineModel", "TerrainModel", "RoadModel", "ChosenForecast")
 
 
 def _flows() -> FlowMatrix:
@@ -100,22 +100,21 @@ def _cases():
         ("StraightLineModel", StraightLineModel(), (pts,)),
         ("TerrainModel", TerrainModel(profile="walk", cell_factor=1, elevation=flat_grid()),
          (grid_pts,)),
-        ("DynamicRegression", DynamicRegression("y", ["x"]), (_series(),)),
-        ("Backtest", Backtest(DynamicRegression("y", ["x"]), horizon=2), (_series(),)),
+        ("GMMEffectsAR", GMMEffectsAR("national"), (_panel(),)),
+        ("Combination", Combination((LastValue(), PooledAR())), (_panel(),)),
+        ("ChosenForecast", ChosenForecast(horizon=2), (_panel(),)),
     ]
 
 
-def _series() -> pd.DataFrame:
-    """SYNTHETIC yearly series y driven by x (an ARDL(1, 1) with fixed noise)."""
+def _panel() -> pd.DataFrame:
+    """SYNTHETIC wide panel: 12 entities, 9 years of an AR(1) with entity effects."""
     rng = np.random.default_rng(5)
-    x = rng.normal(size=40)
-    y = np.zeros(40)
-    for t in range(1, 40):
-        y[t] = 1.0 + 0.5 * y[t - 1] + 0.8 * x[t] + rng.normal(scale=0.3)
-    years = list(range(1980, 2020))
-    return pd.concat([pd.DataFrame({"entity": "A", "year": years, "variable": name,
-                                    "value": values, "source": "synthetic"})
-                      for name, values in (("y", y), ("x", x))], ignore_index=True)
+    effect = rng.normal(size=12)
+    y = np.zeros((12, 9))
+    y[:, 0] = 2 * effect
+    for t in range(1, 9):
+        y[:, t] = effect + 0.5 * y[:, t - 1] + rng.normal(scale=0.3, size=12)
+    return pd.DataFrame(y, index=[f"e{i}" for i in range(12)], columns=range(2011, 2020))
 
 
 CASES = _cases()

@@ -1,232 +1,288 @@
-"""Known answers for aimak.forecast: simulated ARDL processes (synthetic data, labelled as such),
-the closed form of AR(1) forecasts, panels with entity effects, and the backtest's scores."""
+"""Known answers for aimak.forecast: simulated panels (SYNTHETIC data, labelled as such), the
+Nickell bias of the within estimator against the difference GMM, split-conformal coverage
+within its finite-sample bound, forecasts worked out by hand, the Diebold-Mariano test with
+the Harvey-Leybourne-Newbold correction, and the nested choice's lack of look-ahead."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import norm
+from scipy import stats
 
-from aimak.errors import AimakError, InputError
-from aimak.forecast import Backtest, DynamicRegression, check_series, score, verdict
+from aimak.errors import AimakError
+from aimak.forecast import (
+    ChosenForecast,
+    assess,
+    check_series,
+    diebold_mariano,
+    forecast,
+    panel_tables,
+    score,
+)
+from aimak.forecast.choose import conformal_halfwidth, default_candidates, skill_table
+from aimak.forecast.data import flag_copied_years
+from aimak.forecast.panel import (
+    Combination,
+    Drift,
+    FixedEffectsAR,
+    GMMEffectsAR,
+    LastValue,
+    PooledAR,
+    PooledDrift,
+    difference_gmm,
+)
 
 SYNTHETIC = "synthetic (test)"
 
 
-def long(entity: str, years, **variables) -> pd.DataFrame:
-    """A long table of synthetic series."""
-    frames = [pd.DataFrame({"entity": entity, "year": list(years), "variable": name,
-                            "value": np.asarray(values, float), "source": SYNTHETIC})
-              for name, values in variables.items()]
-    return pd.concat(frames, ignore_index=True)
-
-
-def simulate_ardl(n: int, seed: int, c=1.0, phi=0.5, b0=0.8, b1=0.3, sigma=0.5):
+def simulate_panel(n: int, years: int, phi: float, seed: int, effect_sd: float = 1.0,
+                   burn: int = 50, start: int = 2011) -> pd.DataFrame:
+    """SYNTHETIC y_it = a_i + phi y_i(t-1) + e_it, a_i ~ N(0, effect_sd), e ~ N(0, 1), started
+    at each entity's steady state and run ``burn`` years before the ``years`` kept."""
     rng = np.random.default_rng(seed)
-    x = rng.normal(size=n)
-    y = np.zeros(n)
-    y[0] = c / (1 - phi)
-    for t in range(1, n):
-        y[t] = c + phi * y[t - 1] + b0 * x[t] + b1 * x[t - 1] + rng.normal(scale=sigma)
-    return y, x
+    a = rng.normal(scale=effect_sd, size=n)
+    y = a / (1 - phi) + rng.normal(size=n) / math.sqrt(1 - phi ** 2)
+    out = np.empty((n, years))
+    for t in range(burn + years):
+        y = a + phi * y + rng.normal(size=n)
+        if t >= burn:
+            out[:, t - burn] = y
+    return pd.DataFrame(out, index=[f"r{i}" for i in range(n)],
+                        columns=pd.Index(range(start, start + years), name="year"))
 
 
-def test_ardl_recovers_known_coefficients_within_standard_errors():
-    y, x = simulate_ardl(300, seed=1)
-    table = long("A", range(1800, 2100), y=y, x=x)
-    m = DynamicRegression("y", ["x"], max_lags=3, max_driver_lags=2).fit(table)
-    assert (m.lags_, m.driver_lags_) == (1, {"x": 1})
-    truth = {"const": 1.0, "y.L1": 0.5, "x.L0": 0.8, "x.L1": 0.3}
-    for name, value in truth.items():
-        assert abs(m.params_[name] - value) < 2 * m.bse_[name], name
-    assert m.method_.startswith("ARDL(1, 1)")
+def long(wide: pd.DataFrame, variable: str = "y") -> pd.DataFrame:
+    t = wide.stack().rename("value").reset_index()
+    t.columns = ["entity", "year", "value"]
+    return t.assign(variable=variable, source=SYNTHETIC)
 
 
-def test_bounds_test_finds_the_long_run_relation():
-    y, x = simulate_ardl(200, seed=2, phi=0.3)
-    m = DynamicRegression("y", ["x"], bounds_test=True).fit(long("A", range(1800, 2000),
-                                                                 y=y, x=x))
-    assert m.bounds_test_["verdict"] == "long-run relation"
-    assert m.bounds_test_["p_upper"] < 0.05
+def test_difference_gmm_recovers_the_lag_where_the_within_estimator_is_biased():
+    """T = 9 with rayon effects: the within estimator carries Nickell's bias, about
+    -(1 + phi) / (T - 1) = -0.19 here, while the difference GMM is consistent for fixed T."""
+    Y = simulate_panel(n=600, years=9, phi=0.5, seed=1)
+    within = FixedEffectsAR().fit(Y).phi_
+    gmm = difference_gmm(Y)
+    assert abs(gmm["phi"] - 0.5) < max(3 * gmm["se"], 0.05), gmm
+    assert gmm["se"] < 0.05
+    assert within < 0.4  # biased towards zero, far outside the GMM's interval
+    assert abs(within - (0.5 - 1.5 / 8)) < 0.06  # of the size Nickell's formula says
+    assert GMMEffectsAR().fit(Y).phi_ == pytest.approx(gmm["phi"])
 
 
-def ar1_closed_form(c, phi, sigma2, last, h, alpha=0.1):
-    """Forecast of y_{T+h} = c + phi y_{T+h-1} + e and its interval, worked out by hand:
-    mean mu + phi^h (y_T - mu), variance sigma2 (1 - phi^(2h)) / (1 - phi^2)."""
-    mu = c / (1 - phi)
-    steps = np.arange(1, h + 1)
-    mean = mu + phi ** steps * (last - mu)
-    sd = np.sqrt(sigma2 * (1 - phi ** (2 * steps)) / (1 - phi ** 2))
-    z = norm.ppf(1 - alpha / 2)
-    return mean, mean - z * sd, mean + z * sd
+def test_difference_gmm_takes_a_missing_year():
+    Y = simulate_panel(n=300, years=10, phi=0.5, seed=2)
+    Y[2016] = np.nan  # a year nobody published
+    gmm = difference_gmm(Y)
+    assert abs(gmm["phi"] - 0.5) < max(3 * gmm["se"], 0.08)
 
 
-@pytest.mark.parametrize("panel", [False, True])
-def test_ar1_forecast_matches_closed_form(panel):
-    y, _ = simulate_ardl(60, seed=3, b0=0.0, b1=0.0)
-    m = DynamicRegression("y", max_lags=1, panel=panel).fit(long("A", range(1960, 2020), y=y))
-    c, phi = m.params_["const"], m.params_["y.L1"]
-    mean, lower, upper = ar1_closed_form(c, phi, m.sigma2_, y[-1], 6)
-    fc = m.forecast(6)
-    assert fc["year"].tolist() == list(range(2020, 2026))
-    np.testing.assert_allclose(fc["value"], mean, rtol=1e-9)
-    np.testing.assert_allclose(fc["lower"], lower, rtol=1e-9)
-    np.testing.assert_allclose(fc["upper"], upper, rtol=1e-9)
+def test_split_conformal_coverage_within_its_finite_sample_bound():
+    """With n exchangeable calibration errors the interval covers a new one with probability
+    between 1 - alpha and 1 - alpha + 1 / (n + 1) (Vovk; Lei et al. 2018)."""
+    rng = np.random.default_rng(3)
+    n, alpha, trials = 19, 0.1, 20000
+    errors = rng.standard_t(df=4, size=(trials, n + 1))  # heavy tails: no normality assumed
+    widths = np.array([conformal_halfwidth(e[:n], alpha) for e in errors])
+    covered = np.abs(errors[:, n]) <= widths
+    mc = 3 * math.sqrt(0.1 * 0.9 / trials)
+    assert 1 - alpha - mc <= covered.mean() <= 1 - alpha + 1 / (n + 1) + mc
+    assert conformal_halfwidth(np.arange(1.0, 6.0), alpha) == math.inf  # 5 < 1/alpha - 1
 
 
-def simulate_panel(n_entities=40, years=40, seed=4, phi=0.5, beta=0.8, sigma=1.0):
-    rng = np.random.default_rng(seed)
-    frames = []
-    common = rng.normal(size=years)  # a national driver shared by every entity
-    for i in range(n_entities):
-        a = rng.normal(scale=3.0)
-        x = rng.normal(size=years) + common
-        y = np.zeros(years)
-        y[0] = a / (1 - phi)
-        for t in range(1, years):
-            y[t] = a + phi * y[t - 1] + beta * x[t] + rng.normal(scale=sigma)
-        frames.append(long(f"E{i:02d}", range(1980, 1980 + years), y=y, x=x))
-    return pd.concat(frames, ignore_index=True)
+def test_conformal_halfwidth_by_hand():
+    # n = 9, alpha = 0.2: rank ceil(10 * 0.8) = 8 of |errors| sorted
+    assert conformal_halfwidth(np.array([-9, 1, -2, 3, 4, -5, 6, 7, 8.0]), 0.2) == 8.0
 
 
-def test_panel_recovers_common_coefficients():
-    years, phi = 40, 0.5
-    m = DynamicRegression("y", ["x"], panel=True, max_lags=2, max_driver_lags=1).fit(
-        simulate_panel(years=years, phi=phi))
-    assert (m.lags_, m.driver_lags_) == (1, {"x": 0})
-    assert abs(m.params_["x.L0"] - 0.8) < 2 * m.bse_["x.L0"]
-    # the within estimator's autoregressive coefficient carries Nickell's bias, of order
-    # -(1 + phi) / (T - 1); the estimate lies within that plus two standard errors
-    nickell = (1 + phi) / (years - 2)
-    assert abs(m.params_["y.L1"] - phi) < nickell + 2 * m.bse_["y.L1"]
-    assert len(m.entities_) == 40
+def test_naive_forecasts_by_hand():
+    Y = pd.DataFrame([[1.0, 2.0, 4.0], [10.0, np.nan, 6.0], [5.0, 7.0, np.nan]],
+                     index=["a", "b", "c"], columns=pd.Index([2018, 2019, 2020]))
+    last = LastValue().fit(Y).predict(2)
+    assert last.columns.tolist() == [2021, 2022]
+    assert last.loc["c"].tolist() == [7.0, 7.0]  # its last observed value, 2019
+    drift = Drift().fit(Y).predict(2)
+    assert drift.loc["a"].tolist() == [5.5, 7.0]  # slope (4 - 1) / 2
+    assert drift.loc["c"].tolist() == [11.0, 13.0]  # from 2019: two and three years on
+    pooled = PooledDrift().fit(Y).predict(1)
+    assert pooled.loc["a", 2021] == pytest.approx(4 + (1 + 2 + 2) / 3)
 
 
-def test_national_driver_applies_to_every_entity():
-    panel = simulate_panel(n_entities=5, years=15, seed=5)
-    x = panel[(panel["variable"] == "x") & (panel["entity"] == "E00")].assign(entity="KG")
-    table = pd.concat([panel[panel["variable"] == "y"], x], ignore_index=True)
-    m = DynamicRegression("y", ["x"], panel=True, max_lags=1, max_driver_lags=0).fit(table)
-    assert m.driver_lags_ == {"x": 0}
-    fc = m.forecast(2, scenario="hold")
-    assert set(fc["entity"]) == {f"E{i:02d}" for i in range(5)}
-    assert fc["scenario"].str.contains("held at 1994").all()
+def test_pooled_ar_forecast_is_the_recursion_by_hand():
+    Y = simulate_panel(n=30, years=9, phi=0.6, seed=4)
+    m = PooledAR().fit(Y)
+    c, phi = m.const_, m.phi_
+    last = Y[2019].to_numpy()
+    fc = m.predict(3)
+    np.testing.assert_allclose(fc[2020], c + phi * last)
+    np.testing.assert_allclose(fc[2022], c + phi * (c + phi * (c + phi * last)))
+    both = Combination((LastValue(), PooledAR())).fit(Y).predict(2)
+    np.testing.assert_allclose(both[2021], (last + m.predict(2)[2021]) / 2)
 
 
-def test_scenario_table_and_trend_drive_the_forecast():
-    years = range(2000, 2030)
-    x = np.arange(30.0)
-    y = 2.0 + 0.5 * x + np.random.default_rng(6).normal(scale=0.1, size=30)
-    y[1:] += 0.0
-    m = DynamicRegression("y", ["x"], max_lags=1, max_driver_lags=0, min_lags=0).fit(
-        long("A", years, y=y, x=x))
-    future = long("A", [2030, 2031], x=[100.0, 200.0])
-    fc_table = m.forecast(2, scenario=future)
-    fc_trend = m.forecast(2, scenario="trend")
-    fc_hold = m.forecast(2, scenario="hold")
-    assert fc_table["value"].iloc[1] > fc_table["value"].iloc[0] > fc_trend["value"].iloc[1]
-    assert fc_trend["value"].iloc[1] > fc_hold["value"].iloc[1]
-    with pytest.raises(AimakError, match="gives no 'x' for 2031"):
-        m.forecast(2, scenario=future.iloc[:1])
+def test_shrinkage_pulls_effects_towards_the_group_mean():
+    Y = simulate_panel(n=40, years=9, phi=0.5, seed=5, effect_sd=0.3)
+    groups = {e: ("A" if i < 20 else "B") for i, e in enumerate(Y.index)}
+    raw = GMMEffectsAR().fit(Y)
+    shrunk = GMMEffectsAR("group", groups).fit(Y)
+    assert ((shrunk.shrinkage_ >= 0) & (shrunk.shrinkage_ < 1)).all()
+    for g in "AB":
+        members = np.array([groups[e] == g for e in Y.index])
+        centre = raw.effect_[members].mean()
+        assert (np.abs(shrunk.effect_[members] - centre)
+                <= np.abs(raw.effect_[members] - centre) + 1e-12).all()
 
 
-def test_refit_starts_clean():
-    y, x = simulate_ardl(80, seed=7)
-    m = DynamicRegression("y", ["x"], bounds_test=True)
-    m.fit(long("A", range(1900, 1980), y=y, x=x))
-    assert m.bounds_test_ is not None
-    m.set_params(drivers=())
-    m.fit(long("A", range(1900, 1980), y=y))
-    assert m.bounds_test_ is None and m.driver_lags_ == {}
+def test_nested_choice_looks_only_inside_its_window():
+    """Each outer fold of ``assess`` equals the procedure fitted on the years up to its origin
+    alone, and changing every value after an origin leaves that origin's forecasts as they
+    were."""
+    Y = simulate_panel(n=25, years=9, phi=0.7, seed=6)
+    proc = ChosenForecast(horizon=2)
+    folds = assess(proc, Y)
+    origin = 2016
+    alone = ChosenForecast(horizon=2).fit(Y.loc[:, :origin]).predict()
+    mine = folds[folds["origin"] == origin].set_index(["entity", "year"])
+    alone = alone.set_index(["entity", "year"]).loc[mine.index]
+    np.testing.assert_allclose(mine["model"], alone["value"])
+    np.testing.assert_allclose(mine["lower"], alone["lower"])
+    changed = Y.copy()
+    changed.loc[:, origin + 1:] += 100.0
+    again = assess(proc, changed)
+    again = again[again["origin"] == origin].set_index(["entity", "year"])
+    np.testing.assert_allclose(again["model"], mine["model"])
+    np.testing.assert_allclose(again["lower"], mine["lower"])
 
 
-# -- data quality and bad input -------------------------------------------------------------
-
-def test_flagged_values_are_excluded_and_counted():
-    y, _ = simulate_ardl(30, seed=8, b0=0.0, b1=0.0)
-    table = long("A", range(1990, 2020), y=y)
-    table["qc_flag"] = None
-    table.loc[29, "qc_flag"] = "typing slip"
-    table.loc[29, "value"] = 1e6
-    m = DynamicRegression("y", max_lags=1).fit(table)
-    assert m.excluded_ == 1 and m.history_["year"].max() == 2018
-    assert m.history_["value"].max() < 1e3
-    used = DynamicRegression("y", max_lags=1, qc="use").fit(table)
-    assert used.flagged_used_ == 1 and used.history_["value"].max() == 1e6
+def test_strong_mean_reversion_is_not_left_to_the_last_value():
+    strong = simulate_panel(n=40, years=12, phi=0.2, seed=8, effect_sd=0.0)
+    picks = ChosenForecast(horizon=2).fit(strong).choice_
+    assert "last_value" not in picks.values()
 
 
-def test_gap_is_an_error_naming_the_row_unless_allowed_in_a_panel():
-    table = simulate_panel(n_entities=3, years=12, seed=9)
-    table = table[~((table["variable"] == "y") & (table["year"] == 1985))].reset_index(drop=True)
-    table["row"] = np.arange(1, len(table) + 1)
-    with pytest.raises(InputError) as err:
-        DynamicRegression("y", panel=True, max_lags=1).fit(table, "panel.csv")
-    text = str(err.value)
-    assert "no value for 1985" in text and "column 'year'" in text
-    row_1986 = int(table.loc[(table["entity"] == "E00") & (table["variable"] == "y")
-                             & (table["year"] == 1986), "row"].iloc[0])
-    assert f"panel.csv, row {row_1986}" in text
-    m = DynamicRegression("y", panel=True, max_lags=1, allow_gaps=True).fit(table)
-    assert m.rows_left_out_ == 3  # 1986 of each entity lacks its lag
+def test_procedure_needs_two_origins_of_evidence_to_leave_the_last_value():
+    Y = simulate_panel(n=30, years=4, phi=0.2, seed=9, effect_sd=0.0)
+    proc = ChosenForecast(horizon=2, min_origins=2).fit(Y)
+    # windows 2011-2014: origins 2011, 2012, 2013 at one year; 2011, 2012 at two
+    assert proc.table_.groupby("horizon")["origins"].max().to_dict() == {1: 3, 2: 2}
+    assert ChosenForecast(horizon=2, min_origins=4).fit(Y).choice_ == {
+        1: "last_value", 2: "last_value"}
 
 
-def test_series_too_short_states_the_minimum():
-    table = long("A", range(2011, 2018), y=np.arange(7.0), x=np.ones(7))
-    est = DynamicRegression("y", ["x"], max_lags=2, max_driver_lags=1)
-    with pytest.raises(InputError, match=f"need at least {est.min_length()}"):
-        est.fit(table)
+def test_skill_table_compares_on_the_same_folds():
+    folds = pd.DataFrame({
+        "origin": [1, 1, 2, 1, 1], "candidate": ["last_value", "last_value", "last_value",
+                                                 "m", "m"],
+        "entity": ["a", "b", "a", "a", "b"], "horizon": 1, "year": 0,
+        "forecast": [1.0, 1.0, 1.0, 2.0, 0.0], "actual": [3.0, 0.0, 1.0, 3.0, 0.0]})
+    t = skill_table(folds).set_index("candidate")
+    # m on (1, a), (1, b): errors 1 and 0; the last value there: 2 and 1
+    assert t.loc["m", "mae"] == 0.5 and t.loc["m", "mae_last"] == 1.5
+    assert t.loc["m", "skill"] == pytest.approx(1 - 0.5 / 1.5)
+    assert t.loc["last_value", "skill"] == 0.0
 
 
-def test_duplicate_years_and_non_numbers_name_row_and_column():
-    frame = pd.DataFrame({"entity": ["A", "A", "A"], "year": ["2011", "2012", "2012"],
-                          "variable": "y", "value": ["1.5", "2", "3"], "source": "s"})
-    with pytest.raises(InputError, match=r"f.csv, row 3, column 'year': year 2012 .* row 2"):
-        check_series(frame, "f.csv")
-    frame.loc[1, "value"] = "n/a"
-    with pytest.raises(InputError, match=r"f.csv, row 2, column 'value': 'n/a' is not a num"):
-        check_series(frame, "f.csv")
+def dm_by_hand(d, h):
+    """The DM-HLN statistic written from the paper's formulas, independently of the code."""
+    n = len(d)
+    dbar = sum(d) / n
+    gam = [sum((d[t] - dbar) * (d[t - k] - dbar) for t in range(k, n)) / n for k in range(h)]
+    v = (gam[0] + 2 * sum(gam[1:])) / n
+    stat = dbar / math.sqrt(v) * math.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
+    return stat, 2 * (1 - stats.t.cdf(abs(stat), n - 1))
 
 
-def test_too_few_years_for_the_drivers_is_refused():
-    panel = simulate_panel(n_entities=6, years=4, seed=10)
-    x = panel[(panel["variable"] == "x") & (panel["entity"] == "E00")].assign(entity="KG")
-    z = x.assign(variable="z", value=x["value"] * 2 + 1)
-    table = pd.concat([panel[panel["variable"] == "y"], x, z], ignore_index=True)
-    with pytest.raises(AimakError, match="too few to tell"):
-        DynamicRegression("y", ["x", "z"], panel=True, max_lags=1, max_driver_lags=0).fit(table)
+@pytest.mark.parametrize(("d", "h"), [([1.0, 2.0, 3.0, 4.0], 1),
+                                      ([0.5, -0.2, 0.9, 0.4, 1.1, 0.3], 2)])
+def test_diebold_mariano_with_small_sample_correction(d, h):
+    stat, p = dm_by_hand(d, h)
+    got = diebold_mariano(np.array(d), h)
+    assert got["statistic"] == pytest.approx(stat) and got["p"] == pytest.approx(p)
+    assert got["low"] < np.mean(d) < got["high"]
+    # the interval excludes 0 exactly when the two-sided p is below 5 %
+    assert (got["low"] > 0) == (got["p"] < 0.05)
 
 
-# -- backtest -------------------------------------------------------------------------------
-
-def test_backtest_naive_and_drift_on_a_straight_line():
-    # y = 3 * year: the drift forecast is exact, the last value misses by 3 per year ahead
-    panel = pd.concat([long(e, range(2000, 2012), y=3.0 * np.arange(2000, 2012) + k)
-                       for k, e in enumerate("ABCDE")], ignore_index=True)
-    bt = Backtest(DynamicRegression("y", panel=True, max_lags=1), horizon=2,
-                  first_origin=2005).fit(panel)
-    s = bt.scores_.set_index("horizon")
-    assert s.loc[1, "mae_naive"] == pytest.approx(3.0)
-    assert s.loc[2, "mae_naive"] == pytest.approx(6.0)
-    assert s.loc[1, "mae_drift"] == pytest.approx(0.0, abs=1e-9)
-    assert s.loc[1, "origins"] == 6 and s.loc[2, "origins"] == 5  # 2005..2010 / 2005..2009
-    assert s.loc[1, "forecasts"] == 30
-    # the drift is perfect, so the model cannot beat it, and the verdict says so
-    assert (s["skill"] <= 0).all()
-    assert bt.verdict_ == "The model does not beat the naive forecasts at any horizon."
+def test_diebold_mariano_with_too_few_origins_says_nothing():
+    assert math.isnan(diebold_mariano(np.array([1.0, 2.0]), 3)["p"])
+    assert math.isnan(diebold_mariano(np.array([1.0]), 1)["low"])
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(1, 100), st.floats(1, 100), st.floats(1, 100),
-                          st.floats(1, 100)), min_size=1, max_size=20))
-def test_skill_is_positive_exactly_when_the_model_beats_both_baselines(rows):
-    folds = pd.DataFrame(rows, columns=["actual", "model", "naive", "drift"]).assign(
-        horizon=1, origin=2000, lower=0.0, upper=0.0)
-    s = score(folds).iloc[0]
-    err = {k: np.mean(np.abs(folds[k] - folds["actual"])) for k in ("model", "naive", "drift")}
-    beats = err["model"] < min(err["naive"], err["drift"])
-    assert (s["skill"] > 0) == beats
-    said = verdict(score(folds))
-    assert ("does not beat" in said) == (not s["skill"] > 0)
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 50), st.floats(0, 50), st.floats(0, 50)),
+                min_size=1, max_size=20))
+def test_skill_is_positive_exactly_when_the_procedure_beats_the_last_value(rows):
+    f = pd.DataFrame(rows, columns=["actual", "model", "naive"]).assign(
+        origin=2015, horizon=1, lower=0.0, upper=1.0, drift=0.0)
+    s = score(f).iloc[0]
+    better = (f["model"] - f["actual"]).abs().mean() < (f["naive"] - f["actual"]).abs().mean()
+    assert (s["skill"] > 0) == bool(better)
+
+
+def test_copied_year_is_flagged_and_left_out():
+    Y = simulate_panel(n=10, years=5, phi=0.5, seed=10)
+    Y[2014] = Y[2013]
+    Y.iloc[0, 3] += 1.0  # one entity published its own 2014 figure
+    flagged = flag_copied_years(long(Y))
+    copied = flagged[flagged["qc_flag"].notna()]
+    assert sorted(copied["year"].unique()) == [2014] and len(copied) == 9
+    assert "copied from 2013" in copied["qc_flag"].iloc[0]
+    Yw, _, used, excluded = panel_tables(check_series(flagged), "y")
+    assert len(excluded) == 9 and Yw[2014].notna().sum() == 1
+
+
+def test_forecast_result_states_last_year_choices_and_verdict():
+    Y = simulate_panel(n=30, years=9, phi=0.5, seed=11)
+    Y[2019] = np.nan  # a year with no figure at the end
+    table = long(Y).dropna()
+    out = forecast(table, "y", horizon=2)
+    assert out.last_year == 2018
+    assert out.forecast["year"].unique().tolist() == [2019, 2020]
+    assert (out.forecast["provenance"] == "modelled").all()
+    assert out.choices["horizon"].tolist() == [1, 2]
+    assert str(out.verdict[0]).startswith("2019 (1-year horizon)")
+    assert out.verdict[0].text("ru") != str(out.verdict[0])
+    page = out.for_entity("r3")
+    assert set(page["forecast"]["entity"]) == {"r3"}
+    assert page["scores"].equals(score(out.folds[out.folds["entity"] == "r3"]))
+    with pytest.raises(AimakError, match="no series for 'r99'"):
+        out.for_entity("r99")
+
+
+def test_bad_inputs_name_what_is_wrong():
+    table = long(simulate_panel(n=5, years=5, phi=0.5, seed=12))
+    with pytest.raises(AimakError, match="no values of the target 'z'"):
+        forecast(table, "z")
+    two = pd.concat([table, table.assign(variable="x"),
+                     table.assign(variable="x", entity=table["entity"] + "b")])
+    with pytest.raises(AimakError, match="drivers are national series"):
+        forecast(two, "y", drivers=["x"])
+    with pytest.raises(AimakError, match="must include 'last_value'"):
+        ChosenForecast(candidates={"pooled_ar": PooledAR()}).fit(
+            simulate_panel(n=5, years=5, phi=0.5, seed=13))
+
+
+def test_pooled_ardl_uses_drivers_held_after_the_origin():
+    Y = simulate_panel(n=20, years=9, phi=0.5, seed=14)
+    X = pd.DataFrame({"x": np.arange(2005, 2025, dtype=float)}, index=range(2005, 2025))
+    cands = default_candidates(drivers=("x",))
+    assert {"pooled_ardl", "mean_last_pooled_ardl"} <= set(cands)
+    proc = ChosenForecast(horizon=2, drivers=("x",)).fit(Y, X)
+    assert proc._path["x"].loc[2020:].eq(2019.0).all()  # held at the last window year
+
+
+def test_every_forecast_message_is_translated_into_russian_and_kyrgyz():
+    from pathlib import Path
+
+    import aimak
+    from aimak.i18n import extract_messages, missing_messages
+
+    messages = extract_messages(Path(aimak.__file__).parent / "forecast")
+    assert "the last published value" in messages
+    for lang in ("ru", "ky"):
+        assert missing_messages(messages, lang) == [], lang

@@ -1,15 +1,10 @@
-"""Population projections worked out by hand, and the ``aimak forecast`` command end to end
-(synthetic series written to a temporary folder; the real data where it is present)."""
+"""Population projections worked out by hand (synthetic census tables)."""
 
 from __future__ import annotations
 
-import numpy as np
-import openpyxl
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from aimak.cli.main import cli
 from aimak.errors import AimakError, InputError
 from aimak.forecast.population import (
     national_growth,
@@ -98,110 +93,3 @@ def test_national_growth_rural_and_urban():
     g = national_growth(table, 2009, 2022)
     assert g["village"] == pytest.approx(1.3 ** (1 / 13) - 1)
     assert g["town"] == pytest.approx((52 / 40) ** (1 / 13) - 1)
-
-
-# -- the command ----------------------------------------------------------------------------
-
-def write_panel(path, gap: bool = False):
-    """Synthetic panel: 6 entities, 14 years of y = a_i + 0.6 y_(t-1) + noise (not real)."""
-    rng = np.random.default_rng(11)
-    rows = []
-    for i in range(6):
-        y = 10.0 + i
-        for year in range(2000, 2014):
-            y = 4 + i + 0.6 * y + rng.normal(scale=0.3)
-            if gap and year == 2005:
-                continue
-            rows.append((f"R{i}", year, "y", round(y, 4), "synthetic (test)", ""))
-    pd.DataFrame(rows, columns=["entity", "year", "variable", "value", "source",
-                                "qc_flag"]).to_csv(path, index=False)
-
-
-def test_forecast_command_writes_tables_workbook_and_chart(tmp_path):
-    series = tmp_path / "panel.csv"
-    write_panel(series)
-    out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["forecast", "--series", str(series), "--target", "y",
-                                   "--horizon", "4", "--backtest-horizon", "2",
-                                   "--out", str(out)])
-    assert res.exit_code == 0, res.output
-    fc = pd.read_csv(out / "forecast.csv")
-    assert len(fc) == 6 * 4 and set(fc["year"]) == {2014, 2015, 2016, 2017}
-    assert (fc["lower"] < fc["value"]).all() and (fc["value"] < fc["upper"]).all()
-    assert (fc["provenance"] == "projected").all()
-    bt = pd.read_csv(out / "backtest.csv")
-    assert bt["horizon"].tolist() == [1, 2]
-    assert "naive forecasts" in res.output
-    wb = openpyxl.load_workbook(out / "forecast.xlsx")
-    assert {"about", "forecast", "backtest", "coefficients"} <= set(wb.sheetnames)
-    assert (out / "forecast.svg").read_text().startswith("<svg")
-
-
-def test_forecast_command_config_and_bad_input(tmp_path):
-    series = tmp_path / "panel.csv"
-    write_panel(series, gap=True)
-    config = tmp_path / "f.toml"
-    config.write_text('[forecast]\ntarget = "y"\nseries = ["panel.csv"]\nout = "o"\n'
-                      "backtest_horizon = 0\n", encoding="utf-8")
-    res = CliRunner().invoke(cli, ["forecast", "--config", str(config)])
-    assert res.exit_code == 2
-    assert "panel.csv, row 6, column 'year'" in res.output
-    assert "no value for 2005" in res.output and "Traceback" not in res.output
-    assert not (tmp_path / "o").exists()  # nothing half-written
-    res = CliRunner().invoke(cli, ["forecast", "--config", str(config), "--allow-gaps"])
-    assert res.exit_code == 0, res.output
-    assert (tmp_path / "o" / "forecast.csv").exists()
-    config.write_text('target = "y"\nlags = 3\n', encoding="utf-8")
-    res = CliRunner().invoke(cli, ["forecast", "--config", str(config)])
-    assert res.exit_code == 2 and "unknown setting(s) lags" in res.output
-
-
-def test_forecast_command_refuses_a_short_series(tmp_path):
-    path = tmp_path / "short.csv"
-    pd.DataFrame({"entity": "A", "year": range(2015, 2020), "variable": "y",
-                  "value": [1.0, 2, 3, 4, 5], "source": "synthetic (test)"}).to_csv(path,
-                                                                                   index=False)
-    res = CliRunner().invoke(cli, ["forecast", "--series", str(path), "--target", "y",
-                                   "--single", "--max-lags", "2", "--out",
-                                   str(tmp_path / "o")])
-    assert res.exit_code == 2
-    assert "short.csv, row 1, column 'year'" in res.output and "need at least 8" in res.output
-
-
-def test_real_poverty_panel_backtest(shared_data, tmp_path):
-    res = CliRunner().invoke(cli, ["forecast", "--source", str(shared_data), "--allow-gaps",
-                                   "--driver", "remittances_pct_gdp_derived", "--driver",
-                                   "gdp_growth_pct", "--out", str(tmp_path)])
-    assert res.exit_code == 0, res.output
-    bt = pd.read_csv(tmp_path / "backtest.csv")
-    assert bt["horizon"].tolist() == [1, 2, 3]
-    assert {"mae_model", "mae_naive", "mae_drift", "skill"} <= set(bt.columns)
-    fc = pd.read_csv(tmp_path / "forecast.csv")
-    first = fc.groupby("entity")["year"].min()
-    assert len(first) == 40
-    # flagged last values are left out: Bakai-Ata's 2020, Toguz-Toro's 2018 and 2020
-    assert first.pop("Bakai-Ata") == 2019 and first.pop("Toguz-Toro") == 2018
-    assert (first == 2021).all()
-
-
-def test_one_entity_page_scores_its_own_folds():
-    from aimak.forecast import forecast, score
-
-    rng = np.random.default_rng(12)
-    rows = []
-    for i in range(5):
-        y = 20.0
-        for year in range(2000, 2015):
-            y = 3 + i + 0.7 * y + rng.normal(scale=0.4)
-            rows.append((f"R{i}", year, "y", y, "synthetic (test)"))
-    table = pd.DataFrame(rows, columns=["entity", "year", "variable", "value", "source"])
-    out = forecast(table, "y", panel=True, horizon=3, backtest_horizon=2)
-    page = out.for_entity("R2")
-    assert set(page["forecast"]["entity"]) == {"R2"} and len(page["forecast"]) == 3
-    assert set(page["folds"]["entity"]) == {"R2"}
-    mine = out.folds[out.folds["entity"] == "R2"]
-    expected = (mine["model"] - mine["actual"]).abs().groupby(mine["horizon"]).mean()
-    assert page["scores"]["mae_model"].tolist() == pytest.approx(expected.tolist())
-    assert page["scores"].equals(score(mine))
-    with pytest.raises(AimakError, match="no series for 'R9'"):
-        out.for_entity("R9")

@@ -188,13 +188,10 @@ class ForecastParams(Params):
     horizon_year: int | None = Field(None, ge=2000, le=2100)
     target: str | None = Field(None, min_length=1)
     drivers: list[str] | None = None
-    panel: bool | None = None
-    max_lags: int | None = Field(None, ge=0)
-    max_driver_lags: int | None = Field(None, ge=0)
-    allow_gaps: bool | None = None
     horizon: int | None = Field(None, ge=1)
-    backtest_horizon: int | None = Field(None, ge=1)
-    scenario: Literal["hold", "trend"] | None = None
+    alpha: float | None = Field(None, gt=0, lt=1)
+    min_origins: int | None = Field(None, ge=1)
+    calibration_origins: int | None = Field(None, ge=1)
 
     def given(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

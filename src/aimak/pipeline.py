@@ -70,7 +70,7 @@ class Config:
     formats: tuple[str, ...] = ("html", "pdf", "xlsx", "gpkg")
     title: str | None = None
     #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
-    #: projection, and the poverty model's settings (``drivers``, ``max_lags``, ...).
+    #: projection, and the poverty model's settings (``drivers``, ``horizon``, ...).
     forecast: dict[str, Any] = field(default_factory=dict)
     #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
     official_plan: Path | None = None

@@ -1,10 +1,11 @@
-"""``aimak forecast``: fit an ARDL model, backtest it against naive forecasts, and forecast.
+"""``aimak forecast``: choose a forecast per horizon by nested backtests, calibrate, score.
 
 Settings come from ``--config FILE.toml`` and/or flags (flags win); see docs/forecast.md.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -23,74 +24,67 @@ console = Console()
 @click.option("--source", type=click.Path(path_type=Path), default=None,
               help="The shared Kyrgyz data folder (default: ../shared/data/kyrgyzstan).")
 @click.option("--target", default=None, help="Variable to forecast [poverty_rate_pct].")
-@click.option("--driver", "drivers", multiple=True, help="Driver variable (repeatable).")
+@click.option("--driver", "drivers", multiple=True,
+              help="National driver variable (repeatable) [the poverty model's].")
 @click.option("--entity", "entities", multiple=True, help="Only these entities (repeatable).")
 @click.option("--start", type=int, default=None, help="First year of the target to use.")
 @click.option("--end", type=int, default=None, help="Last year of the target to use.")
-@click.option("--panel/--single", default=None,
-              help="Pool the entities with entity effects [panel], or fit one entity.")
-@click.option("--max-lags", type=int, default=None, help="Most lags of the target tried [1].")
-@click.option("--max-driver-lags", type=int, default=None,
-              help="Most lags of each driver tried [1].")
-@click.option("--ic", type=click.Choice(["bic", "aic", "hqic"]), default=None,
-              help="Information criterion for the lag orders [bic].")
-@click.option("--trend", type=click.Choice(["c", "ct"]), default=None,
-              help="Constant, or constant and trend (single series) [c].")
-@click.option("--bounds-test", is_flag=True, default=None,
-              help="Test for a long-run relation (single series with drivers).")
 @click.option("--qc", type=click.Choice(["exclude", "use"]), default=None,
-              help="Values with a qc_flag: exclude them [exclude] or use them (counted).")
-@click.option("--allow-gaps", is_flag=True, default=None,
-              help="Panel: leave out rows whose lag year is missing instead of refusing.")
+              help="Values with a qc_flag: exclude them [exclude] or use them.")
 @click.option("--alpha", type=float, default=None, help="1 - interval coverage [0.1].")
-@click.option("--horizon", type=int, default=None, help="Years to forecast [5].")
-@click.option("--scenario", default=None,
-              help="Driver path: hold, trend, or a long table of future values [hold].")
-@click.option("--backtest-horizon", type=int, default=None,
-              help="Years ahead scored in the backtest; 0 skips it [3].")
-@click.option("--backtest-drivers", type=click.Choice(["hold", "trend", "actual"]),
-              default=None, help="Drivers after each origin: as a forecast would extend them "
-                                 "[hold], or their actual values (ex post).")
-@click.option("--first-origin", type=int, default=None, help="First backtest origin year.")
+@click.option("--horizon", type=int, default=None, help="Years ahead [3].")
+@click.option("--backtest/--no-backtest", default=None,
+              help="Backtest the whole procedure on earlier origins [on].")
+@click.option("--min-origins", type=int, default=None,
+              help="Origins a candidate must have beaten the last value over [2].")
+@click.option("--calibration-origins", type=int, default=None,
+              help="Most recent origins whose errors calibrate the interval [2].")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output folder [out/forecast].")
 def forecast(config: Path | None, series: tuple[Path, ...], drivers: tuple[str, ...],
              entities: tuple[str, ...], **flags) -> None:
-    """Fit, backtest and forecast a yearly indicator (ARDL; panel with entity effects)."""
+    """Choose a forecast per horizon by nested backtests, calibrate its intervals, and score
+    the whole procedure against the last published value."""
+    from aimak.forecast import candidate_text
     from aimak.forecast.run import ForecastSpec, run, write_outputs
 
     overrides = {**flags, "series": list(series) or None, "drivers": list(drivers) or None,
                  "entities": list(entities) or None}
     spec = (ForecastSpec.read(config, **overrides) if config else
             ForecastSpec(**{k: v for k, v in overrides.items() if v is not None}))
-    with console.status("Fitting and backtesting ..."):
+    with console.status("Choosing, calibrating and backtesting ..."):
+        started = time.perf_counter()
         result = run(spec)
+        seconds = time.perf_counter() - started
     facts = result.facts
-    console.print(f"[bold]{facts['method']}[/]: {facts['observations']} observations, "
-                  f"{facts['flagged_excluded']} flagged values left out, "
-                  f"{facts['rows_left_out']} rows without their lag year")
-    if facts.get("bounds_test"):
-        bt = facts["bounds_test"]
-        console.print(f"Bounds test: F = {bt['statistic']:.2f}, p between {bt['p_lower']:.3f} "
-                      f"and {bt['p_upper']:.3f}: {bt['verdict']}")
-    coef = Table(title="Coefficients (entity effects not shown)")
-    for col in ("term", "coefficient", "std. error"):
-        coef.add_column(col)
-    for term, row in result.coefficients.iterrows():
-        coef.add_row(str(term), f"{row['coefficient']:.4f}", f"{row['std_error']:.4f}")
-    console.print(coef)
+    console.print(f"{facts['entities']} entities, {facts['years']}, "
+                  f"{facts['values_used']} values used, {facts['flagged_excluded']} flagged "
+                  "values left out")
+    console.print(f"Last published year: {result.last_year}; forecasts start after it.")
+    picks = Table(title="Chosen per horizon (inner backtest of all the years)")
+    for col in ("years ahead", "year", "candidate", "interval half-width"):
+        picks.add_column(col)
+    for r in result.choices.itertuples():
+        picks.add_row(str(r.horizon), str(r.year), candidate_text(r.label, "en"),
+                      f"{r.halfwidth:.2f}")
+    console.print(picks)
     if result.scores is not None:
-        t = Table(title=f"Backtest (drivers: {facts['backtest_drivers']})")
-        for col in ("horizon", "forecasts", "MAE model", "MAE naive", "MAE drift",
-                    "MAPE model %", "MAPE naive %", "skill", "coverage"):
+        t = Table(title=f"Nested backtest of the whole procedure ({facts['interval']} "
+                        "intervals; skill and Diebold-Mariano against the last value)")
+        for col in ("years ahead", "origins", "forecasts", "MAE procedure", "MAE last value",
+                    "MAE drift", "skill", "coverage", "DM mean diff [95 %]", "DM p"):
             t.add_column(col)
         for r in result.scores.itertuples():
-            t.add_row(str(r.horizon), str(r.forecasts), f"{r.mae_model:.3f}",
-                      f"{r.mae_naive:.3f}", f"{r.mae_drift:.3f}", f"{r.mape_model:.1f}",
-                      f"{r.mape_naive:.1f}", f"{r.skill:.3f}", f"{r.coverage:.2f}")
+            dm = (f"{r.dm_mean:+.2f} [{r.dm_low:+.2f}, {r.dm_high:+.2f}]"
+                  if r.dm_low == r.dm_low else f"{r.dm_mean:+.2f} [too few origins]")
+            t.add_row(str(r.horizon), str(r.origins), str(r.forecasts), f"{r.mae_model:.3f}",
+                      f"{r.mae_naive:.3f}", f"{r.mae_drift:.3f}", f"{r.skill:.3f}",
+                      f"{r.coverage:.3f}", dm, f"{r.dm_p:.2f}" if r.dm_p == r.dm_p else "-")
         console.print(t)
-    console.print(f"[bold]{result.verdict}[/]")
-    for path in write_outputs(result, spec.out, f"{spec.target}: {facts['method']}"):
+    for sentence in result.verdict:
+        console.print(str(sentence))
+    console.print(f"Fit, choice and backtest took {seconds:.1f} s")
+    for path in write_outputs(result, spec.out, spec.target):
         console.print(f"Wrote {path}")
 
 

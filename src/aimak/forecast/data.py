@@ -99,7 +99,41 @@ def poverty_series(folder: str | Path) -> pd.DataFrame:
         "source": "National Statistical Committee via WFP PRISM (" + POVERTY_FILE + ")",
         "qc_flag": df["qc_flag"], "note": df["note"], "provenance": "official",
         SOURCE_ROW: df[SOURCE_ROW]})
-    return check_series(out, str(path))
+    return flag_copied_years(check_series(out, str(path)))
+
+
+def rayon_oblasts(folder: str | Path) -> dict[str, str]:
+    """Rayon -> oblast as the poverty file names them (for shrinkage towards the oblast)."""
+    df = _read(Path(folder) / POVERTY_FILE)
+    return dict(zip(df["district"].astype(str), df["province"].astype(str), strict=True))
+
+
+#: A year whose values repeat the year before in at least this share of the entities is a copy.
+COPIED_SHARE = 0.9
+
+
+def flag_copied_years(series: pd.DataFrame, share: float = COPIED_SHARE) -> pd.DataFrame:
+    """Flag the values of a year that repeats the previous year's value in at least ``share``
+    of the entities (per variable): such a year was copied, not measured (SOURCES.md: 2015
+    equals 2014 in 39 of the 40 rayons of the poverty file). Its repeated values get a
+    ``qc_flag`` and are left out like other flagged values; values that differ are kept."""
+    out = series.copy()
+    if "qc_flag" not in out:
+        out["qc_flag"] = None
+    for _variable, s in out.groupby("variable"):
+        wide = s.pivot(index="entity", columns="year", values="value")
+        for year in wide.columns:
+            if year - 1 not in wide.columns:
+                continue
+            both = wide[[year - 1, year]].dropna()
+            same = both.index[np.isclose(both[year], both[year - 1])]
+            if len(both) and len(same) / len(both) >= share:
+                mask = s.index[(s["year"] == year) & s["entity"].isin(same)
+                               & out.loc[s.index, "qc_flag"].isna()]
+                out.loc[mask, "qc_flag"] = (
+                    f"equals {year - 1} in {len(same)} of {len(both)} entities: the year was "
+                    f"copied from {year - 1}, not published")
+    return out
 
 
 #: WDI columns offered as drivers, with their provenance (``derived`` = computed from others).

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from aimak.errors import fail
-from aimak.forecast import ForecastResult, forecast
+from aimak.forecast import ForecastResult, candidate_text, forecast
 from aimak.forecast.data import national_series, poverty_series, read_series
 from aimak.io import atomic_path, write_table
 
@@ -21,29 +21,21 @@ class ForecastSpec:
     """Settings of a forecast run; every field is also a key of the TOML config."""
 
     target: str = "poverty_rate_pct"
-    drivers: list[str] = field(default_factory=list)
+    #: National driver series (None: the poverty model's drivers for the real data, else none).
+    drivers: list[str] | None = None
     #: Long series tables (CSV/XLSX); none: the real Kyrgyz poverty and WDI series from ``source``.
     series: list[Path] = field(default_factory=list)
     source: Path | None = None
     entities: list[str] = field(default_factory=list)
-    #: Use only the target's years from ``start`` to ``end`` (inclusive), e.g. where drivers exist.
+    #: Use only the target's years from ``start`` to ``end`` (inclusive).
     start: int | None = None
     end: int | None = None
-    panel: bool = True
-    max_lags: int = 1
-    max_driver_lags: int = 1
-    ic: str = "bic"
-    trend: str = "c"
-    bounds_test: bool = False
     qc: str = "exclude"
-    allow_gaps: bool = False
     alpha: float = 0.1
-    horizon: int = 5
-    #: ``hold``, ``trend`` or a long table of future driver values.
-    scenario: str = "hold"
-    backtest_horizon: int = 3
-    backtest_drivers: str = "hold"
-    first_origin: int | None = None
+    horizon: int = 3
+    backtest: bool = True
+    min_origins: int = 2
+    calibration_origins: int | None = 2
     out: Path = Path("out/forecast")
 
     @classmethod
@@ -67,15 +59,12 @@ class ForecastSpec:
                 data[key] = (base / data[key]).resolve()
         if "series" in data:
             data["series"] = [(base / p).resolve() for p in data["series"]]
-        if "scenario" in data and data["scenario"] not in ("hold", "trend"):
-            data["scenario"] = str((base / data["scenario"]).resolve())
         data.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**data)
 
     def model_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("panel", "max_lags", "max_driver_lags", "ic",
-                                              "trend", "bounds_test", "qc", "allow_gaps",
-                                              "alpha")}
+        return {k: getattr(self, k) for k in ("horizon", "alpha", "qc", "backtest",
+                                              "min_origins", "calibration_origins")}
 
 
 def load_series(spec: ForecastSpec) -> tuple[pd.DataFrame, str]:
@@ -120,46 +109,52 @@ def shared_folder(source: Path | None) -> Path:
 
 
 def run(spec: ForecastSpec) -> ForecastResult:
-    """Fit, backtest and forecast as the spec says."""
+    """Choose, calibrate, backtest and forecast as the spec says."""
+    from aimak.forecast.data import rayon_oblasts
+    from aimak.forecast.territory import POVERTY_MODEL
+
     table, label = load_series(spec)
-    scenario: str | pd.DataFrame = spec.scenario
-    if scenario not in ("hold", "trend"):
-        scenario = read_series(scenario)
-    return forecast(table, spec.target, spec.drivers, horizon=spec.horizon, scenario=scenario,
-                    backtest_horizon=spec.backtest_horizon or None,
-                    backtest_drivers=spec.backtest_drivers, first_origin=spec.first_origin,
-                    label=label, **spec.model_params())
+    drivers = spec.drivers
+    groups = None
+    if not spec.series:
+        groups = rayon_oblasts(shared_folder(spec.source))
+        if drivers is None and spec.target == POVERTY_MODEL["target"]:
+            drivers = POVERTY_MODEL["drivers"]
+    return forecast(table, spec.target, drivers or (), groups=groups, label=label,
+                    **spec.model_params())
 
 
 def write_outputs(result: ForecastResult, out: str | Path, title: str) -> list[Path]:
-    """``forecast.csv``, ``backtest.csv``, ``backtest_folds.csv``, ``coefficients.csv``,
-    ``forecast.xlsx`` (all of them, plus the facts and sources) and ``forecast.svg``."""
+    """``forecast.csv``, ``choices.csv``, ``candidates.csv`` (the last fit's inner backtest),
+    ``backtest.csv`` and ``backtest_folds.csv`` (the procedure's), ``forecast.xlsx`` (all of
+    them, plus the facts, verdict and sources) and ``forecast.svg``."""
     from aimak.forecast.chart import forecast_svg
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = {"forecast": result.forecast.assign(provenance="projected"),
-              "history": result.series,
-              "coefficients": result.coefficients.reset_index(names="term")}
+    choices = result.choices.assign(label=[candidate_text(lab, "en")
+                                           for lab in result.choices["label"]])
+    tables = {"forecast": result.forecast, "choices": choices,
+              "candidates": result.candidates}
     if result.scores is not None:
         tables["backtest"] = result.scores
         tables["backtest_folds"] = result.folds
     written = []
     for name, frame in tables.items():
-        if name == "history":
-            continue
         path = out / f"{name}.csv"
         write_table(frame, path)
         written.append(path)
     facts = pd.DataFrame(
         [(k, str(v)) for k, v in result.facts.items()]
-        + [("verdict", result.verdict)] + [("source", s) for s in result.sources],
-        columns=["item", "value"])
+        + [("last published year", str(result.last_year))]
+        + [("verdict", str(v)) for v in result.verdict]
+        + [("source", s) for s in result.sources], columns=["item", "value"])
     path = out / "forecast.xlsx"
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter") as xl:
         facts.to_excel(xl, sheet_name="about", index=False)
         for name, frame in tables.items():
             frame.to_excel(xl, sheet_name=name[:31], index=False)
+        result.excluded.to_excel(xl, sheet_name="flagged_left_out", index=False)
     written.append(path)
     svg = forecast_svg(result.series, result.forecast, title, str(result.forecast[
         "variable"].iloc[0]))
@@ -168,4 +163,3 @@ def write_outputs(result: ForecastResult, out: str | Path, title: str) -> list[P
         tmp.write_text(svg, encoding="utf-8")
     written.append(path)
     return written
-

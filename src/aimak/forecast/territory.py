@@ -14,11 +14,11 @@ import pandas as pd
 
 from aimak.forecast.data import CENSUS_FILE, POVERTY_FILE, WDI_FILE
 
-#: The demo's poverty model: own lag, remittances (share of GDP) and GDP growth, pooled.
+#: The poverty forecast's settings: the target, the national drivers the pooled ARDL
+#: candidates may use (remittances as a share of GDP, GDP growth; held at their last value),
+#: and the years ahead (3: the furthest the nested backtest can check on 2011-2020).
 POVERTY_MODEL = {"target": "poverty_rate_pct",
-                 "drivers": ["remittances_pct_gdp_derived", "gdp_growth_pct"],
-                 "panel": True, "max_lags": 1, "max_driver_lags": 1, "allow_gaps": True,
-                 "horizon": 5, "backtest_horizon": 3, "scenario": "hold"}
+                 "drivers": ["remittances_pct_gdp_derived", "gdp_growth_pct"], "horizon": 3}
 HORIZON_YEAR = 2030
 
 
@@ -64,28 +64,38 @@ def plan_projection(mapping: pd.DataFrame, settlements: pd.DataFrame, projected:
 
 def poverty_section(folder: Path, region_rayons: list[str], lang: str = "ru",
                     params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Fit, backtest and forecast rayon poverty; the region's rayons are shown."""
-    from aimak.forecast import forecast
+    """Choose, backtest and forecast rayon poverty over all rural rayons; the region's rayons
+    are shown. Plain data: the report renders it without refitting."""
+    from aimak.forecast import candidate_text, forecast
     from aimak.forecast.chart import forecast_svg
-    from aimak.forecast.data import national_series, poverty_series
+    from aimak.forecast.data import national_series, poverty_series, rayon_oblasts
     from aimak.i18n import _, use_language
 
     p = {**POVERTY_MODEL, **(params or {})}
     series = pd.concat([poverty_series(folder), national_series(folder)], ignore_index=True)
-    model = {k: p[k] for k in ("panel", "max_lags", "max_driver_lags", "allow_gaps")}
+    extra = {k: p[k] for k in ("alpha", "min_origins", "calibration_origins") if k in p}
     result = forecast(series, p["target"], p["drivers"], horizon=p["horizon"],
-                      scenario=p["scenario"], backtest_horizon=p["backtest_horizon"],
-                      label=str(folder), **model)
+                      groups=rayon_oblasts(folder), label=str(folder), **extra)
     shown = [r for r in region_rayons if r in set(result.forecast["entity"])]
-    fc = result.forecast[result.forecast["entity"].isin(shown)]
+    fc = result.forecast[result.forecast["entity"].isin(shown)].assign(
+        scenario=result.scenario)
     hist = result.series[result.series["entity"].isin(shown)]
     with use_language(lang):
         svg = forecast_svg(hist, fc, _("Poverty rate, % (forecast with {level} interval)")
                            .format(level=result.facts["interval"]), "%", shown,
                            band_label=_("interval"), forecast_label=_("forecast"))
-    facts = {k: v for k, v in result.facts.items() if k != "bounds_test"}
-    return {"target": p["target"], "drivers": p["drivers"], "shown": shown,
+        method = "; ".join(dict.fromkeys(candidate_text(lab) for lab in
+                                         result.choices["label"]))
+    used = set(zip(result.series["entity"], result.series["year"], strict=True))
+    first = result.series.groupby("entity")["year"].min()
+    lagless = sum(1 for e, y in used if y > first[e] and (e, y - 1) not in used)
+    facts = {"method": method, "observations": result.facts["values_used"],
+             "entities": result.facts["entities"],
+             "flagged_excluded": result.facts["flagged_excluded"],
+             "rows_left_out": lagless, "interval": result.facts["interval"],
+             "last_year": result.last_year}
+    return {"target": p["target"], "drivers": list(p["drivers"]), "shown": shown,
             "forecast": fc.to_dict("records"), "history": hist.to_dict("records"),
-            "scores": result.scores.to_dict("records"), "verdict": result.verdict,
-            "facts": facts, "coefficients": result.coefficients.reset_index(names="term")
-            .to_dict("records"), "sources": result.sources, "chart": svg}
+            "scores": result.scores.to_dict("records"),
+            "verdict": [v.text(lang) for v in result.verdict], "facts": facts,
+            "sources": result.sources, "chart": svg}
