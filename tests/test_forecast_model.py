@@ -232,7 +232,7 @@ def test_copied_year_is_flagged_and_left_out():
     copied = flagged[flagged["qc_flag"].notna()]
     assert sorted(copied["year"].unique()) == [2014] and len(copied) == 9
     assert "copied from 2013" in copied["qc_flag"].iloc[0]
-    Yw, _, used, excluded = panel_tables(check_series(flagged), "y")
+    Yw, _, _used, excluded = panel_tables(check_series(flagged), "y")
     assert len(excluded) == 9 and Yw[2014].notna().sum() == 1
 
 

@@ -1,4 +1,6 @@
-"""Forecast pages over the real rayon poverty panel: series, forecast band, backtest, sources."""
+"""Forecast pages over the real rayon poverty panel: what to use, the published values with
+their sources and last year, the forecast after it, the drivers, derived ayil-aimak figures,
+one language per page."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ from django.urls import reverse
 from aimak_web.forecasts import service
 from aimak_web.forecasts.service import data_folder
 
+#: Words of the English page that must not reach a Russian or Kyrgyz one.
+ENGLISH = ("use the forecast", "last published", "interval", "Sources:", "backtest",
+           "pooled", "National Statistical Committee", "Poverty rate")
+
 
 @pytest.fixture
 def shared(shared_data, settings):
@@ -17,25 +23,88 @@ def shared(shared_data, settings):
     assert data_folder() is not None
 
 
+@pytest.fixture
+def aksy(db):
+    """Aksy rayon under its real СОАТЕ code, with one ayil aimak of a SYNTHETIC population."""
+    from aimak_web.places.models import Municipality, Oblast, Rayon
+
+    ob = Oblast.objects.create(code="41703000000000", name_ru="Джалал-Абадская область",
+                               name_ky="Жалал-Абад облусу", name_en="Jalal-Abad")
+    rayon = Rayon.objects.create(code="41703211000000", name_ru="Аксыйский район",
+                                 name_ky="Аксы району", name_en="Aksy", oblast=ob)
+    m = Municipality.objects.create(code="41703211800000", name_ru="Тестовый айыл аймагы",
+                                    name_ky="Тест айыл аймагы", name_en="Test AA",
+                                    kind="ayil_aimak", rayon=rayon, population=10000.0,
+                                    population_year=2021, population_source="official",
+                                    population_ref="synthetic (test)")
+    return rayon, m
+
+
+def text_of(html: str) -> str:
+    body = html.split("<main", 1)[-1]
+    return re.sub(r"<[^>]+>", " ", body)
+
+
 @pytest.mark.django_db
-def test_rayon_page_shows_history_forecast_and_backtest(client, shared):
-    html = client.get(reverse("forecasts:rayon", args=["Aksy"])).content.decode()
-    assert "prov-official" in html and "prov-modelled" in html
+def test_rayon_page_shows_published_values_forecast_after_them_and_verdict(client, shared,
+                                                                           aksy):
+    html = client.get(reverse("forecasts:rayon", args=["Aksy"])).content.decode()  # Russian
+    assert "Аксыйский район" in html and "prov-official" in html and "prov-modelled" in html
+    last = html.split('data-testid="last-published"')[1].split("</p>")[0]
+    assert "2020" in last and "32,0" in last  # Aksy's 2020 figure, decimal comma
     forecast = html[html.index('data-testid="forecast"'):].split("</table>")[0]
-    years = [int(y) for y in re.findall(r"<td>(20\d\d)</td>", forecast)]
-    assert years == list(range(years[0], years[0] + 5)) and years[0] >= 2021
+    assert [int(y) for y in re.findall(r"<td>(20\d\d)</td>", forecast)] == [2021, 2022, 2023]
+    assert re.search(r"\d+,\d", forecast)  # decimal comma in Russian
     scores = html[html.index('data-testid="scores"'):].split("</table>")[0]
     assert len(re.findall(r"<tr><td>\d</td>", scores)) == 3
-    assert "naive" in html.split('data-testid="verdict"')[1].split("</p>")[0]
+    verdict = html.split('data-testid="verdict"')[1].split("</ul>")[0]
+    assert "2021 (горизонт 1 г.)" in verdict and "Аксы" not in verdict
+    assert "черты бедности" in html.split('data-testid="poverty-line"')[1].split("</section>")[0]
+    derived = html[html.index('data-testid="derived"'):].split("</table>")[0]
+    assert "Тестовый айыл аймагы" in derived and "prov-estimated" in html
+    for word in ENGLISH:
+        assert word not in text_of(html), word
     svg = client.get(reverse("forecasts:chart", args=["Aksy"]))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
 
 
 @pytest.mark.django_db
-def test_index_lists_the_rayons_and_unknown_is_404(client, shared):
+def test_kyrgyz_pages_speak_kyrgyz(client, shared, aksy):
+    from django.utils import translation
+
+    with translation.override("ky"):
+        url = reverse("forecasts:rayon", args=["Aksy"])
+        index = reverse("forecasts:index")
+    html = client.get(url).content.decode()
+    assert "Аксы району" in html and "жылдык горизонт" in html
+    for word in ENGLISH:
+        assert word not in text_of(html), word
+    page = client.get(index).content.decode()
+    assert "божомол" in page.lower() and "Аксы району" in page
+    for word in ENGLISH:
+        assert word not in text_of(page), word
+
+
+@pytest.mark.django_db
+def test_index_states_choice_backtest_and_drivers(client, shared):
     html = client.get(reverse("forecasts:index")).content.decode()
-    assert html.count('href="/forecasts/rayon/') >= 40
+    assert html.count('href="/') and len(re.findall(r'href="[^"]*/forecasts/rayon/', html)) == 40
+    scores = html[html.index('data-testid="scores"'):].split("</table>")[0]
+    assert re.findall(r'<th class="num">(\d)</th>', scores) == ["1", "2", "3"]
+    drivers = html[html.index('data-testid="drivers"'):].split("</table>")[0]
+    assert "<td>2011</td>" in drivers and "<td>2024</td>" in drivers
+    assert len(html.split('data-testid="verdict"')[1].split("</ul>")[0].split("<li>")) >= 4
     assert client.get(reverse("forecasts:rayon", args=["Atlantis"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_municipality_page_shows_the_derived_forecast(client, shared, aksy):
+    _, m = aksy
+    html = client.get(m.get_absolute_url()).content.decode()
+    part = html.split('data-testid="municipality-forecast"')[1].split("</div>")[0]
+    rate = service.rayon_view("Aksy")["forecast"].sort_values("year")["value"].iloc[0]
+    people = f"{round(10000 * rate / 100):,d}".replace(",", "\u00a0")
+    assert people in part and "prov-estimated" in part
 
 
 @pytest.mark.django_db

@@ -102,6 +102,13 @@ def poverty_series(folder: str | Path) -> pd.DataFrame:
     return flag_copied_years(check_series(out, str(path)))
 
 
+def rayon_codes(folder: str | Path) -> dict[str, str]:
+    """Rayon -> its СОАТЕ code as the poverty file gives it (corrected from the name)."""
+    df = _read(Path(folder) / POVERTY_FILE)
+    return dict(zip(df["district"].astype(str), df["soate_rayon"].astype("int64").astype(str),
+                    strict=True))
+
+
 def rayon_oblasts(folder: str | Path) -> dict[str, str]:
     """Rayon -> oblast as the poverty file names them (for shrinkage towards the oblast)."""
     df = _read(Path(folder) / POVERTY_FILE)

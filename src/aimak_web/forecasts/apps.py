@@ -9,7 +9,10 @@ class ForecastsConfig(AppConfig):
 
     def ready(self) -> None:
         from aimak_web.core.demo import register
+        from aimak_web.places.sections import register as register_section
 
+        from .sections import municipality_section
         from .service import warm
 
         register(warm)
+        register_section(municipality_section)

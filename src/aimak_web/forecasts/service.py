@@ -1,13 +1,13 @@
 """The forecasts the pages show, computed by the core (``aimak.forecast``) once per input.
 
 The series are the real files of the shared data folder (rayon poverty rates of the National
-Statistical Committee, World Development Indicators); the model is the core's default poverty
-model (``aimak.forecast.territory.POVERTY_MODEL``): a panel ARDL over all rayons with entity
-effects, drivers held at their last value, and a rolling-origin backtest against naive
-forecasts.
+Statistical Committee, World Development Indicators); the procedure is the core's
+(``aimak.forecast.forecast`` with ``aimak.forecast.territory.POVERTY_MODEL``): a candidate per
+horizon chosen by backtests inside each training window, conformal intervals, and the whole
+procedure backtested against the last published value.
 
-Fitting it with its backtest takes seconds, too long for a page request, so the result is kept
-in ``$AIMAK_DATA_DIR/forecasts/`` under a key made of the input files' sizes and times and the
+Choosing and backtesting takes seconds, too long for a page request, so the result is kept in
+``$AIMAK_DATA_DIR/forecasts/`` under a key made of the input files' sizes and times and the
 aimak version (a changed file or release computes anew), shared by every server process, and
 warmed by the demo. Each process also keeps it in memory.
 """
@@ -21,6 +21,7 @@ import pickle
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -30,13 +31,13 @@ from aimak.errors import AimakError
 
 log = logging.getLogger(__name__)
 
-#: The shared data files the poverty model reads.
+#: The shared data files the poverty forecast reads.
 INPUTS = ("rayon_poverty_2011_2020.csv", "national_series_wdi.csv")
 
 
 def data_folder() -> Path | None:
     folder = Path(settings.AIMAK_SHARED_DATA)
-    return folder if (folder / "rayon_poverty_2011_2020.csv").exists() else None
+    return folder if (folder / INPUTS[0]).exists() else None
 
 
 def _stored(folder: str) -> Path:
@@ -50,8 +51,8 @@ def _stored(folder: str) -> Path:
 
 @lru_cache(maxsize=2)
 def poverty_forecast(folder: str):
-    """The pooled poverty model, its forecasts and its backtest (a ``ForecastResult``), read
-    from the shared store when this input was computed before, else computed and stored."""
+    """The poverty forecast (a ``ForecastResult`` plus the rayons' codes), read from the
+    shared store when this input was computed before, else computed and stored."""
     path = _stored(folder)
     if path.exists():
         try:
@@ -67,36 +68,148 @@ def poverty_forecast(folder: str):
     return result
 
 
-def _compute(folder: str):
+def _compute(folder: str) -> dict[str, Any]:
     from aimak.forecast import forecast
-    from aimak.forecast.data import national_series, poverty_series
+    from aimak.forecast.data import national_series, poverty_series, rayon_codes, rayon_oblasts
     from aimak.forecast.territory import POVERTY_MODEL
 
     p = POVERTY_MODEL
     series = pd.concat([poverty_series(folder), national_series(folder)], ignore_index=True)
-    return forecast(series, p["target"], p["drivers"], horizon=p["horizon"],
-                    scenario=p["scenario"], backtest_horizon=p["backtest_horizon"],
-                    label=str(folder), **{k: p[k] for k in ("panel", "max_lags",
-                                                            "max_driver_lags", "allow_gaps")})
+    result = forecast(series, p["target"], p["drivers"], horizon=p["horizon"],
+                      groups=rayon_oblasts(folder), label=str(folder))
+    return {"result": result, "codes": rayon_codes(folder)}
 
 
-def rayon_view(entity: str) -> dict | None:
-    """What a rayon's page shows, or None when there is no data or no series for it."""
+def _loaded() -> dict[str, Any] | None:
     folder = data_folder()
-    if folder is None:
+    return poverty_forecast(str(folder)) if folder is not None else None
+
+
+def _rayons(codes: dict[str, str]) -> dict[str, Any]:
+    """Entity (English name in the poverty file) -> the directory's rayon, matched on СОАТЕ."""
+    from aimak_web.places.models import Rayon
+
+    by_code = {r.code: r for r in Rayon.objects.filter(code__in=codes.values())
+                                                .select_related("oblast")}
+    return {e: by_code[c] for e, c in codes.items() if c in by_code}
+
+
+def overview() -> dict[str, Any] | None:
+    """What the forecasts' index page shows: the procedure's verdict, its backtest, the
+    choices per year ahead, the drivers' history and scenario, and the rayons."""
+    loaded = _loaded()
+    if loaded is None:
         return None
-    result = poverty_forecast(str(folder))
+    result = loaded["result"]
+    rayons = _rayons(loaded["codes"])
+    names = sorted(map(str, result.series["entity"].unique()))
+    rows = [{"entity": n, "rayon": rayons.get(n)} for n in names]
+    rows.sort(key=lambda r: str(r["rayon"].name if r["rayon"] else r["entity"]))
+    drivers = result.drivers
+    years = sorted(drivers["year"].unique()) if len(drivers) else []
+    wide = drivers.pivot(index="year", columns="variable", values="value") if len(drivers) \
+        else pd.DataFrame()
+    driver_rows = [{"year": int(y), **{v: wide.at[y, v] for v in wide.columns}}
+                   for y in years if y >= int(result.series["year"].min())]
+    return {"result": result, "rows": rows, "scores": _records(result.scores),
+            "choices": result.choices.to_dict("records"), "driver_rows": driver_rows,
+            "driver_names": list(wide.columns), "driver_last": {
+                v: int(wide[v].dropna().index.max()) for v in wide.columns},
+            "driver_sources": source_texts(sorted(drivers["source"].dropna().unique())),
+            "sources": source_texts(result.sources)}
+
+
+def rayon_view(entity: str) -> dict[str, Any] | None:
+    """What a rayon's page shows, or None when there is no data or no series for it."""
+    loaded = _loaded()
+    if loaded is None:
+        return None
     try:
-        return result.for_entity(entity)
+        view = loaded["result"].for_entity(entity)
     except AimakError:
         return None
+    rayon = _rayons({entity: loaded["codes"].get(entity, "")}).get(entity)
+    view["rayon"] = rayon
+    view["sources"] = source_texts(view["sources"])
+    view["scores"] = _records(view["scores"])
+    view["choices"] = _records(view["choices"])
+    view["municipalities"] = derived_municipalities(rayon, view["forecast"]) if rayon else []
+    return view
 
 
-def entities() -> list[str]:
-    folder = data_folder()
-    if folder is None:
-        return []
-    return sorted(map(str, poverty_forecast(str(folder)).series["entity"].unique()))
+def derived_municipalities(rayon, forecast: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each ayil aimak of ``rayon`` with a population: the rayon's forecast rate applied to
+    its population, i.e. the number of people expected below the poverty line (derived: the
+    rayon's rate, not a figure of the ayil aimak)."""
+    fc = forecast.sort_values("year")
+    out = []
+    for m in rayon.municipalities.filter(population__isnull=False).order_by("name_ru"):
+        out.append({"m": m, "years": [
+            {"year": int(r.year), "people": m.population * r.value / 100,
+             "lower": m.population * max(r.lower, 0.0) / 100,
+             "upper": m.population * min(r.upper, 100.0) / 100} for r in fc.itertuples()]})
+    return out
+
+
+def municipality_view(municipality) -> dict[str, Any] | None:
+    """The derived poverty forecast of one ayil aimak: its rayon's, applied to its
+    population; None when its rayon has no poverty series."""
+    loaded = _loaded()
+    if loaded is None or municipality.population is None:
+        return None
+    entity = {c: e for e, c in loaded["codes"].items()}.get(municipality.rayon.code)
+    if entity is None:
+        return None
+    view = loaded["result"].for_entity(entity)
+    rows = derived_municipalities_for(municipality, view["forecast"])
+    return {"entity": entity, "rayon": municipality.rayon, "rows": rows,
+            "last_year": view["last_year"], "series": view["series"]}
+
+
+def derived_municipalities_for(m, forecast: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"year": int(r.year), "rate": r.value, "people": m.population * r.value / 100,
+             "lower": m.population * max(r.lower, 0.0) / 100,
+             "upper": m.population * min(r.upper, 100.0) / 100}
+            for r in forecast.sort_values("year").itertuples()]
+
+
+def chart_svg(entity: str, lang: str) -> str | None:
+    """The rayon's published values, forecast and interval as an SVG (the core's chart), its
+    words in ``lang`` and the sources under it."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from aimak.forecast.chart import forecast_svg
+
+    view = rayon_view(entity)
+    if view is None:
+        return None
+    with translation.override(lang):
+        name = view["rayon"].name if view["rayon"] else entity
+        return forecast_svg(
+            view["series"], view["forecast"], _("Poverty rate, %"),
+            "%", [entity], band_label=_("90 % interval"), forecast_label=_("forecast"),
+            names={entity: name}, actual_label=_("published"),
+            note=_("Sources: {sources}").format(sources="; ".join(
+                source_texts(view["sources"]))))
+
+
+def source_texts(sources: list[str]) -> list[str]:
+    """The sources as the reader's language names them (the core's are English)."""
+    from django.utils.translation import gettext as _
+
+    known = {
+        "National Statistical Committee via WFP PRISM (rayon_poverty_2011_2020.csv)":
+            _("National Statistical Committee of the Kyrgyz Republic, as published by WFP "
+              "PRISM (file rayon_poverty_2011_2020.csv)"),
+        "World Bank World Development Indicators (national_series_wdi.csv)":
+            _("World Bank, World Development Indicators (file national_series_wdi.csv)"),
+    }
+    return [known.get(s, s) for s in sources]
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    return frame.to_dict("records") if frame is not None else []
 
 
 def warm(ctx) -> None:
@@ -105,5 +218,6 @@ def warm(ctx) -> None:
     if folder is None:
         ctx.log("Forecasts: no shared data folder, the forecast pages say so")
         return
-    result = poverty_forecast(str(folder))
-    ctx.log(f"Forecasts: poverty model fitted for {result.series['entity'].nunique()} rayons")
+    result = poverty_forecast(str(folder))["result"]
+    ctx.log(f"Forecasts: poverty procedure chosen and backtested for "
+            f"{result.series['entity'].nunique()} rayons")

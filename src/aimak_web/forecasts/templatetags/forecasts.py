@@ -1,0 +1,38 @@
+"""Template helpers of the forecast pages: numbers as the reader's language writes them
+(decimal comma in Russian and Kyrgyz), the core's sentences and method names in it."""
+
+from __future__ import annotations
+
+from django import template
+
+from aimak.forecast import candidate_text
+from aimak.i18n import fmt_number, say_in
+from aimak_web.core.text import reader_language
+
+register = template.Library()
+
+
+@register.filter
+def num(value, digits: int = 1) -> str:
+    """``{{ x|num:1 }}``: a number with ``digits`` decimals in the reader's language."""
+    kind = "int" if int(digits) == 0 else f"float{int(digits)}"
+    return fmt_number(value, kind, reader_language())
+
+
+@register.filter
+def pct(value) -> str:
+    """A share (0.93) as a whole percentage in the reader's language ("93")."""
+    return fmt_number(None if value is None else 100 * float(value), "int", reader_language())
+
+
+@register.filter
+def said(value) -> str:
+    """A core sentence (``aimak.i18n.Said``) in the reader's language."""
+    return say_in(value, reader_language())
+
+
+@register.filter
+def method(label) -> str:
+    """A candidate's label (``aimak.forecast.choose.candidate_label``) in the reader's
+    language."""
+    return candidate_text(label, reader_language())
