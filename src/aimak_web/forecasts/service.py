@@ -151,15 +151,23 @@ def derived_municipalities(rayon, forecast: pd.DataFrame) -> list[dict[str, Any]
     return out
 
 
+@lru_cache(maxsize=2)
+def _codes(folder: str) -> dict[str, str]:
+    from aimak.forecast.data import rayon_codes
+
+    return {c: e for e, c in rayon_codes(folder).items()}
+
+
 def municipality_view(municipality) -> dict[str, Any] | None:
     """The derived poverty forecast of one ayil aimak: its rayon's, applied to its
-    population; None when its rayon has no poverty series."""
-    loaded = _loaded()
-    if loaded is None or municipality.population is None:
+    population; None when its rayon has no poverty series (known before any fit)."""
+    folder = data_folder()
+    if folder is None or municipality.population is None:
         return None
-    entity = {c: e for e, c in loaded["codes"].items()}.get(municipality.rayon.code)
+    entity = _codes(str(folder)).get(municipality.rayon.code)
     if entity is None:
         return None
+    loaded = _loaded()
     view = loaded["result"].for_entity(entity)
     rows = derived_municipalities_for(municipality, view["forecast"])
     return {"entity": entity, "rayon": municipality.rayon, "rows": rows,
