@@ -498,7 +498,7 @@ CONFIG_KEYS: list[tuple[str | None, str, tuple[float, bool] | None]] = [
     ("compute", "workers", (1.0, False)), ("compute", "chunk", (1.0, False)),
     ("compute", "scheduler", None), ("compute", "no_such_key", None),
     ("forecast", "enabled", None), ("forecast", "horizon_year", (2000.0, False)),
-    ("forecast", "max_lags", (0.0, False)), ("forecast", "scenario", None),
+    ("forecast", "min_origins", (1.0, False)), ("forecast", "drivers", None),
     ("forecast", "no_such_key", None),
     ("zones", "no_such_key", None), ("flows", "no_such_key", None),
     ("solver", "no_such_key", None), ("access", "no_such_key", None), (None, "no_such", None),
