@@ -209,6 +209,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("AIMAK_FROM_EMAIL", "aimak <noreply@localhos
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("ky", _("Kyrgyz")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Kyrgyz numbers as Russian ones (decimal comma), thin-space thousands (aimak_web.core.text)
+FORMAT_MODULE_PATH = ["aimak_web.core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Bishkek"

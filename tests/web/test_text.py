@@ -31,3 +31,26 @@ def test_tr_tag_marks_a_fallback():
     assert 'lang="ru"' in html and 'class="fallback"' in html
     with translation.override("ru"):
         assert 'class="fallback"' not in tpl.render(Context({"obj": obj}))
+
+
+def test_numbers_and_units_follow_the_reader():
+    """Kyrgyz writes numbers as Russian (decimal comma, thin-space thousands); units translated.
+    Before, a Kyrgyz page wrote "22300.5" and "km²" where a Russian one wrote "22300,5"."""
+    from aimak_web.core.text import number, quantity
+
+    thin = "\u202f"
+    with translation.override("ky"):
+        assert number(22300.5, 1) == f"22{thin}300,5"
+        assert quantity(28890.5, "thousand KGS", 1) == f"28{thin}890,5{thin}миң сом"
+        assert quantity(92.4, "km²") == f"92{thin}км²"
+        # Django's own formatting of a float on a Kyrgyz page: a comma too
+        assert Template("{{ x }}|{{ x|floatformat:1 }}").render(Context({"x": 36.0})) == \
+            "36,0|36,0"
+    with translation.override("ru"):
+        assert number(1234567.891, 2) == f"1{thin}234{thin}567,89"
+        assert quantity(28890.5, "thousand KGS", 1) == f"28{thin}890,5{thin}тыс. сом"
+        assert Template("{% load aimak %}{{ a|km2 }} {{ p|people }} {{ n|num:1 }}").render(
+            Context({"a": 92.0, "p": 5200.4, "n": None})) == f"92{thin}км² 5{thin}200 —"
+    with translation.override("en"):
+        assert number(22300.5, 1) == "22,300.5"
+        assert quantity(92, "km²") == f"92{thin}km²"

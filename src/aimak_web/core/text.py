@@ -1,4 +1,4 @@
-"""Content written by people in Russian and Kyrgyz, shown in the reader's language.
+"""Text in the reader's language: content written in Russian and Kyrgyz, and numbers with units.
 
 A model keeps ``<field>_ru`` and ``<field>_ky``; ``localized(obj, "field")`` picks the reader's
 language and falls back to the other one (English readers see Russian), and says whether it fell
@@ -7,7 +7,7 @@ back so that the page can label the text.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 CONTENT_LANGUAGES = ("ru", "ky")
 #: The interface's languages, the first the default.
@@ -35,3 +35,45 @@ def localized(obj: object, field: str) -> tuple[str, str]:
         if value.strip():
             return value, code
     return "", lang
+
+
+# --- numbers, units and areas in the reader's language -------------------------------------
+# Kyrgyz writes numbers as Russian does (decimal comma, thin-space thousands); English with a
+# point and commas. Django's own number formatting (``{{ x }}``, ``floatformat``) follows the
+# same rule through ``aimak_web.core.formats``; these helpers add grouping and units.
+
+THIN = "\u202f"  # narrow no-break space between thousands and before a unit
+
+#: units the platform writes beside numbers, by the code stored in data and models
+UNITS = {
+    "thousand KGS": gettext_lazy("thousand som"),
+    "KGS": gettext_lazy("som"),
+    "km²": gettext_lazy("km²"),
+    "km": gettext_lazy("km"),
+    "min": gettext_lazy("min"),
+    "%": "%",
+}
+
+
+def number(value, digits: int = 0, *, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals in the reader's convention: ``22 300,5`` (ru, ky),
+    ``22,300.5`` (en); ``—`` for a missing value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    lang = lang or reader_language()
+    text = f"{float(value):,.{max(digits, 0)}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", THIN).replace(".", ",")
+
+
+def unit_label(unit: str) -> str:
+    """A unit code (``thousand KGS``, ``km²``) in the reader's language; unknown ones as given."""
+    return str(UNITS.get(unit, unit))
+
+
+def quantity(value, unit: str, digits: int = 0) -> str:
+    """A number with its unit, e.g. ``28 890,5 тыс. сом``, ``92 км²``."""
+    if value is None:
+        return "—"
+    return f"{number(value, digits)}{THIN if unit != '%' else ''}{unit_label(unit)}"

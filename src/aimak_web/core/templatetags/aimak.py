@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from aimak_web.core.text import localized, reader_language
+from aimak_web.core.text import localized, number, quantity, reader_language
 
 register = template.Library()
 
@@ -45,9 +45,25 @@ def provenance(kind: str, detail: str = ""):
 @register.filter
 def people(value) -> str:
     """Round a population to whole people with thin-space thousands."""
-    if value is None:
-        return "—"
-    return f"{round(float(value)):,}".replace(",", "\u202f")
+    return number(value, 0)
+
+
+@register.filter
+def num(value, digits=0) -> str:
+    """``{{ x|num:1 }}``: a number in the reader's convention (22 300,5 or 22,300.5)."""
+    return number(value, int(digits))
+
+
+@register.filter
+def km2(value, digits=0) -> str:
+    """``{{ m.area_km2|km2 }}``: an area with its unit in the reader's language."""
+    return quantity(value, "km²", int(digits))
+
+
+@register.filter
+def in_unit(value, unit: str) -> str:
+    """``{{ amount|in_unit:hearing.budget_unit }}``: a number and its unit, translated."""
+    return quantity(value, unit, 1 if unit == "thousand KGS" else 0)
 
 
 @register.simple_tag(takes_context=True)
