@@ -220,6 +220,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# uploads are sent by the application after its permission check (aimak_web.core.files); set
+# to nginx's internal location (e.g. /protected-media/) to let nginx send the bytes
+AIMAK_MEDIA_ACCEL = os.environ.get("AIMAK_MEDIA_ACCEL", "")
 # Front-end libraries come from npm (package.json at the repository root); nothing from a CDN.
 AIMAK_NODE_MODULES = Path(os.environ.get("AIMAK_NODE_MODULES", REPO_DIR / "node_modules"))
 STATICFILES_DIRS = [("vendor/leaflet", AIMAK_NODE_MODULES / "leaflet" / "dist")]

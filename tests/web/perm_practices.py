@@ -110,3 +110,34 @@ ROWS = [
 ]
 
 __all__ = ["ROWS", "SIGNIN", "setup"]
+
+
+#: a 1×1 PNG
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def _media(kind: str):
+    """``/media/<path>`` of a photo attached to the module's ``draft`` or ``published`` practice
+    (made on first use)."""
+    def args(ctx):
+        key = f"media_{kind}"
+        if key not in ctx:
+            from django.core.files.base import ContentFile
+
+            from aimak_web.practices.models import Attachment
+
+            a = Attachment(practice=ctx[kind], kind="photo", original_name="photo.png",
+                           size=len(PNG))
+            a.file.save("photo.png", ContentFile(PNG), save=True)
+            ctx[key] = a.file.name
+        return [ctx[key]]
+    return args
+
+
+ROWS += [
+    # uploaded files: a published practice's photo is public, a draft's only for its readers
+    Row("media", everyone(), args=_media("published")),
+    Row("media", {**only({"citizen", "moderator", "admin"}), "anonymous": 403},
+        args=_media("draft")),
+]

@@ -39,3 +39,9 @@ class PracticesConfig(AppConfig):
                             dispatch_uid="practices_fts_delete")
         register_section(municipality_section)
         register_demo(load_demo)
+
+        from aimak_web.core.files import register as register_files
+
+        from .files import attachment_access
+
+        register_files("practices/", attachment_access)
