@@ -195,6 +195,8 @@ RATELIMIT_VIEW = "aimak_web.core.views.rate_limited"
 AIMAK_RATE_SIGNIN = os.environ.get("AIMAK_RATE_SIGNIN", "20/10m")
 AIMAK_RATE_CODE = os.environ.get("AIMAK_RATE_CODE", "10/10m")
 AIMAK_RATE_POST = os.environ.get("AIMAK_RATE_POST", "30/10m")
+#: edits in the territory explorer, per account (aimak_web.core.limits)
+AIMAK_RATE_EDIT = os.environ.get("AIMAK_RATE_EDIT", "600/h")
 
 # One-time codes for phone confirmation.
 AIMAK_CODE_TTL = timedelta(minutes=10)

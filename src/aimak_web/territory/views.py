@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aimak.errors import InputError
+from aimak_web.core import limits
 from aimak_web.core.exports import csv_response, dict_rows
 from aimak_web.places.models import Municipality
 
@@ -113,7 +114,7 @@ def _bad_edit(request, s: Scenario, message: str):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+@ratelimit(key=limits.KEY, rate=limits.rate("AIMAK_RATE_EDIT"), method="POST")
 def move(request, pk: int):
     """Move one municipality to another (or a new) unit; answer the new evaluation."""
     s = _scenario(request, pk, "territory.edit_scenario")
