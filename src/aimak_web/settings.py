@@ -13,6 +13,9 @@ to install. Production: ``DATABASE_URL=postgres://...`` (psycopg 3), ``AIMAK_SEC
 | ``AIMAK_ALLOWED_HOSTS`` | comma-separated host names | ``127.0.0.1,localhost`` |
 | ``AIMAK_HTTPS`` | the site is served over HTTPS: secure cookies, HSTS, redirect | off |
 | ``AIMAK_EMAIL_BACKEND`` | Django e-mail backend | console |
+| ``AIMAK_EMAIL_HOST``, ``_PORT`` | SMTP server (also ``_USER``, ``_PASSWORD``, ``_TLS``) | :25 |
+| ``AIMAK_SITE_URL`` | public address of the site, for links in e-mails | localhost:8000 |
+| ``AIMAK_SUBSCRIPTION_PRICE_SOM`` | journal's yearly price, non-members (members: 0) | 2400 |
 | ``AIMAK_SMS_BACKEND`` | ``console``, ``file`` or ``locmem`` (no real SMS provider) | console |
 | ``AIMAK_TRUSTED_PROXIES`` | proxies believed in ``X-Forwarded-For`` (addresses, networks) | none |
 """
@@ -207,6 +210,22 @@ AIMAK_SMS_FILE = os.environ.get("AIMAK_SMS_FILE", str(DATA_DIR / "sms.log"))
 EMAIL_BACKEND = os.environ.get("AIMAK_EMAIL_BACKEND",
                                "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("AIMAK_FROM_EMAIL", "aimak <noreply@localhost>")
+# SMTP delivery (with AIMAK_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend)
+EMAIL_HOST = os.environ.get("AIMAK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("AIMAK_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("AIMAK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("AIMAK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("AIMAK_EMAIL_TLS")
+EMAIL_TIMEOUT = 30
+#: the site's public address: links in e-mails and PDFs are built from it (never a host name
+#: taken from a request, never a hard-coded domain)
+AIMAK_SITE_URL = os.environ.get("AIMAK_SITE_URL", "http://localhost:8000").rstrip("/")
+#: the journal's subscription prices, som a year (a settings change, not a code change)
+AIMAK_SUBSCRIPTION_PRICE_SOM = int(os.environ.get("AIMAK_SUBSCRIPTION_PRICE_SOM", 2400))
+AIMAK_SUBSCRIPTION_MEMBER_PRICE_SOM = int(os.environ.get("AIMAK_SUBSCRIPTION_MEMBER_PRICE_SOM",
+                                                         0))
+#: reminders go this many days before a subscription expires
+AIMAK_SUBSCRIPTION_REMIND_DAYS = int(os.environ.get("AIMAK_SUBSCRIPTION_REMIND_DAYS", 30))
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("ky", _("Kyrgyz")), ("en", _("English"))]

@@ -30,12 +30,16 @@ def make_practice(submitter, status="draft", submitter_type="citizen", body=None
 
 
 def make_edition(vote_open=True, **kw):
+    """An edition open for entries, the vote (unless ``vote_open`` is false) and the jury,
+    with every jury member seated."""
+    from aimak_web.accounts.models import User
     from aimak_web.practices.models import Category, Criterion, Edition
 
     now = timezone.now()
     ed = Edition.objects.create(
         name_ru="Конкурс", entries_open=now - timedelta(days=1),
-        entries_close=now + timedelta(days=30),
+        entries_close=now + timedelta(days=30), jury_open=now - timedelta(days=1),
+        jury_close=now + timedelta(days=40),
         vote_open=now - timedelta(days=1) if vote_open else now - timedelta(days=10),
         vote_close=now + timedelta(days=30) if vote_open else now - timedelta(days=2),
         jury_weight=kw.pop("jury_weight", 0.7), is_example=kw.pop("is_example", False), **kw)
@@ -45,6 +49,7 @@ def make_edition(vote_open=True, **kw):
                             submitter_types=["citizen", "expert"], prizes=[25000])
     Criterion.objects.create(edition=ed, key="impact", name_ru="Результат", weight=2)
     Criterion.objects.create(edition=ed, key="evidence", name_ru="Данные", weight=1)
+    ed.jurors.set(User.objects.filter(role="jury"))
     return ed
 
 
@@ -58,6 +63,12 @@ def setup(ctx) -> None:
     ctx["edition"] = make_edition()
     ctx["entry"] = Entry.objects.create(edition=ctx["edition"], practice=ctx["published"],
                                         category=ctx["edition"].categories.get(code="lsg"))
+
+
+def _token(ctx):
+    from aimak_web.practices.mail import unsubscribe_token
+
+    return unsubscribe_token(ctx["users"]["citizen"])
 
 
 def _draft(ctx):
@@ -98,11 +109,15 @@ ROWS = [
     Row("practices:results", only({"jury", "moderator", "admin"}),
         args=lambda ctx: [ctx["edition"].pk]),
     Row("practices:anomalies", only({"admin"}), args=lambda ctx: [ctx["edition"].pk]),
-    # only verified people vote: the verified resident (staff and others are not verified)
-    Row("practices:vote", only({"citizen"}, 302), args=lambda ctx: [ctx["entry"].pk],
+    # everyone signed in is sent back to the edition, told whether the vote counted or why not
+    # (only verified people vote; the entrant's staff never for their own entry)
+    Row("practices:vote", signed_in(302), args=lambda ctx: [ctx["entry"].pk],
         method="post"),
     Row("practices:score", only({"jury"}), args=lambda ctx: [ctx["entry"].pk]),
     Row("practices:subscription", signed_in()),
+    # the link in an e-mail works without signing in; a forged token is not found
+    Row("practices:unsubscribe", everyone(), args=lambda ctx: [_token(ctx)]),
+    Row("practices:unsubscribe", everyone(404), args=lambda ctx: ["forged"]),
     Row("practices:digest_pdf", everyone()),
     Row("practices:open_csv", everyone()),
     Row("practices:open_json", everyone()),

@@ -111,7 +111,7 @@ def test_submit_moderate_publish_and_audit(client, places, users):
     assert p.status == Status.PUBLISHED and p.published_at
     html = client.get(reverse("practices:detail", args=[p.pk])).content.decode()
     assert 'data-testid="published-by"' in html and citizen.full_name in html
-    assert "prov-observed" in html  # the evidence figure shows its source
+    assert "prov-stated" in html  # the evidence figure shows its source, as stated
     # every step is in the audit trail with its actor
     changes = [(e.actor.username, json.loads(e.changes) if isinstance(e.changes, str)
                 else e.changes) for e in LogEntry.objects.get_for_object(p).filter(

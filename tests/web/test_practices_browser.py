@@ -117,8 +117,17 @@ def test_submit_moderate_search_vote_score_results_digest(page, live_server, pla
     page.wait_for_load_state("networkidle")
     entry = Entry.objects.get(practice=mine)
     other = Entry.objects.create(edition=ed, category=entry.category, practice=make_practice(
-        users["jury"], "published", "expert", munis=[places["b"]],
+        users["moderator"], "published", "expert", munis=[places["b"]],
         title_ru="Пример: прозрачный бюджет"))
+    # a verified neighbour votes (the author does not vote for their own practice)
+    from aimak_web.accounts.models import Role, User
+
+    voter = User(username="voter@test.local", email="voter@test.local", role=Role.CITIZEN,
+                 municipality=places["b"], full_name="voter")
+    voter.set_password(PASSWORD)
+    voter.save()
+    voter.verify_residence("manual")
+    _sign_in(page, base, voter)
     page.goto(f"{base}/practices/contest/{ed.pk}/")
     second = page.context.new_page()
     second.goto(f"{base}/practices/contest/{ed.pk}/")  # the same page, still with the button

@@ -46,10 +46,11 @@ def _verified(i: int, muni) -> User:
 def test_one_vote_per_verified_person_and_practice(client, places, users):
     ed = make_edition()
     cat = ed.categories.get(code="citizens")
+    # practices of someone else (nobody votes for their own)
     e1 = Entry.objects.create(edition=ed, category=cat, practice=make_practice(
-        users["citizen"], "published", munis=[places["a"]]))
+        users["jury"], "published", munis=[places["a"]]))
     e2 = Entry.objects.create(edition=ed, category=cat, practice=make_practice(
-        users["citizen"], "published", munis=[places["a"]]))
+        users["jury"], "published", munis=[places["a"]]))
     client.force_login(users["citizen"])
     url = reverse("practices:vote", args=[e1.pk])
     assert client.post(url).status_code == 302
@@ -111,6 +112,7 @@ def test_final_ranking_combines_jury_and_vote(client, places, users, scoring_eng
     # a third juror steps aside from Y (through the page): their zeros for Y do not count
     j3 = User.objects.create(username="jury3@test.local", email="jury3@test.local",
                              role=Role.JURY)
+    ed.jurors.add(j3)
     for c in crit.values():
         JuryScore.objects.create(entry=y, juror=j3, criterion=c, score=0)
     client.force_login(j3)

@@ -21,7 +21,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Category, Edition, Entry, JuryScore, Practice, Recusal, Vote
-from .rules import can
+from .rules import can, is_party_to_entry
+
+
+def may_vote_for(user, entry: Entry) -> bool:
+    """Whether the vote button is shown: a verified person, not party to the entry."""
+    return can(user, "practices.vote") and not is_party_to_entry(user, entry)
+
+
+def score_entry(entry: Entry, juror, marks: dict[str, int], now: datetime | None = None) -> None:
+    """A seated juror's marks (criterion key → 0–5) of an entry, inside the jury's period and
+    unless they stepped aside from it; written with the juror as the audit actor."""
+    from auditlog.context import set_actor
+
+    if not can(juror, "practices.score", entry):
+        raise PermissionDenied
+    if not entry.edition.jury_is_open(now):
+        raise ValidationError(_("The jury scores only during its period."))
+    if Recusal.objects.filter(entry=entry, juror=juror).exists():
+        raise ValidationError(_("You stepped aside from this entry; your scores of it "
+                                "do not count."))
+    with transaction.atomic(), set_actor(juror):
+        for c in entry.edition.criteria.all():
+            JuryScore.objects.update_or_create(entry=entry, juror=juror, criterion=c,
+                                               defaults={"score": marks[c.key]})
+
+
+def recuse(entry: Entry, juror, reason: str) -> Recusal:
+    """A seated juror steps aside from an entry (a conflict of interest)."""
+    from auditlog.context import set_actor
+
+    if not can(juror, "practices.score", entry):
+        raise PermissionDenied
+    with set_actor(juror):
+        recusal, _created = Recusal.objects.get_or_create(
+            entry=entry, juror=juror, defaults={"reason": (reason or "")[:300]})
+    return recusal
 
 
 def scoring():
@@ -63,6 +98,9 @@ def cast_vote(entry: Entry, user, ip: str | None, now: datetime | None = None) -
         raise PermissionDenied
     if not entry.edition.vote_is_open(now):
         raise ValidationError(_("The public vote is closed."))
+    if is_party_to_entry(user, entry):
+        raise ValidationError(_("The author of a practice and the staff of the body that "
+                                "entered it do not vote for it."))
     try:
         with transaction.atomic():
             return Vote.objects.create(entry=entry, voter=user, ip=ip, cast_at=now,

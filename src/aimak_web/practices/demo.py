@@ -20,6 +20,7 @@ def ensure_edition(now=None):
         "name_en": "Best practices of local self-government contest (example)",
         "entries_open": now - timedelta(days=1), "entries_close": now + timedelta(days=60),
         "vote_open": now - timedelta(days=1), "vote_close": now + timedelta(days=90),
+        "jury_open": now - timedelta(days=1), "jury_close": now + timedelta(days=90),
         "jury_weight": 0.7, "is_example": True})
     if created:
         Category.objects.create(edition=ed, code="lsg", name_ru="Органы МСУ",
@@ -38,6 +39,9 @@ def ensure_edition(now=None):
                 ("replicable", "Возможность повторить", "Кайталоо мүмкүнчүлүгү",
                  "Replicability")]:
             Criterion.objects.create(edition=ed, key=key, name_ru=ru, name_ky=ky, name_en=en)
+    from aimak_web.accounts.models import Role, User
+
+    ed.jurors.add(*User.objects.filter(role=Role.JURY))  # the demo's jury members are seated
     return ed
 
 

@@ -25,12 +25,11 @@ def published_between(start: datetime, end: datetime, themes=None):
 
 def collection_pdf(practices, start: datetime, end: datetime) -> bytes:
     """A printable collection (WeasyPrint) of ``practices``."""
-    from weasyprint import CSS, HTML
+    from .pdf import render_pdf
 
     html = render_to_string("practices/digest_pdf.html", {
         "practices": practices, "start": start, "end": end})
-    css = CSS(filename=str(Path(__file__).parent / "static" / "practices" / "digest.css"))
-    return HTML(string=html).write_pdf(stylesheets=[css])
+    return render_pdf(html, [Path(__file__).parent / "static" / "practices" / "digest.css"])
 
 
 def send_digests(end: datetime | None = None, days: int = 7, lang: str = "ru") -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django import forms
@@ -19,6 +21,62 @@ MAX_SIDE = 1600
 PHOTO_TYPES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 DOCUMENT_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04",
                   ".odt": b"PK\x03\x04"}
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number as people in Kyrgyzstan type it: a decimal comma ("12,5"), spaces or thin
+    spaces between thousands ("1 200 000"), a dot as decimal point ("1.5") or, with a comma
+    after it, as thousands ("1.234,5"). Ambiguous text ("1,2,3") raises ``ValueError``
+    rather than being read as thousands."""
+    s = _SPACES.sub("", text or "")
+    if "," in s:
+        if s.count(",") > 1:
+            raise ValueError(text)
+        whole, frac = s.split(",")
+        if "." in frac:
+            raise ValueError(text)
+        s = whole.replace(".", "") + "." + frac if "." in whole else whole + "." + frac
+    if not _NUMBER.fullmatch(s):
+        raise ValueError(text)
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal typed in a text box (``inputmode=decimal``): the browser's number box reads a
+    comma by the browser's locale, so the server reads it (``parse_decimal``) instead."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_decimal(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def widget_attrs(self, widget):
+        return {}  # no step/min/max: the box is text
+
+
+class LinkField(forms.URLField):
+    """A link typed with or without ``https://`` (a text box: the browser's URL box refuses a
+    bare domain); stored with the scheme."""
+
+    widget = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
 
 
 class SubThemeSelect(forms.Select):
@@ -48,6 +106,9 @@ class PracticeForm(forms.ModelForm):
             **{f"{f}_{lang}": forms.Textarea(attrs={"rows": 4})
                for f in ("problem", "solution", "results", "repeat") for lang in ("ru", "ky")},
         }
+
+    cost_som = LocalDecimalField(label=_("cost, som"), required=False, max_digits=14,
+                                 decimal_places=0)
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -97,9 +158,8 @@ class PracticeForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
-    # a link typed without a scheme is taken as https (Django 6's default, said now)
-    source_url = forms.URLField(label=_("link to the source"), required=False,
-                                assume_scheme="https")
+    value = LocalDecimalField(label=_("figure"), max_digits=16, decimal_places=2)
+    source_url = LinkField(label=_("link to the source"), required=False)
 
     class Meta:
         model = Evidence

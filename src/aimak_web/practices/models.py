@@ -72,6 +72,10 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+#: the moderator's steps the submitter is told of (e-mail and their desk)
+NOTIFIED = ("request_changes", "publish", "reject")
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -204,6 +208,10 @@ class Practice(models.Model):
         self.status = t.target
         with set_actor(user):
             self.save()
+        if name in NOTIFIED:
+            from .notify import notify_submitter
+
+            notify_submitter(self, name)
 
     def submit(self, user) -> None:
         self._apply("submit", user)
@@ -271,6 +279,10 @@ class Edition(models.Model):
     entries_close = models.DateTimeField(_("entries close"))
     vote_open = models.DateTimeField(_("public vote opens"))
     vote_close = models.DateTimeField(_("public vote closes"))
+    jury_open = models.DateTimeField(_("jury scoring opens"), null=True, blank=True)
+    jury_close = models.DateTimeField(_("jury scoring closes"), null=True, blank=True)
+    jurors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                    verbose_name=_("jurors seated"))
     jury_weight = models.FloatField(_("weight of the jury in the final ranking"), default=0.7,
                                     help_text=_("between 0 and 1; the public vote has the rest"))
     is_example = models.BooleanField(_("dates and prizes are an example"), default=False)
@@ -298,6 +310,12 @@ class Edition(models.Model):
     def vote_is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.vote_open <= now <= self.vote_close
+
+    def jury_is_open(self, now=None) -> bool:
+        """The jury scores only inside its own period (none set: not at all)."""
+        now = now or timezone.now()
+        return bool(self.jury_open and self.jury_close
+                    and self.jury_open <= now <= self.jury_close)
 
 
 class Category(models.Model):
@@ -461,3 +479,30 @@ class Subscription(models.Model):
             if s in statuses:
                 return s
         return MembershipStatus.UNPAID
+
+
+class MailOptOut(models.Model):
+    """A person who followed an e-mail's unsubscribe link: the portal and the journal send
+    them no more e-mail (their desk still shows what concerns them)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail opt-out")
+        verbose_name_plural = _("e-mail opt-outs")
+
+
+class SearchEntry(models.Model):
+    """The search keys of one searchable object (a practice, a journal item): see ``search``."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"],
+                                               name="search_entry_once")]

@@ -37,6 +37,21 @@ def is_verified_person(user) -> bool:
                                            or user.phone_confirmed_at is not None))
 
 
+@rules.predicate
+def is_seated_juror(user, entry) -> bool:
+    """A jury member seated on the entry's edition (without an entry: any jury member)."""
+    if entry is None:
+        return True
+    return entry.edition.jurors.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_party_to_entry(user, entry) -> bool:
+    """The author of the entered practice, or staff of the body that entered it."""
+    return bool(entry is not None and (is_submitter(user, entry.practice)
+                                       or is_staff_of_body(user, entry.practice)))
+
+
 can_moderate = is_moderator | is_admin
 
 rules.add_perm("practices.submit_practice", is_citizen | is_municipal_staff | is_jury
@@ -44,10 +59,11 @@ rules.add_perm("practices.submit_practice", is_citizen | is_municipal_staff | is
 rules.add_perm("practices.view_practice",
                is_published | is_submitter | is_staff_of_body | can_moderate)
 rules.add_perm("practices.edit_practice", (is_submitter | is_staff_of_body) & is_editable)
-rules.add_perm("practices.moderate_practice", can_moderate)
+# the two-person rule: nobody moderates (publishes, rejects) their own practice
+rules.add_perm("practices.moderate_practice", can_moderate & ~is_submitter)
 rules.add_perm("practices.enter_contest", (is_submitter | is_staff_of_body) & is_published)
 rules.add_perm("practices.vote", is_verified_person)
-rules.add_perm("practices.score", is_jury)
+rules.add_perm("practices.score", is_jury & is_seated_juror & ~is_party_to_entry)
 rules.add_perm("practices.view_anomalies", is_admin)
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("contest/entry/<int:entry_pk>/vote/", views.vote, name="vote"),
     path("contest/entry/<int:entry_pk>/score/", views.score, name="score"),
     path("digest/", views.subscription, name="subscription"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("digest/collection.pdf", views.digest_pdf, name="digest_pdf"),
     path("open/practices.csv", views.open_csv, name="open_csv"),
     path("open/practices.json", views.open_json, name="open_json"),

@@ -212,13 +212,35 @@ def transition(request, pk: int, name: str):
 
 @login_required
 def mine(request):
-    """My practices (and those of my municipality's body) in every state."""
+    """My desk: my practices (and my municipality's body's) in every state, those waiting for
+    me first (the moderator asked for changes)."""
     user = request.user
     q = Q(submitter=user)
     if user.municipality_id and user.role == "municipal_staff":
         q |= Q(body_id=user.municipality_id)
     practices = Practice.objects.filter(q).select_related("theme").order_by("-updated_at")
-    return render(request, "practices/mine.html", {"practices": practices})
+    waiting = [p for p in practices if p.status == Status.CHANGES_REQUESTED]
+    return render(request, "practices/mine.html", {"practices": practices, "waiting": waiting})
+
+
+@ratelimit(key="ip", rate=RATE, method="POST")
+def unsubscribe(request, token: str):
+    """The link in every e-mail: confirm, and the portal sends this person no more e-mail."""
+    from .mail import user_from_token
+    from .models import MailOptOut
+
+    person = user_from_token(token)
+    if person is None:
+        raise Http404
+    done = MailOptOut.objects.filter(user=person).exists()
+    if request.method == "POST":
+        from auditlog.context import set_actor
+
+        with set_actor(person):
+            MailOptOut.objects.get_or_create(user=person)
+            Subscription.objects.filter(user=person).update(active=False)
+        done = True
+    return render(request, "practices/unsubscribe.html", {"done": done})
 
 
 @login_required
@@ -240,17 +262,23 @@ def contest_index(request):
 
 def edition(request, pk: int):
     ed = get_object_or_404(Edition.objects.prefetch_related("categories", "criteria"), pk=pk)
-    entries = (Entry.objects.filter(edition=ed).select_related("practice", "category")
-               .annotate(n_votes=Count("votes")).order_by("category_id", "-n_votes", "pk"))
+    entries = list(Entry.objects.filter(edition=ed)
+                   .select_related("practice", "category", "edition")
+                   .annotate(n_votes=Count("votes")).order_by("category_id", "-n_votes", "pk"))
     voted = set()
-    if request.user.is_authenticated:
-        voted = set(Vote.objects.filter(entry__edition=ed, voter=request.user)
+    user = request.user
+    if user.is_authenticated:
+        voted = set(Vote.objects.filter(entry__edition=ed, voter=user)
                     .values_list("entry_id", flat=True))
+    verified = can(user, "practices.vote")
+    vote_open = ed.vote_is_open()
+    seated = can(user, "practices.score") and ed.jurors.filter(pk=user.pk).exists()
+    for e in entries:
+        e.may_vote = vote_open and verified and contest.may_vote_for(user, e)
+        e.may_score = seated and can(user, "practices.score", e)
     return render(request, "practices/edition.html", {
-        "ed": ed, "entries": entries, "voted": voted,
-        "can_vote": can(request.user, "practices.vote") and ed.vote_is_open(),
-        "can_score": can(request.user, "practices.score"),
-        "is_organiser": can(request.user, "practices.view_anomalies")})
+        "ed": ed, "entries": entries, "voted": voted, "verified": verified,
+        "vote_open": vote_open, "is_organiser": can(user, "practices.view_anomalies")})
 
 
 @login_required
@@ -272,12 +300,14 @@ def enter(request, pk: int, practice_pk: int):
 @ratelimit(key="user", rate=RATE, method="POST")
 @ratelimit(key="ip", rate=RATE, method="POST")
 def vote(request, entry_pk: int):
-    entry = get_object_or_404(Entry.objects.select_related("edition"), pk=entry_pk)
-    if not can(request.user, "practices.vote"):
-        raise PermissionDenied
+    """A vote; a person who may not vote is told why, in their language, on the edition page."""
+    entry = get_object_or_404(Entry.objects.select_related("edition", "practice"), pk=entry_pk)
     try:
         contest.cast_vote(entry, request.user, request.META.get("REMOTE_ADDR"))
         messages.success(request, _("Your vote is counted. Thank you!"))
+    except PermissionDenied:
+        messages.error(request, _("Only verified people vote: confirm your phone or your "
+                                  "residence."))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect("practices:edition", pk=entry.edition_id)
@@ -286,36 +316,30 @@ def vote(request, entry_pk: int):
 @login_required
 @ratelimit(key="user", rate=RATE, method="POST")
 def score(request, entry_pk: int):
-    """A juror scores an entry, 0–5 on each criterion of the edition."""
-    if not can(request.user, "practices.score"):
-        raise PermissionDenied
+    """A seated juror scores an entry, 0–5 on each criterion of the edition, or steps aside."""
     entry = get_object_or_404(Entry.objects.select_related("edition", "practice"), pk=entry_pk)
+    if not can(request.user, "practices.score", entry):
+        raise PermissionDenied
     criteria = list(entry.edition.criteria.all())
     mine = {s.criterion.key: s.score for s in JuryScore.objects.filter(
         entry=entry, juror=request.user).select_related("criterion")}
     if request.method == "POST" and request.POST.get("action") == "recuse":
-        from auditlog.context import set_actor
-
-        with set_actor(request.user):
-            Recusal.objects.get_or_create(entry=entry, juror=request.user, defaults={
-                "reason": request.POST.get("reason", "")[:300]})
+        contest.recuse(entry, request.user, request.POST.get("reason", ""))
         messages.success(request, _("You stepped aside from this entry; your scores of it "
                                     "do not count."))
         return redirect("practices:edition", pk=entry.edition_id)
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
     if request.method == "POST" and form.is_valid():
-        from auditlog.context import set_actor
-
-        with transaction.atomic(), set_actor(request.user):
-            for c in criteria:
-                JuryScore.objects.update_or_create(
-                    entry=entry, juror=request.user, criterion=c,
-                    defaults={"score": form.cleaned_data[c.key]})
-        messages.success(request, _("Scores saved."))
+        try:
+            contest.score_entry(entry, request.user, form.cleaned_data)
+            messages.success(request, _("Scores saved."))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
         return redirect("practices:edition", pk=entry.edition_id)
     recused = Recusal.objects.filter(entry=entry, juror=request.user).exists()
-    return render(request, "practices/score.html", {"entry": entry, "form": form,
-                                                    "recused": recused})
+    return render(request, "practices/score.html", {
+        "entry": entry, "form": form, "recused": recused,
+        "jury_open": entry.edition.jury_is_open()})
 
 
 def results(request, pk: int):
