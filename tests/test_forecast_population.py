@@ -71,6 +71,36 @@ def test_settlements_and_units_projected_by_hand(census):
     assert flagged.loc["U2", "population_projected"] == pytest.approx(5000 * 0.99 ** 12)
 
 
+def test_projection_range_from_the_spread_of_census_periods(census):
+    """North's census periods since 1989: 1999-2009 (1.25 ** 0.1) and 2009-2022 (1.21 ** (1/13));
+    South has one period and takes the median spread of the rayons with two (North's)."""
+    rates = rayon_growth(census).set_index("rayon")
+    g1, g2 = 1.25 ** 0.1 - 1, 1.21 ** (1 / 13) - 1
+    sd = abs(g1 - g2) / 2 ** 0.5  # the sample standard deviation of two values
+    assert rates.loc["North", "rate_sd"] == pytest.approx(sd)
+    assert rates.loc["North", "periods"] == 2 and rates.loc["South", "periods"] == 1
+    assert rates.loc["South", "rate_sd"] == pytest.approx(sd)
+    assert rates.loc["South", "spread_basis"].startswith("median spread")
+    s = pd.DataFrame({"id": ["a", "b"], "kind": "village", "population": [1000.0, 3000.0],
+                      "population_year": [2022, 2021], "population_source": "estimated",
+                      "rayon": ["North", "South"], "municipality_code": ["m1", "m1"]})
+    p = project_settlements(s, rates.reset_index(), 2030).set_index("id")
+    z = 1.6448536269514722
+    assert p.loc["a", "population_low"] == pytest.approx(1000 * (1 + g2 - z * sd) ** 8)
+    assert p.loc["a", "population_high"] == pytest.approx(1000 * (1 + g2 + z * sd) ** 8)
+    mapping = pd.DataFrame({"old_code": ["m1"], "new_unit": ["U"]})
+    units = project_units(mapping, s, p.reset_index()).set_index("new_unit")
+    assert units.loc["U", "population_low"] == pytest.approx(p["population_low"].sum())
+    # a slowly growing rayon with a wide spread: 0.1 % a year, spread 1 % a year
+    slow = pd.DataFrame({"rayon": ["North", "South"], "rate": 0.001, "rate_sd": 0.01,
+                         "basis": "x", "source": "synthetic (test)"})
+    p = project_settlements(s, slow, 2030)
+    units = project_units(mapping, s, p, min_population=4000).set_index("new_unit")
+    assert units.loc["U", "population_low"] < 4000 < units.loc["U", "population_projected"]
+    assert not units.loc["U", "below_minimum_projected"]  # 4000 today: it meets the minimum
+    assert units.loc["U", "below_minimum_possible"]  # but the low end of the range falls below
+
+
 def test_no_rate_and_no_national_rate_is_refused(census):
     s = pd.DataFrame({"id": ["x"], "kind": ["village"], "population": [1.0],
                       "population_year": [2018], "population_source": "estimated",

@@ -135,3 +135,46 @@ def test_the_fit_is_stored_once_and_shared(settings, tmp_path, monkeypatch):
         assert service.poverty_forecast(str(folder)) == {"fit": 2} and len(calls) == 2
     finally:
         service.poverty_forecast.cache_clear()
+
+
+def census_rate(code: str, folder) -> float:
+    """By hand from the census file: the last census before the latest figure, to it."""
+    import pandas as pd
+
+    c = pd.read_csv(folder / "rayon_population_census.csv")
+    c = c[c["soate_code"].astype(str) == code].sort_values("year")
+    last = c.iloc[-1]
+    before = c[(c["year"] < last["year"]) & (c["kind"] == "census")].iloc[-1]
+    return (last["population"] / before["population"]) ** (
+        1 / (last["year"] - before["year"])) - 1
+
+
+@pytest.mark.django_db
+def test_municipality_page_projects_its_population_with_a_range(client, shared, aksy,
+                                                                 shared_data):
+    _, m = aksy
+    html = client.get(m.get_absolute_url()).content.decode()
+    part = html.split('data-testid="population-projection"')[1].split("</p>")[0]
+    expected = 10000 * (1 + census_rate("41703211000000", shared_data)) ** (2030 - 2021)
+    assert f"{round(expected):,d}".replace(",", "\u00a0") in part
+    low, high = re.findall(r"(\d[\d\u00a0]*) – (\d[\d\u00a0]*)", part)[0]
+    assert int(low.replace("\u00a0", "")) < expected < int(high.replace("\u00a0", ""))
+    assert "prov-projected" in html
+
+
+@pytest.mark.django_db
+def test_scenario_units_are_projected_with_their_range(shared, aksy, places):
+    from django.template import Context, Template
+
+    _, m = aksy
+    other = places["a"]  # a SYNTHETIC rayon without a census series: the national rate
+    mapping = [{"old_code": m.code, "new_unit": "U1"}, {"old_code": other.code,
+                                                         "new_unit": "U1"}]
+    html = Template("{% load forecasts %}{% unit_projections mapping units %}").render(
+        Context({"mapping": mapping, "units": [{"new_unit": "U1", "name": "Unit one"}]}))
+    row = html.split("<td>Unit one</td>")[1].split("</tr>")[0]
+    cells = [int(c.replace("\u00a0", "")) for c in re.findall(r"(\d[\d\u00a0]*\d)", row)]
+    assert cells[0] == 10000 + 5200  # today
+    assert cells[2] < cells[1] < cells[3]  # the projection inside its range
+    aksy_part = 10000 * (1 + census_rate("41703211000000", service.data_folder())) ** 9
+    assert cells[1] > aksy_part + 5200  # both parts grow

@@ -55,11 +55,15 @@ def population_projection(folder: Path, settlements: pd.DataFrame,
 
 def plan_projection(mapping: pd.DataFrame, settlements: pd.DataFrame, projected: pd.DataFrame,
                     criteria: dict[str, Any]) -> pd.DataFrame:
-    """``new_unit, projected_population, projection_year, below_minimum_projected`` of a plan."""
+    """``new_unit, projected_population`` with its range (``projected_population_low``,
+    ``projected_population_high``), ``projection_year``, ``below_minimum_projected`` and
+    ``below_minimum_possible`` (the low end of the range below the minimum) of a plan."""
     from aimak.forecast.population import project_units
 
     units = project_units(mapping, settlements, projected, criteria.get("min_population"))
-    return units.rename(columns={"population_projected": "projected_population"})
+    return units.rename(columns={"population_projected": "projected_population",
+                                 "population_low": "projected_population_low",
+                                 "population_high": "projected_population_high"})
 
 
 def poverty_section(folder: Path, region_rayons: list[str], lang: str = "ru",

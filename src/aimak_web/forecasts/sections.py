@@ -11,7 +11,9 @@ from .service import municipality_view
 
 
 def municipality_section(request, municipality) -> Section | None:
-    view = municipality_view(municipality)
+    from aimak.forecast.territory import HORIZON_YEAR
+
+    view = municipality_view(municipality, HORIZON_YEAR)
     if view is None:
         return None
     return Section(title=_("Forecasts"), template="forecasts/_municipality.html",

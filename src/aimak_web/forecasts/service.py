@@ -158,20 +158,23 @@ def _codes(folder: str) -> dict[str, str]:
     return {c: e for e, c in rayon_codes(folder).items()}
 
 
-def municipality_view(municipality) -> dict[str, Any] | None:
-    """The derived poverty forecast of one ayil aimak: its rayon's, applied to its
-    population; None when its rayon has no poverty series (known before any fit)."""
+def municipality_view(municipality, horizon: int) -> dict[str, Any] | None:
+    """One municipality's forecasts: its population projected to ``horizon`` with its range,
+    and the derived poverty forecast (its rayon's rate applied to its population) where its
+    rayon has a poverty series (known from the file's codes before any fit)."""
     folder = data_folder()
     if folder is None or municipality.population is None:
         return None
+    proj = projection(municipality.population, municipality.population_year,
+                      municipality.rayon.code, municipality.kind, horizon)
     entity = _codes(str(folder)).get(municipality.rayon.code)
-    if entity is None:
-        return None
-    loaded = _loaded()
-    view = loaded["result"].for_entity(entity)
-    rows = derived_municipalities_for(municipality, view["forecast"])
-    return {"entity": entity, "rayon": municipality.rayon, "rows": rows,
-            "last_year": view["last_year"], "series": view["series"]}
+    out: dict[str, Any] = {"projection": proj, "rayon": municipality.rayon, "rows": []}
+    if entity is not None:
+        view = _loaded()["result"].for_entity(entity)
+        out.update(entity=entity, rows=derived_municipalities_for(municipality,
+                                                                  view["forecast"]),
+                   last_year=view["last_year"])
+    return out if proj is not None or out["rows"] else None
 
 
 def derived_municipalities_for(m, forecast: pd.DataFrame) -> list[dict[str, Any]]:
@@ -179,6 +182,65 @@ def derived_municipalities_for(m, forecast: pd.DataFrame) -> list[dict[str, Any]
              "lower": m.population * max(r.lower, 0.0) / 100,
              "upper": m.population * min(r.upper, 100.0) / 100}
             for r in forecast.sort_values("year").itertuples()]
+
+
+@lru_cache(maxsize=2)
+def _growth(folder: str) -> dict[str, Any] | None:
+    """Rayon growth rates and spreads (census file) by СОАТЕ code, and the national rural and
+    urban rates (WDI 2009-2022) for rayons without a census series."""
+    from aimak.forecast.data import CENSUS_FILE, WDI_FILE, national_series
+    from aimak.forecast.population import national_growth, rayon_growth, read_census
+
+    if not (Path(folder) / CENSUS_FILE).exists() or not (Path(folder) / WDI_FILE).exists():
+        return None
+    rates = rayon_growth(read_census(Path(folder) / CENSUS_FILE))
+    return {"rayons": {r["code"]: r for r in rates.to_dict("records")},
+            "national": national_growth(national_series(folder), 2009, 2022),
+            "sd": float(rates["rate_sd"].median())}
+
+
+def projection(population: float | None, year: int | None, rayon_code: str, kind: str,
+               horizon: int) -> dict[str, Any] | None:
+    """A population figure projected to ``horizon`` with its range: at its rayon's census
+    growth (or the national rural or urban rate), plus or minus the spread of past rates."""
+    from aimak.forecast.population import projection_range
+
+    folder = data_folder()
+    growth = _growth(str(folder)) if folder is not None else None
+    if growth is None or population is None or year is None:
+        return None
+    own = growth["rayons"].get(rayon_code)
+    if own is not None:
+        rate, sd, basis = own["rate"], own["rate_sd"], "rayon"
+    else:
+        rate = growth["national"]["village" if kind == "ayil_aimak" else "town"]
+        sd, basis = growth["sd"], "national"
+    mid, low, high = projection_range(population, year, horizon, rate, sd)
+    return {"year": horizon, "value": float(mid), "low": float(low), "high": float(high),
+            "rate": rate, "basis": basis, "census": own}
+
+
+def unit_projections(mapping: list[dict], names: dict[str, str], horizon: int
+                     ) -> list[dict[str, Any]]:
+    """Each unit of a scenario (``mapping``: old_code -> new_unit): population today and
+    projected to ``horizon`` with its range (the sum of its municipalities'; their ranges
+    added as if their rates moved together)."""
+    from aimak_web.places.models import Municipality
+
+    unit_of = {r["old_code"]: r["new_unit"] for r in mapping}
+    units: dict[str, dict[str, Any]] = {}
+    for m in Municipality.objects.filter(code__in=unit_of).select_related("rayon"):
+        u = units.setdefault(unit_of[m.code], {"unit": unit_of[m.code], "today": 0.0,
+                                                "value": 0.0, "low": 0.0, "high": 0.0,
+                                                "missing": 0})
+        p = projection(m.population, m.population_year, m.rayon.code, m.kind, horizon)
+        if p is None:
+            u["missing"] += 1
+            continue
+        u["today"] += m.population
+        for k in ("value", "low", "high"):
+            u[k] += p[k]
+    return [{**u, "name": names.get(k, k)} for k, u in sorted(units.items())]
 
 
 def chart_svg(entity: str, lang: str) -> str | None:

@@ -36,3 +36,22 @@ def method(label) -> str:
     """A candidate's label (``aimak.forecast.choose.candidate_label``) in the reader's
     language."""
     return candidate_text(label, reader_language())
+
+
+@register.filter
+def pct1(value) -> str:
+    """A yearly rate (0.0158) as a percentage with two decimals ("1,58")."""
+    return fmt_number(None if value is None else 100 * float(value), "float2",
+                      reader_language())
+
+
+@register.inclusion_tag("forecasts/_units.html")
+def unit_projections(mapping, units) -> dict:
+    """``{% unit_projections version.mapping data.units %}``: each unit of a scenario with its
+    population today and projected (with its range), for the scenario page."""
+    from aimak.forecast.territory import HORIZON_YEAR
+
+    from ..service import unit_projections as project
+
+    names = {u["new_unit"]: u.get("name", u["new_unit"]) for u in units or []}
+    return {"rows": project(list(mapping or []), names, HORIZON_YEAR), "year": HORIZON_YEAR}
