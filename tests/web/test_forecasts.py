@@ -103,7 +103,7 @@ def test_municipality_page_shows_the_derived_forecast(client, shared, aksy):
     html = client.get(m.get_absolute_url()).content.decode()
     part = html.split('data-testid="municipality-forecast"')[1].split("</div>")[0]
     rate = service.rayon_view("Aksy")["forecast"].sort_values("year")["value"].iloc[0]
-    people = f"{round(10000 * rate / 100):,d}".replace(",", "\u00a0")
+    people = f"{round(10000 * rate / 100):,d}".replace(",", "\u202f")
     assert people in part and "prov-estimated" in part
 
 
@@ -156,9 +156,9 @@ def test_municipality_page_projects_its_population_with_a_range(client, shared, 
     html = client.get(m.get_absolute_url()).content.decode()
     part = html.split('data-testid="population-projection"')[1].split("</p>")[0]
     expected = 10000 * (1 + census_rate("41703211000000", shared_data)) ** (2030 - 2021)
-    assert f"{round(expected):,d}".replace(",", "\u00a0") in part
-    low, high = re.findall(r"(\d[\d\u00a0]*) – (\d[\d\u00a0]*)", part)[0]
-    assert int(low.replace("\u00a0", "")) < expected < int(high.replace("\u00a0", ""))
+    assert f"{round(expected):,d}".replace(",", "\u202f") in part
+    low, high = re.findall(r"(\d[\d\u202f]*) – (\d[\d\u202f]*)", part)[0]
+    assert int(low.replace("\u202f", "")) < expected < int(high.replace("\u202f", ""))
     assert "prov-projected" in html
 
 
@@ -173,7 +173,7 @@ def test_scenario_units_are_projected_with_their_range(shared, aksy, places):
     html = Template("{% load forecasts %}{% unit_projections mapping units %}").render(
         Context({"mapping": mapping, "units": [{"new_unit": "U1", "name": "Unit one"}]}))
     row = html.split("<td>Unit one</td>")[1].split("</tr>")[0]
-    cells = [int(c.replace("\u00a0", "")) for c in re.findall(r"(\d[\d\u00a0]*\d)", row)]
+    cells = [int(c.replace("\u202f", "")) for c in re.findall(r"(\d[\d\u202f]*\d)", row)]
     assert cells[0] == 10000 + 5200  # today
     assert cells[2] < cells[1] < cells[3]  # the projection inside its range
     aksy_part = 10000 * (1 + census_rate("41703211000000", service.data_folder())) ** 9

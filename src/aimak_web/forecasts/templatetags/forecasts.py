@@ -1,28 +1,22 @@
-"""Template helpers of the forecast pages: numbers as the reader's language writes them
-(decimal comma in Russian and Kyrgyz), the core's sentences and method names in it."""
+"""Template helpers of the forecast pages: shares and rates as percentages in the reader's
+convention (``core.text.number``), the core's sentences and method names in the reader's
+language, and the scenario page's unit projections."""
 
 from __future__ import annotations
 
 from django import template
 
 from aimak.forecast import candidate_text
-from aimak.i18n import fmt_number, say_in
-from aimak_web.core.text import reader_language
+from aimak.i18n import say_in
+from aimak_web.core.text import number, reader_language
 
 register = template.Library()
 
 
 @register.filter
-def num(value, digits: int = 1) -> str:
-    """``{{ x|num:1 }}``: a number with ``digits`` decimals in the reader's language."""
-    kind = "int" if int(digits) == 0 else f"float{int(digits)}"
-    return fmt_number(value, kind, reader_language())
-
-
-@register.filter
 def pct(value) -> str:
     """A share (0.93) as a whole percentage in the reader's language ("93")."""
-    return fmt_number(None if value is None else 100 * float(value), "int", reader_language())
+    return number(None if value is None else 100 * float(value), 0)
 
 
 @register.filter
@@ -41,8 +35,7 @@ def method(label) -> str:
 @register.filter
 def pct1(value) -> str:
     """A yearly rate (0.0158) as a percentage with two decimals ("1,58")."""
-    return fmt_number(None if value is None else 100 * float(value), "float2",
-                      reader_language())
+    return number(None if value is None else 100 * float(value), 2)
 
 
 @register.inclusion_tag("forecasts/_units.html")
