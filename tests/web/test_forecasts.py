@@ -178,3 +178,44 @@ def test_scenario_units_are_projected_with_their_range(shared, aksy, places):
     assert cells[2] < cells[1] < cells[3]  # the projection inside its range
     aksy_part = 10000 * (1 + census_rate("41703211000000", service.data_folder())) ** 9
     assert cells[1] > aksy_part + 5200  # both parts grow
+
+
+def budget_folder(tmp_path, code: str):
+    """A SYNTHETIC local_budgets.csv: three adopted totals of one ayil aimak, 2024-2026,
+    growing 10 % a year, and a medium-term projection that must not count."""
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    head = "level,entity,soate,oblast,rayon,period,stage,item,value,unit,source_url,note\n"
+    rows = [f"ayil_aimak,X,{code},T,T,{y},approved (synthetic),total_revenue,{v},"
+            "thousand KGS,synthetic (test),\n"
+            for y, v in ((2024, 1000.0), (2025, 1100.0), (2026, 1210.0))]
+    rows.append(f"ayil_aimak,X,{code},T,T,2023,medium-term projection,total_revenue,9999,"
+                "thousand KGS,synthetic (test),\n")
+    (folder / "local_budgets.csv").write_text(head + "".join(rows), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.django_db
+def test_hearing_budget_page_sets_the_draft_beside_the_trend(client, settings, tmp_path,
+                                                             places, users):
+    from decimal import Decimal
+
+    from aimak_web.hearings.models import BudgetLine, Hearing
+
+    m = places["a"]
+    settings.AIMAK_SHARED_DATA = str(budget_folder(tmp_path, m.code))
+    h = Hearing.objects.create(municipality=m, subject="draft_budget", year=2027,
+                               title_ru="Проект бюджета на 2027 год", state="announced",
+                               notice_date="2026-07-01", meeting_at="2026-07-20T10:00+06:00",
+                               meeting_place="Дом культуры")
+    # the 2027 draft: 1464.1 thousand som, 10 % above the trend's 1331.0
+    BudgetLine.objects.create(hearing=h, position=0, section="revenue", code="1", name_ru="Все",
+                              next_draft=Decimal("1464.1"), source="synthetic test line")
+    client.force_login(users["admin"])
+    html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
+    part = html.split('data-testid="budget-trend-total"')[1].split("</p>")[0]
+    assert "на 10,0 % выше тренда" in part and "1\u202f331,0" in part
+    assert "prov-modelled" in html.split('data-testid="budget-trend"')[1]
+    settings.AIMAK_SHARED_DATA = str(tmp_path / "nowhere")
+    html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
+    assert 'data-testid="budget-trend-none"' in html and "Слишком мало лет" in html

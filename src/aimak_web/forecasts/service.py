@@ -291,3 +291,52 @@ def warm(ctx) -> None:
     result = poverty_forecast(str(folder))["result"]
     ctx.log(f"Forecasts: poverty procedure chosen and backtested for "
             f"{result.series['entity'].nunique()} rayons")
+
+
+def budget_view(hearing, sections: dict) -> dict[str, Any]:
+    """The trend of a municipality's budget beside a hearing's draft: its yearly figures
+    from ``local_budgets.csv`` (approved or executed) and from the budget lines of its
+    hearings (previous year actual, current year plan), projected to the draft's year and
+    backtested (``aimak.forecast.budget``). ``sections``: the hearing page's totals per
+    section (revenue, total)."""
+    from aimak.forecast.budget import UNITS, budget_trend, read_local_budgets
+
+    figures: dict[str, dict[int, tuple[float, str]]] = {"total": {}, "own_revenue": {}}
+    folder = data_folder_for(BUDGET_INPUT)
+    if folder is not None:
+        rows = read_local_budgets(folder)
+        rows = rows[(rows["code"] == hearing.municipality.code) & rows["history"]]
+        for r in rows.itertuples():
+            figures[r.measure].setdefault(int(r.year), (float(r.value), "file"))
+    for h in hearing.municipality.hearings.all():
+        factor = UNITS.get(h.budget_unit, 1.0)
+        lines = list(h.lines.all())
+        chosen = ([x for x in lines if x.section == "revenue"]
+                  or [x for x in lines if x.section == "total"])
+        for field, year in (("previous_actual", h.year - 2), ("current_plan", h.year - 1)):
+            values = [getattr(x, field) for x in chosen]
+            if values and None not in values:
+                figures["total"].setdefault(year, (float(sum(values)) * factor, "hearing"))
+    draft = None
+    key = "revenue" if "revenue" in sections else "total" if "total" in sections else None
+    if key and sections[key]["totals"].get("next_draft") is not None:
+        draft = float(sections[key]["totals"]["next_draft"]) * UNITS.get(hearing.budget_unit,
+                                                                          1.0)
+    out = {}
+    for measure, by_year in figures.items():
+        history = pd.DataFrame([(y, v) for y, (v, _) in by_year.items()],
+                               columns=["year", "value"])
+        trend = budget_trend(history, hearing.year, draft if measure == "total" else None)
+        trend["sources"] = sorted({s for y, (_, s) in by_year.items() if y < hearing.year})
+        trend["factor"] = UNITS.get(hearing.budget_unit, 1.0)
+        out[measure] = trend
+    return out
+
+
+#: The file the budget trend reads (besides the hearings' own lines).
+BUDGET_INPUT = "local_budgets.csv"
+
+
+def data_folder_for(name: str) -> Path | None:
+    folder = Path(settings.AIMAK_SHARED_DATA)
+    return folder if (folder / name).exists() else None

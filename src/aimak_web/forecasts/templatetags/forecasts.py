@@ -48,3 +48,25 @@ def unit_projections(mapping, units) -> dict:
 
     names = {u["new_unit"]: u.get("name", u["new_unit"]) for u in units or []}
     return {"rows": project(list(mapping or []), names, HORIZON_YEAR), "year": HORIZON_YEAR}
+
+
+@register.inclusion_tag("forecasts/_budget.html")
+def budget_trend(hearing, sections) -> dict:
+    """``{% budget_trend hearing sections %}``: the municipality's budget trend beside the
+    hearing's draft (a model, with its backtest), or why there is none."""
+    from ..service import budget_view
+
+    view = budget_view(hearing, sections or {})
+    return {"total": view["total"], "own": view["own_revenue"], "hearing": hearing}
+
+
+@register.filter
+def in_unit_of(value, factor) -> str:
+    """Som back in the hearing's unit (``factor`` som per unit), one decimal."""
+    return number(None if value is None else float(value) / float(factor), 1)
+
+
+@register.filter
+def neg(value):
+    """``-value`` (to say "below" with a positive number)."""
+    return None if value is None else -float(value)
