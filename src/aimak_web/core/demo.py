@@ -45,7 +45,7 @@ def demo_users(municipality) -> dict[str, object]:
     from aimak_web.accounts.models import Role, User
 
     spec = {
-        "citizen": ("demo-citizen@aimak.local", "Демо: житель (verified resident)",
+        "citizen": ("demo-citizen@aimak.local", "Демо: житель (проживание подтверждено)",
                     Role.CITIZEN, municipality),
         "municipal_staff": ("demo-staff@aimak.local", "Демо: сотрудник айыл окмоту",
                             Role.MUNICIPAL_STAFF, municipality),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from aimak_web.places.models import Municipality, Oblast
 
+from .audit import row as audit_row
 from .exports import csv_response
 
 
@@ -121,7 +122,8 @@ def audit(request):
     """National administrators browse the append-only audit trail."""
     _require_audit(request)
     page = Paginator(_audit_entries(request), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page})
+    return render(request, "core/audit.html", {"page": page,
+                                               "rows": [audit_row(e) for e in page]})
 
 
 @login_required
