@@ -7,9 +7,23 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from .permtable import SIGNIN, Row, everyone, only
+from .permtable import (
+    FORBIDDEN,
+    MISSING,
+    NOT_ALLOWED,
+    SIGNIN,
+    STAFF_ROLES,
+    Row,
+    back,
+    done,
+    everyone,
+    form_data,
+    only,
+    signed_in,
+)
 
 TIME_ZONE = "Asia/Bishkek"
 
@@ -131,65 +145,144 @@ def score_all(member, app, values: dict[int, int]):
 
 
 def setup(ctx):
-    """2026: in jury scoring today, application of a (with a file) and the jury user seated.
-    2025: published, one winner (municipality b)."""
+    """2026: in its jury window today, application of a (with a file) and one of b, which the
+    seated juror declared a conflict with. 2025: published, one winner (municipality b).
+    2024: in the jury state, its jury window over. 2027: being set up. 2028: taking
+    applications (none yet)."""
     places, users = ctx["places"], ctx["users"]
+    admin, staff = users["admin"], users["municipal_staff"]
     today = timezone.localdate()
-    ed = make_edition(2026, users["admin"], start=today - timedelta(days=15))
-    app = submit_application(ed, places["a"], users["municipal_staff"], summary=SUMMARY_A,
-                             offline=OFFLINE_A, head=HEAD_A, contact=CONTACT_A,
+    ed = make_edition(2026, admin, start=today - timedelta(days=15))
+    app = submit_application(ed, places["a"], staff, summary=SUMMARY_A, offline=OFFLINE_A,
+                             head=HEAD_A, contact=CONTACT_A,
                              evidence_name="Протокол_Жаны-Жол_2026.pdf")
+    conflicted = submit_application(ed, places["b"], staff)
     member = seat(ed, users["jury"])
-    start_jury(ed, users["admin"])
-    old = make_edition(2025, users["admin"], start=today - timedelta(days=60))
-    old_app = submit_application(old, places["b"], users["municipal_staff"])
+    member.conflict_municipalities.add(places["b"])
+    start_jury(ed, admin)
+    old = make_edition(2025, admin, start=today - timedelta(days=60))
+    old_app = submit_application(old, places["b"], staff)
     old_member = seat(old, users["jury"])
-    start_jury(old, users["admin"])
+    start_jury(old, admin)
     score_all(old_member, old_app, {1: 4, 2: 3})
-    close_jury(old, users["admin"])
-    approve(old, users["admin"])
-    ctx["contests"] = {"app": app, "member": member, "old_app": old_app}
+    close_jury(old, admin)
+    approve(old, admin)
+    late = make_edition(2024, admin, start=today - timedelta(days=40))
+    late_app = submit_application(late, places["a"], staff)
+    seat(late, users["jury"])
+    start_jury(late, admin)
+    make_edition(2027, admin, state="setup")
+    make_edition(2028, admin)
+    ctx["contests"] = {"app": app, "member": member, "old_app": old_app,
+                       "conflicted": conflicted, "late_app": late_app}
 
 
-def _app(ctx):
-    return [2026, ctx["contests"]["app"].code]
+def _app(ctx, key="app"):
+    return [2026, ctx["contests"][key].code]
+
+
+def _edition_form(ctx, year):
+    from aimak_web.contests.forms import EditionForm
+    from aimak_web.contests.models import Edition
+
+    return form_data(EditionForm(instance=Edition.objects.get(year=2027)), year=year)
+
+
+def _scores(ctx, key="app"):
+    data = {}
+    for c in ctx["contests"][key].edition.criteria.all():
+        data[f"score_{c.pk}"] = "4"
+        data[f"comment_{c.pk}"] = "Хорошо"
+    return data
+
+
+def _application(ctx):
+    return {"summary": "Слушания проведены", "head_name": "", "contact_name": "",
+            "offline_hearings": ""}
+
+
+def _to(name, year):
+    return lambda ctx: f"/contests/{year}/{name}/" if name else f"/contests/{year}/"
 
 
 ADMIN = only({"admin"})
 JURY = only({"jury"})
+EDITION_2026 = _to("", 2026)
 
 ROWS = [
     Row("contests:index", everyone()),
     Row("contests:edition", everyone(), args=lambda ctx: [2026]),
     Row("contests:edition_new", ADMIN),
+    Row("contests:edition_new", only({"admin"}, done(_to("criteria", 2031))), method="post",
+        data=lambda ctx: _edition_form(ctx, 2031)),
     # an edition past its set-up is not editable: the organiser is sent back to its page
-    Row("contests:edition_edit", only({"admin"}, 302), args=lambda ctx: [2026]),
+    Row("contests:edition_edit", only({"admin"}, back(EDITION_2026)), args=lambda ctx: [2026]),
+    Row("contests:edition_edit", only({"admin"}, back(EDITION_2026)), args=lambda ctx: [2026],
+        method="post", data=lambda ctx: _edition_form(ctx, 2026)),
+    Row("contests:edition_edit", only({"admin"}, done(_to("criteria", 2027))),
+        args=lambda ctx: [2027], method="post", data=lambda ctx: _edition_form(ctx, 2027)),
     Row("contests:criteria", ADMIN, args=lambda ctx: [2026]),
+    Row("contests:criteria", only({"admin"}, done(_to("criteria", 2027))),
+        args=lambda ctx: [2027], method="post",
+        data=lambda ctx: {"order": 3, "title_ru": "Открытость", "weight": 1,
+                          "descriptors_ru": "\n".join(f"балл {i}" for i in range(6))}),
+    Row("contests:criteria", only({"admin"}, FORBIDDEN), args=lambda ctx: [2026], method="post",
+        data=lambda ctx: {"order": 3, "title_ru": "Поздно", "weight": 1},
+        note="criteria are fixed once applications open: 403 for the organiser too"),
     Row("contests:jurors", ADMIN, args=lambda ctx: [2026]),
+    Row("contests:jurors", only({"admin"}, done(_to("jurors", 2027))), args=lambda ctx: [2027],
+        method="post", data=lambda ctx: {"user": ctx["users"]["jury"].pk}),
+    Row("contests:transition", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),
     # opening applications is not allowed during the jury: a message, back to the edition
-    Row("contests:transition", only({"admin"}, 302), args=lambda ctx: [2026], method="post",
-        data=lambda ctx: {"action": "open"}),
+    Row("contests:transition", only({"admin"}, back(EDITION_2026)), args=lambda ctx: [2026],
+        method="post", data=lambda ctx: {"action": "open"}),
+    Row("contests:transition", only({"admin"}, done(_to("", 2027))), args=lambda ctx: [2027],
+        method="post", data=lambda ctx: {"action": "open"}),
     Row("contests:review", ADMIN, args=lambda ctx: [2025]),
+    Row("contests:tie", signed_in(NOT_ALLOWED), args=lambda ctx: [2025]),
     # a published edition has no tie to decide: a message, back to the review
-    Row("contests:tie", only({"admin"}, 302), args=lambda ctx: [2025], method="post",
-        data=lambda ctx: {"codes": "A-2025-001", "rule": "shared", "reason_ru": "x",
-                          "reason_ky": "x"}),
+    Row("contests:tie", only({"admin"}, back(_to("review", 2025))), args=lambda ctx: [2025],
+        method="post", data=lambda ctx: {"codes": "A-2025-001", "rule": "shared",
+                                          "reason_ru": "x", "reason_ky": "x"}),
     Row("contests:export", ADMIN, args=lambda ctx: [2025]),
     Row("contests:certificate", everyone(),
         args=lambda ctx: [2025, ctx["contests"]["old_app"].code, "ky"]),
     # staff of any municipality may open the form (of c: closed window, nothing to edit)
-    Row("contests:apply", only({"municipal_staff", "other_staff"}), args=lambda ctx: [2026]),
+    Row("contests:apply", only(STAFF_ROLES), args=lambda ctx: [2026]),
+    # during the jury no application changes; in an edition taking applications staff apply
+    Row("contests:apply", only(STAFF_ROLES, FORBIDDEN), args=lambda ctx: [2026],
+        method="post", data=_application),
+    Row("contests:apply", only(STAFF_ROLES, done(_to("apply", 2028))), args=lambda ctx: [2028],
+        method="post", data=_application),
+    Row("contests:apply_evidence", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),
     # a submitted application is locked; staff of c have no application to add files to
-    Row("contests:apply_evidence", {**only({"municipal_staff"}, 403), "other_staff": 404,
-                                    "anonymous": SIGNIN},
-        args=lambda ctx: [2026], method="post"),
-    Row("contests:apply_action", {**only({"municipal_staff"}, 302), "other_staff": 404,
-                                  "anonymous": SIGNIN},
+    Row("contests:apply_evidence", {**only({"municipal_staff"}, FORBIDDEN),
+                                    "other_staff": MISSING},
+        args=lambda ctx: [2026], method="post",
+        data=lambda ctx: {"description": "протокол", "file": SimpleUploadedFile(
+            "p.pdf", PDF, content_type="application/pdf")}),
+    Row("contests:apply_action", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),
+    Row("contests:apply_action", {**only({"municipal_staff"}, back(_to("apply", 2026))),
+                                  "other_staff": MISSING},
         args=lambda ctx: [2026], method="post", data=lambda ctx: {"action": "withdraw"},
-        note="after the deadline: refused with a message"),
+        note="during the jury: refused with a message"),
     Row("contests:jury", JURY, args=lambda ctx: [2026]),
     Row("contests:conflicts", JURY, args=lambda ctx: [2026]),
+    Row("contests:conflicts", only({"jury"}, done(_to("jury", 2026))), args=lambda ctx: [2026],
+        method="post", data=lambda ctx: {"municipality": "", "rayon": "", "codes": ""}),
     Row("contests:jury_application", JURY, args=_app),
+    Row("contests:jury_application", only({"jury"}, FORBIDDEN),
+        args=lambda ctx: _app(ctx, "conflicted"), note="a declared conflict: never shown"),
+    Row("contests:jury_application", only({"jury"}, done(_to("jury", 2026))), args=_app,
+        method="post", data=_scores),
+    # 2024 is still in its jury state, but its jury window is over: nothing is stored
+    Row("contests:jury_application", only({"jury"}, FORBIDDEN),
+        args=lambda ctx: [2024, ctx["contests"]["late_app"].code], method="post",
+        data=lambda ctx: _scores(ctx, "late_app")),
+    Row("contests:jury_application", only({"jury"}, FORBIDDEN),
+        args=lambda ctx: _app(ctx, "conflicted"), method="post", data=_scores),
     Row("contests:jury_file", JURY,
         args=lambda ctx: [*_app(ctx), ctx["contests"]["app"].evidence.get().pk]),
 ]
+
+__all__ = ["ROWS", "SIGNIN", "setup"]

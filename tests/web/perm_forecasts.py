@@ -1,3 +1,5 @@
+"""Permission rows of the forecasts: public pages."""
+
 from .permtable import Row, everyone
 
 ROWS = [

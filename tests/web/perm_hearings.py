@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .permtable import SIGNIN, Row, everyone, only, signed_in
+from .permtable import (
+    FORBIDDEN,
+    MISSING,
+    NOT_ALLOWED,
+    SIGNIN,
+    STAFF_ROLES,
+    Row,
+    back,
+    done,
+    everyone,
+    form_data,
+    only,
+    signed_in,
+)
 
 STAFF = {"municipal_staff", "admin"}
 #: a draft is invisible (404) to everyone but its managers
 DRAFT_ONLY = {**dict.fromkeys(("citizen", "other_staff", "jury", "moderator"), 404),
               "anonymous": SIGNIN, "municipal_staff": 200, "admin": 200}
+
+
+def draft_only(outcome):
+    """``outcome`` for the draft's managers, 404 for the other signed-in roles."""
+    return {**DRAFT_ONLY, "municipal_staff": outcome, "admin": outcome}
 
 
 def setup(ctx: dict) -> None:
@@ -58,9 +78,57 @@ def _pk(key):
     return lambda ctx: [ctx[key].pk]
 
 
+def _page(key):
+    """The hearing's page (a redirect's target)."""
+    return lambda ctx: ctx[key].get_absolute_url()
+
+
+def _edit_data(ctx):
+    from aimak_web.hearings.forms import HearingForm
+
+    return form_data(HearingForm(instance=ctx["open"]), title_ru="Слушания (исправлено)")
+
+
+def _create_data(ctx):
+    return {**_edit_data(ctx), "title_ru": "Новые слушания"}
+
+
+def _budget_file(ctx):
+    text = ("section,code,name_ru,name_ky,previous_actual,current_plan,next_draft,source\n"
+            "expenditure,0451,Дороги,Жолдор,90,100,120,проект бюджета\n")
+    return {"file": SimpleUploadedFile("budget.csv", text.encode(), content_type="text/csv")}
+
+
+def _document(ctx):
+    return {"title": "Проект решения (2)",
+            "file": SimpleUploadedFile("draft2.pdf", b"%PDF-1.4 second draft",
+                                       content_type="application/pdf")}
+
+
+def _meeting(ctx):
+    return {"chair": "Асанов Б.", "secretary": "Токтогулова А.", "attendance_women": 10,
+            "attendance_men": 8, "attendance_under_30": 5, "attendance_30_59": 8,
+            "attendance_60_plus": 5}
+
+
+def _proposal(ctx):
+    return {"title": "Освещение улиц", "text": "Поставить 20 фонарей", "amount": "50"}
+
+
+def _answer(ctx):
+    return {"verdict": "partly", "reason": "Часть фонарей войдёт в бюджет следующего года.",
+            "amount": "20", "publish": "on"}
+
+
+PARTICIPANT = only({"citizen"})
+NEW_HEARING = re.compile(r"/hearings/\d+/")
+
 ROWS = [
     Row("hearings:index", everyone()),
-    Row("hearings:create", only({"municipal_staff", "other_staff"})),
+    Row("hearings:create", only(STAFF_ROLES)),
+    # staff create hearings of their own municipality only; administrators have none
+    Row("hearings:create", only(STAFF_ROLES, done(NEW_HEARING)), method="post",
+        data=_create_data),
     Row("hearings:budget_template", everyone()),
     Row("hearings:moderation", only({"moderator", "admin"})),
     Row("hearings:feed", everyone(), args=lambda ctx: [ctx["places"]["a"].code]),
@@ -68,19 +136,44 @@ ROWS = [
     Row("hearings:detail", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft"),
         note="a draft is visible to its managers only"),
     Row("hearings:edit", only(STAFF), args=_pk("open")),
-    # staff of municipality a try a step the procedure refuses (no attendance): sent back
-    Row("hearings:step", only(STAFF, 302), args=lambda ctx: [ctx["open"].pk, "hold_meeting"],
-        method="post"),
+    # only the managers' POST changes the hearing (seeing it is not enough)
+    Row("hearings:edit", only(STAFF, done(_page("open"))), args=_pk("open"), method="post",
+        data=_edit_data),
+    Row("hearings:edit", draft_only(done(_page("draft"))), args=_pk("draft"), method="post",
+        data=_edit_data),
+    Row("hearings:step", signed_in(NOT_ALLOWED), args=lambda ctx: [ctx["open"].pk, "announce"]),
+    # a step the procedure refuses (no attendance yet): sent back, nothing changes
+    Row("hearings:step", only(STAFF, back(_page("open"))),
+        args=lambda ctx: [ctx["open"].pk, "hold_meeting"], method="post"),
+    Row("hearings:step", draft_only(done(_page("draft"))),
+        args=lambda ctx: [ctx["draft"].pk, "announce"], method="post"),
     Row("hearings:budget", everyone(), args=_pk("open")),
     Row("hearings:budget_upload", DRAFT_ONLY, args=_pk("draft")),
-    Row("hearings:comment", only({"citizen"}, 302), args=_pk("open"), method="post",
-        data=lambda ctx: {"text": "Комментарий жителя"}),
-    Row("hearings:propose", only({"citizen"}), args=_pk("open")),
+    Row("hearings:budget_upload",
+        draft_only(done(lambda ctx: f"/hearings/{ctx['draft'].pk}/budget/")),
+        args=_pk("draft"), method="post", data=_budget_file),
+    # once comments are open the budget is fixed: managers are sent back
+    Row("hearings:budget_upload", only(STAFF, back(_page("open"))), args=_pk("open"),
+        method="post", data=_budget_file),
+    Row("hearings:comment", signed_in(NOT_ALLOWED), args=_pk("open")),
+    Row("hearings:comment", only({"citizen"}, done(_page("open"))), args=_pk("open"),
+        method="post", data=lambda ctx: {"text": "Комментарий жителя"}),
+    Row("hearings:comment", {**DRAFT_ONLY, "municipal_staff": FORBIDDEN, "admin": FORBIDDEN},
+        args=_pk("draft"), method="post", data=lambda ctx: {"text": "В черновик"}),
+    Row("hearings:propose", PARTICIPANT, args=_pk("open")),
+    Row("hearings:propose", only({"citizen"}, done(_page("open"))), args=_pk("open"),
+        method="post", data=_proposal),
     Row("hearings:paper_proposal", only(STAFF), args=_pk("open")),
+    Row("hearings:paper_proposal", only(STAFF, done(_page("open"))), args=_pk("open"),
+        method="post", data=lambda ctx: {**_proposal(ctx), "paper_author": "Жумабеков К."}),
     Row("hearings:meeting", only(STAFF), args=_pk("open")),
+    Row("hearings:meeting", only(STAFF, done(_page("open"))), args=_pk("open"), method="post",
+        data=_meeting),
     Row("hearings:signin_sheet", only(STAFF), args=_pk("held"),
         note="the sheet holds names: staff and administrators only"),
     Row("hearings:documents", only(STAFF), args=_pk("open")),
+    Row("hearings:documents", only(STAFF, done(_page("open"))), args=_pk("open"),
+        method="post", data=_document),
     Row("hearings:document", everyone(), args=_pk("document")),
     Row("hearings:document", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft_document"),
         note="a draft's documents are visible to its managers only"),
@@ -88,12 +181,26 @@ ROWS = [
     Row("hearings:minutes", everyone(404), args=lambda ctx: [ctx["open"].pk, "ky"],
         note="no minutes before the meeting"),
     Row("hearings:notice", everyone(), args=lambda ctx: [ctx["open"].pk, "ky"]),
+    Row("hearings:notice", {**DRAFT_ONLY, "anonymous": 404},
+        args=lambda ctx: [ctx["draft"].pk, "ru"]),
     Row("hearings:export", everyone(), args=lambda ctx: [ctx["open"].pk, "csv"]),
-    Row("hearings:support", only({"citizen"}, 302), args=_pk("proposal"), method="post"),
-    Row("hearings:answer", only(STAFF), args=_pk("proposal")),
-    Row("hearings:report", signed_in(302), args=lambda ctx: ["comment", ctx["comment"].pk],
+    Row("hearings:export", everyone(MISSING), args=lambda ctx: [ctx["open"].pk, "html"]),
+    Row("hearings:support", signed_in(NOT_ALLOWED), args=_pk("proposal")),
+    Row("hearings:support", only({"citizen"}, done(_page("open"))), args=_pk("proposal"),
         method="post"),
-    Row("hearings:moderate", only({"moderator", "admin"}, 302),
+    Row("hearings:answer", only(STAFF), args=_pk("proposal")),
+    Row("hearings:answer", only(STAFF, done(_page("open"))), args=_pk("proposal"),
+        method="post", data=_answer),
+    Row("hearings:report", signed_in(NOT_ALLOWED), args=lambda ctx: ["comment",
+                                                                      ctx["comment"].pk]),
+    Row("hearings:report", signed_in(done(_page("open"))),
+        args=lambda ctx: ["comment", ctx["comment"].pk], method="post",
+        data=lambda ctx: {"reason": "оскорбление"}),
+    Row("hearings:moderate", signed_in(NOT_ALLOWED),
+        args=lambda ctx: ["proposal", ctx["proposal"].pk]),
+    Row("hearings:moderate", only({"moderator", "admin"}, done("hearings:moderation")),
         args=lambda ctx: ["proposal", ctx["proposal"].pk], method="post",
-        data=lambda ctx: {"action": "restore", "reason": "checked: nothing wrong"}),
+        data=lambda ctx: {"action": "hide", "reason": "personal data in the text"}),
 ]
+
+__all__ = ["ROWS", "SIGNIN", "setup"]

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from .permtable import SIGNIN, Row, everyone, only, signed_in
+from .permtable import (
+    FORBIDDEN,
+    MISSING,
+    NOT_ALLOWED,
+    OK,
+    SIGNIN,
+    Row,
+    back,
+    done,
+    everyone,
+    form_data,
+    only,
+    saved,
+    signed_in,
+)
 
 
 def make_practice(submitter, status="draft", submitter_type="citizen", body=None, munis=(),
@@ -54,15 +70,31 @@ def make_edition(vote_open=True, **kw):
 
 
 def setup(ctx) -> None:
-    from aimak_web.practices.models import Entry
+    from aimak_web.practices.models import Entry, Recusal
 
     u, pl = ctx["users"], ctx["places"]
     ctx["draft"] = make_practice(u["citizen"], munis=[pl["a"]])
     ctx["published"] = make_practice(u["municipal_staff"], "published", "lsg", body=pl["a"],
                                      munis=[pl["a"]])
-    ctx["edition"] = make_edition()
-    ctx["entry"] = Entry.objects.create(edition=ctx["edition"], practice=ctx["published"],
-                                        category=ctx["edition"].categories.get(code="lsg"))
+    ctx["submitted"] = make_practice(u["citizen"], "submitted", munis=[pl["a"]])
+    ctx["own"] = make_practice(u["moderator"], "submitted", munis=[pl["b"]],
+                               title_ru="Практика модератора")
+    ctx["edition"] = ed = make_edition()
+    lsg = ed.categories.get(code="lsg")
+    ctx["entry"] = Entry.objects.create(edition=ed, practice=ctx["published"], category=lsg)
+    other = make_practice(u["other_staff"], "published", "lsg", body=pl["c"], munis=[pl["c"]])
+    ctx["recused_entry"] = Entry.objects.create(edition=ed, practice=other, category=lsg)
+    Recusal.objects.create(entry=ctx["recused_entry"], juror=u["jury"], reason="a relative")
+    ctx["closed"] = closed = make_edition(vote_open=False, name_ky="Жабык")
+    closed.jury_close = timezone.now() - timedelta(days=1)
+    closed.save(update_fields=["jury_close"])
+    third = make_practice(u["municipal_staff"], "published", "lsg", body=pl["a"], munis=[pl["a"]])
+    ctx["closed_entry"] = Entry.objects.create(edition=closed, practice=third,
+                                               category=closed.categories.get(code="lsg"))
+
+
+def _pk(key):
+    return lambda ctx: [ctx[key].pk]
 
 
 def _token(ctx):
@@ -71,60 +103,108 @@ def _token(ctx):
     return unsubscribe_token(ctx["users"]["citizen"])
 
 
-def _draft(ctx):
-    return [ctx["draft"].pk]
+def _page(key):
+    return lambda ctx: ctx[key].get_absolute_url()
 
 
-def _pub(ctx):
-    return [ctx["published"].pk]
+def _edition_page(key):
+    return lambda ctx: f"/practices/contest/{ctx[key].pk}/"
 
+
+def _practice_data(ctx):
+    from aimak_web.practices.forms import PracticeForm
+
+    data = form_data(PracticeForm(instance=ctx["draft"], user=ctx["users"]["citizen"]),
+                     title_ru="Вода для всех (исправлено)")
+    return {**data, "ev-TOTAL_FORMS": "0", "ev-INITIAL_FORMS": "0"}
+
+
+def _scores(ctx):
+    return {"impact": "4", "evidence": "3"}
+
+
+NEW_PRACTICE = re.compile(r"/practices/\d+/")
+MODERATORS = {"moderator", "admin"}
+#: a draft: its submitter and the moderators see it; nobody else learns it exists
+DRAFT_SEEN = {**only({"citizen", "moderator", "admin"}), "anonymous": MISSING}
 
 ROWS = [
     Row("practices:index", everyone()),
     Row("practices:create", signed_in()),
+    Row("practices:create", signed_in(done(NEW_PRACTICE)), method="post", data=_practice_data),
     Row("practices:mine", signed_in()),
-    Row("practices:moderation", only({"moderator", "admin"})),
-    # a draft: its submitter and the moderators see it; anonymous visitors do not learn it exists
-    Row("practices:detail", {**only({"citizen", "moderator", "admin"}), "anonymous": 404},
-        args=_draft),
-    Row("practices:detail", everyone(), args=_pub),
-    Row("practices:print", everyone(), args=_pub),
-    Row("practices:print", {**only({"citizen", "moderator", "admin"}), "anonymous": 404},
-        args=_draft),
+    Row("practices:moderation", only(MODERATORS)),
+    Row("practices:detail", DRAFT_SEEN, args=_pk("draft")),
+    Row("practices:detail", everyone(), args=_pk("published")),
+    Row("practices:print", everyone(), args=_pk("published")),
+    Row("practices:print", DRAFT_SEEN, args=_pk("draft")),
     # only the submitter edits a draft (staff of another municipality neither)
-    Row("practices:edit", only({"citizen"}), args=_draft),
+    Row("practices:edit", only({"citizen"}), args=_pk("draft")),
+    Row("practices:edit", only({"citizen"}, done(_page("draft"))), args=_pk("draft"),
+        method="post", data=_practice_data),
     # a published practice of municipality a's body is not editable any more
-    Row("practices:edit", only(set()), args=_pub),
-    # an empty upload: the editor is sent back with the error
-    Row("practices:attach", only({"citizen"}, 302), args=_draft, method="post"),
-    # a draft cannot be reviewed: moderators are sent back with a message, others refused
-    Row("practices:transition", only({"moderator", "admin"}, 302),
+    Row("practices:edit", only(set()), args=_pk("published")),
+    Row("practices:edit", only(set()), args=_pk("published"), method="post",
+        data=_practice_data),
+    Row("practices:attach", signed_in(NOT_ALLOWED), args=_pk("draft")),
+    Row("practices:attach", only({"citizen"}, done(_page("draft"))), args=_pk("draft"),
+        method="post", data=lambda ctx: {"file": SimpleUploadedFile(
+            "report.pdf", b"%PDF-1.4 report", content_type="application/pdf")}),
+    Row("practices:transition", signed_in(NOT_ALLOWED),
+        args=lambda ctx: [ctx["submitted"].pk, "publish"]),
+    # a draft cannot be reviewed: moderators are sent back with a message
+    Row("practices:transition", {**only(MODERATORS, back(_page("draft"))), "citizen": FORBIDDEN},
         args=lambda ctx: [ctx["draft"].pk, "start_review"], method="post"),
+    # the submitter sees the practice but takes no moderation step
+    Row("practices:transition", only(MODERATORS, done(_page("submitted"))),
+        args=lambda ctx: [ctx["submitted"].pk, "publish"], method="post"),
+    # two-person rule: a moderator does not publish their own submission
+    Row("practices:transition", {**only({"moderator"}, back(_page("own"))),
+                                 "admin": done(_page("own"))},
+        args=lambda ctx: [ctx["own"].pk, "publish"], method="post", pending="issue 24"),
     Row("practices:contest", everyone()),
-    Row("practices:edition", everyone(), args=lambda ctx: [ctx["edition"].pk]),
+    Row("practices:edition", everyone(), args=_pk("edition")),
+    Row("practices:enter", signed_in(NOT_ALLOWED),
+        args=lambda ctx: [ctx["edition"].pk, ctx["published"].pk]),
     # staff of the body that published the practice enter it (already entered: sent back)
-    Row("practices:enter", only({"municipal_staff"}, 302),
+    Row("practices:enter", only({"municipal_staff"}, back(_page("published"))),
         args=lambda ctx: [ctx["edition"].pk, ctx["published"].pk], method="post"),
     # results during the vote: organisers and the jury only
-    Row("practices:results", only({"jury", "moderator", "admin"}),
-        args=lambda ctx: [ctx["edition"].pk]),
-    Row("practices:anomalies", only({"admin"}), args=lambda ctx: [ctx["edition"].pk]),
+    Row("practices:results", only({"jury", *MODERATORS}), args=_pk("edition")),
+    Row("practices:anomalies", only({"admin"}), args=_pk("edition")),
+    Row("practices:vote", signed_in(NOT_ALLOWED), args=_pk("entry")),
     # everyone signed in is sent back to the edition, told whether the vote counted or why not
     # (only verified people vote; the entrant's staff never for their own entry)
-    Row("practices:vote", signed_in(302), args=lambda ctx: [ctx["entry"].pk],
+    Row("practices:vote", {**signed_in(back(_edition_page("edition"))),
+                           "citizen": done(_edition_page("edition"))}, args=_pk("entry"),
         method="post"),
-    Row("practices:score", only({"jury"}), args=lambda ctx: [ctx["entry"].pk]),
-    Row("practices:subscription", signed_in()),
+    Row("practices:vote", signed_in(back(_edition_page("closed"))),
+        args=_pk("closed_entry"), method="post", note="after the vote closed"),
+    Row("practices:score", only({"jury"}), args=_pk("entry")),
+    Row("practices:score", only({"jury"}, done(_edition_page("edition"))), args=_pk("entry"),
+        method="post", data=_scores),
+    # a juror who stepped aside, or after the jury window, scores nothing (told why)
+    Row("practices:score", only({"jury"}, back(_edition_page("edition"))),
+        args=_pk("recused_entry"), method="post", data=_scores),
+    Row("practices:score", only({"jury"}, back(_edition_page("closed"))),
+        args=_pk("closed_entry"), method="post", data=_scores),
+    # the first visit creates the reader's (empty) subscription
+    Row("practices:subscription", signed_in(saved()), note="GET writes: a default row"),
+    Row("practices:subscription", signed_in(done("practices:subscription")), method="post",
+        data=lambda ctx: {"active": "on"}),
     # the link in an e-mail works without signing in; a forged token is not found
     Row("practices:unsubscribe", everyone(), args=lambda ctx: [_token(ctx)]),
+    Row("practices:unsubscribe", everyone(saved()), args=lambda ctx: [_token(ctx)],
+        method="post"),
     Row("practices:unsubscribe", everyone(404), args=lambda ctx: ["forged"]),
+    Row("practices:unsubscribe", everyone(404), args=lambda ctx: ["forged"], method="post"),
     Row("practices:digest_pdf", everyone()),
     Row("practices:open_csv", everyone()),
     Row("practices:open_json", everyone()),
     Row("practices:feed", everyone()),
 ]
 
-__all__ = ["ROWS", "SIGNIN", "setup"]
+__all__ = ["FORBIDDEN", "OK", "ROWS", "SIGNIN", "setup"]
 
 
 #: a 1×1 PNG
@@ -153,6 +233,6 @@ def _media(kind: str):
 ROWS += [
     # uploaded files: a published practice's photo is public, a draft's only for its readers
     Row("media", everyone(), args=_media("published")),
-    Row("media", {**only({"citizen", "moderator", "admin"}), "anonymous": 403},
+    Row("media", {**only({"citizen", "moderator", "admin"}), "anonymous": FORBIDDEN},
         args=_media("draft")),
 ]
