@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -27,7 +28,17 @@ from .permtable import (
 
 TIME_ZONE = "Asia/Bishkek"
 
-PDF = b"%PDF-1.4\n% a tiny test file\n"
+
+
+@cache
+def evidence_pdf() -> bytes:
+    """Minutes of a's hearing as a real PDF: names in its text and its document information."""
+    from .contest_files import pdf_with_metadata
+
+    return pdf_with_metadata(
+        "Протокол публичных слушаний. Жаны-Жол айыл аймагы, Первый район. Глава айыл окмоту "
+        "Асанов Бакыт Токтогулович. Тел. +996 555 12 34 56, jany-jol@mail.kg.",
+        title="Протокол Жаны-Жольского АО", author="Асанов Бакыт, Жаны-Жол АО")
 #: Texts of application a, full of names of its municipality, villages, rayon and officials,
 #: in several spellings (the anonymity scan must find none of them on a jury page).
 SUMMARY_A = ("Жители сел Жаны-Жол-1 и Джаны-Джол-2 обсудили бюджет Жаны-Жол айыл аймагы. "
@@ -103,7 +114,7 @@ def submit_application(ed, municipality, staff, *, summary="Слушания п�
         if evidence_name:
             ev = Evidence(application=app, original_name=evidence_name,
                           description="Протокол, Жаны-Жол-2")
-            ev.file.save("evidence.pdf", ContentFile(PDF), save=True)
+            ev.file.save("evidence.pdf", ContentFile(evidence_pdf()), save=True)
         services.submit(app, staff)
     return app
 

@@ -1,64 +1,201 @@
-"""Blind judging: an application's texts, file names and facts without the applicant's identity.
+"""Blind judging: an application's texts without the names that would identify its applicant.
 
-The names to remove come from the places directory (the municipality, its settlements and its
-rayon, in Russian, Kyrgyz and English, with and without words such as "айыл аймагы") and from the
-application (head and contact person) and the municipality's staff accounts. Matching is on
-``aimak.names.name_key``, so other spellings (Джаны-Джол / Жаңы-Жол / Jany-Jol) and inflected
-forms (Жаны-Жольский) are caught too.
+Every name of the places directory is replaced (the applicant's municipality, villages and rayon
+by placeholders of their kind, any other place, oblast included, by "[place]": a neighbour named
+is a hint), and so are the applicant's officials (head, contact person, staff accounts), phone
+numbers (the ``phonenumbers`` matcher, Kyrgyz numbers by default) and e-mail addresses.
+
+A word matches a name when one of its readings does:
+
+* Russian inflection and derivation by pymorphy3: «Асанову» -> асанов, «Первого» -> первый,
+  «Жаны-Жольского» -> жаны-жольский -> жаны-жол (adjective suffix removed by rule);
+* Kyrgyz case, possessive and plural suffixes removed by rule («Жаңы-Жолдон» -> Жаңы-Жол);
+* other spellings through ``aimak.names.name_key`` (Джаны-Джол / Жаңы-Жол / Jany-Jol).
+
+The scan that checks the jury's pages (``tests/web/blind_scan.py``) shares none of this: it
+generates case forms with other tools.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cache, cached_property
 
+import phonenumbers
+import pymorphy3
 from django.utils.translation import gettext as _
 
 from aimak.names import name_key
 
 #: Words that qualify a place name ("Jany-Jol ayil aimak", "Первый район") rather than make it.
 GENERIC = {
-    "айыл", "аймагы", "аймак", "аймагынын", "окмоту", "айылдык", "кенеш", "район", "районы",
-    "району", "областы", "облусу", "область", "город", "шаары", "шаар", "село", "поселок",
-    "ayil", "aiyl", "aimak", "aimagy", "okmotu", "rayon", "raion", "district", "town", "city",
-    "village", "oblast", "municipality", "ао", "аа",
+    "айыл", "аймагы", "аймак", "аймагынын", "окмоту", "өкмөтү", "айылдык", "кенеш", "кеңеш",
+    "район", "районы", "району", "областы", "облусу", "область", "город", "шаары", "шаар",
+    "село", "поселок", "посёлок", "ayil", "aiyl", "aimak", "aimagy", "okmotu", "rayon", "raion",
+    "district", "town", "city", "village", "oblast", "region", "municipality", "ао", "аа",
+    "им", "имени",
 }
-TOKEN = re.compile(r"\w+(?:[-‐’'ʼ]\w+)*")
-#: an inflected form may add this many letters to a name (Жаны-Жол -> Жаны-Жольского)
+#: a word, hyphenated parts included, also across a line break after the hyphen (PDF text)
+TOKEN = re.compile(r"\w+(?:[-‐’'ʼ](?:\r?\n)?\w+)*")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+#: Russian adjectives made from place names: Жаны-Жольский, Ошская, Кок-Алминского
+ADJECTIVE = ("ьский", "инский", "енский", "овский", "евский", "ский", "цкий")
+#: Kyrgyz endings (case, possessive, plural, "from"), longest first; stripped up to twice
+KY_SUFFIXES = sorted({
+    *(a + b for a in ("н", "д", "т") for b in ("ын", "ин", "ун", "үн")),           # genitive
+    *(a + b for a in ("г", "к", "н") for b in ("а", "е", "о", "ө")),               # dative
+    *(a + b for a in ("н", "д", "т") for b in ("ы", "и", "у", "ү")),               # accusative
+    *(a + b for a in ("д", "т", "нд") for b in ("а", "е", "о", "ө")),              # locative
+    *(a + b for a in ("д", "т", "н") for b in ("ан", "ен", "он", "өн")),           # ablative
+    *(a + b for a in ("л", "д", "т") for b in ("ар", "ер", "ор", "өр")),           # plural
+    *(a + b for a in ("л", "д", "т") for b in ("ык", "ик", "ук", "үк")),           # from
+    "сы", "си", "су", "сү", "ы", "и", "у", "ү",                                    # possessive
+}, key=len, reverse=True)
+MIN_ROOT = 4
 MAX_ENDING = 6
-MIN_PREFIX_KEY = 5
+KINDS = ("municipality", "village", "rayon", "place", "official")
 
 
-def _variants(name: str) -> set[str]:
-    name = (name or "").strip()
-    if not name:
-        return set()
-    out = {name}
-    words = [w for w in name.split() if w.lower().strip(".,") not in GENERIC]
-    if words and len(words) < len(name.split()):
-        out.add(" ".join(words))
+@cache
+def _morph():
+    return pymorphy3.MorphAnalyzer()  # loads its dictionaries once, on first use
+
+
+@cache
+def _lemmas(word: str) -> frozenset[str]:
+    """pymorphy3's normal forms of a (lower-case) word, adjectives of places reduced."""
+    if not re.search("[а-яё]", word):
+        return frozenset()
+    out = set()
+    for parse in _morph().parse(word):
+        lemma = parse.normal_form
+        out.add(lemma)
+        for suffix in ADJECTIVE:
+            if lemma.endswith(suffix) and len(lemma) - len(suffix) >= 2:
+                out.add(lemma[: -len(suffix)])
+                break
+    return frozenset(out)
+
+
+def _kyrgyz_stems(word: str, depth: int = 2) -> set[str]:
+    out = set()
+    for suffix in KY_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            out.add(stem)
+            if depth > 1:
+                out |= _kyrgyz_stems(stem, depth - 1)
     return out
 
 
+@cache
+def readings(word: str) -> frozenset[str]:
+    """The keys a word may stand for: itself, its Russian lemmas, its Kyrgyz stems."""
+    low = word.lower().replace("ё", "е")
+    forms = {low} | set(_lemmas(low)) | _kyrgyz_stems(low)
+    return frozenset(k for k in (name_key(f) for f in forms) if k)
+
+
+def _roots(key: str) -> set[str]:
+    """A name's key without its final vowel(s): Кок-Алма -> kokalm, Ак-Суу -> aksu."""
+    out = {key}
+    if key[-1:] in "aeiouy":
+        out |= {key[:-1], key.rstrip("aeiouy")}
+    return {r for r in out if len(r) >= MIN_ROOT}
+
+
+@dataclass(frozen=True)
+class Name:
+    keys: tuple[frozenset[str], ...]  # per word of the name, the keys it matches
+    kind: str
+    owner: tuple[str, int] | None  # ("municipality" | "settlement" | "rayon" | "oblast", pk)
+
+
+def _name(text: str, kind: str, owner=None, strip_generic: bool = True) -> Name | None:
+    words = TOKEN.findall(text or "")
+    if strip_generic:
+        core = [w for w in words if w.lower() not in GENERIC]
+        words = core or words
+    keys = tuple(frozenset({name_key(w)} | {name_key(lemma) for lemma in _lemmas(w.lower())})
+                 - {""} for w in words)
+    if not keys or not all(keys):
+        return None
+    return Name(keys, kind, owner)
+
+
+class Directory:
+    """Every place name of the directory, indexed by the key of its first word (and by its
+    root, for inflected and derived forms)."""
+
+    def __init__(self, names: list[Name]) -> None:
+        self.exact: dict[str, list[Name]] = {}
+        self.roots: dict[str, list[Name]] = {}
+        for n in names:
+            for k in n.keys[0]:
+                self.exact.setdefault(k, []).append(n)
+                if n.kind != "official" and len(n.keys) == 1:
+                    for root in _roots(k):
+                        self.roots.setdefault(root, []).append(n)
+        self.longest = max((len(n.keys) for n in names), default=1)
+
+    def candidates(self, word_keys: frozenset[str]) -> list[Name]:
+        found = [n for k in word_keys for n in self.exact.get(k, ())]
+        for k in word_keys:  # inflected or derived single-word place names
+            for cut in range(max(MIN_ROOT, len(k) - MAX_ENDING), len(k) + 1):
+                found += self.roots.get(k[:cut], ())
+        return found
+
+
+_cache: dict[str, object] = {}
+
+
+def directory() -> Directory:
+    """The directory's names, rebuilt when the places change (counts and highest ids)."""
+    from django.db.models import Count, Max
+
+    from aimak_web.places.models import Municipality, Oblast, Rayon, Settlement
+
+    models = {"oblast": Oblast, "rayon": Rayon, "municipality": Municipality,
+              "settlement": Settlement}
+    version = tuple(tuple(m.objects.aggregate(n=Count("pk"), m=Max("pk")).values())
+                    for m in models.values())
+    if _cache.get("version") != version:
+        names = []
+        for label, model in models.items():
+            fields = ["pk", "name_ru", "name_ky", "name_en"] + (
+                ["centre_name"] if label == "municipality" else [])
+            for row in model.objects.values_list(*fields):
+                for text in set(row[1:]):
+                    n = _name(text, "place", (label, row[0]))
+                    if n:
+                        names.append(n)
+        _cache.update(version=version, directory=Directory(names))
+    return _cache["directory"]
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    kind: str
+
+
 class Anonymiser:
-    """Replaces every name of one applicant (municipality, villages, rayon, officials)."""
+    """Replaces the names of places (the applicant's by kind), officials, phones and e-mails."""
 
     def __init__(self, municipality, officials: list[str] = ()) -> None:
-        self.names: dict[str, set[str]] = {"municipality": set(), "village": set(),
-                                           "rayon": set(), "official": set()}
-        m = municipality
-        for n in (m.name_ru, m.name_ky, m.name_en, m.centre_name):
-            self.names["municipality"] |= _variants(n)
-        for s in m.settlements.all():
-            for n in (s.name_ru, s.name_ky, s.name_en):
-                self.names["village"] |= _variants(n)
-        for n in (m.rayon.name_ru, m.rayon.name_ky, m.rayon.name_en):
-            self.names["rayon"] |= _variants(n)
-        for person in officials:
-            person = (person or "").strip()
-            if person:
-                self.names["official"].add(person)
-                self.names["official"] |= {w for w in person.split() if len(w) >= 3}
+        self.municipality = municipality
+        self.own = {("municipality", municipality.pk): "municipality",
+                    ("rayon", municipality.rayon_id): "rayon"}
+        for pk in municipality.settlements.values_list("pk", flat=True):
+            self.own[("settlement", pk)] = "village"
+        self.officials = [n for person in officials if (person or "").strip()
+                          for n in [_name(person, "official", strip_generic=False)] if n]
+        # each word of an official's name alone too (a surname, a first name)
+        self.officials += [Name((k,), "official", None) for n in list(self.officials)
+                           for k in n.keys if min(len(x) for x in k) >= 3]
 
     @classmethod
     def for_application(cls, application) -> Anonymiser:
@@ -70,61 +207,68 @@ class Anonymiser:
                      *[s for s in staff if len(s) >= 4]]
         return cls(application.municipality, officials)
 
-    def placeholder(self, kind: str) -> str:
+    @staticmethod
+    def placeholder(kind: str) -> str:
         return {"municipality": _("[municipality]"), "village": _("[village]"),
-                "rayon": _("[rayon]"), "official": _("[official]")}[kind]
+                "rayon": _("[rayon]"), "place": _("[place]"), "official": _("[official]"),
+                "phone": _("[phone]"), "email": _("[e-mail]"),
+                "link": _("[link]")}[kind]
 
     @cached_property
-    def _keys(self) -> tuple[dict[str, str], int]:
-        keys: dict[str, str] = {}
-        longest = 1
-        # officials first, places last: a place name wins when a key is shared
-        for kind in ("official", "rayon", "village", "municipality"):
-            for name in self.names[kind]:
-                k = name_key(name)
-                if k:
-                    keys[k] = kind
-                    longest = max(longest, len(TOKEN.findall(name)))
-        return keys, longest
+    def _index(self) -> Directory:
+        return directory()
 
-    def _match(self, fragment: str, single: bool) -> str | None:
-        keys, _longest = self._keys
-        k = name_key(fragment)
-        if not k:
-            return None
-        if k in keys:
-            return keys[k]
-        if not single:
-            return None
-        for name_k, kind in keys.items():  # inflected forms of one word
-            if (len(name_k) >= MIN_PREFIX_KEY and kind != "official" and k.startswith(name_k)
-                    and len(k) - len(name_k) <= MAX_ENDING):
-                return kind
-        return None
+    @cached_property
+    def _people(self) -> Directory:
+        return Directory(self.officials)
+
+    def _kind(self, name: Name) -> str:
+        return self.own.get(name.owner, name.kind) if name.owner else name.kind
+
+    def find(self, text: str) -> list[Match]:
+        """The spans of ``text`` to replace, in order, not overlapping."""
+        if not text:
+            return []
+        spans: list[Match] = [Match(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
+        spans += [Match(m.start(), m.end(), "link") for m in LINK.finditer(text)]
+        for m in phonenumbers.PhoneNumberMatcher(text, "KG",
+                                                 leniency=phonenumbers.Leniency.POSSIBLE):
+            spans.append(Match(m.start, m.end, "phone"))
+        tokens = list(TOKEN.finditer(text))
+        keys = [readings(re.sub(r"\s", "", t.group())) for t in tokens]
+        i = 0
+        while i < len(tokens):
+            best = None
+            for index in (self._people, self._index):
+                for name in index.candidates(keys[i]):
+                    size = len(name.keys)
+                    if i + size > len(tokens) or (best and size <= best[0]):
+                        continue
+                    if all(keys[i + j] & name.keys[j] for j in range(1, size)) and (
+                            size > 1 or keys[i] & name.keys[0] or name.kind != "official"):
+                        best = (size, name)
+            if best:
+                size, name = best
+                spans.append(Match(tokens[i].start(), tokens[i + size - 1].end(),
+                                   self._kind(name)))
+                i += size
+            else:
+                i += 1
+        spans.sort(key=lambda m: (m.start, -m.end))
+        out: list[Match] = []
+        for m in spans:
+            if out and m.start < out[-1].end:
+                continue
+            out.append(m)
+        return out
 
     def text(self, text: str) -> str:
         """``text`` with every name replaced by a placeholder of its kind."""
         if not text:
             return text or ""
-        _keys, longest = self._keys
-        tokens = list(TOKEN.finditer(text))
-        out, pos, i = [], 0, 0
-        while i < len(tokens):
-            for size in range(min(longest, len(tokens) - i), 0, -1):
-                start, end = tokens[i].start(), tokens[i + size - 1].end()
-                kind = self._match(text[start:end], size == 1)
-                if kind:
-                    out.append(text[pos:start])
-                    out.append(self.placeholder(kind))
-                    pos, i = end, i + size
-                    break
-            else:
-                i += 1
+        out, pos = [], 0
+        for m in self.find(text):
+            out += [text[pos:m.start], self.placeholder(m.kind)]
+            pos = m.end
         out.append(text[pos:])
         return "".join(out)
-
-    def filename(self, name: str) -> str:
-        stem, dot, ext = name.rpartition(".")
-        if not dot:
-            return self.text(name)
-        return f"{self.text(stem.replace('_', ' '))}.{ext}"

@@ -48,6 +48,25 @@ def platform_facts(municipality, date_from, date_to) -> list[dict]:
             if isinstance(item, dict)]
 
 
+def period_facts(date_from, date_to) -> dict[int, list[dict]]:
+    """Municipality id -> its hearings held in the period (the public hearing figures); empty
+    when the hearings app offers none."""
+    try:
+        from aimak_web.hearings.figures import period_facts as figures
+    except ImportError:
+        return {}
+    return figures(date_from, date_to)
+
+
+def subject_label(key: str) -> str:
+    """A hearing's subject ("draft_budget") as the reader's language says it."""
+    try:
+        from aimak_web.hearings.models import Subject
+    except ImportError:
+        return key
+    return str(Subject(key).label) if key in Subject.values else key
+
+
 def _show(key: str, value) -> str:
     if value is None or value == "":
         return "—"
@@ -63,14 +82,13 @@ def _show(key: str, value) -> str:
     return str(value)
 
 
-def display(facts: list[dict], anonymiser=None) -> list[dict]:
-    """Per hearing: its subject (anonymised when ``anonymiser`` is given), whether it is an
-    example, and (label, value) rows."""
+def display(facts: list[dict]) -> list[dict]:
+    """Per hearing, for its own municipality's staff: its subject in the reader's language,
+    whether it is an example, and (label, value) rows. (The jury sees ``presenter.py``'s
+    bands instead.)"""
     out = []
     for item in facts:
-        subject = str(item.get("subject") or "")
-        if anonymiser is not None:
-            subject = anonymiser.text(subject)
+        subject = subject_label(str(item.get("subject") or ""))
         out.append({"subject": subject, "is_example": bool(item.get("is_example")),
                     "rows": [(label, _show(k, item.get(k))) for k, label in FIELDS]})
     return out

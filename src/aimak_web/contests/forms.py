@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
+import pikepdf
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image
 
 from aimak_web.accounts.models import Role, User
 from aimak_web.places.models import Municipality
@@ -150,7 +154,24 @@ class ApplicationForm(forms.ModelForm):
 
 #: Evidence files: minutes and notices (PDF) and photographs; recognised by their first bytes.
 MAGIC = {"pdf": (b"%PDF",), "png": (b"\x89PNG",), "jpg": (b"\xff\xd8",), "jpeg": (b"\xff\xd8",)}
+#: office documents: no converter runs on the platform, so they are refused with advice
+OFFICE = {"doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "ppt", "pptx", "odp"}
 MAX_EVIDENCE = 5 * 1024 * 1024
+
+
+def readable(upload, ext: str) -> bool:
+    """The file opens as what its name says (pikepdf for PDF, Pillow for images)."""
+    data = upload.read()
+    upload.seek(0)
+    try:
+        if ext == "pdf":
+            with pikepdf.open(io.BytesIO(data)):
+                return True
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        return True
+    except Exception:  # pikepdf and Pillow raise many kinds of errors for a damaged file
+        return False
 
 
 class EvidenceForm(forms.Form):
@@ -161,6 +182,10 @@ class EvidenceForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if ext in OFFICE:
+            raise forms.ValidationError(_("Word, Excel and other office files are not "
+                                          "accepted: save the document as PDF and upload the "
+                                          "PDF."))
         if ext not in MAGIC:
             raise forms.ValidationError(_("Only PDF, JPG and PNG files are accepted."))
         if f.size > MAX_EVIDENCE:
@@ -170,6 +195,10 @@ class EvidenceForm(forms.Form):
         if not any(head.startswith(m) for m in MAGIC[ext]):
             raise forms.ValidationError(_("The file's content is not a %(ext)s file.")
                                         % {"ext": ext.upper()})
+        if not readable(f, ext):
+            raise forms.ValidationError(_("The file cannot be read: it may be damaged or "
+                                          "protected by a password."))
+        f.seek(0)
         return f
 
 

@@ -205,22 +205,38 @@ class Application(models.Model):
         self.state = to
 
 
+def extension(name: str) -> str:
+    """A file name's extension, lower case, "jpeg" as "jpg"."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return "jpg" if ext == "jpeg" else ext
+
+
 def evidence_path(instance: Evidence, filename: str) -> str:
     return f"contests/{instance.application.edition.year}/{instance.application_id}/{filename}"
 
 
+def juror_path(instance: Evidence, filename: str) -> str:
+    return (f"contests/{instance.application.edition.year}/{instance.application_id}/jury/"
+            f"{filename}")
+
+
 class Evidence(models.Model):
-    """A file evidencing a hearing held offline (minutes, photos, notices)."""
+    """A file evidencing a hearing held offline (minutes, photos, notices): the original, for
+    the organisers, and the copy the jury reads (``sanitise.py``)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="evidence")
     file = models.FileField(upload_to=evidence_path)
+    juror_file = models.FileField(upload_to=juror_path, blank=True, editable=False)
     original_name = models.CharField(max_length=255)
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
+
+    def juror_ext(self) -> str:
+        return extension(self.original_name)
 
 
 class JuryMember(models.Model):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from aimak_web.accounts.rules import is_jury
 
+from .anonymity import Anonymiser
 from .facts import platform_facts
 from .models import (
     Application,
@@ -39,6 +40,7 @@ from .models import (
     TransitionError,
 )
 from .results import compute, pending_ties, progress
+from .sanitise import SanitiseError, prepare
 from .wording import long_date
 
 
@@ -225,6 +227,14 @@ def submit(application: Application, by=None) -> None:
                                                 edition.hearings_from, edition.hearings_to)
         application.category = edition.category_of(application.municipality)
         application.save()
+        anonymiser = Anonymiser.for_application(application)
+        for evidence in application.evidence.all():  # the jury's copies, from the final texts
+            if evidence.juror_file:
+                evidence.juror_file.delete(save=False)
+            try:
+                prepare(evidence, anonymiser)
+            except SanitiseError as e:
+                raise TransitionError(str(e)) from e
 
 
 def withdraw(application: Application, by=None) -> None:

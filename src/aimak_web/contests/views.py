@@ -7,16 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from aimak_web.core.exports import pdf_response, xlsx_response
+from aimak_web.core.exports import attachment, pdf_response, xlsx_response
 
 from . import services
-from .anonymity import Anonymiser
 from .facts import display, platform_facts
 from .forms import (
     ApplicationForm,
@@ -29,6 +28,7 @@ from .forms import (
     TieForm,
 )
 from .models import Application, Edition, Evidence, JuryMember, Score
+from .presenter import BlindPresenter
 from .results import compute_with_ties, fairness, progress, submitted_codes
 from .services import Refused
 
@@ -395,17 +395,13 @@ def jury_application(request, year: int, code: str):
     if request.method == "POST" and not services.jury_window_open(ed):
         return refused(request, Refused(_("The jury period is closed: scores can no longer "
                                           "be changed.")))
-    anon = Anonymiser.for_application(app)
     others = []
     if ed.scores_visible:
         others = list(Score.objects.filter(application=app).exclude(juror=seat)
                       .select_related("juror__user", "criterion").order_by("juror", "criterion"))
-    files = [{"pk": e.pk, "name": anon.filename(e.original_name),
-              "description": anon.text(e.description)} for e in app.evidence.all()]
     return render(request, "contests/jury_application.html", {
         "edition": ed, "app": app, "form": form, "open": services.jury_window_open(ed),
-        "summary": anon.text(app.summary), "offline": anon.text(app.offline_hearings),
-        "facts": display(app.auto_facts, anon), "files": files, "others": others})
+        "blind": BlindPresenter(ed).application(app), "others": others})
 
 
 @login_required
@@ -417,5 +413,5 @@ def jury_file(request, year: int, code: str, pk: int):
     except Refused as e:
         return refused(request, e)
     ev = get_object_or_404(Evidence, pk=pk, application=app)
-    name = Anonymiser.for_application(app).filename(ev.original_name)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=name)
+    data, name, content_type = BlindPresenter(ed).file(app, ev)
+    return attachment(HttpResponse(data, content_type=content_type), name)

@@ -29,30 +29,42 @@ def municipality_facts(municipality, date_from: date, date_to: date) -> list[dic
     ``None`` when there were no proposals; ``minutes_published`` is true once the meeting is
     recorded (the minutes PDF is generated from then on).
     """
-    start, end = _bounds(date_from, date_to)
-    hearings = (Hearing.objects.filter(municipality=municipality, state__in=HELD_STATES,
-                                       meeting_at__range=(start, end))
-                .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)),
-                          n_answered=Count("proposals", filter=Q(
-                              proposals__hidden=False,
-                              proposals__answer__published_at__isnull=False)))
-                .order_by("meeting_at"))
-    out = []
-    for h in hearings:
-        out.append({
-            "hearing_id": h.pk,
-            "subject": h.subject,
-            "year": h.year,
-            "notice_date": h.notice_date,
-            "meeting_date": timezone.localtime(h.meeting_at).date(),
-            "closed_at": h.closed_at,
-            "notice_lead_days": h.notice_lead_days,
-            "attendance_women": h.attendance_women,
-            "attendance_men": h.attendance_men,
-            "attendance_total": h.attendance_total,
-            "proposals": h.n_proposals,
-            "answered_share": (h.n_answered / h.n_proposals) if h.n_proposals else None,
-            "minutes_published": h.state in HELD_STATES,
-            "is_example": h.is_example,
-        })
+    return [_facts(h) for h in _held(date_from, date_to).filter(municipality=municipality)]
+
+
+def period_facts(date_from: date, date_to: date) -> dict[int, list[dict]]:
+    """``municipality_facts`` of every municipality at once: municipality id -> its hearings
+    held in the period (the contest measures how many municipalities share a figure)."""
+    out: dict[int, list[dict]] = {}
+    for h in _held(date_from, date_to):
+        out.setdefault(h.municipality_id, []).append(_facts(h))
     return out
+
+
+def _held(date_from: date, date_to: date):
+    start, end = _bounds(date_from, date_to)
+    return (Hearing.objects.filter(state__in=HELD_STATES, meeting_at__range=(start, end))
+            .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)),
+                      n_answered=Count("proposals", filter=Q(
+                          proposals__hidden=False,
+                          proposals__answer__published_at__isnull=False)))
+            .order_by("meeting_at"))
+
+
+def _facts(h: Hearing) -> dict:
+    return {
+        "hearing_id": h.pk,
+        "subject": h.subject,
+        "year": h.year,
+        "notice_date": h.notice_date,
+        "meeting_date": timezone.localtime(h.meeting_at).date(),
+        "closed_at": h.closed_at,
+        "notice_lead_days": h.notice_lead_days,
+        "attendance_women": h.attendance_women,
+        "attendance_men": h.attendance_men,
+        "attendance_total": h.attendance_total,
+        "proposals": h.n_proposals,
+        "answered_share": (h.n_answered / h.n_proposals) if h.n_proposals else None,
+        "minutes_published": h.state in HELD_STATES,
+        "is_example": h.is_example,
+    }
