@@ -271,7 +271,7 @@ ROWS = [
                                     "other_staff": MISSING},
         args=lambda ctx: [2026], method="post",
         data=lambda ctx: {"description": "протокол", "file": SimpleUploadedFile(
-            "p.pdf", PDF, content_type="application/pdf")}),
+            "p.pdf", evidence_pdf(), content_type="application/pdf")}),
     Row("contests:apply_action", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),
     Row("contests:apply_action", {**only({"municipal_staff"}, back(_to("apply", 2026))),
                                   "other_staff": MISSING},
