@@ -176,11 +176,15 @@ LOGIN_URL = "accounts:signin"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lock-out after repeated failures (django-axes): 5 failures per account, 15 minutes.
+# Lock-out after repeated failures (django-axes): 5 failures per account or per address,
+# 15 minutes. Failures count against the account however it is typed (lockout_username: an
+# e-mail in any case, a phone in any spelling); a success clears only that account's own
+# failures (accounts.apps), never an address's failures against other accounts.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "aimak_web.accounts.backends.lockout_username"
+AXES_RESET_ON_SUCCESS = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
@@ -198,6 +202,12 @@ RATELIMIT_VIEW = "aimak_web.core.views.rate_limited"
 AIMAK_RATE_SIGNIN = os.environ.get("AIMAK_RATE_SIGNIN", "20/10m")
 AIMAK_RATE_CODE = os.environ.get("AIMAK_RATE_CODE", "10/10m")
 AIMAK_RATE_POST = os.environ.get("AIMAK_RATE_POST", "30/10m")
+#: password reset e-mails: per client address (then 429) and per account (then nothing sent)
+AIMAK_RATE_RESET_ADDRESS = os.environ.get("AIMAK_RATE_RESET_ADDRESS", "10/h")
+AIMAK_RATE_RESET_ACCOUNT = os.environ.get("AIMAK_RATE_RESET_ACCOUNT", "3/h")
+#: a phone number never confirmed is released for someone else's sign-up after this time
+AIMAK_UNCONFIRMED_PHONE_TTL = timedelta(hours=int(os.environ.get(
+    "AIMAK_UNCONFIRMED_PHONE_HOURS", 24)))
 #: edits in the territory explorer, per account (aimak_web.core.limits)
 AIMAK_RATE_EDIT = os.environ.get("AIMAK_RATE_EDIT", "600/h")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from .permtable import (
     FORBIDDEN,
@@ -58,8 +59,10 @@ ROWS = [
                           "password": "correct horse battery staple 7"},
         note="signing in writes last_login"),
     Row("accounts:signup", {**everyone(back("accounts:me")), "anonymous": OK}),
+    # the same answer whether or not the details are taken: sign in next
     Row("accounts:signup", {**everyone(back("accounts:me")),
-                            "anonymous": done("accounts:me")}, method="post", data=_signup),
+                            "anonymous": done(lambda ctx: reverse("accounts:signin"))},
+        method="post", data=_signup),
     Row("accounts:signout", everyone(NOT_ALLOWED)),
     Row("accounts:signout", everyone(back(HOME)), method="post"),
     Row("accounts:me", signed_in()),

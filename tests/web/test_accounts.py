@@ -75,7 +75,9 @@ def test_signup_requires_email_or_phone_and_checks_fields(client, places):
     r = client.post(url, {"full_name": "Айгүл", "phone": "0700 111 222",
                           "municipality": places["a"].pk,
                           "password1": "long enough pass 42", "password2": "long enough pass 42"})
-    assert r.status_code == 302 and r.url == reverse("accounts:phone_confirm")
+    # the new person signs in next, then confirms the phone
+    assert r.status_code == 302
+    assert r.url == f"{reverse('accounts:signin')}?next=%2Faccounts%2Fme%2Fphone%2F"
     user = User.objects.get(phone="+996700111222")
     assert user.role == Role.CITIZEN and not user.is_verified_resident
     assert user.password.startswith("argon2")

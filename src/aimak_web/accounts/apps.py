@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
 
+        from .backends import clear_own_failures
         from .models import ResidentEntry, User
+
+        user_logged_in.connect(clear_own_failures, dispatch_uid="aimak-clear-own-failures")
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(ResidentEntry)

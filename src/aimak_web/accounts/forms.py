@@ -37,10 +37,8 @@ class SignUpForm(forms.Form):
                                 strip=False)
 
     def clean_email(self) -> str | None:
-        email = (self.cleaned_data.get("email") or "").strip().lower() or None
-        if email and User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail already exists."))
-        return email
+        """Normalised; whether an account has it is not said here (``services.sign_up``)."""
+        return (self.cleaned_data.get("email") or "").strip().lower() or None
 
     def clean_phone(self) -> str | None:
         raw = self.cleaned_data.get("phone") or ""
@@ -49,8 +47,6 @@ class SignUpForm(forms.Form):
         phone = normalize_phone(raw)
         if phone is None:
             raise forms.ValidationError(_("Not a valid phone number."))
-        if User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(_("An account with this phone number already exists."))
         return phone
 
     def clean(self):
@@ -69,13 +65,6 @@ class SignUpForm(forms.Form):
                 self.add_error("password1", exc)
         return data
 
-    def save(self) -> User:
-        d = self.cleaned_data
-        user = User(username=d["email"] or d["phone"], email=d["email"], phone=d["phone"],
-                    full_name=d["full_name"], municipality=d["municipality"])
-        user.set_password(d["password1"])
-        user.save()
-        return user
 
 
 class CodeForm(forms.Form):

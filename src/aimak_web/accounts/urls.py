@@ -13,10 +13,7 @@ urlpatterns = [
     path("me/phone/", views.phone_confirm, name="phone_confirm"),
     path("residents/", views.residents, name="residents"),
     path("residents/<int:user_id>/confirm/", views.resident_confirm, name="resident_confirm"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/password_reset_email.txt",
-        success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from .forms import CodeForm, ResidentsUploadForm, SignInForm, SignUpForm
 from .gateway import send_sms
 from .models import OneTimeCode, ResidentEntry, Role, User
 from .residents import read_residents, save_residents, verify_from_list
+from .services import sign_up
 
 
 @method_decorator(ratelimit(key="ip", rate=settings.AIMAK_RATE_SIGNIN, method="POST"),
@@ -35,15 +39,43 @@ class SignOutView(auth_views.LogoutView):
 
 @ratelimit(key="ip", rate=settings.AIMAK_RATE_POST, method="POST")
 def signup(request):
+    """Sign-up answers alike whether or not the details belong to an account: nobody learns
+    from it who has one. The new person then signs in (and confirms their phone)."""
     if request.user.is_authenticated:
         return redirect("accounts:me")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="aimak_web.accounts.backends.EmailOrPhoneBackend")
-        messages.success(request, _("Welcome! Your account is created."))
-        return redirect("accounts:phone_confirm" if user.phone else "accounts:me")
+        sign_up(form.cleaned_data)
+        messages.success(request, _("Your account is ready: sign in with your e-mail or phone "
+                                    "number and password. If these details already belonged "
+                                    "to an account, we have told its owner."))
+        following = reverse("accounts:phone_confirm" if form.cleaned_data["phone"]
+                            else "accounts:me")
+        return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': following})}")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _reset_account(group, request) -> str:
+    """The account a password reset is asked for (django-ratelimit key)."""
+    return "reset:" + (request.POST.get("email") or "").strip().lower()
+
+
+@method_decorator(ratelimit(key="ip", rate=settings.AIMAK_RATE_RESET_ADDRESS, method="POST"),
+                  name="dispatch")
+@method_decorator(ratelimit(key=_reset_account, rate=settings.AIMAK_RATE_RESET_ACCOUNT,
+                            method="POST", block=False), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset (the same answer for any address), limited per address (429) and per
+    account (past the limit nothing is sent, and the answer stays the same)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if getattr(self.request, "limited", False):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required
