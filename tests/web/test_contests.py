@@ -238,8 +238,8 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     page = client.get(reverse("places:municipality", args=[b.municipality.code])).content.decode()
     assert 'data-testid="contest-section"' in page and "4,22" in page
     wb = load_workbook(io.BytesIO(client.get(reverse("contests:export", args=[ed.year])).content))
-    assert wb["scores"].max_row == 1 + 2 * 5  # 5 complete score sheets of 2 criteria
-    ranks = [(r[0].value, r[1].value) for r in wb["results"].iter_rows(min_row=2)]
+    assert wb["Оценки"].max_row == 1 + 2 * 5  # 5 complete score sheets of 2 criteria
+    ranks = [(r[0].value, r[1].value) for r in wb["Итоги"].iter_rows(min_row=2)]
     assert ranks == [(1, b.code), (2, a.code)]
 
 

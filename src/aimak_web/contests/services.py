@@ -81,10 +81,10 @@ def _application_window(edition: Edition) -> None:
         raise TransitionError(_("The edition does not take applications now."))
     if day < edition.applications_from:
         raise TransitionError(_("Applications open on %(d)s.")
-                              % {"d": long_date(edition.applications_from)})
+                              % {"d": long_date(edition.applications_from, case="locative")})
     if day > edition.applications_to:
         raise TransitionError(_("Applications closed on %(d)s.")
-                              % {"d": long_date(edition.applications_to)})
+                              % {"d": long_date(edition.applications_to, case="locative")})
 
 
 # --- the organisers -------------------------------------------------------------------------
@@ -106,11 +106,12 @@ def start_jury(edition: Edition, by) -> None:
     day = today()
     if day < edition.jury_from:
         raise TransitionError(_("The jury period starts on %(d)s; applications run until "
-                                "%(a)s.") % {"d": long_date(edition.jury_from),
-                                             "a": long_date(edition.applications_to)})
+                                "%(a)s.") % {"d": long_date(edition.jury_from, case="locative"),
+                                             "a": long_date(edition.applications_to,
+                                                            case="dative")})
     if day > edition.jury_to:
         raise TransitionError(_("The jury period ended on %(d)s.")
-                              % {"d": long_date(edition.jury_to)})
+                              % {"d": long_date(edition.jury_to, case="locative")})
     if not edition.jurors.exists():
         raise TransitionError(_("Add jury members first."))
     edition.move(Edition.State.JURY)
@@ -126,14 +127,14 @@ def close_jury(edition: Edition, by) -> None:
             and not all_sheets_complete(edition):
         raise TransitionError(_("The jury scores until %(d)s; it can close earlier only when "
                                 "every member has scored every application.")
-                              % {"d": long_date(edition.jury_to)})
+                              % {"d": long_date(edition.jury_to, case="dative")})
     edition.move(Edition.State.REVIEW)
 
 
 def reopen_jury(edition: Edition, by) -> None:
     if today() > edition.jury_to:
         raise TransitionError(_("The jury period ended on %(d)s: it cannot be reopened.")
-                              % {"d": long_date(edition.jury_to)})
+                              % {"d": long_date(edition.jury_to, case="locative")})
     edition.move(Edition.State.JURY)
 
 
@@ -143,7 +144,7 @@ def approve(edition: Edition, by) -> None:
         raise TransitionError(_("This step is not allowed now."))
     if today() < edition.results_date:
         raise TransitionError(_("Results are published on %(d)s at the earliest.")
-                              % {"d": long_date(edition.results_date)})
+                              % {"d": long_date(edition.results_date, case="locative")})
     if pending_ties(edition):
         raise TransitionError(_("A tie on a prize boundary is not decided yet: record the "
                                 "decision and its reason first."))
@@ -283,9 +284,11 @@ def record_scores(seat: JuryMember, application: Application,
     if edition.state != Edition.State.JURY:
         raise Refused(_("The jury period is closed: scores can no longer be changed."))
     if day < edition.jury_from:
-        raise Refused(_("Scoring opens on %(d)s.") % {"d": long_date(edition.jury_from)})
+        raise Refused(_("Scoring opens on %(d)s.")
+                      % {"d": long_date(edition.jury_from, case="locative")})
     if day > edition.jury_to:
-        raise Refused(_("Scoring closed on %(d)s.") % {"d": long_date(edition.jury_to)})
+        raise Refused(_("Scoring closed on %(d)s.")
+                      % {"d": long_date(edition.jury_to, case="locative")})
     may_judge(seat, application)
     with transaction.atomic():
         for criterion, (value, comment) in values.items():

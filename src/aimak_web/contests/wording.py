@@ -21,13 +21,22 @@ def _locale(lang: str | None) -> str:
     return LOCALES.get((lang or get_language() or "ru")[:2], "ru")
 
 
-def long_date(value: date | None, lang: str | None = None) -> str:
-    """``date(2026, 12, 7)`` -> «7 декабря 2026 г.» (ru), «2026-ж., 7-декабрь» (ky)."""
+def long_date(value: date | None, lang: str | None = None, case: str | None = None) -> str:
+    """``date(2026, 12, 7)`` -> «7 декабря 2026 г.» (ru), «2026-ж., 7-декабрь» (ky).
+
+    ``case`` (a Kyrgyz case such as "dative") inflects a Kyrgyz date's month for the word that
+    follows it: «2026-ж., 31-декабрга чейин»; Russian and English dates are left as they are."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    return format_date(value, "long", locale=_locale(lang))
+    locale = _locale(lang)
+    text = format_date(value, "long", locale=locale)
+    if locale == "ky" and case:
+        head, _sep, month = text.rpartition("-")
+        if month.isalpha():
+            text = f"{head}-{kyrgyz_case(month, case)}"
+    return text
 
 
 def local_datetime(value: datetime | None, lang: str | None = None) -> str:

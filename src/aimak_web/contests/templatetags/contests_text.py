@@ -10,9 +10,10 @@ register = template.Library()
 
 
 @register.filter
-def longdate(value, lang: str | None = None) -> str:
-    """``{{ edition.approved_at|longdate }}`` -> «7 декабря 2026 г.» / «2026-ж., 7-декабрь»."""
-    return wording.long_date(value, lang)
+def longdate(value, case: str | None = None) -> str:
+    """``{{ edition.approved_at|longdate }}`` -> «7 декабря 2026 г.» / «2026-ж., 7-декабрь»;
+    ``|longdate:"locative"`` -> «2026-ж., 7-декабрда» in Kyrgyz (on that day)."""
+    return wording.long_date(value, case=case or None)
 
 
 @register.filter
