@@ -94,6 +94,11 @@ def test_index_states_choice_backtest_and_drivers(client, shared):
     drivers = html[html.index('data-testid="drivers"'):].split("</table>")[0]
     assert "<td>2011</td>" in drivers and "<td>2024</td>" in drivers
     assert len(html.split('data-testid="verdict"')[1].split("</ul>")[0].split("<li>")) >= 4
+    # rayons outside the directory are named from OCHA's names by СОАТЕ code, in Russian
+    names = re.findall(r'/forecasts/rayon/[^"]+">([^<]+)</a>',
+                       html.split('data-testid="rayons"')[1].split("</ul>")[0])
+    assert len(names) == 40 and "Ак-Суйский" in names
+    assert not [n for n in names if re.search("[A-Za-z]", n)]
     assert client.get(reverse("forecasts:rayon", args=["Atlantis"])).status_code == 404
 
 

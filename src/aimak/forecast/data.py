@@ -109,6 +109,26 @@ def rayon_codes(folder: str | Path) -> dict[str, str]:
                     strict=True))
 
 
+#: Rayon polygons with names in three languages (OCHA COD-AB ADM2), read for the names only.
+RAYONS_FILE = "rayons_ocha_adm2.geojson"
+
+
+def rayon_names(folder: str | Path) -> dict[str, dict[str, str]]:
+    """СОАТЕ code -> the rayon's name in ``ru``, ``ky`` and ``en`` (OCHA's ADM2 layer, as the
+    dataset builder names rayons); empty when the file is not there."""
+    import pyogrio
+
+    path = Path(folder) / RAYONS_FILE
+    if not path.exists():
+        return {}
+    df = pyogrio.read_dataframe(path, read_geometry=False,
+                                columns=["ADM2_PCODE", "ADM2_RU", "ADM2_KY", "ADM2_EN"])
+    clean = lambda col: df[col].fillna("").astype(str).str.replace("\xa0", " ").str.strip()  # noqa: E731
+    return {"417" + str(p)[2:]: {"ru": ru, "ky": ky or ru, "en": en}
+            for p, ru, ky, en in zip(df["ADM2_PCODE"], clean("ADM2_RU"), clean("ADM2_KY"),
+                                     clean("ADM2_EN"), strict=True)}
+
+
 def rayon_oblasts(folder: str | Path) -> dict[str, str]:
     """Rayon -> oblast as the poverty file names them (for shrinkage towards the oblast)."""
     df = _read(Path(folder) / POVERTY_FILE)

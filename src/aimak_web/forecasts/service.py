@@ -94,6 +94,25 @@ def _rayons(codes: dict[str, str]) -> dict[str, Any]:
     return {e: by_code[c] for e, c in codes.items() if c in by_code}
 
 
+@lru_cache(maxsize=2)
+def _names(folder: str) -> dict[str, dict[str, str]]:
+    from aimak.forecast.data import rayon_names
+
+    return rayon_names(folder)
+
+
+def display_name(entity: str, rayon, code: str | None) -> str:
+    """A rayon's name in the reader's language: the directory's, else OCHA's names by СОАТЕ
+    code, else the poverty file's (English) name."""
+    from aimak_web.core.text import reader_language
+
+    if rayon is not None:
+        return rayon.name
+    folder = data_folder()
+    names = _names(str(folder)).get(code or "", {}) if folder is not None else {}
+    return names.get(reader_language()) or names.get("ru") or entity
+
+
 def overview() -> dict[str, Any] | None:
     """What the forecasts' index page shows: the procedure's verdict, its backtest, the
     choices per year ahead, the drivers' history and scenario, and the rayons."""
@@ -103,8 +122,9 @@ def overview() -> dict[str, Any] | None:
     result = loaded["result"]
     rayons = _rayons(loaded["codes"])
     names = sorted(map(str, result.series["entity"].unique()))
-    rows = [{"entity": n, "rayon": rayons.get(n)} for n in names]
-    rows.sort(key=lambda r: str(r["rayon"].name if r["rayon"] else r["entity"]))
+    rows = [{"entity": n, "rayon": rayons.get(n),
+             "name": display_name(n, rayons.get(n), loaded["codes"].get(n))} for n in names]
+    rows.sort(key=lambda r: r["name"])
     drivers = result.drivers
     years = sorted(drivers["year"].unique()) if len(drivers) else []
     wide = drivers.pivot(index="year", columns="variable", values="value") if len(drivers) \
@@ -130,6 +150,7 @@ def rayon_view(entity: str) -> dict[str, Any] | None:
         return None
     rayon = _rayons({entity: loaded["codes"].get(entity, "")}).get(entity)
     view["rayon"] = rayon
+    view["name"] = display_name(entity, rayon, loaded["codes"].get(entity))
     view["sources"] = source_texts(view["sources"])
     view["scores"] = _records(view["scores"])
     view["choices"] = _records(view["choices"])
@@ -255,7 +276,7 @@ def chart_svg(entity: str, lang: str) -> str | None:
     if view is None:
         return None
     with translation.override(lang):
-        name = view["rayon"].name if view["rayon"] else entity
+        name = view["name"]
         return forecast_svg(
             view["series"], view["forecast"], _("Poverty rate, %"),
             "%", [entity], band_label=_("90 % interval"), forecast_label=_("forecast"),
