@@ -7,9 +7,6 @@ prefix, numbers as N)."""
 from __future__ import annotations
 
 KNOWN: dict[str, list[str]] = {
-    # forecasts: verdicts, method lines, chart labels, sources and out-of-directory rayons in
-    # English on ru/ky pages
-    "27": [r"^(ru|ky) /forecasts/"],
     # places: population provenance and source notes in English; classifier keys
     "26": [r"^(ru|ky|en) /places/(rayon|m)/N/: (Latin|raw key|Cyrillic)"],
     # hearings: budget line keys (total_local_budget), the budget source text in English
