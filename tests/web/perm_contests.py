@@ -222,6 +222,7 @@ EDITION_2026 = _to("", 2026)
 
 ROWS = [
     Row("contests:index", everyone()),
+    Row("contests:archive", everyone()),
     Row("contests:edition", everyone(), args=lambda ctx: [2026]),
     Row("contests:edition_new", ADMIN),
     Row("contests:edition_new", only({"admin"}, done(_to("criteria", 2031))), method="post",

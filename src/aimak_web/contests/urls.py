@@ -7,6 +7,7 @@ app_name = "contests"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.edition_form, name="edition_new"),
+    path("archive/", views.archive, name="archive"),
     path("<int:year>/", views.edition, name="edition"),
     path("<int:year>/edit/", views.edition_form, name="edition_edit"),
     path("<int:year>/criteria/", views.criteria, name="criteria"),

@@ -63,6 +63,17 @@ def index(request):
     return render(request, "contests/index.html", {"editions": editions})
 
 
+def archive(request):
+    """The contest's real history, with a source for every figure (read at run time)."""
+    from .archive import ArchiveError, read
+
+    try:
+        data, problem = read(), ""
+    except ArchiveError as e:
+        data, problem = None, str(e)
+    return render(request, "contests/archive.html", {"archive": data, "problem": problem})
+
+
 def edition(request, year: int):
     ed = _edition(year)
     organiser = _allowed(request, "contests.organise")
