@@ -37,5 +37,14 @@ def test_move_updates_map_figures_and_violations_live(page, live_server, users,
     assert rows.count() == units_before - 1
     assert page.locator("[data-testid=violations] li").all_inner_texts() != violations_before
     assert page.locator("#map path.leaflet-interactive").count() == 76
+    # the page shows the server's state after the edit (issue 29): version, versions, locks
+    assert page.locator("[data-testid=version-number]").inner_text() == "2"
+    assert page.locator("[data-testid=versions] li").count() == 2
+    assert page.locator("[data-testid^=lock-]").count() == units_before - 1
+    classes = page.locator("[data-testid=violations] li").evaluate_all(
+        "els => els.map(e => e.className)")
+    assert classes and set(classes) <= {"violation", "ok"}
+    # units are labelled on the map by their centres (few enough to be readable, or zoomed)
+    page.locator("#map").evaluate("e => e.scrollIntoView()")
     page.watch.shot(page, "territory-editor-after-move")
     assert page.watch.errors == [] and page.watch.outside == []

@@ -134,25 +134,35 @@ def test_language_checker_finds_what_it_should():
     assert not problems("<script>const snake_case = 1;</script><p>aimak</p>", "ky")
 
 
-def test_every_page_speaks_its_language_as_every_role(demo):
+@pytest.fixture(scope="module")
+def crawled(demo, django_db_blocker):
+    """{(role, lang): [(url, pattern, html or response)]} of the crawl from `/`."""
+    out = {}
+    with django_db_blocker.unblock():
+        for role in ROLES:
+            client = _client(demo, role)
+            for lang in LANGS:
+                out[(role, lang)] = list(crawl(client, lang))
+    return out
+
+
+def test_every_page_speaks_its_language_as_every_role(demo, crawled):
     """The language-integrity crawler: every role, ru, ky and en, from `/` by links."""
     from aimak_web.accounts.models import User
 
     names = set(User.objects.values_list("full_name", flat=True))
     failures: list[str] = []
     reached: dict[str, set[str]] = {}
-    for role in ROLES:
-        client = _client(demo, role)
-        for lang in LANGS:
-            patterns = set()
-            for url, pattern, html in crawl(client, lang):
-                if pattern is None:
-                    if html.status_code >= 500:
-                        failures.append(f"{role} {lang} {url}: {html.status_code}")
-                    continue
-                patterns.add(pattern)
-                failures += [f"{lang} {url}: {p}" for p in problems(html, lang, names)]
-            reached[f"{role}-{lang}"] = patterns
+    for (role, lang), pages in crawled.items():
+        patterns = set()
+        for url, pattern, html in pages:
+            if pattern is None:
+                if html.status_code >= 500:
+                    failures.append(f"{role} {lang} {url}: {html.status_code}")
+                continue
+            patterns.add(pattern)
+            failures += [f"{lang} {url}: {p}" for p in problems(html, lang, names)]
+        reached[f"{role}-{lang}"] = patterns
     (ARTIFACTS).mkdir(exist_ok=True)
     (ARTIFACTS / "crawl-patterns.json").write_text(
         json.dumps({k: sorted(v) for k, v in reached.items()}, ensure_ascii=False, indent=1))
@@ -171,3 +181,122 @@ def test_every_page_speaks_its_language_as_every_role(demo):
     (ARTIFACTS / "language-known-unused.txt").write_text(
         "\n".join(p.pattern for _o, p in known if p.pattern not in used))
     assert not new, f"{len(new)} language problems:\n" + "\n".join(new[:200])
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+#: what each role must reach from `/` by clicking (the header's sections and the role's desk)
+MODULES = ("places", "hearings", "contests", "practices", "territory", "forecasts")
+DESK = {"anonymous": (), "citizen": ("me", "my_practices"),
+        "municipal_staff": ("me", "my_hearings", "residents", "my_practices"),
+        "jury": ("me",), "moderator": ("me", "hearing_moderation", "practice_moderation"),
+        "admin": ("me", "hearing_moderation", "practice_moderation", "audit")}
+AXE_SERIOUS = ("serious", "critical")
+
+
+def _assignments(crawled) -> dict[str, dict[str, dict[str, str]]]:
+    """{role: {pattern: {lang: url}}}: one page of every URL pattern, visited as the first role
+    (in ROLES order) that reached it, in ru and ky."""
+    out: dict[str, dict[str, dict[str, str]]] = {r: {} for r in ROLES}
+    taken = set()
+    for role in ROLES:
+        for lang in ("ru", "ky"):
+            for url, pattern, _html in crawled[(role, lang)]:
+                if pattern is None or (pattern, lang) in taken:
+                    continue
+                taken.add((pattern, lang))
+                out[role].setdefault(pattern, {})[lang] = url
+    return out
+
+
+def _sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/")
+    page.click("[data-testid=signin-link]")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("[data-testid=signin-submit]")
+    page.wait_for_load_state("load")
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - "
+                         "document.documentElement.clientWidth")
+
+
+def _axe(page) -> list[str]:
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                       target: v.nodes[0] && v.nodes[0].target.join(' ')}));
+    }""")
+    return [f"axe {v['impact']} {v['id']} ×{v['n']} ({v['target']})" for v in result
+            if v["impact"] in AXE_SERIOUS]
+
+
+def test_walk_from_home_and_sweep_every_pattern(demo, crawled, browser, live_server):
+    """As each role, one sign-in: from `/` every module and desk link by clicking, in ru and
+    ky; then one page of every URL pattern at 390 px and 1,280 px in ru and ky: no horizontal
+    overflow, no serious or critical axe-core violation, no console error."""
+    from aimak_web.core.demo import DEMO_PASSWORD
+
+    base = live_server.url
+    axe_js = (NODE_MODULES / "axe-core" / "axe.min.js").read_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    plan = _assignments(crawled)
+    for role in ROLES:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # axe-core from npm, served from this origin so that the page's CSP allows it
+        context.route(f"{base}/__axe.js", lambda r: r.fulfill(
+            body=axe_js, content_type="text/javascript"))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, errors=errors: errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        if role != "anonymous":
+            _sign_in(page, base, demo.users[role].email, DEMO_PASSWORD)
+        # the walk: every section and desk link from the home page, in ru and ky
+        for lang in ("ru", "ky"):
+            home = base + ("/" if lang == "ru" else f"/{lang}/")
+            page.goto(base + "/")
+            if lang != "ru":
+                page.click(f"[data-testid=lang-{lang}]")
+                page.wait_for_url(home)
+            for key in (*MODULES, *DESK[role]):
+                page.goto(home) if page.url != home else None
+                where = f"{role} {lang} walk {key}"
+                link = page.locator(f"[data-testid=home-{key}]")
+                if link.count() != 1:
+                    failures.append(f"{where}: no link on the home page")
+                    continue
+                with page.expect_navigation() as nav:
+                    link.click()
+                response = nav.value
+                if response is None or response.status >= 400:
+                    failures.append(f"{where}: {response.status if response else '—'}")
+                elif page.locator("html").get_attribute("lang") != lang:
+                    failures.append(f"{where}: the page is not in {lang}")
+                page.goto(home)
+        # the sweep: one page of every URL pattern this role is the first to reach
+        for pattern, urls in sorted(plan[role].items()):
+            for lang, url in sorted(urls.items()):
+                errors.clear()
+                response = page.goto(base + url, wait_until="load")
+                if response is None or response.status >= 400:
+                    failures.append(f"{lang} {url}: status {response and response.status}")
+                    continue
+                page.add_script_tag(url=f"{base}/__axe.js")
+                name = re.sub(r"[^a-z0-9]+", "-", f"{role}-{lang}-{pattern}".lower()).strip("-")
+                for width in (390, 1280):
+                    page.set_viewport_size({"width": width, "height": 900})
+                    wide = _overflow(page)
+                    if wide > 1:
+                        failures.append(f"{lang} {url} at {width} px: {wide} px too wide")
+                    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
+                    failures += [f"{lang} {url} at {width} px: {v}" for v in _axe(page)]
+                failures += [f"{lang} {url}: console: {e}" for e in errors]
+        context.close()
+    unique = sorted(set(failures))
+    (ARTIFACTS / "sweep-problems.txt").write_text("\n".join(unique))
+    assert not unique, f"{len(unique)} problems:\n" + "\n".join(unique[:150])

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from aimak_web.core import limits
 from aimak_web.core.exports import csv_response, dict_rows
 from aimak_web.places.models import Municipality
 
+from .display import unit_display
 from .evaluation import evaluation_json, session_for
 from .forms import AnalysisForm, CentreForm, MoveForm, OptimiseForm, UploadForm
 from .models import Analysis, Job, Scenario
@@ -77,6 +79,7 @@ def scenario(request, pk: int):
         "optimise_form": OptimiseForm(),
         "jobs": s.jobs.filter(kind="optimise").select_related("version")[:5],
         "versions": s.versions.select_related("author")[:20],
+        "display": unit_display(version.mapping),
         "others": _visible(request.user).filter(analysis=s.analysis).exclude(pk=s.pk)})
 
 
@@ -91,7 +94,8 @@ def scenario_geojson(request, pk: int):
             features.append({"type": "Feature", "geometry": json.loads(m.territory),
                              "properties": {"code": m.code, "name": m.name,
                                             "unit": unit_of[m.code]}})
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse({"type": "FeatureCollection", "features": features,
+                         "units": unit_display(s.current.mapping)})
 
 
 def _edit_response(request, s: Scenario, mapping: list[dict], note: str, params: dict):
@@ -101,8 +105,19 @@ def _edit_response(request, s: Scenario, mapping: list[dict], note: str, params:
         names = _names()
         for u in data["units"]:
             u["name"] = names.get(u["new_unit"], u["new_unit"])
+        # the page redraws itself from this answer only: version, versions, locks, colours
+        data.update(_display_state(s, data["mapping"]))
         return JsonResponse(data)
     return redirect(s)
+
+
+def _display_state(s: Scenario, mapping: list[dict]) -> dict:
+    """What the explorer's page shows beside the evaluation (aimak_web.territory.display)."""
+    return {"version": s.current.number, "locked": list(s.locked_units),
+            "versions": [{"number": v.number, "created": date_format(
+                localtime(v.created), "Y-m-d H:i"), "author": str(v.author or "—"),
+                          "note": v.note_text} for v in s.versions.select_related("author")[:20]],
+            "display": unit_display(mapping)}
 
 
 def _bad_edit(request, s: Scenario, message: str):
