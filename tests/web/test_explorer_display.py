@@ -61,3 +61,27 @@ def test_neighbouring_units_never_share_a_colour(territory_inputs):
         assert {d["colour"] for d in shown.values()} <= set(PALETTE)
         # every unit has a label point
         assert all(d["lat"] and d["lon"] for d in shown.values())
+
+
+@pytest.mark.django_db
+def test_violations_name_units_not_codes(territory_inputs, users):
+    """Violations named units by 14-digit codes (issue 29); now by the directory's name."""
+    import re
+
+    from django.utils import translation
+
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.territory.evaluation import evaluation_json, session_for
+
+    from .conftest import make_analysis
+
+    dataset, times = territory_inputs
+    import_dataset(dataset)
+    s = make_analysis(dataset, times, author=users["admin"])["official"]
+    with translation.override("ky"):
+        data = evaluation_json(session_for(s), s.current.mapping)
+    unit_violations = [v for v in data["violations"] if v.get("unit")]
+    assert unit_violations, "today's map breaks the moderate criteria somewhere"
+    for v in unit_violations:
+        assert not re.search(r"\d{14}", v["message"]), v["message"]
+        assert "«" in v["message"]

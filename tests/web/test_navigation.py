@@ -71,3 +71,16 @@ def test_breadcrumbs_lead_back_to_home_and_module(places, users):
     assert "Башкы" in crumbs  # Kyrgyz
     # a module's own index has no crumb to itself
     assert 'data-testid="breadcrumbs"' not in c.get("/ky/places/").content.decode()
+
+
+@pytest.mark.django_db
+def test_homonymous_municipalities_in_the_sign_up_list_say_their_rayon(places):
+    """Two «Жаңы-Жол» in the list could not be told apart (issue 29)."""
+    from aimak_web.places.models import Municipality
+
+    a = places["a"]
+    Municipality.objects.create(code="T2000000000009", name_ru=a.name_ru, name_ky=a.name_ky,
+                                name_en=a.name_en, kind="ayil_aimak", rayon=places["rayons"][1])
+    html = Client().get("/ky/accounts/signup/").content.decode()
+    assert "Жаңы-Жол (Биринчи)" in html and "Жаңы-Жол (Экинчи)" in html
+    assert "Көк-Алма (" not in html  # a name of its own needs no rayon

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -23,14 +25,29 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class MunicipalityField(forms.ModelChoiceField):
+    """Municipalities by their name in the reader's language; a name several share (two
+    «Жаңы-Жол», two «Кызыл-Туу») also says its rayon, so that a person can tell them apart."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=Municipality.objects.select_related("rayon").order_by(
+            "name_ru", "rayon__name_ru"), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        shared = getattr(self, "_shared", None)
+        if shared is None:
+            counts = Counter(m.name for m in self.queryset)
+            shared = self._shared = {n for n, k in counts.items() if k > 1}
+        return f"{obj.name} ({obj.rayon.name})" if obj.name in shared and obj.rayon_id \
+            else obj.name
+
+
 class SignUpForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=32,
                             help_text=_("for example 0555 123 456"))
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality where you live"), queryset=Municipality.objects.order_by("name_ru"),
-        required=True)
+    municipality = MunicipalityField(label=_("Municipality where you live"), required=True)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput,
                                 strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput,

@@ -45,8 +45,27 @@ def evaluation_json(session: PlanSession, mapping: list[dict]) -> dict:
             "mean_minutes_to_centre", "max_minutes_to_centre", "share_within_30_min",
             "share_within_60_min", "self_containment", "violations"]
     summary = {k: _clean(ev.summary.get(k)) for k in keys}
-    return {"units": units, "summary": summary, "violations": ev.violations,
-            "mapping": mapping}
+    return {"units": units, "summary": summary,
+            "violations": _named_violations(ev.violations, units), "mapping": mapping}
+
+
+def _named_violations(violations: list[dict], units: list[dict]) -> list[dict]:
+    """Violations that name their unit as the page does (the directory's name of the unit's
+    municipality in the reader's language, else its centre), not by a 14-digit code."""
+    from aimak_web.places.models import Municipality
+
+    codes = {v["unit"] for v in violations if v.get("unit")}
+    names = {m.code: m.name for m in Municipality.objects.filter(code__in=codes).only(
+        "code", "name_ru", "name_ky", "name_en")}
+    centres = {u["new_unit"]: u.get("centre_name") for u in units}
+    out = []
+    for v in violations:
+        code = v.get("unit")
+        name = names.get(code) or centres.get(code)
+        if code and name:
+            v = {**v, "message": v["message"].replace(code, f"«{name}»")}
+        out.append(v)
+    return out
 
 
 def _local_centre_names(units: list[dict]) -> None:

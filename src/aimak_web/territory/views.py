@@ -24,6 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from aimak.errors import InputError
 from aimak_web.core import limits
+from aimak_web.core.csp import sandboxed_document
 from aimak_web.core.exports import csv_response, dict_rows
 from aimak_web.places.models import Municipality
 
@@ -472,6 +473,7 @@ def analysis_start(request):
             "analysis", "user")[:20]})
 
 
+@sandboxed_document  # the report's inline styles and scripts, in a sandbox of its own
 def analysis_report(request, pk: int, fmt: str):
     """The report an analysis run wrote (HTML or PDF), as the pipeline wrote it."""
     from pathlib import Path

@@ -161,6 +161,7 @@
           textContent: `v${v.number} · ${v.created} · ${v.author} · ${v.note}` })));
     }
     document.body.dataset.updated = String(Number(document.body.dataset.updated || 0) + 1);
+    window.dispatchEvent(new Event("aimak:updated"));
   };
   if (form) {
     form.addEventListener("submit", (ev) => {
