@@ -5,8 +5,6 @@ share one (a greedy graph colouring of the units' adjacency, igraph), and a labe
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-
 import igraph as ig
 import shapely
 from shapely.geometry import shape
@@ -17,9 +15,9 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
            "#999999", "#8DD3C7", "#BEBADA", "#FB8072", "#80B1D3"]
 
 
-@lru_cache(maxsize=16)
 def _geometry(codes: tuple[str, ...]) -> tuple[dict[str, object], frozenset[tuple[str, str]]]:
-    """The municipalities' shapes and the pairs that touch (shared border or corner)."""
+    """The municipalities' shapes and the pairs that touch (shared border or corner); read on
+    each call (a few dozen polygons, milliseconds), so that a re-imported directory counts."""
     from aimak_web.places.models import Municipality
 
     shapes = {}
@@ -27,6 +25,8 @@ def _geometry(codes: tuple[str, ...]) -> tuple[dict[str, object], frozenset[tupl
         if m.territory:
             shapes[m.code] = shapely.make_valid(shape(json.loads(m.territory)))
     keys = list(shapes)
+    if not keys:  # municipalities without territories (a directory imported without them)
+        return shapes, frozenset()
     geoms = [shapes[k] for k in keys]
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
