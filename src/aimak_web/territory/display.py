@@ -5,6 +5,7 @@ share one (a greedy graph colouring of the units' adjacency, igraph), and a labe
 from __future__ import annotations
 
 import json
+
 import igraph as ig
 import shapely
 from shapely.geometry import shape
