@@ -35,3 +35,11 @@ def jalal_abad(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("ja") / "jalal-abad.gpkg"
     result.dataset.write(path)
     return result, path
+
+
+@pytest.fixture(scope="session")
+def national(shared_data: Path):
+    """The whole country's dataset built once per test session from the real sources."""
+    from aimak.kyrgyzstan.build import build_kyrgyzstan
+
+    return build_kyrgyzstan(shared_data).dataset

@@ -47,8 +47,10 @@ def test_every_settlement_in_exactly_one_municipality(jalal_abad) -> None:
     assert s["id"].is_unique
     assert s["municipality_code"].notna().all()
     assert s["municipality_code"].isin(result.dataset.municipalities["code"]).all()
-    assert s["assignment_rule"].isin(["classifier_name", "classifier_name_vowels",
+    assert s["assignment_rule"].isin(["classifier_name", "classifier_name_spelling",
                                       "classifier_name_fuzzy", "nearest_centre",
+                                      "classifier_name_nearby",
+                                      "classifier_village_approximate",
                                       "classifier_town_other_rayon",
                                       "centre_nearest_adm3_point"]).all()
     # how many used which rule is reported

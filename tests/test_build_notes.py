@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from aimak.errors import InputError
 from aimak.kyrgyzstan.build import build_kyrgyzstan
 
 
@@ -20,27 +22,60 @@ def _copy_with(shared: Path, folder: Path, edit) -> Path:
     return folder
 
 
-def test_swapped_coordinates_and_bad_populations_are_noted(shared_data: Path,
-                                                           tmp_path: Path) -> None:
-    picked: dict[str, list[str]] = {}
+def _rows(t: pd.DataFrame, idx) -> list[int]:
+    return [int(i) + 1 for i in idx]  # 1-based data rows, as the errors count them
+
+
+def test_swapped_coordinates_are_an_error_naming_the_rows(shared_data: Path,
+                                                          tmp_path: Path) -> None:
+    """Issue 26: swapped rows used to be dropped with only a note in the dataset."""
+    picked = {}
 
     def edit(t: pd.DataFrame) -> None:
-        ja = t.index[t["admin1"] == "Jalal-Abad"]
-        swap, text, negative = ja[:2], ja[10], ja[11]  # first rows: listed before the cap
+        swap = t.index[t["admin1"] == "Jalal-Abad"][:2]
         t.loc[swap, ["lat", "lon"]] = t.loc[swap, ["lon", "lat"]].to_numpy()
-        t.loc[text, "population"] = "about 900"
-        t.loc[negative, "population"] = "-5"
-        picked["swapped"] = list(t.loc[swap, "id"])
-        picked["bad"] = [t.at[text, "id"], t.at[negative, "id"]]
+        picked["rows"] = _rows(t, swap)
+
+    src = _copy_with(shared_data, tmp_path / "src", edit)
+    with pytest.raises(InputError) as err:
+        build_kyrgyzstan(src, "jalal-abad")
+    problems = err.value.problems
+    assert [p.row for p in problems] == picked["rows"]
+    assert all(p.column == "lat" and p.file.endswith("settlements.csv") for p in problems)
+    assert "swapped" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ["about 900", "-5", "inf"])
+def test_text_or_negative_population_is_an_error(shared_data: Path, tmp_path: Path,
+                                                 value: str) -> None:
+    """Issue 26: such figures used to be ignored with a note."""
+    picked = {}
+
+    def edit(t: pd.DataFrame) -> None:
+        i = t.index[t["admin1"] == "Jalal-Abad"][10]
+        t.loc[i, "population"] = value
+        picked["row"] = _rows(t, [i])[0]
+
+    src = _copy_with(shared_data, tmp_path / "src", edit)
+    with pytest.raises(InputError) as err:
+        build_kyrgyzstan(src, "jalal-abad")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (picked["row"], "population")
+    assert f"'{value}'" in problem.message
+
+
+def test_header_only_settlements_table_is_an_error(shared_data: Path, tmp_path: Path) -> None:
+    src = _copy_with(shared_data, tmp_path / "src", lambda t: t.drop(t.index, inplace=True))
+    with pytest.raises(InputError, match="no rows"):
+        build_kyrgyzstan(src, "jalal-abad")
+
+
+def test_points_abroad_are_noted(shared_data: Path, tmp_path: Path) -> None:
+    def edit(t: pd.DataFrame) -> None:
+        i = t.index[t["admin1"] == "Jalal-Abad"][0]
+        t.loc[i, ["lat", "lon"]] = ["55.75", "37.62"]  # Moscow: not swapped, just abroad
 
     src = _copy_with(shared_data, tmp_path / "src", edit)
     notes = build_kyrgyzstan(src, "jalal-abad").dataset.notes
     dropped = notes[notes["kind"] == "dropped"]
-    assert len(dropped) == 1
-    # the real table also has points just outside OCHA's polygons (borders, enclaves)
-    assert int(dropped["count"].iloc[0]) >= 2
-    assert all(i in dropped["message"].iloc[0] for i in picked["swapped"])
-    ignored = notes[notes["kind"] == "ignored_value"]
-    assert len(ignored) == 1 and int(ignored["count"].iloc[0]) == 2
-    assert all(i in ignored["message"].iloc[0] for i in picked["bad"])
-    assert "'about 900'" in ignored["message"].iloc[0]
+    assert len(dropped) == 1 and int(dropped["count"].iloc[0]) >= 1

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aimak.kyrgyzstan.population import estimate_populations
+from aimak.kyrgyzstan.population import (
+    ESTIMATE_FLOOR,
+    TypicalSizes,
+    check_hints,
+    estimate_populations,
+)
 
 
 def _frame() -> pd.DataFrame:
@@ -25,10 +30,12 @@ def test_known_answer_pool_shared_by_weight() -> None:
     out, notes = estimate_populations(_frame(), totals)
     out = out.set_index("id")
     assert out.loc["t", "population"] == 9000 and out.loc["t", "population_source"] == "official"
-    # typical sizes need 3 dated villages, so weights fall back to 1; v1 keeps its hint 3000:
-    # the rural pool 9000 + urban remainder 1000 = 10000 shared 1 : 3000 : 1
+    # typical sizes need 3 dated villages, so weights fall back to 1; v1 keeps its hint 3000
+    # (16 % of the rayon: plausible): the rural pool 9000 + urban remainder 1000 = 10000 shared
+    # 1 : 3000 : 1 gives c and v2 3.3 each, raised to the floor of 50 taken from v1
     assert out.loc[["c", "v1", "v2"], "population"].sum() == 10000
-    assert abs(out.loc["v1", "population"] - 10000 * 3000 / 3002) < 1
+    assert out.loc[["c", "v2"], "population"].tolist() == [ESTIMATE_FLOOR] * 2
+    assert out.loc["v1", "population"] == 10000 - 2 * ESTIMATE_FLOOR
     assert set(out.loc[["c", "v1", "v2"], "population_source"]) == {"estimated"}
     assert out["population"].sum() == 19000
     assert any("+1,000" in n["message"] for n in notes)
@@ -37,7 +44,8 @@ def test_known_answer_pool_shared_by_weight() -> None:
 def test_conflicting_sources_are_reported_not_hidden() -> None:
     totals = pd.DataFrame({"total": [9000], "urban": [9000], "rural": [0]}, index=["R"])
     out, notes = estimate_populations(_frame(), totals)
-    assert (out.loc[out["id"] != "t", "population"] == 0).all()
+    # nothing left for the villages: each still gets the floor, and the conflict is reported
+    assert (out.loc[out["id"] != "t", "population"] == ESTIMATE_FLOOR).all()
     assert any(n["kind"] == "warning" for n in notes)
 
 
@@ -78,6 +86,7 @@ def test_known_answer_village_estimates_rescaled_to_ayil_aimak_total() -> None:
 
 def test_ayil_aimak_totals_kept_when_they_differ_from_the_rayon_total() -> None:
     frame = _two_ayil_aimaks()
+    frame["pop_hint"] = [300.0, 100.0, np.nan, 1000.0, 500.0]  # under a quarter of the rayon
     totals = pd.DataFrame({"total": [5000], "urban": [0], "rural": [5000], "year": [2022],
                            "ref": ["rayon census"]}, index=["R"])
     municipal = pd.DataFrame({"total": [1000.0, 4400.0], "year": [2021, 2021],
@@ -85,7 +94,7 @@ def test_ayil_aimak_totals_kept_when_they_differ_from_the_rayon_total() -> None:
     out, notes = estimate_populations(frame, totals, municipal)
     sums = out.groupby("municipality_code")["population"].sum()
     assert sums.to_dict() == {"A": 1000.0, "B": 4400.0}
-    # B: 4400 shared 2000 : 1000
+    # B: 4400 shared 1000 : 500
     assert out.set_index("id").loc[["b1", "b2"], "population"].tolist() == [2933.0, 1467.0]
     assert any("differ by +400" in n["message"] and "rayon census" in n["message"]
                for n in notes)
@@ -99,3 +108,29 @@ def test_newer_rayon_total_sets_year_and_reference() -> None:
     assert est["population"].sum() == 10000 - 200
     assert (est["population_year"] == 2022).all()
     assert est["population_ref"].str.startswith("rayon census 2022 less dated figures").all()
+
+
+def test_rayon_figures_on_a_village_are_not_its_own() -> None:
+    """A GeoNames figure equal to a rayon total, above a quarter of it, or given to two places
+    is not a village's: it is dropped as a weight and reported (synthetic figures)."""
+    frame = pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"], "kind": ["village"] * 5, "rayon_code": ["R"] * 5,
+        "pop_hint": [40000.0, 15000.0, 3000.0, 3000.0, 2000.0]})
+    totals = pd.DataFrame({"total": [40000.0], "urban": [0.0], "rural": [40000.0]}, index=["R"])
+    hint, notes = check_hints(frame, totals)
+    assert hint.isna().tolist() == [True, True, True, True, False]
+    said = {n["subject"]: n["message"] for n in notes}
+    assert "equals a total of its rayon" in said["a"]
+    assert "more than 25 %" in said["b"]
+    assert "another place" in said["c"] and "another place" in said["d"]
+
+
+def test_typical_sizes_by_oblast_where_known_else_national() -> None:
+    dated = pd.DataFrame({"population": [100.0, 200, 300, 400, 500, 1000, 1000, 1000],
+                          "centre": [False] * 5 + [True] * 3,
+                          "oblast_code": ["A"] * 5 + ["B"] * 3})
+    typical = TypicalSizes.from_dated(dated)
+    assert typical.weight("A", False)[0] == 300.0  # five in A: A's own median
+    assert typical.weight("B", False)[0] == 300.0  # none in B: the country's
+    assert typical.weight("B", True) == (1000.0, "median dated size of ayil aimak centres "
+                                                 "in the country")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -86,6 +88,16 @@ def print_summary(ds: Dataset, console: Console | None = None, max_names: int = 
                                              f["type"].value_counts().items()))
 
     notes = ds.notes
+    counts = notes[notes["kind"] == "location_counts"] if len(notes) else notes
+    if len(counts):
+        lt = Table(title="Classifier villages: located by name, placed approximately, "
+                         "duplicate points dropped")
+        for col in ("Oblast", "Located", "Approximate", "Duplicates dropped"):
+            lt.add_column(col, justify="left" if col == "Oblast" else "right")
+        for row in counts.itertuples():
+            figures = [int(n) for n in re.findall(r"(\d+) ", str(row.message))[:3]]
+            lt.add_row(str(row.subject), *(str(n) for n in figures))
+        console.print(lt)
     if len(notes):
         unlocated = notes[notes["kind"] == "unlocated_village"]
         if len(unlocated):
@@ -97,7 +109,8 @@ def print_summary(ds: Dataset, console: Console | None = None, max_names: int = 
         names = dict(zip(ds.rayons["code"], ds.rayons["name_en"], strict=True))
         names.update(zip(m["code"], m["name_en"], strict=True))
         for kind, label in (("unmatched_name", "Unmatched names"), ("warning", "Warning"),
-                            ("duplicate_point", "Duplicate point"),
+                            ("duplicate_point", "Duplicate point"), ("dropped", "Dropped"),
+                            ("implausible_figure", "Implausible figure"),
                             ("note", "Note"), ("cross_check", "Cross-check"),
                             ("population_share", "Population")):
             for row in notes[notes["kind"] == kind].itertuples():

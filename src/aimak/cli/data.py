@@ -25,7 +25,13 @@ def build() -> None:
                    "downloaded when absent).")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="GeoPackage to write.")
-def build_kyrgyzstan_cmd(oblast: str | None, source: Path | None, out: Path) -> None:
+@click.option("--population-table", type=click.Path(path_type=Path), default=None,
+              help="The National Statistical Committee's table 825 (XLS): official figures "
+                   "for every village it lists; from a post-reform edition (start of 2025 on) "
+                   "the reform's composition is written beside --out as a plan for "
+                   "'aimak explain-plan'.")
+def build_kyrgyzstan_cmd(oblast: str | None, source: Path | None, out: Path,
+                         population_table: Path | None) -> None:
     """Build the Kyrgyz dataset: settlements, municipalities, rayons, oblasts, facilities."""
     from aimak.kyrgyzstan.build import build_kyrgyzstan
     from aimak.kyrgyzstan.download import resolve_source
@@ -34,10 +40,15 @@ def build_kyrgyzstan_cmd(oblast: str | None, source: Path | None, out: Path) -> 
     console = Console()
     folder = resolve_source(source)
     with console.status(f"Building from {folder} ..."):
-        result = build_kyrgyzstan(folder, oblast)
+        result = build_kyrgyzstan(folder, oblast, population_table)
         result.dataset.write(out)
     print_summary(result.dataset, console)
     console.print(f"Wrote {out}")
+    if result.reform is not None:
+        plan = out.with_name(f"{out.stem}_reform_plan.csv")
+        result.reform.to_csv(plan, index=False)
+        console.print(f"Wrote the reform's composition to {plan} "
+                      f"(aimak explain-plan --plan {plan} ...)")
 
 
 @data.command("info")

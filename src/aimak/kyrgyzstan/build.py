@@ -25,13 +25,16 @@ from aimak.io import read_table
 from aimak.kyrgyzstan.classifier import Classifier, read_classifier
 from aimak.kyrgyzstan.facilities import read_health_facilities
 from aimak.kyrgyzstan.matching import match_settlements
+from aimak.kyrgyzstan.nsc import PopulationTable, read_population_table
+from aimak.kyrgyzstan.official import attach_table, reform_composition
 from aimak.kyrgyzstan.population import (
     CONSTRAINED_PREFIX,
     TOTALS_REF,
+    TypicalSizes,
     estimate_populations,
 )
 from aimak.kyrgyzstan.sources import SOURCES
-from aimak.names import name_key
+from aimak.names import NameIndex, match_rule, name_key
 from aimak.schema import LAYERS, validate
 from aimak.territory import voronoi_territories
 
@@ -70,6 +73,8 @@ def slug(text: str) -> str:
 @dataclass
 class BuildResult:
     dataset: Dataset
+    #: From a post-reform population table: the reform as a plan (``aimak explain-plan``).
+    reform: pd.DataFrame | None = None
 
     @property
     def rule_counts(self) -> pd.Series:
@@ -206,42 +211,74 @@ def _translit(name: str) -> str:
     return "".join(out)
 
 
-def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResult:
-    """Build the dataset for one oblast (or every oblast OCHA's polygons cover)."""
+def build_kyrgyzstan(source: str | Path, oblast: str | None = None,
+                     population_table: str | Path | None = None) -> BuildResult:
+    """Build the dataset for one oblast (or every oblast OCHA's polygons cover).
+
+    Every figure a settlement gets depends only on its rayon and on country-wide tables, so a
+    one-oblast build equals the national build on that oblast (``tests/test_scope_invariance``).
+    ``population_table``: an edition of the committee's table 825 (``aimak.kyrgyzstan.nsc``);
+    every village it lists then has its official figure, and a post-reform edition gives the
+    reform's composition (``BuildResult.reform``).
+    """
     source = Path(source)
     paths = _require(source)
     notes: list[dict] = []
-    country, oblasts = _read_rayons(paths["rayons"], paths["regions"], notes)
-    rayons = country
-    if oblast:
-        rayons, oblasts = _choose_oblast(country, oblasts, oblast, paths["rayons"])
-    metric = KYRGYZSTAN_LAEA
+    country, all_oblasts = _read_rayons(paths["rayons"], paths["regions"], notes)
+    rayons, oblasts = (_choose_oblast(country, all_oblasts, oblast, paths["rayons"]) if oblast
+                       else (country, all_oblasts))
+    pts = _read_points(paths["settlements"], country, rayons, oblast, notes)
+    # the whole country's classifier: typical sizes come from every dated village
+    national = [read_classifier(paths["soate"], paths["adm3"], code)
+                for code in all_oblasts["code"]]
+    classifiers = [c for c in national if c.oblast_code in set(oblasts["code"])]
+    refs = _adm3_refs(paths["adm3"])
+    villages = pd.concat([c.villages() for c in classifiers], ignore_index=True)
+    munis = {code: m for c in classifiers for code, m in c.municipalities.items()}
+    _check_rayon_codes(classifiers, rayons, notes)
 
-    # --- settlements inside the chosen rayons -------------------------------------------
-    raw = read_table(paths["settlements"])
+    pts, centres = _assign(pts, villages, munis, refs, rayons, notes)
+    pts = _names(pts, notes)
+    table = read_population_table(population_table) if population_table else None
+    pts = _populations(pts, paths, source, national, munis, rayons, notes, table)
+    _cross_check_aa(paths["aa_population"], pts, munis, classifiers, notes)
+    ds = _dataset(pts, centres, munis, rayons, oblasts, paths, source, notes)
+    reform = (reform_composition(table, ds, notes=None) if table is not None
+              and table.post_reform else None)
+    return BuildResult(ds, reform)
+
+
+def _read_points(path: Path, country: gpd.GeoDataFrame, rayons: gpd.GeoDataFrame,
+                 oblast: str | None, notes: list[dict]) -> gpd.GeoDataFrame:
+    """The source's settlement points inside the chosen rayons, checked, in WGS84 and metres."""
+    raw = read_table(path)
     raw_cols = {"id", "name", "name_ru", "name_ky", "population", "pop_source", "source"}
     missing = sorted(raw_cols - set(raw.columns))
     if missing:
-        raise InputError([Problem("the settlements file lacks this column",
-                                  str(paths["settlements"]), None, col) for col in missing])
+        raise InputError([Problem("the settlements file lacks this column", str(path), None, col)
+                          for col in missing])
+    if len(raw) == 0:
+        raise fail("the settlements file has no rows; expected one row per populated place",
+                   path)
     dup = raw["id"].duplicated(keep=False)
     if dup.any():
-        raise InputError([Problem(f"the id '{v}' appears more than once", str(paths[
-            "settlements"]), int(r), "id") for v, r in zip(raw.loc[dup, "id"],
-                                                           raw.loc[dup, "__source_row__"],
-                                                           strict=True)])
+        raise InputError([Problem(f"the id '{v}' appears more than once", str(path), int(r), "id")
+                          for v, r in zip(raw.loc[dup, "id"], raw.loc[dup, "__source_row__"],
+                                          strict=True)])
+    _check_populations(raw, path)
+    _check_swapped(raw, country, path)
+    raw = _drop_marked_duplicates(raw, notes)
     _note_outside_country(raw, country, notes)
     joined = gpd.sjoin(raw, rayons[["code", "geometry"]], how="inner", predicate="within")
     pts = joined.rename(columns={"code": "rayon_code", "name": "name_en"}).drop(
         columns="index_right").reset_index(drop=True)
     if pts.empty:
         raise fail(f"no settlement lies in the oblast{' ' + oblast if oblast else 's'}; "
-                   "expected settlement points within its rayon polygons",
-                   paths["settlements"])
+                   "expected settlement points within its rayon polygons", path)
     if oblast:
         near = raw[~raw["id"].isin(pts["id"])]
-        close = near[near.to_crs(metric).distance(
-            shapely.union_all(rayons.to_crs(metric).geometry.values)) < 1000]
+        close = near[near.to_crs(KYRGYZSTAN_LAEA).distance(
+            shapely.union_all(rayons.to_crs(KYRGYZSTAN_LAEA).geometry.values)) < 1000]
         if len(close):
             notes.append({"kind": "warning", "subject": "settlements", "count": len(close),
                           "message": "settlements within 1 km outside the oblast's polygons "
@@ -249,41 +286,45 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
     for col in ("name_ru", "name_ky", "name_en"):
         pts[col] = pts[col].where(pts[col].notna() & (pts[col].astype(str).str.strip() != ""),
                                   None)
-    xy = pts.to_crs(metric)
+    xy = pts.to_crs(KYRGYZSTAN_LAEA)
     pts["x"], pts["y"] = xy.geometry.x.to_numpy(), xy.geometry.y.to_numpy()
+    return pts
 
-    # --- classifier municipalities of every oblast covered --------------------------------
-    classifiers = [read_classifier(paths["soate"], paths["adm3"], code)
-                   for code in oblasts["code"]]
-    adm3 = pd.read_csv(paths["adm3"], dtype=str).fillna("")
-    adm3 = adm3.set_index("soate")
-    ref_pts = gpd.GeoSeries(gpd.points_from_xy(pd.to_numeric(adm3["lon"]),
-                                               pd.to_numeric(adm3["lat"])),
-                            index=adm3.index, crs=WGS84).to_crs(metric)
-    refs = {code: (p.x, p.y) for code, p in ref_pts.items()}
-    villages = pd.concat([c.villages() for c in classifiers], ignore_index=True)
-    munis = {code: m for c in classifiers for code, m in c.municipalities.items()}
-    _check_rayon_codes(classifiers, rayons, notes)
 
-    # --- assignment by name, then centres, then the nearest-centre fallback ---------------
+def _adm3_refs(path: Path) -> dict[str, tuple[float, float]]:
+    """OCHA's ADM3 reference point of each ayil aimak (metric), by СОАТЕ code."""
+    adm3 = pd.read_csv(path, dtype=str).fillna("").set_index("soate")
+    ref_pts = gpd.GeoSeries(gpd.points_from_xy(pd.to_numeric(adm3["lon"], errors="coerce"),
+                                               pd.to_numeric(adm3["lat"], errors="coerce")),
+                            index=adm3.index, crs=WGS84).to_crs(KYRGYZSTAN_LAEA)
+    return {code: (p.x, p.y) for code, p in ref_pts.items() if not p.is_empty
+            and np.isfinite(p.x)}
+
+
+def _assign(pts: gpd.GeoDataFrame, villages: pd.DataFrame, munis: dict, refs: dict,
+            rayons: gpd.GeoDataFrame, notes: list[dict]
+            ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Each point to a classifier village by name (else the nearest centre), one centre per
+    municipality, and every classifier village without a point placed approximately."""
     match = match_settlements(pts, villages, refs)
     pts = pts.merge(match, on="id", how="left")
     pts = _drop_duplicate_points(pts, notes)
+    pts = _match_nearby(pts, villages, refs)
     centres = _choose_centres(pts, munis, refs, notes)
+    pts, centres = _approximate_centres(pts, centres, munis, refs, rayons, notes)
     pts = _fallback_assign(pts, centres, munis)
     pts["is_municipal_centre"] = pts["id"].isin(set(centres["centre_id"]))
+    pts = _approximate_villages(pts, villages, centres, munis, notes)
     kind = np.where(pts["urban"].fillna(False).astype(bool), "town", "village")
     city_main = pts["village_code"].notna() & (pts["village_code"] == pts["municipality_code"])
     is_city = pts["municipality_code"].map(lambda c: munis[c].kind == "city")
-    kind = np.where(city_main & is_city, "city", kind)
-    pts["kind"] = kind
-    matched_codes = set(pts["village_code"].dropna())
-    unlocated = villages[~villages["village_code"].isin(matched_codes)]
-    for v in unlocated.itertuples():
-        notes.append({"kind": "unlocated_village", "subject": v.village_code, "count": 1,
-                      "message": f"{v.village_ru} ({munis[v.municipality_code].name_ru})"})
+    pts["kind"] = np.where(city_main & is_city, "city", kind)
+    pts["admin_rayon"] = pts["municipality_code"].map(lambda c: munis[c].rayon_code)
+    return pts, centres
 
-    # --- names ------------------------------------------------------------------------------
+
+def _names(pts: gpd.GeoDataFrame, notes: list[dict]) -> gpd.GeoDataFrame:
+    """A Russian and a Latin name on every settlement (the classifier's, else the source's)."""
     pts["name_ru"] = pts["name_ru"].fillna(pts["village_ru"])
     no_ru = pts["name_ru"].isna()
     pts.loc[no_ru, "name_ru"] = pts.loc[no_ru, "name_en"]
@@ -292,25 +333,39 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
                       "message": "settlements without a Russian name carry their Latin name "
                                  "in name_ru"})
     pts["name_en"] = pts["name_en"].fillna(pts["name_ru"].map(_translit))
+    return pts
 
-    # --- populations ------------------------------------------------------------------------
-    pts["admin_rayon"] = pts["municipality_code"].map(lambda c: munis[c].rayon_code)
-    pts = _attach_dated_populations(pts, paths, classifiers, munis, notes)
+
+def _populations(pts: gpd.GeoDataFrame, paths: dict[str, Path], source: Path,
+                 national: list[Classifier], munis: dict, rayons: gpd.GeoDataFrame,
+                 notes: list[dict], table: PopulationTable | None = None) -> gpd.GeoDataFrame:
+    """Dated figures where the sources have them; the rest estimated (``population.py``)."""
+    dated = _dated_figures(paths, national, set(rayons["code"]), notes)
+    typical = TypicalSizes.from_dated(dated[~dated["urban"]])
+    pts = _attach_dated_populations(pts, dated)
+    if table is not None:
+        pts = attach_table(pts, table, notes)
     optional = _optional(source, notes)
     totals = _rayon_totals(paths["rayon_population"], rayons)
     if "rayon_census" in optional:
         totals = _newer_rayon_totals(optional["rayon_census"], totals, notes)
     municipal = (_municipal_totals(optional["aa_population_2009_2021"], munis, notes)
                  if "aa_population_2009_2021" in optional else None)
+    oblast_of = dict(zip(rayons["code"], rayons["oblast_code"], strict=True))
     frame = pts.assign(is_centre=pts["is_municipal_centre"] & (pts["kind"] == "village"),
-                       rayon_code=pts["admin_rayon"])
-    frame, pop_notes = estimate_populations(frame, totals, municipal)
+                       rayon_code=pts["admin_rayon"],
+                       oblast_code=pts["admin_rayon"].map(oblast_of))
+    frame, pop_notes = estimate_populations(frame, totals, municipal, typical)
     notes.extend(pop_notes)
     pts[["population", "population_year", "population_source", "population_ref"]] = frame[
         ["population", "population_year", "population_source", "population_ref"]]
-    _cross_check_aa(paths["aa_population"], pts, munis, classifiers, notes)
+    return pts
 
-    # --- layers -----------------------------------------------------------------------------
+
+def _dataset(pts: gpd.GeoDataFrame, centres: pd.DataFrame, munis: dict,
+             rayons: gpd.GeoDataFrame, oblasts: gpd.GeoDataFrame, paths: dict[str, Path],
+             source: Path, notes: list[dict]) -> Dataset:
+    """The validated layers, notes and sources of the build."""
     rayon_en = dict(zip(rayons["code"], rayons["name_en"], strict=True))
     oblast_en = dict(zip(rayons["code"], rayons["oblast"], strict=True))
     settlements = gpd.GeoDataFrame({
@@ -324,22 +379,27 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
         "is_municipal_centre": pts["is_municipal_centre"],
         "assignment_rule": pts["assignment_rule"],
         "classifier_village": pts["village_ru"],
+        "classifier_code": pts["village_code"],
         "location_source": pts["source"],
     }, geometry=pts.geometry.values, crs=WGS84)
-    municipalities = _municipalities(settlements, pts, centres, munis, rayons, adm3, metric)
+    adm3 = pd.read_csv(paths["adm3"], dtype=str).fillna("").set_index("soate")
+    municipalities = _municipalities(settlements, pts, centres, munis, rayons, adm3,
+                                     KYRGYZSTAN_LAEA)
     facilities = read_health_facilities(paths["health"], oblasts)
-    rayons_out = rayons.drop(columns=["oblast_code"])
+    notes.extend(location_counts(settlements, notes))
     notes_df = pd.DataFrame(notes, columns=NOTE_COLUMNS)
     sources = pd.DataFrame([{"file": src.file, "description": src.description,
                              "url": src.homepage, "licence": src.licence}
                             for src in SOURCES if src.file in FILES.values()])
+    optional = [k for k, name in OPTIONAL_FILES.items() if (source / name).exists()]
     sources = pd.concat([sources, pd.DataFrame([
         {"file": OPTIONAL_FILES[k], "description": OPTIONAL_DESCRIPTIONS[k],
          "url": "one cited Wikipedia article per row (source_url column)",
          "licence": "facts, cited"} for k in optional])], ignore_index=True)
     sources["retrieved_from"] = str(source)
     layers = {"settlements": settlements, "municipalities": municipalities,
-              "rayons": rayons_out, "oblasts": oblasts, "facilities": facilities}
+              "rayons": rayons.drop(columns=["oblast_code"]), "oblasts": oblasts,
+              "facilities": facilities}
     for name, frame_ in layers.items():  # what we write must pass what we demand of readers
         layers[name] = validate(frame_, LAYERS[name], file=f"built layer {name}")
         layers[name] = gpd.GeoDataFrame(layers[name], geometry="geometry", crs=WGS84)
@@ -347,7 +407,7 @@ def build_kyrgyzstan(source: str | Path, oblast: str | None = None) -> BuildResu
                                                  columns=NOTE_COLUMNS)], ignore_index=True)
     ds = Dataset(**layers, notes=notes_df, sources=sources)
     ds.check_links("built dataset")
-    return BuildResult(ds)
+    return ds
 
 
 def _check_rayon_codes(classifiers: list[Classifier], rayons: gpd.GeoDataFrame,
@@ -387,7 +447,7 @@ def _drop_duplicate_points(pts: pd.DataFrame, notes: list[dict]) -> pd.DataFrame
 
         for i in dups:
             notes.append({"kind": "duplicate_point", "subject": str(pts.at[i, "id"]),
-                          "count": 1,
+                          "count": 1, "oblast": pts.at[i, "admin1"] if "admin1" in pts else "",
                           "message": f"{label(i)} is the same place as {label(keep)}, "
                                      f"{d[i] / 1000:.1f} km away; one point is kept"})
         drop.extend(dups)
@@ -418,10 +478,7 @@ def _choose_centres(pts: pd.DataFrame, munis: dict, refs: dict, notes: list[dict
             if len(free):
                 centre, rule = _nearest(free, ref), "unmatched_settlement_nearest_adm3_point"
         if centre is None:
-            notes.append({"kind": "warning", "subject": code, "count": 1,
-                          "message": f"{m.name_ru}: no settlement of it has coordinates, so it "
-                                     "is left out of the dataset"})
-            continue
+            continue  # placed approximately, or left out with a warning (_approximate_centres)
         taken.add(centre)
         rows.append({"municipality_code": code, "centre_id": centre, "centre_rule": rule})
     return pd.DataFrame(rows)
@@ -474,15 +531,19 @@ def _note_outside_country(raw: gpd.GeoDataFrame, country: gpd.GeoDataFrame,
                                  "(latitude and longitude swapped?): " + shown})
 
 
-def _attach_dated_populations(pts: pd.DataFrame, paths: dict[str, Path],
-                              classifiers: list[Classifier], munis: dict,
-                              notes: list[dict]) -> pd.DataFrame:
-    """Dated (NSC, cited) figures from the Wikipedia tables; undated ones become weights."""
-    pts = pts.copy()
-    pts["pop_official"], pts["pop_year"], pts["pop_ref"] = np.nan, pd.NA, None
-    rayon_by_ru = {r["name_ru"]: r["code"] for c in classifiers
-                   for r in c.rayons.to_dict("records")}
-    rayon_by_ru.update({k.removeprefix("г. "): v for k, v in rayon_by_ru.items()})
+#: Census years of the National Statistical Committee (other years are its yearly estimates).
+CENSUS_YEARS = (1989, 1999, 2009, 2022)
+
+
+def _dated_figures(paths: dict[str, Path], national: list[Classifier], scope: set[str],
+                   notes: list[dict]) -> pd.DataFrame:
+    """Every dated figure of the country's population tables on its classifier village.
+
+    Rows are matched by rayon and name (``aimak.names``; a town row prefers the town, a row
+    naming its ayil aimak that ayil aimak's village); the newest year of each village is kept.
+    Returns one row per village code: ``population, year, ref, url, centre, urban,
+    oblast_code``. Rows of rayons in ``scope`` that match no single village are noted.
+    """
     frames = [read_table(paths["village_population"]), read_table(paths["town_population"])]
     table = pd.concat(frames, ignore_index=True)
     for col in ("rayon", "village_ru", "population", "year", "source_url"):
@@ -491,52 +552,248 @@ def _attach_dated_populations(pts: pd.DataFrame, paths: dict[str, Path],
                        paths["village_population"], column=col)
     table["population"] = pd.to_numeric(table["population"], errors="coerce")
     table["year"] = pd.to_numeric(table["year"], errors="coerce")
-    table = table.sort_values("year", ascending=False)
-    keys = pts["name_ru"].map(name_key)
-    unmatched = []
-    seen: set[str] = set()
+    table = table[table["population"].notna() & table["year"].notna()]
+    rayon_of: dict[str, str] = {}
+    villages = []
+    for c in national:
+        for r in c.rayons.to_dict("records"):
+            rayon_of[r["name_ru"]] = rayon_of[r["name_ru"].removeprefix("г. ")] = r["code"]
+        v = c.villages()
+        v["centre"] = [m.kind == "ayil_aimak" and m.centre_rule == "classifier_010"
+                       and code.endswith("010") and code[:-3] + "000" == m.code
+                       for code, m in zip(v["village_code"],
+                                          v["municipality_code"].map(c.municipalities),
+                                          strict=True)]
+        v["muni_ru"] = v["municipality_code"].map(lambda k, c=c: c.municipalities[k].name_ru)
+        v["oblast_code"] = c.oblast_code
+        villages.append(v)
+    vil = pd.concat(villages, ignore_index=True)
+    indexes = {r: NameIndex(g["village_ru"].tolist(), g.index.astype(str).tolist())
+               for r, g in vil.groupby("rayon_code")}
+    rows, unmatched = [], []
     for row in table.itertuples():
-        rayon = rayon_by_ru.get(str(row.rayon).strip())
-        if rayon is None:
-            continue  # another oblast
-        cand = pts.index[(pts["admin_rayon"] == rayon) & (keys == name_key(row.village_ru))]
-        if len(cand) > 1 and isinstance(row.ayil_aimak, str):
-            aa = name_key(row.ayil_aimak.split()[0])
-            narrowed = [i for i in cand if name_key(munis[pts.at[i, "municipality_code"]]
-                                                     .name_ru.split()[0]) == aa]
-            cand = pd.Index(narrowed) if narrowed else cand
-        if len(cand) != 1:
-            unmatched.append(f"{row.village_ru} ({row.rayon})")
+        rayon = rayon_of.get(str(row.rayon).strip())
+        index = indexes.get(rayon)
+        hits = [int(h) for h in index.match(row.village_ru)[0]] if index else []
+        aa = str(getattr(row, "ayil_aimak", "") or "")
+        if len(hits) > 1 and aa.startswith("(town"):
+            hits = [h for h in hits if vil.at[h, "urban"]] or hits
+        elif len(hits) > 1 and aa:
+            hits = [h for h in hits if match_rule(vil.at[h, "muni_ru"], aa, units=True)] or hits
+        if len(hits) != 1:
+            if rayon in scope:
+                unmatched.append(f"{row.village_ru} ({row.rayon})")
             continue
-        i = cand[0]
-        sid = pts.at[i, "id"]
-        if sid in seen or np.isnan(row.population):
-            continue  # a later year was already taken
-        seen.add(sid)
-        pts.loc[i, "pop_official"] = row.population
-        pts.loc[i, "pop_year"] = int(row.year)
-        pts.loc[i, "pop_ref"] = f"NSC figure cited by {row.source_url}"
+        v = vil.loc[hits[0]]
+        census = int(row.year) in CENSUS_YEARS
+        label = (f"National Statistical Committee, {int(row.year)} census" if census else
+                 f"National Statistical Committee, estimate for {int(row.year)}")
+        rows.append({"village_code": v["village_code"], "population": float(row.population),
+                     "year": int(row.year), "ref": f"{label} (as cited by Wikipedia; copy "
+                     f"read at {row.source_url})", "url": row.source_url,
+                     "centre": bool(v["centre"]), "urban": bool(v["urban"]),
+                     "oblast_code": v["oblast_code"]})
     if unmatched:
         notes.append({"kind": "unmatched_name", "subject": "population tables",
                       "count": len(set(unmatched)),
                       "message": "population rows with no single matching settlement: "
                                  + "; ".join(sorted(set(unmatched)))})
+    out = pd.DataFrame(rows, columns=["village_code", "population", "year", "ref", "url",
+                                      "centre", "urban", "oblast_code"])
+    return out.sort_values("year", ascending=False).drop_duplicates("village_code")
+
+
+def _attach_dated_populations(pts: pd.DataFrame, dated: pd.DataFrame) -> pd.DataFrame:
+    """Dated figures on the settlement of their classifier village (the first point when a
+    village has two); the source's undated figures become weights (``pop_hint``)."""
+    pts = pts.copy()
+    by_code = dated.set_index("village_code")
+    first = pts["village_code"].notna() & ~pts["village_code"].duplicated()
+    code = pts["village_code"].where(first)
+    pts["pop_official"] = code.map(by_code["population"]).astype(float)
+    pts["pop_year"] = code.map(by_code["year"]).astype("Int64")
+    pts["pop_ref"] = code.map(by_code["ref"])
     hint = pd.to_numeric(pts["population"], errors="coerce")
-    text = pts["population"].astype("string").str.strip().fillna("")
-    ignored = (text != "") & ~(hint >= 0)  # text, negative or non-finite figures
-    ignored |= np.isinf(hint.to_numpy(float))
-    if ignored.any():
-        shown = ", ".join(f"{i} ('{v[:20]}')" for i, v in zip(pts.loc[ignored, "id"],
-                                                             text[ignored], strict=True))
-        notes.append({"kind": "ignored_value", "subject": "settlements",
-                      "count": int(ignored.sum()),
-                      "message": "raw population figures that are not a number >= 0 are "
-                                 f"ignored (the population is estimated instead): {shown}"})
-    hint = hint.where(~ignored)
     pts["pop_hint"] = hint.where(hint > 0)
     pts["pop_hint_ref"] = ("undated figure " + hint.map(lambda v: f"{v:,.0f}") + " from "
                            + pts["pop_source"].fillna("")).where(hint > 0)
     return pts
+
+
+def _check_populations(raw: pd.DataFrame, path: Path) -> None:
+    """A population that is given must be a number >= 0 (text or a negative figure is an error,
+    not a figure to ignore quietly)."""
+    text = raw["population"].astype("string").str.strip().fillna("")
+    value = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = (text != "") & ~((value >= 0) & np.isfinite(value.to_numpy(float)))
+    if bad.any():
+        raise InputError([Problem(f"'{v[:40]}' is not a population (a number >= 0, or empty "
+                                  "when unknown)", str(path), int(r), "population")
+                          for v, r in zip(text[bad], raw.loc[bad, "__source_row__"],
+                                          strict=True)])
+
+
+def _check_swapped(raw: gpd.GeoDataFrame, country: gpd.GeoDataFrame, path: Path) -> None:
+    """A point outside the country whose swapped coordinates lie inside it has latitude and
+    longitude exchanged: an error naming the row (a point abroad is only noted)."""
+    whole = shapely.union_all(country.geometry.values)
+    outside = ~shapely.covers(whole, raw.geometry.values)
+    if not outside.any():
+        return
+    xy = shapely.get_coordinates(raw.geometry.values[outside])
+    swapped = shapely.covers(whole, shapely.points(xy[:, ::-1]))
+    if swapped.any():
+        rows = raw.loc[outside, "__source_row__"].to_numpy()[swapped]
+        raise InputError([Problem("latitude and longitude are swapped (the point lies in "
+                                  "Kyrgyzstan with them exchanged); expected latitude 39-44, "
+                                  "longitude 69-81", str(path), int(r), "lat") for r in rows])
+
+
+#: How GeoNames marks a point its editors found to be a second copy of a place.
+_MARKED_DUPLICATE = r"\(duplicate"
+
+
+def _drop_marked_duplicates(raw: gpd.GeoDataFrame, notes: list[dict]) -> gpd.GeoDataFrame:
+    """Leave out points GeoNames marks "(duplicate, please delete)", each with a note."""
+    marked = raw["name"].astype("string").str.contains(_MARKED_DUPLICATE, case=False,
+                                                       regex=True).fillna(False)
+    oblast = raw["admin1"] if "admin1" in raw.columns else pd.Series("", index=raw.index)
+    for sid, name, ob in zip(raw.loc[marked, "id"], raw.loc[marked, "name"], oblast[marked],
+                             strict=True):
+        notes.append({"kind": "duplicate_point", "subject": str(sid), "count": 1, "oblast": ob,
+                      "message": f"{name} ({sid}) is marked as a duplicate in GeoNames and is "
+                                 "left out"})
+    return raw[~marked.to_numpy(bool)].reset_index(drop=True)
+
+
+#: Unmatched points this close to an ayil aimak's reference point may be its classifier
+#: villages listed in a neighbouring rayon polygon (borders of the polygons are approximate).
+NEARBY_M = 15_000.0
+
+
+def _match_nearby(pts: pd.DataFrame, villages: pd.DataFrame, refs: dict) -> pd.DataFrame:
+    """Classifier villages without a point, located by name among the unmatched points of their
+    oblast near their ayil aimak (same rayon or not); only a single match by spelling counts."""
+    pts = pts.copy()
+    matched = set(pts["village_code"].dropna())
+    free = pts.index[pts["village_code"].isna()]
+    if len(free) == 0:
+        return pts
+    names, ids = [], []
+    for col in ("name_ru", "name_en", "name_ky"):
+        names += pts.loc[free, col].tolist()
+        ids += [str(i) for i in free]
+    index = NameIndex(names, ids)
+    fx, fy = pts.loc[free, "x"].to_numpy(), pts.loc[free, "y"].to_numpy()
+    # only points of the village's own oblast, so that the result does not depend on the scope
+    foblast = pts.loc[free, "rayon_code"].astype(str).str[:5].to_numpy()
+    near_ids = {}
+    for v in villages[~villages["village_code"].isin(matched)].itertuples():
+        ref = refs.get(v.municipality_code)
+        if ref is None:
+            continue
+        if v.municipality_code not in near_ids:
+            close = ((np.hypot(fx - ref[0], fy - ref[1]) < NEARBY_M)
+                     & (foblast == str(v.rayon_code)[:5]))
+            near_ids[v.municipality_code] = {str(i) for i in free[close]}
+        hits, rule = index.match(v.village_ru, among=near_ids[v.municipality_code])
+        hits = [int(h) for h in hits if pd.isna(pts.at[int(h), "village_code"])]
+        if len(hits) == 1 and rule in ("same", "spelling"):
+            pts.loc[hits[0], ["municipality_code", "village_ru", "village_code", "urban",
+                              "assignment_rule"]] = [v.municipality_code, v.village_ru,
+                                                     v.village_code, bool(v.urban),
+                                                     "classifier_name_nearby"]
+    return pts
+
+
+def _approximate_centres(pts: gpd.GeoDataFrame, centres: pd.DataFrame, munis: dict, refs: dict,
+                         rayons: gpd.GeoDataFrame, notes: list[dict]
+                         ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """A municipality with no located settlement gets its centre village at OCHA's reference
+    point, marked ``approximate``."""
+    have = set(centres["municipality_code"])
+    codes = set(rayons["code"])
+    rows, extra = [], []
+    for code, m in munis.items():
+        if code in have:
+            continue
+        if code not in refs or m.rayon_code not in codes or not m.villages:
+            notes.append({"kind": "warning", "subject": code, "count": 1,
+                          "message": f"{m.name_ru}: no settlement of it has coordinates and it "
+                                     "has no reference point, so it is left out of the dataset"})
+            continue
+        v = next((v for v in m.villages if v.name_ru == m.centre_village), m.villages[0])
+        rows.append(_approximate_row(v, code, m.rayon_code, refs[code]))
+        extra.append({"municipality_code": code, "centre_id": rows[-1]["id"],
+                      "centre_rule": "approximate_at_adm3_point"})
+        notes.append({"kind": "note", "subject": code, "count": 1,
+                      "message": f"{m.name_ru}: no settlement of it has coordinates; its centre "
+                                 f"{v.name_ru} is placed at OCHA's reference point (approximate)"})
+    if not rows:
+        return pts, centres
+    new = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(gpd.points_from_xy(
+        [r["x"] for r in rows], [r["y"] for r in rows]), crs=KYRGYZSTAN_LAEA).to_crs(WGS84).values,
+        crs=WGS84)
+    return (pd.concat([pts, new], ignore_index=True),
+            pd.concat([centres, pd.DataFrame(extra)], ignore_index=True))
+
+
+def _approximate_row(v, code: str, rayon: str, xy: tuple[float, float]) -> dict:
+    return {"id": f"soate:{v.code}", "name_en": None, "name_ru": v.name_ru, "name_ky": None,
+            "population": None, "pop_source": None, "source": "approximate",
+            "rayon_code": rayon, "x": xy[0], "y": xy[1], "municipality_code": code,
+            "village_ru": v.name_ru, "village_code": v.code, "urban": bool(v.urban),
+            "assignment_rule": "classifier_village_approximate", "ambiguous": False}
+
+
+def _approximate_villages(pts: gpd.GeoDataFrame, villages: pd.DataFrame, centres: pd.DataFrame,
+                          munis: dict, notes: list[dict]) -> gpd.GeoDataFrame:
+    """Every classifier village no point matched, at its municipality's centre, marked
+    ``location_source = approximate`` (and listed as ``unlocated_village``)."""
+    matched = set(pts["village_code"].dropna())
+    todo = villages[~villages["village_code"].isin(matched)
+                    & villages["municipality_code"].isin(set(centres["municipality_code"]))]
+    by_id = pts.set_index("id")
+    centre_of = dict(zip(centres["municipality_code"], centres["centre_id"], strict=True))
+    rows = []
+    for v in todo.itertuples():
+        c = by_id.loc[centre_of[v.municipality_code]]
+        village = type("V", (), {"code": v.village_code, "name_ru": v.village_ru,
+                                 "urban": v.urban})
+        rows.append({**_approximate_row(village, v.municipality_code, c["rayon_code"],
+                                        (c["x"], c["y"])), "geometry": c.geometry})
+        notes.append({"kind": "unlocated_village", "subject": v.village_code, "count": 1,
+                      "message": f"{v.village_ru} ({munis[v.municipality_code].name_ru}) has no "
+                                 "point; placed at its municipality's centre (approximate)"})
+    for v in villages[~villages["municipality_code"].isin(set(centres["municipality_code"]))
+                      ].itertuples():
+        notes.append({"kind": "unlocated_village", "subject": v.village_code, "count": 1,
+                      "message": f"{v.village_ru} ({munis[v.municipality_code].name_ru}): its "
+                                 "municipality has no located settlement; left out"})
+    if not rows:
+        return pts.assign(is_municipal_centre=pts["is_municipal_centre"])
+    new = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=WGS84)
+    new["is_municipal_centre"] = False
+    return gpd.GeoDataFrame(pd.concat([pts, new], ignore_index=True), geometry="geometry",
+                            crs=WGS84)
+
+
+def location_counts(settlements: pd.DataFrame, notes: list[dict]) -> list[dict]:
+    """Per oblast: classifier villages located by name, placed approximately, and points dropped
+    as duplicates (a note each, shown by ``aimak data info``)."""
+    dropped = pd.Series([n.get("oblast", "") for n in notes if n["kind"] == "duplicate_point"],
+                        dtype=object).value_counts()
+    out = []
+    for oblast, s in settlements.groupby("oblast"):
+        located = int((s["classifier_code"].notna()
+                       & (s["location_source"] != "approximate")).sum())
+        approx = int((s["location_source"] == "approximate").sum())
+        gone = int(dropped.get(oblast, 0))
+        out.append({"kind": "location_counts", "subject": oblast, "count": located + approx,
+                    "message": f"{located} classifier villages located by name, {approx} placed "
+                               f"approximately at their municipality's centre, {gone} duplicate "
+                               "points dropped"})
+    return out
 
 
 def _rayon_totals(path: Path, rayons: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -698,6 +955,9 @@ def _municipalities(settlements: gpd.GeoDataFrame, pts: pd.DataFrame, centres: p
     r_metric = rayons.to_crs(metric)
     terr = voronoi_territories(s_metric, "municipality_code", r_metric, "code", "rayon_code")
     terr = terr.set_index("municipality_code").to_crs(WGS84)
+    # reprojection can fold a vertex over a near neighbour: repair, keeping the areas whole
+    terr["geometry"] = shapely.make_valid(terr.geometry.values, method="structure",
+                                          keep_collapsed=False)
     rayon_en = dict(zip(rayons["code"], rayons["name_en"], strict=True))
     oblast_en = dict(zip(rayons["code"], rayons["oblast"], strict=True))
     rayon_ky = dict(zip(rayons["code"], rayons["name_ky"], strict=True))  # Bishkek, Osh

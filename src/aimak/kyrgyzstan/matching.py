@@ -5,8 +5,9 @@ contains it. Rules, tried in order and recorded in ``assignment_rule``:
 
 1. ``classifier_name``: a name key (``names.name_key``) of the Russian, Latin or Kyrgyz name equals
    a village's key;
-2. ``classifier_name_vowels``: the consonant skeletons are equal (Кек-Алма ~ Көк-Алма);
-3. ``classifier_name_fuzzy``: the best key similarity is at least ``FUZZY_MIN``;
+2. ``classifier_name_spelling``: the loose keys are equal (``names.loose_key``: Кек-Алма ~
+   Көк-Алма, Кюнгей ~ Күңгөй, Кумтюбе ~ Кум-Дөбө);
+3. ``classifier_name_fuzzy``: the most similar loose keys, at least ``names.FUZZY_MIN``;
 4. ``classifier_town_other_rayon``: the name equals that of a town or city of the oblast whose
    polygon does not contain the point (boundary polygons and points disagree near cities);
 5. ``nearest_centre``: no village matched; the settlement goes to the municipality of the rayon
@@ -24,9 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aimak.names import name_key, similarity, skeleton
+from aimak.names import NameIndex, name_key
 
-FUZZY_MIN = 0.85
+#: The rule recorded for each tier of ``NameIndex.match``.
+RULES = {"same": "classifier_name", "spelling": "classifier_name_spelling",
+         "fuzzy": "classifier_name_fuzzy"}
+_ORDER = ("same", "spelling", "fuzzy")
 
 
 @dataclass
@@ -49,19 +53,14 @@ def match_settlements(settlements: pd.DataFrame, villages: pd.DataFrame,
     Returns one row per settlement with ``municipality_code, village_ru, village_code, urban,
     assignment_rule, ambiguous`` (empty where nothing matched).
     """
-    index: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(
-        lambda: {"key": defaultdict(list), "skel": defaultdict(list)})
+    vrayon = villages["rayon_code"].to_numpy(object)
+    index = {r: NameIndex(villages["village_ru"].iloc[rows].tolist(), [str(i) for i in rows])
+             for r in pd.unique(vrayon) for rows in [np.flatnonzero(vrayon == r)]}
     vkeys = villages["village_ru"].map(name_key)
-    vskel = villages["village_ru"].map(skeleton)
-    for i, (rayon, k, s) in enumerate(zip(villages["rayon_code"], vkeys, vskel, strict=True)):
-        index[rayon]["key"][k].append(i)
-        if len(s) >= 3:
-            index[rayon]["skel"][s].append(i)
-    by_rayon = {r: np.flatnonzero(villages["rayon_code"].to_numpy() == r)
-                for r in villages["rayon_code"].unique()}
-    towns: dict[str, list[int]] = defaultdict(list)
+    # towns by oblast (СОАТЕ digits 4-5), so that the rule does not depend on what was built
+    towns: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i in np.flatnonzero(villages["urban"].to_numpy(bool)):
-        towns[vkeys.iat[i]].append(i)
+        towns[(str(vrayon[i])[:5], vkeys.iat[i])].append(i)
 
     rows = []
     for rec in settlements.itertuples(index=False):
@@ -70,23 +69,20 @@ def match_settlements(settlements: pd.DataFrame, villages: pd.DataFrame,
         rule = ""
         idx = index.get(rec.rayon_code)
         if idx is not None:
+            best = len(_ORDER)
             for n in names:
-                found = list(dict.fromkeys(found + idx["key"].get(name_key(n), [])))
-            rule = "classifier_name" if found else ""
-            if not found:
-                for n in names:
-                    found = list(dict.fromkeys(found + idx["skel"].get(skeleton(n), [])))
-                rule = "classifier_name_vowels" if found else ""
-            if not found:
-                best, best_i = 0.0, -1
-                for i in by_rayon.get(rec.rayon_code, []):
-                    s = max(similarity(n, villages["village_ru"].iat[i]) for n in names)
-                    if s > best:
-                        best, best_i = s, i
-                if best >= FUZZY_MIN:
-                    found, rule = [best_i], "classifier_name_fuzzy"
+                hits, tier = idx.match(n)
+                if not hits:
+                    continue
+                rank = _ORDER.index(tier)
+                if rank < best:
+                    best, found = rank, []
+                if rank == best:
+                    found += [int(h) for h in hits if int(h) not in found]
+            rule = RULES[_ORDER[best]] if found else ""
         if not found:
-            hits = {i for n in names for i in towns.get(name_key(n), [])}
+            oblast = str(rec.rayon_code)[:5]
+            hits = {i for n in names for i in towns.get((oblast, name_key(n)), [])}
             if len(hits) == 1:
                 found, rule = list(hits), "classifier_town_other_rayon"
         if not found:

@@ -5,9 +5,13 @@ Wikipedia; the 2018 urban total of a rayon or city with a single urban settlemen
 their year and source and marked ``official``. The remaining settlements are ``estimated``: the
 2018 rural (or urban) total of their rayon, minus the dated figures there, is shared among them in
 proportion to a weight. The weight is the settlement's own undated figure where GeoNames or
-SimpleMaps give one, otherwise the median dated population of settlements of its role (ayil aimak
-centres / other villages) in the oblast. Rayon sums then equal the 2018 totals whenever dated
-figures do not exceed them; conflicts are reported, never hidden.
+SimpleMaps give one and it passes a plausibility check against its rayon (``check_hints``),
+otherwise the typical size of its role (ayil aimak centre / other village): the median of the
+whole country's dated figures of that role, in its oblast where the oblast has at least
+``MIN_DATED_OBLAST`` of them (``TypicalSizes``). Neither depends on what was built, so a
+one-oblast build gives the same figures as the national one. No estimated village gets fewer
+than ``ESTIMATE_FLOOR`` inhabitants. Rayon sums then equal the totals whenever dated figures do
+not exceed them; conflicts are reported, never hidden.
 
 Where a rayon has a newer census or NSC estimate of its total (``rayon_population_census.csv``),
 that total replaces the 2018 one (the 2018 urban figure is kept, the villages share the rest);
@@ -19,30 +23,125 @@ official ayil aimak figure, and ``population_ref`` says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
 TOTALS_REF = "NSC 2018 rayon population (OCHA COD-PS)"
 #: Below this many inhabitants per estimated settlement a pool is treated as a conflict of sources.
 MIN_ESTIMATE = 50.0
+#: No estimated village gets fewer inhabitants (an assumption: the smallest dated village of the
+#: sources has 132; the classifier lists hamlets of a few dozen people, none of zero).
+ESTIMATE_FLOOR = 50.0
+#: Fewest dated figures of a role in an oblast for the oblast's own median (else the country's).
+MIN_DATED_OBLAST = 5
+#: Fewest dated figures of a role in the country for a median at all (else equal weights).
+MIN_DATED = 3
+#: An undated figure above this share of its rayon's total is taken for a rayon-level figure (an
+#: assumption: the largest dated village of a rayon in the sources holds 14 % of its rayon).
+HINT_MAX_SHARE = 0.25
+#: Two figures closer than this (relative) are "equal" (a rayon total copied onto its centre).
+SAME_FIGURE = 0.005
 #: How ``population_ref`` begins for a figure shared out of a known ayil aimak total.
 CONSTRAINED_PREFIX = "share of the ayil aimak total"
+_ROLE = {True: "ayil aimak centres", False: "villages"}
 
 
-def typical_sizes(frame: pd.DataFrame) -> dict[bool, float]:
-    """Median dated population of ayil aimak centres (True) and other villages (False)."""
+@dataclass
+class TypicalSizes:
+    """Median dated population by role (ayil aimak centre or not), by oblast where known.
+
+    Built from the whole country's dated village figures (``from_dated``), never from the
+    settlements of one build, so that the estimates do not depend on the build's scope.
+    """
+
+    national: dict[bool, float]
+    by_oblast: dict[tuple[str, bool], float] = field(default_factory=dict)
+    counts: dict[bool, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_dated(cls, dated: pd.DataFrame) -> TypicalSizes:
+        """``dated``: one row per dated village with ``population``, ``centre`` (bool) and
+        ``oblast_code``."""
+        national, by_oblast, counts = {}, {}, {}
+        for centre in (True, False):
+            values = dated.loc[dated["centre"] == centre]
+            counts[centre] = len(values)
+            national[centre] = (float(values["population"].median())
+                                if len(values) >= MIN_DATED else np.nan)
+            for oblast, part in values.groupby("oblast_code"):
+                if len(part) >= MIN_DATED_OBLAST:
+                    by_oblast[(str(oblast), centre)] = float(part["population"].median())
+        if np.isnan(national[True]) or np.isnan(national[False]):
+            national, by_oblast = {True: 1.0, False: 1.0}, {}
+        return cls(national, by_oblast, counts)
+
+    def weight(self, oblast: object, centre: bool) -> tuple[float, str]:
+        """The typical size and the words saying which median it is."""
+        key = (str(oblast), bool(centre))
+        if key in self.by_oblast:
+            return self.by_oblast[key], f"median dated size of {_ROLE[bool(centre)]} in the oblast"
+        if self.national[True] == 1.0 and self.national[False] == 1.0:
+            return 1.0, "equal weights (too few dated villages for a typical size)"
+        return (self.national[bool(centre)],
+                f"median dated size of {_ROLE[bool(centre)]} in the country")
+
+
+def typical_sizes(frame: pd.DataFrame) -> TypicalSizes:
+    """Typical sizes from the dated villages of ``frame`` (``pop_official``, ``kind``,
+    ``is_centre`` and, where present, ``oblast_code``)."""
     dated = frame[frame["pop_official"].notna() & (frame["kind"] == "village")]
-    out = {}
-    for centre in (True, False):
-        values = dated.loc[dated["is_centre"] == centre, "pop_official"]
-        out[centre] = float(values.median()) if len(values) >= 3 else np.nan
-    if np.isnan(out[True]) or np.isnan(out[False]):
-        out = {True: 1.0, False: 1.0}
-    return out
+    oblast = dated["oblast_code"] if "oblast_code" in dated.columns else ""
+    return TypicalSizes.from_dated(pd.DataFrame({
+        "population": dated["pop_official"], "centre": dated["is_centre"].astype(bool),
+        "oblast_code": oblast}))
+
+
+def check_hints(frame: pd.DataFrame, totals: pd.DataFrame,
+                known: pd.Series | None = None) -> tuple[pd.Series, list[dict]]:
+    """Undated figures (``pop_hint``) that can be a village's own; the others become NaN.
+
+    A figure is a rayon's or a town's, not the village's, when it is above ``HINT_MAX_SHARE`` of
+    its rayon's total, equals (within ``SAME_FIGURE``) the rayon's total, urban or rural figure
+    or a known town total (``known``), or is given to two places of the rayon. Each one dropped
+    is reported (kind ``implausible_figure``) with its reason.
+    """
+    hint = frame["pop_hint"].astype(float).copy()
+    notes: list[dict] = []
+    known_values = (np.asarray(known.dropna(), float) if known is not None
+                    else np.array([], float))
+    for rayon, group in frame[hint.notna()].groupby("rayon_code"):
+        values = hint[group.index]
+        repeated = values.duplicated(keep=False)
+        t = totals.loc[rayon] if rayon in totals.index else None
+        for i, v in values.items():
+            why = None
+            if t is not None:
+                sums = [float(t[c]) for c in ("total", "urban", "rural") if pd.notna(t[c])]
+                if any(abs(v - s) <= SAME_FIGURE * max(s, 1) for s in sums):
+                    why = "equals a total of its rayon"
+                elif v > HINT_MAX_SHARE * float(t["total"]):
+                    why = (f"is more than {100 * HINT_MAX_SHARE:.0f} % of its rayon's total "
+                           f"{float(t['total']):,.0f}")
+            town_total = len(known_values) and np.any(np.abs(known_values - v) <= SAME_FIGURE * v)
+            if why is None and town_total and frame.at[i, "kind"] == "village":
+                why = "equals a town's total"
+            if why is None and repeated[i]:
+                why = "is given to another place of the rayon too"
+            if why:
+                hint[i] = np.nan
+                notes.append({"kind": "implausible_figure", "subject": str(frame.at[i, "id"]),
+                              "count": round(v),
+                              "message": f"the undated figure {v:,.0f} {why}: it is taken for a "
+                                         "rayon or town figure, not the village's, and the "
+                                         "typical size is used instead"})
+    return hint, notes
 
 
 def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
-                         municipal: pd.DataFrame | None = None
+                         municipal: pd.DataFrame | None = None,
+                         typical: TypicalSizes | None = None
                          ) -> tuple[pd.DataFrame, list[dict]]:
     """Fill population columns; return the frame and notes about conflicts.
 
@@ -51,22 +150,23 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
     ``totals`` is indexed by rayon code with ``total, urban, rural`` and optionally ``year``
     and ``ref`` (default 2018 and :data:`TOTALS_REF`). ``municipal``, indexed by municipality
     code with ``total, year, ref``, constrains the settlements of those municipalities to sum
-    to their total; the rest of the rayon shares what the rayon total leaves.
+    to their total; the rest of the rayon shares what the rayon total leaves. ``typical``
+    gives the weights of settlements without a usable undated figure (default: computed from
+    the dated villages of ``frame``; the builder passes the whole country's). Undated figures
+    are checked first (``check_hints``).
     """
     out = frame.copy()
     out["population"] = out["pop_official"]
     out["population_year"] = out["pop_year"]
     out["population_source"] = np.where(out["pop_official"].notna(), "official", None)
     out["population_ref"] = out["pop_ref"]
-    notes: list[dict] = []
-    typical = typical_sizes(out)
-    weight = out["pop_hint"].where(out["pop_hint"].notna(),
-                                   out["is_centre"].map({True: typical[True],
-                                                         False: typical[False]}))
-    weight_ref = out["pop_hint_ref"].where(
-        out["pop_hint"].notna(),
-        out["is_centre"].map({True: "median dated size of ayil aimak centres",
-                              False: "median dated size of villages"}))
+    typical = typical or typical_sizes(out)
+    hint, notes = check_hints(out, totals)
+    oblast = out["oblast_code"] if "oblast_code" in out.columns else pd.Series("", out.index)
+    typ = [typical.weight(o, c) for o, c in zip(oblast, out["is_centre"], strict=True)]
+    weight = hint.where(hint.notna(), pd.Series([w for w, _ in typ], index=out.index))
+    weight_ref = out["pop_hint_ref"].where(hint.notna(),
+                                           pd.Series([r for _, r in typ], index=out.index))
     urban = out["kind"].isin(["town", "city"])
     constrained = pd.Index([])
     if municipal is not None and len(municipal):
@@ -128,7 +228,7 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
                                              "for these settlements after the dated figures; "
                                              "they are probably counted within a neighbouring "
                                              "town"})
-                values = max(pool, 0.0) * w / w.sum()
+                values = _floored(max(pool, 0.0) * w / w.sum(), out.loc[idx, "kind"])
                 ref = f"{totals_ref} less dated figures, shared by weight ({{}})"
             out.loc[idx, "population"] = _round_keeping_sum(values)
             out.loc[idx, "population_year"] = year if not np.isnan(pool) else 2018
@@ -169,7 +269,7 @@ def _share_municipal_totals(out: pd.DataFrame, municipal: pd.DataFrame, weight: 
                                      "people for its undated settlements after the dated "
                                      "figures"})
         w = weight[unknown].to_numpy(float)
-        values = max(pool, 0.0) * w / w.sum()
+        values = _floored(max(pool, 0.0) * w / w.sum(), out.loc[unknown, "kind"])
         out.loc[unknown, "population"] = _round_keeping_sum(values)
         out.loc[unknown, "population_year"] = int(t["year"])
         out.loc[unknown, "population_source"] = "estimated"
@@ -196,6 +296,27 @@ def _absorb(out: pd.DataFrame, idx: pd.Index, extra: float, rayon: str,
     notes.append({"kind": "note", "subject": rayon, "count": round(extra),
                   "message": f"{extra:,.0f} inhabitants of villages without coordinates "
                              "are added to the largest settlement"})
+
+
+def _floored(values: np.ndarray, kind: pd.Series) -> np.ndarray:
+    """Raise estimated villages below ``ESTIMATE_FLOOR`` to it, taking the difference from the
+    others in proportion, so that the sum stays (unless the pool cannot give every village the
+    floor; the caller has then noted the conflict)."""
+    values = np.asarray(values, float).copy()
+    village = (kind == "village").to_numpy()
+    total = values.sum()
+    for _ in range(len(values)):
+        low = village & (values < ESTIMATE_FLOOR)
+        if not low.any():
+            break
+        values[low] = ESTIMATE_FLOOR
+        rest = ~low & (values > ESTIMATE_FLOOR)
+        excess = values.sum() - total
+        if not rest.any() or values[rest].sum() - excess < ESTIMATE_FLOOR * rest.sum():
+            values[rest] = np.maximum(values[rest], ESTIMATE_FLOOR)
+            break
+        values[rest] -= excess * values[rest] / values[rest].sum()
+    return values
 
 
 def _round_keeping_sum(values: np.ndarray) -> np.ndarray:

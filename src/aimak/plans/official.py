@@ -28,8 +28,9 @@ import pandas as pd
 from aimak.errors import InputError, Problem, fail
 from aimak.names import NameIndex, name_key
 
-#: The columns a settlement may be named by.
-NAME_COLUMNS = ("name_ru", "name_ky", "name_en")
+#: The columns a settlement may be named by (``classifier_village``: the classifier's name of
+#: the village a point was matched to, where the dataset has it).
+NAME_COLUMNS = ("name_ru", "name_ky", "name_en", "classifier_village")
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class OfficialPlan:
     unlisted: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["old_code", "village"]))
     unknown: list[str] = field(default_factory=list)
+    #: Names matched by a looser rule than equal keys: ``(row, name, settlement, rule)`` with
+    #: rule ``spelling`` (Kyrgyz/Russian transcription) or ``fuzzy`` (similar spelling).
+    loose: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -84,6 +88,10 @@ class OfficialPlan:
     def findings(self) -> list[str]:
         """Plain sentences on what reading the plan found (for the CLI and the report)."""
         out = [i.message for i in self.issues]
+        for row, name, found, rule in self.loose:
+            how = ("by its Kyrgyz/Russian spelling" if rule == "spelling"
+                   else "by a similar spelling (check it)")
+            out.append(f"row {row}: '{name}' is read as {found}, matched {how}")
         for r in self.splits.itertuples():
             out.append(f"{r.name} ({r.old_code}) is split between units {r.units}: "
                        f"{r.villages}")
@@ -183,10 +191,15 @@ def _by_village(df, rows, units, ds, label) -> OfficialPlan:
     matched: dict[int, str] = {}
     pending: list[tuple[int, list[str]]] = []
     issues: list[NameIssue] = []
+    loose: dict[int, str] = {}
+    in_rayon: dict[str, set[str]] = {}
+    for k, r in enumerate(srayon):
+        in_rayon.setdefault(name_key(r), set()).add(sid[k])
     for i, name in enumerate(villages):
-        hits = index.lookup(name)
-        if rayons[i]:
-            hits = [h for h in hits if name_key(srayon[pos[h]]) == name_key(rayons[i])]
+        among = in_rayon.get(name_key(rayons[i]), set()) if rayons[i] else None
+        hits, rule = index.match(name, among=among)
+        if rule in ("spelling", "fuzzy"):
+            loose[i] = rule
         if len(hits) == 1:
             matched[i] = hits[0]
         elif hits:
@@ -218,6 +231,9 @@ def _by_village(df, rows, units, ds, label) -> OfficialPlan:
                         int(rows[i]), "village") for i, h in matched.items() if h in dup_ids]
     if problems:
         raise InputError(problems)
+    loose_rows = [(int(rows[i]), str(villages[i]),
+                   f"{show[pos[matched[i]]]} ({smun[pos[matched[i]]]})", rule)
+                  for i, rule in loose.items() if i in matched]
     listed = pd.DataFrame({"row": list(matched), "settlement": list(matched.values())})
     listed["new_unit"] = [str(units[i]) for i in matched]
     listed["old_code"] = [smun[pos[h]] for h in listed["settlement"]]
@@ -244,6 +260,7 @@ def _by_village(df, rows, units, ds, label) -> OfficialPlan:
     centres = _unit_centres(df, rows, units, mapping, ds, label)
     mapping["centre"] = [centres.get(u, "") for u in mapping["new_unit"]]
     return OfficialPlan(mapping=mapping, source=label, layout="villages", issues=issues,
+                        loose=loose_rows,
                         splits=pd.DataFrame(split_rows,
                                             columns=["old_code", "name", "units", "villages"]),
                         unlisted=unlisted)
