@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from aimak.crs import WGS84, metric_crs_for
 from aimak.errors import InputError, Problem, fail
@@ -140,6 +141,7 @@ def _read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
                    label) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         raise fail("the layer has no geometry column", label)
+    _check_declared_crs(gdf, label)
     if gdf.crs is None:
         x0, y0, x1, y1 = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
         if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
@@ -155,3 +157,22 @@ def _read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
                        label) from None
     gdf.insert(0, SOURCE_ROW, range(1, len(gdf) + 1))
     return gdf
+
+
+def _check_declared_crs(gdf: gpd.GeoDataFrame, label: str) -> None:
+    """Coordinates must fit the coordinate system the layer declares: longitude/latitude within
+    ±180/±90 for a geographic system, and not degrees for a projected one (metres)."""
+    geom = gdf.geometry.values
+    present = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    if gdf.crs is None or not present.any():
+        return
+    x0, y0, x1, y1 = shapely.total_bounds(geom[present])
+    looks_lonlat = -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90
+    if gdf.crs.is_geographic and not looks_lonlat:
+        raise fail(f"the layer declares longitude/latitude ({gdf.crs.to_string()}) but its "
+                   f"coordinates run from ({x0:.0f}, {y0:.0f}) to ({x1:.0f}, {y1:.0f}), which "
+                   "are not degrees; declare the system they are in (e.g. EPSG:32643)", label)
+    if gdf.crs.is_projected and looks_lonlat and (x1 - x0) < 360 and (y1 - y0) < 180:
+        raise fail(f"the layer declares a projected system in metres ({gdf.crs.to_string()}) "
+                   f"but its coordinates ({x0:.3f}, {y0:.3f}) to ({x1:.3f}, {y1:.3f}) look "
+                   "like longitude/latitude degrees; declare EPSG:4326", label)

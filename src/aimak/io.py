@@ -43,6 +43,9 @@ def read_table(path: str | Path, layer: str | None = None, sheet: str | int | No
     path = Path(path)
     if not path.exists():
         raise fail("the file does not exist", path)
+    if path.is_dir():
+        raise fail("this is a folder; expected a file (CSV, XLSX, GeoJSON, GeoPackage, ...)",
+                   path)
     suffix = path.suffix.lower()
     if suffix in TABULAR:
         df = _read_tabular(path, sheet)
@@ -64,7 +67,8 @@ def read_parquet(path: str | Path) -> pd.DataFrame:
     """A Parquet file as a DataFrame, or a one-line error naming it when it is not Parquet."""
     path = Path(path)
     if not path.is_file():
-        raise fail("the file does not exist", path)
+        raise fail("the file does not exist" if not path.exists() else
+                   "this is a folder; expected a Parquet file", path)
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError and others

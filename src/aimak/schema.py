@@ -282,8 +282,15 @@ def validate(
                                         col.name))
             out[col.name] = parsed
         else:
+            # a list, array or mapping (Parquet list columns) is not a text value
+            nested = raw.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray)))
+            for r, v in zip(_rows(out, nested), raw[nested], strict=True):
+                problems.append(Problem(f"{shown(str(list(v) if isinstance(v, np.ndarray) else v))}"
+                                        " is a list, not one value; expected text "
+                                        f"({col.doc})", label, r, col.name))
+            raw = raw.where(~nested, None)
             text = raw.astype("string").str.strip()
-            text = text.where(~blank, pd.NA)
+            text = text.where(~blank & ~nested, pd.NA)
             if pd.api.types.is_float_dtype(raw):  # ids read as numbers: 12.0 -> "12"
                 text = raw.map(lambda v: pd.NA if pd.isna(v) else f"{v:g}").astype("string")
             out[col.name] = text.astype(object).where(text.notna(), None)
@@ -342,7 +349,9 @@ def _check_geometry(df: pd.DataFrame, schema: Schema, label: str,
                                 label, r, "geometry"))
     if bounds is not None and df.crs is not None:
         ll = df.to_crs(WGS84).geometry.values if not df.crs.equals(WGS84) else geom
-        x, y = shapely.get_x(shapely.centroid(ll)), shapely.get_y(shapely.centroid(ll))
+        # empty geometries (reported above) have no centroid: GEOS raises on their coordinates
+        centre = shapely.centroid(np.where(empty, shapely.Point(0, 0), ll))
+        x, y = shapely.get_x(centre), shapely.get_y(centre)
         lon0, lat0, lon1, lat1 = bounds
         out = ~empty & ((x < lon0) | (x > lon1) | (y < lat0) | (y > lat1))
         for r, xi, yi in zip(_rows(df, out), x[out], y[out], strict=True):
