@@ -103,3 +103,29 @@ def test_public_pages_are_cached_for_anonymous_readers_only(client, places, user
     with CaptureQueriesContext(connection) as signed_in:
         html = client.get(url).content.decode()
     assert len(signed_in) > 0 and "citizen" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang,counts,source", [
+    ("ru", "оценочных", "оценка: доля официальной численности района"),
+    ("ky", "бааланган", "баалоо: райондун расмий калкынын үлүшү"),
+    ("en", "estimated", "estimated: a share of the rayon&#x27;s official total"),
+])
+def test_municipality_page_says_how_its_population_was_obtained(client, jalal_abad, lang,
+                                                                counts, source):
+    """Issue 26: counts of observed/official/estimated villages and the real source of the
+    figures in the reader's language (the page used to show the builder's English reference,
+    and a Wikipedia mirror's address)."""
+    from django.core.cache import cache
+
+    _, path = jalal_abad
+    import_dataset(path)
+    cache.clear()  # pages are cached for anonymous readers: read them as imported now
+    m = Municipality.objects.get(code="41703215819000")  # Bürgöndü, Nooken
+    prefix = "" if lang == "ru" else f"/{lang}"  # Russian is the unprefixed default
+    html = client.get(prefix + reverse("places:municipality", args=[m.code])).content
+    html = html.decode()
+    assert 'data-testid="population-counts"' in html and counts in html
+    assert source in html
+    assert "http" not in html.split('data-testid="facts"')[1].split("</dl>")[0]
+    assert "less dated figures" not in html  # no English reference on a ru/ky page

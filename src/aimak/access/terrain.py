@@ -149,8 +149,13 @@ class TerrainModel(GraphModel):
         self._east, self._north, self._diag = _step_lengths(self.grid_)
         self.passable_ = self._passable(points, lon, lat)
         self.core_ = grid_graph(self.grid_, self.speed_, self.symmetric, self.passable_)
+        self._adjust_core()
         self._fit_points(frame)
         return self
+
+    def _adjust_core(self) -> None:
+        """A hook for subclasses to change the grid graph before the points are attached
+        (``aimak.access.hybrid`` burns the roads in)."""
 
     def _passable(self, points: object, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Cells travel may use: below the winter closure and inside the study area."""

@@ -357,8 +357,9 @@ def _populations(pts: gpd.GeoDataFrame, paths: dict[str, Path], source: Path,
                        oblast_code=pts["admin_rayon"].map(oblast_of))
     frame, pop_notes = estimate_populations(frame, totals, municipal, typical)
     notes.extend(pop_notes)
-    pts[["population", "population_year", "population_source", "population_ref"]] = frame[
-        ["population", "population_year", "population_source", "population_ref"]]
+    cols = ["population", "population_year", "population_source", "population_ref",
+            "population_basis"]
+    pts[cols] = frame[cols]
     return pts
 
 
@@ -374,6 +375,7 @@ def _dataset(pts: gpd.GeoDataFrame, centres: pd.DataFrame, munis: dict,
         "population_year": pts["population_year"],
         "population_source": pts["population_source"],
         "population_ref": pts["population_ref"],
+        "population_basis": pts["population_basis"],
         "municipality_code": pts["municipality_code"],
         "rayon": pts["admin_rayon"].map(rayon_en), "oblast": pts["admin_rayon"].map(oblast_en),
         "is_municipal_centre": pts["is_municipal_centre"],
@@ -591,6 +593,7 @@ def _dated_figures(paths: dict[str, Path], national: list[Classifier], scope: se
         rows.append({"village_code": v["village_code"], "population": float(row.population),
                      "year": int(row.year), "ref": f"{label} (as cited by Wikipedia; copy "
                      f"read at {row.source_url})", "url": row.source_url,
+                     "basis": "census" if census else "nsc_estimate",
                      "centre": bool(v["centre"]), "urban": bool(v["urban"]),
                      "oblast_code": v["oblast_code"]})
     if unmatched:
@@ -599,7 +602,7 @@ def _dated_figures(paths: dict[str, Path], national: list[Classifier], scope: se
                       "message": "population rows with no single matching settlement: "
                                  + "; ".join(sorted(set(unmatched)))})
     out = pd.DataFrame(rows, columns=["village_code", "population", "year", "ref", "url",
-                                      "centre", "urban", "oblast_code"])
+                                      "basis", "centre", "urban", "oblast_code"])
     return out.sort_values("year", ascending=False).drop_duplicates("village_code")
 
 
@@ -613,6 +616,7 @@ def _attach_dated_populations(pts: pd.DataFrame, dated: pd.DataFrame) -> pd.Data
     pts["pop_official"] = code.map(by_code["population"]).astype(float)
     pts["pop_year"] = code.map(by_code["year"]).astype("Int64")
     pts["pop_ref"] = code.map(by_code["ref"])
+    pts["pop_basis"] = code.map(by_code["basis"])
     hint = pd.to_numeric(pts["population"], errors="coerce")
     pts["pop_hint"] = hint.where(hint > 0)
     pts["pop_hint_ref"] = ("undated figure " + hint.map(lambda v: f"{v:,.0f}") + " from "

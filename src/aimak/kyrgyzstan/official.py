@@ -72,6 +72,7 @@ def attach_table(pts: pd.DataFrame, table: PopulationTable, notes: list[dict]) -
     pts.loc[hit, "pop_official"] = row[hit].astype(int).map(values).to_numpy(float)
     pts.loc[hit, "pop_year"] = table.year
     pts.loc[hit, "pop_ref"] = table.reference
+    pts.loc[hit, "pop_basis"] = "nsc_table"
     missing = int((pts["village_code"].notna() & ~hit).sum())
     notes.append({"kind": "note", "subject": "population table", "count": int(hit.sum()),
                   "message": f"{int(hit.sum())} settlements have their figure from "

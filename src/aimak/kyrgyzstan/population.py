@@ -29,6 +29,9 @@ import numpy as np
 import pandas as pd
 
 TOTALS_REF = "NSC 2018 rayon population (OCHA COD-PS)"
+#: ``population_basis``: how each figure was obtained, as a code the reports and pages translate.
+POPULATION_BASES = ("census", "nsc_estimate", "nsc_table", "urban_total", "rayon_share",
+                    "aa_share", "face_value")
 #: Below this many inhabitants per estimated settlement a pool is treated as a conflict of sources.
 MIN_ESTIMATE = 50.0
 #: No estimated village gets fewer inhabitants (an assumption: the smallest dated village of the
@@ -160,6 +163,8 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
     out["population_year"] = out["pop_year"]
     out["population_source"] = np.where(out["pop_official"].notna(), "official", None)
     out["population_ref"] = out["pop_ref"]
+    basis = out["pop_basis"] if "pop_basis" in out.columns else pd.Series("nsc", out.index)
+    out["population_basis"] = basis.where(out["pop_official"].notna(), None)
     typical = typical or typical_sizes(out)
     hint, notes = check_hints(out, totals)
     oblast = out["oblast_code"] if "oblast_code" in out.columns else pd.Series("", out.index)
@@ -192,6 +197,7 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
                 out.loc[i, ["population", "population_year"]] = [float(t["urban"]), 2018]
                 out.loc[i, "population_source"] = "official"
                 out.loc[i, "population_ref"] = f"{TOTALS_REF}: urban population"
+                out.loc[i, "population_basis"] = "urban_total"
                 unknown_u = unknown_u[:0]
             pool_u = t["urban"] - out.loc[u_idx, "population"].sum()
             r_idx = group.index[~urban[group.index]]
@@ -234,6 +240,7 @@ def estimate_populations(frame: pd.DataFrame, totals: pd.DataFrame,
             out.loc[idx, "population_year"] = year if not np.isnan(pool) else 2018
             out.loc[idx, "population_source"] = "estimated"
             out.loc[idx, "population_ref"] = [ref.format(r) for r in weight_ref[idx]]
+            out.loc[idx, "population_basis"] = "face_value" if np.isnan(pool) else "rayon_share"
     out["population_year"] = out["population_year"].astype("Int64")
     return out, notes
 
@@ -273,6 +280,7 @@ def _share_municipal_totals(out: pd.DataFrame, municipal: pd.DataFrame, weight: 
         out.loc[unknown, "population"] = _round_keeping_sum(values)
         out.loc[unknown, "population_year"] = int(t["year"])
         out.loc[unknown, "population_source"] = "estimated"
+        out.loc[unknown, "population_basis"] = "aa_share"
         out.loc[unknown, "population_ref"] = [
             f"{CONSTRAINED_PREFIX} {float(t['total']):,.0f} ({t['ref']}) less dated "
             f"figures, split among its settlements by weight ({r})" for r in weight_ref[unknown]]
@@ -290,6 +298,7 @@ def _absorb(out: pd.DataFrame, idx: pd.Index, extra: float, rayon: str,
     base = float(out.at[i, "population"])
     out.at[i, "population"] = round(base + extra)
     out.at[i, "population_source"] = "estimated"
+    out.at[i, "population_basis"] = "rayon_share"
     out.at[i, "population_ref"] = (f"{out.at[i, 'population_ref']} ({base:,.0f}) plus {extra:,.0f}"
                                    " inhabitants of villages without coordinates "
                                    f"({totals_ref})")

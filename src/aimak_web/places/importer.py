@@ -155,6 +155,8 @@ def import_dataset(path: str | Path) -> ImportRun:
          "population_year": int(r["population_year"]),
          "population_source": r["population_source"],
          "population_ref": _text(r.get("population_ref")),
+         "population_basis": _text(r.get("population_basis")),
+         "location_source": _text(r.get("location_source")),
          "is_centre": bool(r["is_municipal_centre"]),
          "search_keys": _keys(r["name_ru"], r["name_ky"], r["name_en"])}
         for _, r in s.iterrows()], counts)

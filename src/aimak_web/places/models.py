@@ -108,6 +108,11 @@ class Settlement(NamedPlace):
     population_source = models.CharField(_("population source"), max_length=16,
                                          choices=POPULATION_SOURCES, blank=True)
     population_ref = models.TextField(_("population reference"), blank=True)
+    #: How the figure was obtained (``aimak.kyrgyzstan.population.POPULATION_BASES``), shown
+    #: through ``places.provenance`` in the reader's language; empty for other datasets.
+    population_basis = models.CharField(max_length=16, blank=True, default="")
+    #: ``approximate`` for a classifier village placed at its municipality's centre.
+    location_source = models.CharField(max_length=40, blank=True, default="")
     is_centre = models.BooleanField(default=False)
 
     class Meta(NamedPlace.Meta):

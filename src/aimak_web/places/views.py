@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from aimak_web.core.cache import public_page
 
 from .models import ImportRun, Municipality, Oblast, Rayon
+from .provenance import basis_text, summarise
 from .search import search_places
 from .sections import sections_for
 
@@ -43,9 +44,12 @@ def rayon(request, code: str):
 @public_page
 def municipality(request, code: str):
     obj = get_object_or_404(Municipality.objects.select_related("rayon__oblast"), code=code)
-    settlements = obj.settlements.order_by("-population", "name_ru")
+    settlements = list(obj.settlements.order_by("-population", "name_ru"))
+    for s in settlements:
+        s.basis_text = basis_text(s.population_basis, s.population_year)
     return render(request, "places/municipality.html", {
-        "m": obj, "settlements": settlements, "sections": sections_for(request, obj),
+        "m": obj, "settlements": settlements, "summary": summarise(settlements),
+        "sections": sections_for(request, obj),
         "import_run": ImportRun.objects.first()})
 
 
