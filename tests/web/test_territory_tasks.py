@@ -245,6 +245,8 @@ def test_compare_places_scenarios_in_the_sampled_ensemble(client, users, scenari
     with django_assert_max_num_queries(20):
         page = client.get(url).content.decode()
     assert page.count('data-testid="ensemble-mark"') == 2
+    # today's map has 76 units, the sample fewer: the page says the sizes differ (issue 29)
+    assert f'data-testid="ensemble-size-{s1.pk}"' in page
     # the shares shown are the shares of sampled plans at or below each scenario's value,
     # counted here apart from the chart code
     session = session_for(s2)
