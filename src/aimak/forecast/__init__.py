@@ -37,6 +37,7 @@ from aimak.forecast.skill import diebold_mariano, entity_verdict, horizon_verdic
 from aimak.i18n import Said
 
 __all__ = [
+    "BASELINE",
     "ChosenForecast",
     "ForecastResult",
     "assess",
@@ -186,5 +187,3 @@ def forecast(series: pd.DataFrame, target: str, drivers: list[str] | tuple[str, 
                           verdict=verdict, drivers=driver_rows, scenario=scenario,
                           facts=facts, sources=sources)
 
-
-__all__ += ["BASELINE"]
