@@ -34,7 +34,7 @@ def seed() -> None:
     import django
 
     django.setup()
-    from datetime import date, datetime
+    from datetime import timedelta
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -53,8 +53,10 @@ def seed() -> None:
     h = Hearing.objects.create(
         municipality=m, subject="draft_budget", year=2027, state=State.OPEN,
         title_ru="Синтетические слушания (бенчмарк)", title_ky="Синтетикалык угуу (бенчмарк)",
-        notice_date=date(2026, 7, 1), meeting_place="—",
-        meeting_at=timezone.make_aware(datetime(2026, 7, 20, 10, 0)))
+        # comments run around today: the procedure takes input only within its period
+        notice_date=now.date() - timedelta(days=10), comments_from=now.date() - timedelta(days=1),
+        comments_until=now.date() + timedelta(days=30), meeting_place="—",
+        meeting_at=now + timedelta(days=20))
     lines = BudgetLine.objects.bulk_create([
         BudgetLine(hearing=h, section="expenditure", code=f"{i:04d}",
                    name_ru=f"Синтетическая строка {i}", current_plan=100, next_draft=110,

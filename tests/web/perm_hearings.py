@@ -1,9 +1,14 @@
-"""Permission rows of hearings: an open hearing, a draft and a held one, all of municipality a."""
+"""Permission rows of hearings: an open hearing, a draft and a held one, all of municipality a.
+
+The dates stand around the real today (the table runs on the real clock): the open hearing's
+comment period is running and its meeting time has just passed, so every page of it is usable;
+the draft's dates meet every rule, so announcing it succeeds.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +29,8 @@ from .permtable import (
 )
 
 STAFF = {"municipal_staff", "admin"}
+#: conducting a hearing is the municipality's own work: administrators of the platform do not
+CONDUCT = {"municipal_staff"}
 #: a draft is invisible (404) to everyone but its managers
 DRAFT_ONLY = {**dict.fromkeys(("citizen", "other_staff", "jury", "moderator"), 404),
               "anonymous": SIGNIN, "municipal_staff": 200, "admin": 200}
@@ -32,6 +39,11 @@ DRAFT_ONLY = {**dict.fromkeys(("citizen", "other_staff", "jury", "moderator"), 4
 def draft_only(outcome):
     """``outcome`` for the draft's managers, 404 for the other signed-in roles."""
     return {**DRAFT_ONLY, "municipal_staff": outcome, "admin": outcome}
+
+
+def draft_conduct(outcome):
+    """``outcome`` for the draft's staff; administrators see the draft but do not conduct it."""
+    return {**DRAFT_ONLY, "municipal_staff": outcome, "admin": FORBIDDEN}
 
 
 def setup(ctx: dict) -> None:
@@ -50,20 +62,27 @@ def setup(ctx: dict) -> None:
     citizen = ctx["users"]["citizen"]
 
     def hearing(state, **extra):
+        fields = {"notice_date": date(2026, 7, 1),
+                  "meeting_at": timezone.make_aware(datetime(2026, 7, 20, 10, 0)), **extra}
         return Hearing.objects.create(
             municipality=a, subject="draft_budget", year=2027, title_ru=f"Слушания {state}",
-            title_ky=f"Угуу {state}", state=state, notice_date=date(2026, 7, 1),
-            meeting_at=timezone.make_aware(datetime(2026, 7, 20, 10, 0)),
-            meeting_place="Дом культуры", **extra)
+            title_ky=f"Угуу {state}", state=state, meeting_place="Дом культуры", **fields)
 
-    ctx["open"] = h = hearing(State.OPEN)
+    now, today = timezone.now(), timezone.localdate()
+    ctx["open"] = h = hearing(State.OPEN, notice_date=today - timedelta(days=15),
+                              comments_from=today - timedelta(days=5),
+                              comments_until=today + timedelta(days=5),
+                              meeting_at=now - timedelta(hours=1))
     line = BudgetLine.objects.create(hearing=h, section="expenditure", code="0451",
-                                     name_ru="Дороги", current_plan=100, next_draft=120,
+                                     name_ru="Дороги", amount_2=100, amount_3=120,
                                      source="synthetic test line")
     ctx["comment"] = Comment.objects.create(hearing=h, author=citizen, text="Про дороги")
     ctx["proposal"] = Proposal.objects.create(hearing=h, author=citizen, line=line,
                                               title="Больше на дороги", text="Добавить 10")
-    ctx["draft"] = hearing(State.DRAFT)
+    ctx["draft"] = hearing(State.DRAFT, notice_date=today,
+                           comments_from=today + timedelta(days=1),
+                           comments_until=today + timedelta(days=14),
+                           meeting_at=now + timedelta(days=12))
     ctx["held"] = held = hearing(State.MEETING_HELD, attendance_women=12, attendance_men=9)
     held.signin_sheet.save("sheet.pdf", ContentFile(b"%PDF-1.4 test sheet"))
     doc = Document(hearing=h, title="Проект решения", uploaded_by=ctx["users"]["municipal_staff"])
@@ -94,7 +113,7 @@ def _create_data(ctx):
 
 
 def _budget_file(ctx):
-    text = ("section,code,name_ru,name_ky,previous_actual,current_plan,next_draft,source\n"
+    text = ("section,code,name_ru,name_ky,executed_2025,plan_2026,draft_2027,source\n"
             "expenditure,0451,Дороги,Жолдор,90,100,120,проект бюджета\n")
     return {"file": SimpleUploadedFile("budget.csv", text.encode(), content_type="text/csv")}
 
@@ -129,31 +148,32 @@ ROWS = [
     # staff create hearings of their own municipality only; administrators have none
     Row("hearings:create", only(STAFF_ROLES, done(NEW_HEARING)), method="post",
         data=_create_data),
-    Row("hearings:budget_template", everyone()),
+    Row("hearings:budget_template", everyone(), args=_pk("open")),
+    Row("hearings:budget_template", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft")),
     Row("hearings:moderation", only({"moderator", "admin"})),
     Row("hearings:feed", everyone(), args=lambda ctx: [ctx["places"]["a"].code]),
     Row("hearings:detail", everyone(), args=_pk("open")),
     Row("hearings:detail", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft"),
         note="a draft is visible to its managers only"),
-    Row("hearings:edit", only(STAFF), args=_pk("open")),
-    # only the managers' POST changes the hearing (seeing it is not enough)
-    Row("hearings:edit", only(STAFF, done(_page("open"))), args=_pk("open"), method="post",
+    Row("hearings:edit", only(CONDUCT), args=_pk("open")),
+    # only the conducting staff's POST changes the hearing (seeing it is not enough)
+    Row("hearings:edit", only(CONDUCT, done(_page("open"))), args=_pk("open"), method="post",
         data=_edit_data),
-    Row("hearings:edit", draft_only(done(_page("draft"))), args=_pk("draft"), method="post",
-        data=_edit_data),
+    Row("hearings:edit", draft_conduct(done(_page("draft"))), args=_pk("draft"),
+        method="post", data=_edit_data),
     Row("hearings:step", signed_in(NOT_ALLOWED), args=lambda ctx: [ctx["open"].pk, "announce"]),
     # a step the procedure refuses (no attendance yet): sent back, nothing changes
-    Row("hearings:step", only(STAFF, back(_page("open"))),
+    Row("hearings:step", only(CONDUCT, back(_page("open"))),
         args=lambda ctx: [ctx["open"].pk, "hold_meeting"], method="post"),
-    Row("hearings:step", draft_only(done(_page("draft"))),
+    Row("hearings:step", draft_conduct(done(_page("draft"))),
         args=lambda ctx: [ctx["draft"].pk, "announce"], method="post"),
     Row("hearings:budget", everyone(), args=_pk("open")),
-    Row("hearings:budget_upload", DRAFT_ONLY, args=_pk("draft")),
+    Row("hearings:budget_upload", draft_conduct(200), args=_pk("draft")),
     Row("hearings:budget_upload",
-        draft_only(done(lambda ctx: f"/hearings/{ctx['draft'].pk}/budget/")),
+        draft_conduct(done(lambda ctx: f"/hearings/{ctx['draft'].pk}/budget/")),
         args=_pk("draft"), method="post", data=_budget_file),
-    # once comments are open the budget is fixed: managers are sent back
-    Row("hearings:budget_upload", only(STAFF, back(_page("open"))), args=_pk("open"),
+    # once comments are open the budget is fixed: staff are sent back
+    Row("hearings:budget_upload", only(CONDUCT, back(_page("open"))), args=_pk("open"),
         method="post", data=_budget_file),
     Row("hearings:comment", signed_in(NOT_ALLOWED), args=_pk("open")),
     Row("hearings:comment", only({"citizen"}, done(_page("open"))), args=_pk("open"),
@@ -163,16 +183,19 @@ ROWS = [
     Row("hearings:propose", PARTICIPANT, args=_pk("open")),
     Row("hearings:propose", only({"citizen"}, done(_page("open"))), args=_pk("open"),
         method="post", data=_proposal),
-    Row("hearings:paper_proposal", only(STAFF), args=_pk("open")),
-    Row("hearings:paper_proposal", only(STAFF, done(_page("open"))), args=_pk("open"),
+    Row("hearings:paper_proposal", only(CONDUCT), args=_pk("open")),
+    Row("hearings:paper_proposal", only(CONDUCT, done(_page("open"))), args=_pk("open"),
         method="post", data=lambda ctx: {**_proposal(ctx), "paper_author": "Жумабеков К."}),
-    Row("hearings:meeting", only(STAFF), args=_pk("open")),
-    Row("hearings:meeting", only(STAFF, done(_page("open"))), args=_pk("open"), method="post",
-        data=_meeting),
+    Row("hearings:meeting", only(CONDUCT), args=_pk("open")),
+    Row("hearings:meeting", only(CONDUCT, done(_page("open"))), args=_pk("open"),
+        method="post", data=_meeting),
+    # before the meeting's time nothing is recorded: staff are sent back
+    Row("hearings:meeting", draft_conduct(back(_page("draft"))), args=_pk("draft"),
+        method="post", data=_meeting),
     Row("hearings:signin_sheet", only(STAFF), args=_pk("held"),
         note="the sheet holds names: staff and administrators only"),
-    Row("hearings:documents", only(STAFF), args=_pk("open")),
-    Row("hearings:documents", only(STAFF, done(_page("open"))), args=_pk("open"),
+    Row("hearings:documents", only(CONDUCT), args=_pk("open")),
+    Row("hearings:documents", only(CONDUCT, done(_page("open"))), args=_pk("open"),
         method="post", data=_document),
     Row("hearings:document", everyone(), args=_pk("document")),
     Row("hearings:document", {**DRAFT_ONLY, "anonymous": 404}, args=_pk("draft_document"),
@@ -188,12 +211,13 @@ ROWS = [
     Row("hearings:support", signed_in(NOT_ALLOWED), args=_pk("proposal")),
     Row("hearings:support", only({"citizen"}, done(_page("open"))), args=_pk("proposal"),
         method="post"),
-    Row("hearings:answer", only(STAFF), args=_pk("proposal")),
-    Row("hearings:answer", only(STAFF, done(_page("open"))), args=_pk("proposal"),
+    Row("hearings:answer", only(CONDUCT), args=_pk("proposal")),
+    Row("hearings:answer", only(CONDUCT, done(_page("open"))), args=_pk("proposal"),
         method="post", data=_answer),
     Row("hearings:report", signed_in(NOT_ALLOWED), args=lambda ctx: ["comment",
                                                                       ctx["comment"].pk]),
-    Row("hearings:report", signed_in(done(_page("open"))),
+    # only verified residents report, never the hearing's own staff
+    Row("hearings:report", only({"citizen"}, done(_page("open"))),
         args=lambda ctx: ["comment", ctx["comment"].pk], method="post",
         data=lambda ctx: {"reason": "оскорбление"}),
     Row("hearings:moderate", signed_in(NOT_ALLOWED),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,10 +32,8 @@ from aimak_web.hearings.models import (
     Proposal,
     State,
     TransitionError,
-    answer_proposal,
-    moderate,
-    report,
 )
+from aimak_web.hearings.services import answer_proposal, moderate, report, transition
 
 REASON = "Средства на ремонт дороги предусмотрены в статье 0451 проекта."
 
@@ -43,9 +42,23 @@ def _at(y, m, d, h=10):
     return timezone.make_aware(datetime(y, m, d, h, 0))
 
 
+def _on(y, m, d, h=10):
+    """Stand the clock still at that local moment."""
+    return time_machine.travel(_at(y, m, d, h), tick=False)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    """The hearings' clock stands on 5 July 2026, inside the comment period of
+    ``make_hearing`` (1–19 July, meeting on 20 July); a test moves it further itself."""
+    with _on(2026, 7, 5, 12):
+        yield
+
+
 def make_hearing(municipality, state=State.DRAFT, **extra) -> Hearing:
     fields = {"subject": "draft_budget", "year": 2027, "title_ru": "Проект бюджета на 2027 год",
               "title_ky": "2027-жылдын бюджетинин долбоору", "notice_date": date(2026, 7, 1),
+              "comments_from": date(2026, 7, 1), "comments_until": date(2026, 7, 19),
               "meeting_at": _at(2026, 7, 20), "meeting_place": "Дом культуры, зал 1",
               "state": state, **extra}
     return Hearing.objects.create(municipality=municipality, **fields)
@@ -67,80 +80,141 @@ def add_lines(hearing) -> list[BudgetLine]:
 # --- the procedure -----------------------------------------------------------------------
 
 
+def _states(hearing, actor) -> list[str]:
+    out = []
+    for e in LogEntry.objects.get_for_object(hearing).filter(actor=actor).order_by("timestamp"):
+        changes = e.changes if isinstance(e.changes, dict) else json.loads(e.changes or "{}")
+        if "state" in changes:
+            out.append(changes["state"][1])
+    return out
+
+
+@pytest.mark.django_db
+def test_each_step_waits_for_its_date_and_rule(places, users):
+    """The issue's case: comments 8–20 December, meeting on the 18th, notice on the 7th. On the
+    7th every later step is refused with its reason; each goes through on its day."""
+    staff, citizen = users["municipal_staff"], users["citizen"]
+    h = make_hearing(places["a"], notice_date=date(2026, 12, 7),
+                     comments_from=date(2026, 12, 8), comments_until=date(2026, 12, 20),
+                     meeting_at=_at(2026, 12, 18))
+    for outsider in (users["other_staff"], citizen, users["moderator"], users["admin"]):
+        with pytest.raises(PermissionDenied):
+            transition(h, "announce", outsider)
+    with _on(2026, 12, 6, 9), pytest.raises(
+            TransitionError, match=r"Дата объявления \(07\.12\.2026\) ещё не наступила"):
+        transition(h, "announce", staff)
+    with _on(2026, 12, 7, 9):
+        transition(h, "announce", staff)
+        assert h.state == State.ANNOUNCED and h.announced_at == _at(2026, 12, 7, 9)
+        with pytest.raises(TransitionError, match=r"Приём комментариев начинается 08\.12\.2026"):
+            transition(h, "open", staff)
+        with pytest.raises(TransitionError, match="невозможен в состоянии"):
+            transition(h, "hold_meeting", staff)
+    with _on(2026, 12, 8, 0):
+        transition(h, "open", staff)
+        assert h.accepts_input
+        p = Proposal.objects.create(hearing=h, author=citizen, title="Дорога", text="Ремонт")
+        h.attendance_women, h.attendance_men, h.chair = 30, 24, "Осмонов А."
+        h.save()
+        with pytest.raises(TransitionError, match=r"назначено на 18\.12\.2026 10:00"):
+            transition(h, "hold_meeting", staff)
+    with _on(2026, 12, 18, 10):
+        transition(h, "hold_meeting", staff)
+        assert h.accepts_input  # comments run until the 20th
+        answer_proposal(p, staff, "partly", REASON)
+        with pytest.raises(TransitionError, match=r"до 20\.12\.2026"):
+            transition(h, "close", staff)
+    with _on(2026, 12, 21, 9):
+        assert not h.accepts_input
+        transition(h, "publish_answers", staff)
+        transition(h, "close", staff)
+    h.refresh_from_db()
+    assert h.state == State.CLOSED and h.closed_at == _at(2026, 12, 21, 9)
+    assert _states(h, staff) == ["announced", "open", "meeting_held", "answers_published",
+                                 "closed"]
+
+
 @pytest.mark.django_db
 def test_procedure_refuses_to_close_with_an_unanswered_proposal(places, users):
     staff, citizen = users["municipal_staff"], users["citizen"]
-    h = make_hearing(places["a"])
-    for outsider in (users["other_staff"], citizen, users["moderator"]):
-        with pytest.raises(PermissionDenied):
-            h.announce(outsider)
-    h.announce(staff)
-    assert h.state == State.ANNOUNCED and h.announced_at is not None
-    with pytest.raises(TransitionError):
-        h.close(staff)  # not from "announced"
-    h.open_comments(staff)
+    h = make_hearing(places["a"], state=State.OPEN)
     p = Proposal.objects.create(hearing=h, author=citizen, title="Дорога", text="Отремонтировать")
-    with pytest.raises(TransitionError, match="по полу"):
-        h.hold_meeting(staff)
-    h.attendance_women, h.attendance_men = 437, 800
-    h.save()
-    h.hold_meeting(staff)
-    with pytest.raises(TransitionError, match="ответа: 1"):
-        h.close(staff)
-    h.refresh_from_db()
-    assert h.state == State.MEETING_HELD
-    with pytest.raises(ValidationError):
-        answer_proposal(p, staff, "rejected", "Нет денег.")  # too short a reason
-    with pytest.raises(PermissionDenied):
-        answer_proposal(p, users["other_staff"], "accepted", REASON)
-    # an answer kept unpublished does not count
-    answer_proposal(p, staff, "partly", REASON, publish=False)
-    with pytest.raises(TransitionError):
-        h.close(staff)
-    answer_proposal(p, staff, "partly", REASON)
-    h.close(staff)
-    assert h.state == State.CLOSED and h.closed_at is not None
-    assert h.attendance_total == 1237
-    # the audit trail records every step with its actor
-    entries = LogEntry.objects.get_for_object(h).filter(actor=staff)
-    states = [json.loads(e.changes)["state"][1] if isinstance(e.changes, str)
-              else e.changes["state"][1] for e in entries
-              if "state" in (e.changes if isinstance(e.changes, dict)
-                             else json.loads(e.changes or "{}"))]
-    assert set(states) == {"announced", "open", "meeting_held", "closed"}
+    with _on(2026, 7, 20, 11):
+        with pytest.raises(TransitionError, match="по полу"):
+            transition(h, "hold_meeting", staff)
+        h.attendance_women, h.attendance_men, h.chair = 437, 800, "Осмонов А."
+        h.save()
+        transition(h, "hold_meeting", staff)
+        with pytest.raises(ValidationError):
+            answer_proposal(p, staff, "rejected", "Нет денег.")  # too short a reason
+        with pytest.raises(PermissionDenied):
+            answer_proposal(p, users["other_staff"], "accepted", REASON)
+        with pytest.raises(TransitionError, match="ответа: 1"):
+            transition(h, "close", staff)
+        # an answer kept unpublished does not count
+        answer_proposal(p, staff, "partly", REASON, publish=False)
+        with pytest.raises(TransitionError, match="ответа: 1"):
+            transition(h, "close", staff)
+        answer_proposal(p, staff, "partly", REASON)
+        transition(h, "close", staff)
+    assert h.state == State.CLOSED and h.attendance_total == 1237
 
 
 @pytest.mark.django_db
-def test_notice_lead_time_is_a_setting(places, users, settings):
+def test_notice_lead_time_and_comment_period_are_settings(places, users, settings):
     staff = users["municipal_staff"]
     h = make_hearing(places["a"], meeting_at=_at(2026, 7, 10))  # 9 days after 1 July
     assert h.notice_lead_days == 9
     with pytest.raises(TransitionError, match="за 10 дней"):
-        h.announce(staff)
+        transition(h, "announce", staff)
     settings.AIMAK_HEARING_NOTICE_DAYS = 9
-    h.announce(staff)
+    transition(h, "announce", staff)
     assert h.state == State.ANNOUNCED
-    empty = make_hearing(places["a"], meeting_place="")
-    with pytest.raises(TransitionError, match="место собрания"):
-        empty.announce(staff)
+    short = make_hearing(places["a"], comments_until=date(2026, 7, 5))
+    with pytest.raises(TransitionError, match="не менее 10 дней; он длится 5"):
+        transition(short, "announce", staff)
+    settings.AIMAK_HEARING_MIN_COMMENT_DAYS = 5
+    transition(short, "announce", staff)
+    empty = make_hearing(places["a"], meeting_place="", comments_from=None)
+    with pytest.raises(TransitionError, match="начало приёма комментариев, место собрания"):
+        transition(empty, "announce", staff)
+    early = make_hearing(places["a"], comments_from=date(2026, 6, 30))
+    with pytest.raises(TransitionError, match=r"не может начаться \(30\.06\.2026\) раньше"):
+        transition(early, "announce", staff)
 
 
 @pytest.mark.django_db
-def test_announced_dates_move_only_within_the_notice_rule(client, places, users):
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_edit_form_keeps_iso_dates_in_every_language(client, places, users, lang):
+    """Failed before the fix in ru and ky: value="01.07.2026" in a date input shows empty."""
+    h = make_hearing(places["a"])
+    client.force_login(users["municipal_staff"])
+    prefix = "" if lang == "ru" else f"/{lang}"
+    html = client.get(prefix + reverse("hearings:edit", args=[h.pk])).content.decode()
+    assert 'name="notice_date" value="2026-07-01"' in html
+    assert 'name="comments_from" value="2026-07-01"' in html
+    assert 'name="comments_until" value="2026-07-19"' in html
+    assert 'name="meeting_at" value="2026-07-20T10:00"' in html
+
+
+@pytest.mark.django_db
+def test_announced_dates_move_only_within_the_rules(client, places, users):
     h = make_hearing(places["a"], state=State.ANNOUNCED)
     client.force_login(users["municipal_staff"])
     data = {"subject": "draft_budget", "year": 2027, "title_ru": h.title_ru,
-            "notice_date": "2026-07-01", "meeting_at": "2026-07-05T10:00",
+            "notice_date": "2026-06-01", "comments_from": "2026-07-01",
+            "comments_until": "2026-07-19", "meeting_at": "2026-07-05T10:00",
             "meeting_place": "Дом культуры", "budget_unit": "thousand KGS"}
-    r = client.post(reverse("hearings:edit", args=[h.pk]), data)
-    assert "не позже чем за 10 дней до собрания" in r.content.decode()
+    html = client.post(reverse("hearings:edit", args=[h.pk]), data).content.decode()
+    assert "не позже чем за 10 дней до собрания" in html
     h.refresh_from_db()
-    assert timezone.localtime(h.meeting_at).day == 20
+    # the notice date is the proof of notice: once announced it cannot be changed
+    assert timezone.localtime(h.meeting_at).day == 20 and h.notice_date == date(2026, 7, 1)
     r = client.post(reverse("hearings:edit", args=[h.pk]), {**data,
                                                             "meeting_at": "2026-07-25T10:00"})
     assert r.status_code == 302
     h.refresh_from_db()
-    assert h.notice_lead_days == 24
+    assert h.notice_lead_days == 24 and h.notice_date == date(2026, 7, 1)
 
 
 @pytest.mark.django_db
@@ -298,19 +372,33 @@ def test_comments_are_rate_limited(client, places, users, settings):
     assert Comment.objects.count() == limit
 
 
+def _residents(places, n: int) -> list:
+    """``n`` verified residents of municipality a (synthetic accounts)."""
+    from aimak_web.accounts.models import User
+
+    out = []
+    for i in range(n):
+        u = User.objects.create_user(username=f"res{i}", email=f"res{i}@test.local",
+                                     password="x" * 20, municipality=places["a"])
+        u.verify_residence("manual")
+        out.append(u)
+    return out
+
+
 @pytest.mark.django_db
 def test_reports_hide_an_item_and_moderators_decide_with_a_reason(places, users, settings):
     settings.AIMAK_REPORTS_TO_HIDE = 3
     h = make_hearing(places["a"], state=State.OPEN)
     c = Comment.objects.create(hearing=h, author=users["citizen"], text="оскорбление")
-    assert report(c, users["jury"], "abuse")
-    assert not report(c, users["jury"])  # once per user
-    report(c, users["municipal_staff"])
+    r1, r2, r3 = _residents(places, 3)
+    assert report(c, r1, "abuse")
+    assert not report(c, r1)  # once per user
+    report(c, r2)
     c.refresh_from_db()
     assert (c.report_count, c.hidden) == (2, False)
-    report(c, users["other_staff"])
+    report(c, r3)
     c.refresh_from_db()
-    assert (c.report_count, c.hidden) == (3, True)
+    assert (c.report_count, c.hidden, c.hidden_by) == (3, True, "reports")
     with pytest.raises(PermissionDenied):
         moderate(c, users["citizen"], "restore", "ok")
     moderate(c, users["moderator"], "restore", "критика, а не оскорбление")
@@ -321,6 +409,56 @@ def test_reports_hide_an_item_and_moderators_decide_with_a_reason(places, users,
     assert [(x.action, x.reason) for x in d] == [
         ("restore", "критика, а не оскорбление"), ("hide", "оскорбление жителя")]
     assert LogEntry.objects.get_for_object(c).filter(actor=users["moderator"]).count() == 2
+    # each report is in the audit trail with its reporter
+    from aimak_web.hearings.models import Report
+
+    assert LogEntry.objects.filter(content_type__model="report", actor=r1).count() == 1
+    assert Report.objects.count() == 0  # restoring cleared the reports
+
+
+@pytest.mark.django_db
+def test_only_verified_residents_report_and_never_the_hearings_staff(client, places, users,
+                                                                      settings):
+    """Failed before the fix: any signed-in account (and the hearing's own staff) could
+    report, and three reports hid a proposal and erased the duty to answer it."""
+    from aimak_web.accounts.models import User
+
+    settings.AIMAK_REPORTS_TO_HIDE = 3
+    h = make_hearing(places["a"], state=State.OPEN)
+    p = Proposal.objects.create(hearing=h, author=users["citizen"], title="Свет на улице",
+                                text="Поставить фонари на улице Ленина")
+    fresh = User.objects.create_user(username="fresh", email="fresh@test.local",
+                                     password="x" * 20)  # signed up, never verified
+    for who in (fresh, users["municipal_staff"], users["jury"], users["other_staff"]):
+        client.force_login(who)
+        r = client.post(reverse("hearings:report", args=["proposal", p.pk]))
+        assert r.status_code == 403, who
+    p.refresh_from_db()
+    assert p.report_count == 0
+    for resident in _residents(places, 3):
+        client.force_login(resident)
+        assert client.post(reverse("hearings:report", args=["proposal", p.pk])).status_code \
+            == 302
+    p.refresh_from_db()
+    assert p.hidden and p.hidden_by == "reports"
+    # hidden by reports: still owed an answer; the public page says so, without the text
+    html = client.get(reverse("hearings:detail", args=[h.pk])).content.decode()
+    assert 'data-testid="pending-moderation"' in html and "улице Ленина" not in html
+    staff = users["municipal_staff"]
+    with _on(2026, 7, 20, 11):
+        h.attendance_women, h.attendance_men, h.chair = 3, 2, "Осмонов А."
+        h.save()
+        transition(h, "hold_meeting", staff)
+    with _on(2026, 7, 21, 9):
+        with pytest.raises(TransitionError, match="ответа: 1"):
+            transition(h, "close", staff)
+        # a moderator's recorded decision with a reason releases the duty, publicly
+        moderate(p, users["moderator"], "hide", "персональные данные третьего лица")
+        transition(h, "close", staff)
+    client.logout()
+    html = client.get(reverse("hearings:detail", args=[h.pk])).content.decode()
+    assert "Удалено модератором по причине: персональные данные третьего лица" in html
+    assert "улице Ленина" not in html
 
 
 @pytest.mark.django_db
@@ -379,6 +517,14 @@ def test_meeting_record_checks_numbers_and_the_sheet(client, places, users):
     h = make_hearing(places["a"], state=State.OPEN)
     client.force_login(users["municipal_staff"])
     url = reverse("hearings:meeting", args=[h.pk])
+    # before the meeting's time nothing can be recorded (failed before the fix)
+    r = client.post(url, {"chair": "A", "attendance_women": 54, "attendance_men": 0})
+    assert r.status_code == 302
+    h.refresh_from_db()
+    assert h.attendance_women is None
+    traveller = _on(2026, 7, 20, 12)
+    traveller.start()
+    client.force_login(users["municipal_staff"])  # the session of 5 July has expired
     base = {"chair": "Председатель", "secretary": "Секретарь", "attendance_women": 437,
             "attendance_men": 800}
     r = client.post(url, {**base, "attendance_under_30": 100, "attendance_30_59": 100,
@@ -401,6 +547,7 @@ def test_meeting_record_checks_numbers_and_the_sheet(client, places, users):
                      "paper_author": "Асан У."})
     p = Proposal.objects.get()
     assert p.on_paper and p.author is None and p.paper_author == "Асан У."
+    traveller.stop()
 
 
 @pytest.mark.django_db
@@ -426,10 +573,11 @@ def test_documents_are_checked_and_public(client, places, users):
 
 
 def _pdf_text(data: bytes) -> str:
+    """The PDF's words, one space between them (line breaks fall anywhere)."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        return " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).split())
 
 
 @pytest.mark.django_db
@@ -454,6 +602,11 @@ def test_minutes_pdf_in_russian_and_kyrgyz(client, places, users):
 def test_notice_pdf_has_the_link_and_sms_fits_one_message(client, places, rf):
     h = make_hearing(places["a"], state=State.ANNOUNCED)
     add_lines(h)
+    pdf = client.get(reverse("hearings:notice", args=[h.pk, "ky"])).content
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:  # failed before: '<span lang="ky">…</span>'
+        assert doc.metadata["Title"] == "2027-жылдын бюджетинин долбоору"
     text = _pdf_text(client.get(reverse("hearings:notice", args=[h.pk, "ru"])).content)
     assert f"/hearings/{h.pk}/" in text and "Дом культуры" in text and "130,0" in text
     assert "<svg" in documents.qr_svg("http://testserver/hearings/1/")
@@ -464,20 +617,26 @@ def test_notice_pdf_has_the_link_and_sms_fits_one_message(client, places, rf):
 
 @pytest.mark.django_db
 def test_export_csv_and_json_agree_and_hide_hidden(client, places, users):
-    h = make_hearing(places["a"], state=State.CLOSED, attendance_women=5, attendance_men=3)
+    h = make_hearing(places["a"], state=State.MEETING_HELD, attendance_women=5,
+                     attendance_men=3)
     p = Proposal.objects.create(hearing=h, author=users["citizen"], title="Свет", text="x")
     Proposal.objects.create(hearing=h, author=users["citizen"], title="Скрыто", text="y",
-                            hidden=True)
+                            hidden=True, hidden_by="moderator", hidden_reason="спам")
     answer_proposal(p, users["municipal_staff"], "rejected", REASON)
+    h.state = State.CLOSED
+    h.save()
     data = client.get(reverse("hearings:export", args=[h.pk, "json"])).json()
     assert data["attendance"] == {"women": 5, "men": 3, "total": 8, "under_30": None,
                                   "from_30_to_59": None, "60_plus": None}
-    assert [x["title"] for x in data["proposals"]] == ["Свет"]
+    # the removed proposal keeps its row with the moderator's reason, not its words
+    assert [(x["title"], x["moderation"], x["moderation_reason"]) for x in data["proposals"]] \
+        == [("Свет", "", ""), ("", "moderator", "спам")]
     assert data["proposals"][0]["answer"]["verdict"] == "rejected"
     rows = list(csv.DictReader(io.StringIO(
         client.get(reverse("hearings:export", args=[h.pk, "csv"])).content.decode())))
-    assert [(r["proposal_title"], r["verdict"], r["reason"], r["attendance_women"])
-            for r in rows] == [("Свет", "rejected", REASON, "5")]
+    assert [(r["proposal_title"], r["moderation"], r["verdict"], r["reason"],
+             r["attendance_women"]) for r in rows] == [
+        ("Свет", "", "rejected", REASON, "5"), ("", "moderator", "", "", "5")]
 
 
 @pytest.mark.django_db
@@ -514,7 +673,10 @@ def test_municipality_facts(places, users):
     Proposal.objects.create(hearing=held, author=users["citizen"], title="b", text="b")
     Proposal.objects.create(hearing=held, author=users["citizen"], title="c", text="c")
     Proposal.objects.create(hearing=held, author=users["citizen"], title="d", text="d",
-                            hidden=True)
+                            hidden=True, hidden_by="moderator", hidden_reason="спам")
+    # hidden after reports only: still owed an answer, so it counts
+    Proposal.objects.create(hearing=held, author=users["citizen"], title="e", text="e",
+                            hidden=True, hidden_by="reports")
     answer_proposal(p1, staff, "accepted", REASON)
     make_hearing(places["a"], state=State.OPEN)  # not held: left out
     make_hearing(places["a"], state=State.CLOSED, meeting_at=_at(2025, 7, 20))  # other period
@@ -526,7 +688,7 @@ def test_municipality_facts(places, users):
     assert f["notice_lead_days"] == 19 and f["meeting_date"] == date(2026, 7, 20)
     assert (f["attendance_women"], f["attendance_men"], f["attendance_total"]) == (437, 800,
                                                                                   1237)
-    assert f["proposals"] == 3 and f["answered_share"] == pytest.approx(1 / 3)
+    assert f["proposals"] == 4 and f["answered_share"] == pytest.approx(1 / 4)
     assert f["minutes_published"] is True
     assert municipality_facts(places["a"], date(2026, 7, 21), date(2026, 12, 31)) == []
 

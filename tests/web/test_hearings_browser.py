@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from .conftest import PASSWORD
+
+
+def _at(y, m, d, h=10):
+    return timezone.make_aware(datetime(y, m, d, h, 0))
 
 #: What each language's pages say at the checked steps.
 SAYS = {
@@ -61,6 +68,8 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     from aimak_web.hearings.models import Comment, Hearing
 
     base, prefix, says = live_server.url, "" if lang == "ru" else f"/{lang}", SAYS[lang]
+    clock = time_machine.travel(_at(2026, 7, 5, 9))
+    clock.start()
     # staff create the hearing, load the budget from the template and announce it
     _sign_in(page, base, prefix, users["municipal_staff"])
     page.goto(f"{base}{prefix}/hearings/")
@@ -107,8 +116,13 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.watch.shot(page, f"hearing-{lang}-open")
     _sign_out(page)
 
-    # another user reports the comment; a moderator hides it with a reason
-    _sign_in(page, base, prefix, users["jury"])
+    # another resident reports the comment; a moderator hides it with a reason
+    from aimak_web.accounts.models import User
+
+    other = User.objects.create_user(username="r2", email="r2@test.local", password=PASSWORD,
+                                     municipality=places["a"])
+    other.verify_residence("manual")
+    _sign_in(page, base, prefix, other)
     page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
     page.click("[data-testid=report-comment]")
     _sign_out(page)
@@ -122,7 +136,11 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     assert "это позор" not in page.content()
     _sign_out(page)
 
-    # staff record the meeting, are refused closing, answer with a reason and close
+    # on the meeting's day (after the comment period) staff record it, are refused closing
+    # while a proposal has no answer, answer with a reason and close
+    clock.stop()
+    clock = time_machine.travel(_at(2026, 7, 20, 12))
+    clock.start()
     _sign_in(page, base, prefix, users["municipal_staff"])
     page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
     page.click("[data-testid=meeting]")
@@ -148,7 +166,7 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     # the minutes, the archive and the CSV export say the same
     pdf = page.request.get(f"{base}{prefix}/hearings/{hearing.pk}/minutes-{lang}.pdf")
     with pdfplumber.open(io.BytesIO(pdf.body())) as doc:
-        text = "\n".join(p.extract_text() or "" for p in doc.pages)
+        text = " ".join(" ".join(p.extract_text() or "" for p in doc.pages).split())
     assert says["women"] in text and says["men"] in text
     assert "Отремонтировать дорогу к школе" in text and says["accepted"] in text
     assert "Ремонт дороги к школе включён" in text
@@ -159,5 +177,6 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     assert [(r["attendance_women"], r["attendance_men"], r["proposal_title"], r["verdict"],
              r["reason"]) for r in rows] == [
         ("437", "800", "Отремонтировать дорогу к школе", "partly", REASON)]
+    clock.stop()
     assert page.watch.errors == []
     assert page.watch.outside == []

@@ -22,15 +22,17 @@ class HearingsConfig(AppConfig):
             Hearing,
             ModerationDecision,
             Proposal,
+            Report,
         )
 
         auditlog.register(Hearing)
         auditlog.register(BudgetLine)
         auditlog.register(Document)
-        auditlog.register(Comment, include_fields=["hidden", "hidden_reason"])
+        auditlog.register(Comment, include_fields=["hidden", "hidden_by", "hidden_reason"])
         auditlog.register(Proposal, exclude_fields=["report_count"],
                           m2m_fields={"supporters"})
         auditlog.register(Answer)
         auditlog.register(ModerationDecision)
+        auditlog.register(Report)
         register_section(sections.hearings_section)
         register_demo(demo.load_demo)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from . import budget as budget_data
+from . import clock
 from .models import Hearing
 
 PDF_LANGUAGES = ("ru", "ky")
@@ -61,10 +62,10 @@ def notice_pdf(hearing: Hearing, lang: str, request=None) -> bytes:
 
 
 def minutes_pdf(hearing: Hearing, lang: str) -> bytes:
-    proposals = (hearing.proposals.filter(hidden=False)
-                 .select_related("author", "line", "answer").order_by("created_at"))
+    proposals = (hearing.proposals.select_related("author", "line", "answer")
+                 .order_by("created_at"))
     return _pdf("hearings/pdf/minutes.html", {
-        "hearing": hearing, "proposals": proposals, "generated": timezone.now()}, lang)
+        "hearing": hearing, "proposals": proposals, "generated": clock.now()}, lang)
 
 
 def sms_text(hearing: Hearing, request=None, lang: str = "ru") -> str:

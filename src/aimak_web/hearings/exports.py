@@ -24,8 +24,7 @@ def _num(value) -> float | None:
 def hearing_data(hearing: Hearing) -> dict:
     """Everything public about the hearing (hidden items and personal data left out)."""
     lines = list(hearing.lines.all())
-    proposals = (hearing.proposals.filter(hidden=False).select_related("line", "answer")
-                 .order_by("created_at"))
+    proposals = hearing.proposals.select_related("line", "answer").order_by("created_at")
     out_proposals = []
     for p in proposals:
         try:
@@ -33,8 +32,12 @@ def hearing_data(hearing: Hearing) -> dict:
         except p.__class__.answer.RelatedObjectDoesNotExist:
             a = None
         published = a is not None and a.published_at is not None
+        # a hidden proposal keeps its row (its answer is owed or public); its words do not
         out_proposals.append({
-            "id": p.pk, "title": p.title, "text": p.text, "on_paper": p.on_paper,
+            "id": p.pk, "title": "" if p.hidden else p.title, "text": "" if p.hidden else p.text,
+            "moderation": p.hidden_by if p.hidden else "",
+            "moderation_reason": p.hidden_reason if p.removed_by_moderator else "",
+            "on_paper": p.on_paper,
             "created_at": _iso(p.created_at), "line_code": p.line.code if p.line else None,
             "line_name": p.line.name_ru if p.line else None, "amount": _num(p.amount),
             "answer": {"verdict": a.verdict, "reason": a.reason,
@@ -65,7 +68,8 @@ def hearing_data(hearing: Hearing) -> dict:
 
 CSV_COLUMNS = ["hearing_id", "municipality", "state", "meeting_at", "attendance_women",
                "attendance_men", "attendance_total", "proposal_id", "proposal_title",
-               "on_paper", "line_code", "amount", "verdict", "reason", "answer_published_at"]
+               "moderation", "moderation_reason", "on_paper", "line_code", "amount", "verdict",
+               "reason", "answer_published_at"]
 
 
 def hearing_csv(data: dict) -> str:
@@ -78,10 +82,11 @@ def hearing_csv(data: dict) -> str:
     head = ["" if v is None else v for v in head]
     for p in data["proposals"] or [None]:
         if p is None:
-            rows.append([*head, *[""] * 8])
+            rows.append([*head, *[""] * 10])
             continue
         a = p["answer"] or {}
-        rows.append([*head, p["id"], p["title"], "yes" if p["on_paper"] else "no",
+        rows.append([*head, p["id"], p["title"], p["moderation"], p["moderation_reason"],
+                     "yes" if p["on_paper"] else "no",
                      p["line_code"] or "", "" if p["amount"] is None else p["amount"],
                      a.get("verdict", ""), a.get("reason", ""), a.get("published_at", "")])
     return csv_text(CSV_COLUMNS, rows)

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import Hearing, State
+from .models import Hearing, Moderated, State
 
 HELD_STATES = (State.MEETING_HELD, State.ANSWERS_PUBLISHED, State.CLOSED)
 
@@ -25,7 +25,7 @@ def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 def municipality_facts(municipality, date_from: date, date_to: date) -> list[dict]:
     """Per hearing held in [date_from, date_to]: dates, lead days, attendance, proposals, answers.
 
-    ``answered_share`` is the share of (visible) proposals with a published reasoned answer,
+    ``answered_share`` is the share of proposals owed an answer that have a published one,
     ``None`` when there were no proposals; ``minutes_published`` is true once the meeting is
     recorded (the minutes PDF is generated from then on).
     """
@@ -43,10 +43,12 @@ def period_facts(date_from: date, date_to: date) -> dict[int, list[dict]]:
 
 def _held(date_from: date, date_to: date):
     start, end = _bounds(date_from, date_to)
+    # proposals owed an answer: all but those a moderator removed with a reason (a proposal
+    # hidden by reports alone still counts)
+    owed = ~Q(proposals__hidden_by=Moderated.BY_MODERATOR)
     return (Hearing.objects.filter(state__in=HELD_STATES, meeting_at__range=(start, end))
-            .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)),
-                      n_answered=Count("proposals", filter=Q(
-                          proposals__hidden=False,
+            .annotate(n_proposals=Count("proposals", filter=owed),
+                      n_answered=Count("proposals", filter=owed & Q(
                           proposals__answer__published_at__isnull=False)))
             .order_by("meeting_at"))
 

@@ -42,7 +42,13 @@ def line_label(line: BudgetLine) -> str:
 
 
 class DateInput(forms.DateInput):
+    """A date picker: its value is always ISO (2026-12-07), whatever the reader's language; a
+    localized value (07.12.2026) would show an empty picker and be lost on save."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -79,26 +85,31 @@ class HearingForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
         return year
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .procedure import locked_fields
+
+        for name in locked_fields(self.instance):
+            # a step already taken relies on it (the notice date is the proof of notice)
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("fixed: a step of the procedure relies on it")
+
     def clean(self):
         data = super().clean()
         start, end = data.get("comments_from"), data.get("comments_until")
         if start and end and end < start:
             self.add_error("comments_until", _("The comment period ends before it starts."))
-        notice, meeting = data.get("notice_date"), data.get("meeting_at")
-        announced = self.instance.pk and self.instance.state != "draft"
-        if announced and notice and meeting:
-            from django.utils import timezone
-
-            from .models import notice_days
-
-            lead = (timezone.localtime(meeting).date() - notice).days
-            if lead < notice_days():
-                # once announced, dates may move only within the notice rule
-                self.add_error("meeting_at", _(
-                    "The notice must come at least %(days)s days before the meeting "
-                    "(setting AIMAK_HEARING_NOTICE_DAYS); it comes %(lead)s days before.")
-                    % {"days": notice_days(), "lead": lead})
         return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        from .services import edit_problems
+
+        # once announced, the dates move only within the procedure's rules
+        for problem in edit_problems(self.instance):
+            self.add_error(None, problem)
 
 
 class BudgetUploadForm(forms.Form):

@@ -1,40 +1,28 @@
 """Public hearings: a hearing's procedure, its budget lines, comments, proposals and answers.
 
-The procedure of a hearing (states and allowed transitions) is kept in one place,
-``Hearing.TRANSITIONS``; every transition is a method that checks the role rule and the
-procedure's own conditions, and saves the hearing inside ``auditlog``'s actor context so the
-audit trail records who moved it.
+The states and the steps between them are kept here, in ``Hearing.TRANSITIONS``; the guards of
+each step (dates, the notice rule, answers) are in ``procedure``, and every change of state goes
+through ``services`` (which checks the role and the guards, saves and writes the audit trail).
 
-Settings (Django settings, read when used):
-
-- ``AIMAK_HEARING_NOTICE_DAYS`` (default 10): days between the notice date and the meeting,
-  checked when a hearing is announced. A setting of aimak; its legal basis is not verified.
-- ``AIMAK_REPORTS_TO_HIDE`` (default 3): reports after which a comment or a proposal is hidden
-  pending a moderator's decision.
-
-A hearing closes only when every visible proposal has a published answer with a reason of at
-least ``MIN_REASON`` characters; proposals hidden by moderation need none.
+``AIMAK_REPORTS_TO_HIDE`` (default 3): reports after which a comment or a proposal is hidden
+pending a moderator's decision. A proposal hidden that way still has to be answered; only a
+moderator's recorded decision (with a reason shown on the public page) removes that duty.
 """
 
 from __future__ import annotations
 
-from auditlog.context import set_actor
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aimak_web.places.models import Municipality
 
+from . import clock
+
 #: Minimum length of an answer's written reason (characters).
 MIN_REASON = 30
-
-
-def notice_days() -> int:
-    """Days between the notice and the meeting (a setting; its legal basis is not verified)."""
-    return int(getattr(settings, "AIMAK_HEARING_NOTICE_DAYS", 10))
 
 
 def reports_to_hide() -> int:
@@ -124,6 +112,8 @@ class Hearing(models.Model):
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     announced_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answers_published_at = models.DateTimeField(null=True, blank=True)
     meeting_recorded_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -161,80 +151,30 @@ class Hearing(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state != State.DRAFT
+        """Announced (or later), or an example built on published figures."""
+        return self.state != State.DRAFT or self.is_example
+
+    @property
+    def in_comment_period(self) -> bool:
+        today = clock.today()
+        return bool(self.comments_from and self.comments_until
+                    and self.comments_from <= today <= self.comments_until)
 
     @property
     def accepts_input(self) -> bool:
-        """Comments, proposals and supports are taken while the hearing is open."""
-        return self.state == State.OPEN
+        """Comments, proposals and supports are taken while open, within the comment period."""
+        return self.state in (State.OPEN, State.MEETING_HELD) and self.in_comment_period
 
     def allowed_transitions(self) -> list[str]:
+        """Steps the state allows (their dates and rules are checked when one is taken)."""
         return [name for name, (sources, _to, _v) in self.TRANSITIONS.items()
                 if self.state in sources]
 
     def unanswered_proposals(self):
-        """Visible proposals without a published, reasoned answer."""
-        return self.proposals.filter(hidden=False).exclude(
+        """Proposals still owed a published, reasoned answer: every one, hidden by reports or
+        not, except those a moderator removed with a recorded reason."""
+        return self.proposals.exclude(hidden_by=Moderated.BY_MODERATOR).exclude(
             answer__published_at__isnull=False)
-
-    def _check(self, name: str) -> None:
-        """Raise TransitionError when the procedure forbids ``name`` now."""
-        if name == "announce":
-            missing = [str(f.verbose_name) for f in (
-                self._meta.get_field("notice_date"), self._meta.get_field("meeting_at"),
-                self._meta.get_field("meeting_place")) if not getattr(self, f.name)]
-            if missing:
-                raise TransitionError(_("Fill in before announcing: %(fields)s.")
-                                      % {"fields": ", ".join(missing)})
-            if self.notice_lead_days < notice_days():
-                raise TransitionError(
-                    _("The notice must come at least %(days)s days before the meeting "
-                      "(setting AIMAK_HEARING_NOTICE_DAYS); it comes %(lead)s days before.")
-                    % {"days": notice_days(), "lead": self.notice_lead_days})
-        if name == "hold_meeting" and self.attendance_total is None:
-            raise TransitionError(_("Record the attendance by gender first."))
-        if name in ("publish_answers", "close"):
-            n = self.unanswered_proposals().count()
-            if n:
-                raise TransitionError(
-                    _("%(n)s proposal(s) still lack a published, reasoned answer.") % {"n": n})
-
-    def transition(self, name: str, user) -> None:
-        """Move the hearing by ``name`` as ``user``; checks the rule, records the audit trail."""
-        if name not in self.TRANSITIONS:
-            raise TransitionError(_("Unknown step."))
-        if not user.has_perm("hearings.manage_hearing", self):
-            raise PermissionDenied
-        sources, target, _verb = self.TRANSITIONS[name]
-        if self.state not in sources:
-            raise TransitionError(_("This step is not possible in the state «%(state)s».")
-                                  % {"state": self.get_state_display()})
-        self._check(name)
-        now = timezone.now()
-        self.state = target
-        if name == "announce":
-            self.announced_at = now
-        elif name == "hold_meeting":
-            self.meeting_recorded_at = now
-        elif name == "close":
-            self.closed_at = now
-        with set_actor(user), transaction.atomic():
-            self.save()
-
-    def announce(self, user) -> None:
-        self.transition("announce", user)
-
-    def open_comments(self, user) -> None:
-        self.transition("open", user)
-
-    def hold_meeting(self, user) -> None:
-        self.transition("hold_meeting", user)
-
-    def publish_answers(self, user) -> None:
-        self.transition("publish_answers", user)
-
-    def close(self, user) -> None:
-        self.transition("close", user)
 
 
 class Document(models.Model):
@@ -290,13 +230,22 @@ class BudgetLine(models.Model):
 class Moderated(models.Model):
     """Something people post: it can be reported, hidden and restored."""
 
+    BY_REPORTS, BY_MODERATOR = "reports", "moderator"
+    HIDDEN_BY = [(BY_REPORTS, _("hidden after reports, pending a moderator")),
+                 (BY_MODERATOR, _("removed by a moderator"))]
+
     hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_by = models.CharField(_("hidden by"), max_length=10, choices=HIDDEN_BY, blank=True)
     hidden_reason = models.CharField(_("reason"), max_length=500, blank=True)
     report_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
+
+    @property
+    def removed_by_moderator(self) -> bool:
+        return self.hidden and self.hidden_by == self.BY_MODERATOR
 
 
 class Comment(Moderated):
@@ -367,13 +316,6 @@ class Answer(models.Model):
     def days_to_answer(self) -> int:
         return (self.answered_at - self.proposal.created_at).days
 
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if len((self.reason or "").strip()) < MIN_REASON:
-            raise ValidationError({"reason": _("Write a reason of at least %(n)s characters.")
-                                   % {"n": MIN_REASON}})
-
 
 class Report(models.Model):
     """A user's report of a comment or a proposal (once per user and item)."""
@@ -409,57 +351,3 @@ class ModerationDecision(models.Model):
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
-
-
-def report(item: Comment | Proposal, user, reason: str = "") -> bool:
-    """Record ``user``'s report of ``item``; hide it at the threshold. False if already reported."""
-    field = "comment" if isinstance(item, Comment) else "proposal"
-    with transaction.atomic():
-        _obj, created = Report.objects.get_or_create(**{field: item, "reporter": user},
-                                                     defaults={"reason": reason[:300]})
-        if not created:
-            return False
-        type(item).objects.filter(pk=item.pk).update(report_count=models.F("report_count") + 1)
-        item.refresh_from_db(fields=["report_count", "hidden"])
-        if item.report_count >= reports_to_hide() and not item.hidden:
-            item.hidden = True
-            item.hidden_reason = "reports"
-            with set_actor(user):
-                item.save(update_fields=["hidden", "hidden_reason"])
-    return True
-
-
-def moderate(item: Comment | Proposal, moderator, action: str, reason: str) -> None:
-    """Hide or restore ``item`` with a reason, logged (decision row and audit trail)."""
-    if not moderator.has_perm("hearings.moderate"):
-        raise PermissionDenied
-    if action not in ("hide", "restore"):
-        raise ValueError(action)
-    field = "comment" if isinstance(item, Comment) else "proposal"
-    with set_actor(moderator), transaction.atomic():
-        item.hidden = action == "hide"
-        item.hidden_reason = reason[:500] if action == "hide" else ""
-        if action == "restore":
-            item.report_count = 0
-            item.reports.all().delete()
-        item.save()
-        ModerationDecision.objects.create(**{field: item}, action=action, reason=reason,
-                                          moderator=moderator)
-
-
-def answer_proposal(proposal: Proposal, user, verdict: str, reason: str, line=None,
-                    amount=None, publish: bool = True) -> Answer:
-    """Save staff's reasoned answer to ``proposal`` (published at once unless told otherwise)."""
-    if not user.has_perm("hearings.manage_hearing", proposal.hearing):
-        raise PermissionDenied
-    answer = getattr(proposal, "answer", None) if hasattr(proposal, "answer") else None
-    answer = answer or Answer(proposal=proposal)
-    answer.verdict, answer.reason, answer.line, answer.amount = verdict, reason, line, amount
-    answer.answered_by = user
-    answer.full_clean(exclude=["proposal", "answered_by"])
-    if publish and answer.published_at is None:
-        answer.published_at = timezone.now()
-    with set_actor(user):
-        answer.save()
-    return answer
-

@@ -18,19 +18,37 @@ def is_staff_of_hearing(user, obj) -> bool:
     return obj is not None and is_staff_of(user, _municipality(obj))
 
 
-@rules.predicate
-def may_take_part(user, hearing) -> bool:
-    """A verified resident of the municipality, or any signed-in user where the hearing allows."""
-    if hearing is None or not user.is_authenticated:
-        return False
-    if hearing.open_to_all:
-        return True
-    if not user.is_verified_resident:
+def _resident(user, hearing) -> bool:
+    """A verified resident of the municipality, or (a merger-proposal hearing) of any
+    municipality of the proposed unit."""
+    if not user.is_verified_resident or user.municipality_id is None:
         return False
     if user.municipality_id == hearing.municipality_id:
         return True
-    # a merger-proposal hearing: residents of every municipality of the proposed unit
     return bool(hearing.scenario_id and hearing.affected.filter(pk=user.municipality_id).exists())
+
+
+#: Conducting a hearing (its steps, the meeting, answers, documents, budget lines) is the
+#: municipality's own work: not even a superuser of the platform does it. A plain predicate,
+#: called directly, because Django's permission check lets a superuser pass any permission.
+conducts = is_staff_of_hearing
+
+
+@rules.predicate
+def may_take_part(user, hearing) -> bool:
+    """A verified resident (see ``_resident``), or any signed-in user where the hearing allows."""
+    if hearing is None or not user.is_authenticated:
+        return False
+    return bool(hearing.open_to_all or _resident(user, hearing))
+
+
+@rules.predicate
+def may_report(user, hearing) -> bool:
+    """Only verified residents report (a fresh account cannot), and never the hearing's own
+    staff: they answer proposals, they do not get to hide them."""
+    if hearing is None or not user.is_authenticated or is_staff_of_hearing(user, hearing):
+        return False
+    return _resident(user, hearing)
 
 
 @rules.predicate
@@ -38,14 +56,9 @@ def is_public(user, hearing) -> bool:
     return hearing is not None and hearing.is_public
 
 
-@rules.predicate
-def is_signed_in(user) -> bool:
-    return bool(user.is_authenticated)
-
-
 rules.add_perm("hearings.manage_hearing", is_staff_of_hearing | is_admin)
 rules.add_perm("hearings.create_hearing", is_staff_of_hearing)
 rules.add_perm("hearings.view_hearing", is_public | is_staff_of_hearing | is_admin)
 rules.add_perm("hearings.take_part", may_take_part)
-rules.add_perm("hearings.report", is_signed_in)
+rules.add_perm("hearings.report", may_report)
 rules.add_perm("hearings.moderate", is_moderator | is_admin)

@@ -1,4 +1,4 @@
-"""Views of hearings: they parse the request, check the object-level rule and call the models."""
+"""Views of hearings: they parse the request, call one function of ``services`` and render."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from aimak_web.core.cache import public_page
 from aimak_web.core.exports import CSV_TYPE, attachment, pdf_response, xlsx_response
 
 from . import budget as budget_data
-from . import documents, exports
+from . import documents, exports, procedure, services
 from .forms import (
     AnswerForm,
     BudgetUploadForm,
@@ -32,28 +32,13 @@ from .forms import (
     ProposalForm,
     ReportForm,
 )
-from .models import (
-    Comment,
-    Document,
-    Hearing,
-    Proposal,
-    State,
-    TransitionError,
-    answer_proposal,
-    moderate,
-    notice_days,
-    report,
-)
-from .rules import may_take_part
+from .models import Answer, Comment, Document, Hearing, Proposal, State, TransitionError
+from .rules import conducts, may_report, may_take_part
 
 COMMENTS_PER_PAGE = 50
 PROPOSALS_PER_PAGE = 25
 #: States in which staff may still change the budget lines.
 BUDGET_EDITABLE = (State.DRAFT, State.ANNOUNCED)
-#: States in which staff record the meeting and enter paper proposals.
-MEETING_STATES = (State.OPEN, State.MEETING_HELD)
-#: States in which staff answer proposals.
-ANSWER_STATES = (State.OPEN, State.MEETING_HELD, State.ANSWERS_PUBLISHED)
 #: States after which the minutes exist.
 MINUTES_STATES = (State.MEETING_HELD, State.ANSWERS_PUBLISHED, State.CLOSED)
 
@@ -74,9 +59,23 @@ def _managed(request, pk: int) -> Hearing:
     return hearing
 
 
+def _conducted(request, pk: int) -> Hearing:
+    """The hearing if the user conducts it: staff of its municipality (not administrators)."""
+    hearing = _hearing(request, pk)
+    if not conducts(request.user, hearing):
+        raise PermissionDenied
+    return hearing
+
+
+def _errors_as_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def index(request):
     """The archive: every public hearing, newest first, filterable by municipality and state."""
-    hearings = (Hearing.objects.exclude(state=State.DRAFT)
+    hearings = (Hearing.objects.exclude(state=State.DRAFT, is_example=False)
                 .select_related("municipality__rayon")
                 .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)))
                 .order_by("-created_at"))
@@ -106,9 +105,7 @@ def create(request):
         raise PermissionDenied
     form = HearingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        hearing = form.save(commit=False)
-        hearing.municipality, hearing.created_by = municipality, request.user
-        hearing.save()
+        hearing = services.save_hearing(form, request.user, municipality)
         messages.success(request, _("The hearing is created as a draft."))
         return redirect("hearings:detail", hearing.pk)
     return render(request, "hearings/form.html", {"form": form, "municipality": municipality})
@@ -117,13 +114,13 @@ def create(request):
 @login_required
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def edit(request, pk: int):
-    hearing = _managed(request, pk)
+    hearing = _conducted(request, pk)
     if hearing.state == State.CLOSED:
         messages.error(request, _("A closed hearing cannot be changed."))
         return redirect(hearing)
     form = HearingForm(request.POST or None, instance=hearing)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_hearing(form, request.user)
         messages.success(request, _("Saved."))
         return redirect(hearing)
     return render(request, "hearings/form.html", {"form": form, "hearing": hearing,
@@ -138,9 +135,10 @@ def detail(request, pk: int):
     documents_list = list(hearing.documents.all())
     lines = list(hearing.lines.annotate(
         n_comments=Count("comments", filter=Q(comments__hidden=False))))
+    # every proposal keeps its place: one hidden after reports or removed by a moderator shows
+    # as such (with the moderator's reason), and its answer stays public
     proposals = Paginator(
-        hearing.proposals.filter(hidden=False)
-        .select_related("author", "line", "answer")
+        hearing.proposals.select_related("author", "line", "answer")
         .annotate(n_support=Count("supporters")).order_by("created_at"),
         PROPOSALS_PER_PAGE).get_page(request.GET.get("ppage"))
     supported = set()
@@ -150,24 +148,26 @@ def detail(request, pk: int):
     comments = (hearing.comments.filter(hidden=False).select_related("author", "line")
                 .order_by("-created_at"))
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    may_manage = user.has_perm("hearings.manage_hearing", hearing)
+    staff = conducts(user, hearing)
     taking_part = hearing.accepts_input and may_take_part(user, hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing, "lines": lines, "proposals": proposals, "supported": supported,
         "documents": documents_list,
-        "page": page, "may_manage": may_manage, "may_take_part": taking_part,
+        "page": page, "may_manage": staff, "may_take_part": taking_part,
+        "may_report": may_report(user, hearing),
         "comment_form": CommentForm(hearing=hearing, initial={"line": request.GET.get("line")})
         if taking_part else None,
-        "transitions": [(n, Hearing.TRANSITIONS[n][2]) for n in hearing.allowed_transitions()]
-        if may_manage else [],
-        "unanswered": hearing.unanswered_proposals().count() if may_manage else 0,
+        "transitions": [(n, Hearing.TRANSITIONS[n][2], services.check_step(hearing, n))
+                        for n in hearing.allowed_transitions()] if staff else [],
+        "rules": procedure.RULES if staff else [],
+        "unanswered": hearing.unanswered_proposals().count() if staff else 0,
         "minutes_ready": hearing.state in MINUTES_STATES,
         "notice_days": hearing.notice_lead_days,
-        "hearing_notice_days": notice_days(),
-        "sms": documents.sms_text(hearing, request, get_language()[:2]) if may_manage else "",
+        "sms": documents.sms_text(hearing, request, get_language()[:2]) if staff else "",
         "budget_editable": hearing.state in BUDGET_EDITABLE,
-        "meeting_editable": hearing.state in MEETING_STATES,
-        "answer_editable": hearing.state in ANSWER_STATES,
+        "meeting_editable": services.may_record_meeting(hearing),
+        "paper_open": services.paper_proposals_open(hearing),
+        "answer_editable": hearing.state in services.ANSWER_STATES,
         "merger": _merger_context(hearing),
     })
 
@@ -182,21 +182,15 @@ def _merger_context(hearing: Hearing) -> dict | None:
     return unit_comparison(hearing.scenario, hearing.municipality.code)
 
 
-def _has_answer(proposal: Proposal) -> bool:
-    try:
-        proposal.answer  # noqa: B018 - the reverse one-to-one raises when absent
-    except Proposal.answer.RelatedObjectDoesNotExist:
-        return False
-    return True
 
 
 @login_required
 @require_POST
 def step(request, pk: int, name: str):
     """Staff move the hearing one step; a refused step says why."""
-    hearing = _managed(request, pk)
+    hearing = _conducted(request, pk)
     try:
-        hearing.transition(name, request.user)
+        services.transition(hearing, name, request.user)
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -214,7 +208,7 @@ def budget_template(request):
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def budget_upload(request, pk: int):
     """Staff load the budget lines from the filled template; a bad file changes nothing."""
-    hearing = _managed(request, pk)
+    hearing = _conducted(request, pk)
     if hearing.state not in BUDGET_EDITABLE:
         messages.error(request, _("The budget can be changed only before comments open."))
         return redirect(hearing)
@@ -255,19 +249,16 @@ def _participant(request, pk: int) -> Hearing:
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def comment(request, pk: int):
     hearing = _participant(request, pk)
-    if not hearing.accepts_input:
-        messages.error(request, _("The hearing is not open for comments."))
-        return redirect(hearing)
     form = CommentForm(request.POST, hearing=hearing)
     if form.is_valid():
-        obj = form.save(commit=False)
-        obj.hearing, obj.author = hearing, request.user
-        obj.save()
+        try:
+            services.add_comment(hearing, request.user, form)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+            return redirect(hearing)
         messages.success(request, _("Your comment is published."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
     return redirect(f"{hearing.get_absolute_url()}#comments")
 
 
@@ -276,14 +267,12 @@ def comment(request, pk: int):
 def propose(request, pk: int):
     hearing = _participant(request, pk)
     if not hearing.accepts_input:
-        messages.error(request, _("The hearing is not open for proposals."))
+        messages.error(request, _("The hearing is not open for comments and proposals now."))
         return redirect(hearing)
     form = ProposalForm(request.POST or None, hearing=hearing,
                         initial={"line": request.GET.get("line")})
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        obj.hearing, obj.author = hearing, request.user
-        obj.save()
+        obj = services.add_proposal(hearing, request.user, form)
         messages.success(request, _("Your proposal is registered; the municipality must answer "
                                     "it with reasons."))
         return redirect(f"{hearing.get_absolute_url()}#proposal-{obj.pk}")
@@ -293,18 +282,15 @@ def propose(request, pk: int):
 @login_required
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def paper_proposal(request, pk: int):
-    """Staff enter a proposal made on paper at the meeting (marked as such)."""
-    hearing = _managed(request, pk)
-    if hearing.state not in MEETING_STATES:
-        messages.error(request, _("Paper proposals are entered while the hearing is open or "
-                                  "right after the meeting."))
+    """Staff enter a proposal made on paper (marked as such)."""
+    hearing = _conducted(request, pk)
+    if not services.paper_proposals_open(hearing):
+        messages.error(request, _("Paper proposals are entered from the first day of comments "
+                                  "until the answers are published."))
         return redirect(hearing)
     form = ProposalForm(request.POST or None, hearing=hearing, paper=True)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        obj.hearing, obj.on_paper = hearing, True
-        obj.paper_author = form.cleaned_data.get("paper_author", "")
-        obj.save()
+        services.add_paper_proposal(hearing, request.user, form)
         messages.success(request, _("The paper proposal is registered."))
         return redirect(hearing)
     return render(request, "hearings/propose.html", {"hearing": hearing, "form": form,
@@ -319,12 +305,10 @@ def support(request, pk: int):
     proposal = get_object_or_404(Proposal.objects.select_related("hearing"), pk=pk,
                                  hidden=False)
     hearing = _participant(request, proposal.hearing_id)
-    if not hearing.accepts_input:
-        messages.error(request, _("The hearing is not open."))
-    elif proposal.supporters.filter(pk=request.user.pk).exists():
-        proposal.supporters.remove(request.user)
-    else:
-        proposal.supporters.add(request.user)
+    try:
+        services.toggle_support(proposal, request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
     return redirect(f"{hearing.get_absolute_url()}#proposal-{proposal.pk}")
 
 
@@ -339,7 +323,7 @@ def _item(kind: str, pk: int):
 @require_POST
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def report_item(request, kind: str, pk: int):
-    """Report a comment or a proposal to the moderators."""
+    """A verified resident reports a comment or a proposal to the moderators."""
     item = _item(kind, pk)
     if not request.user.has_perm("hearings.view_hearing", item.hearing):
         raise Http404
@@ -348,7 +332,7 @@ def report_item(request, kind: str, pk: int):
         return redirect(item.hearing)
     form = ReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if report(item, request.user, reason):
+    if services.report(item, request.user, reason):
         messages.success(request, _("Thank you: the moderators will look at it."))
     else:
         messages.info(request, _("You have already reported this."))
@@ -384,12 +368,11 @@ def moderate_item(request, kind: str, pk: int):
     item = _item(kind, pk)
     form = ModerationForm(request.POST)
     if form.is_valid():
-        moderate(item, request.user, form.cleaned_data["action"], form.cleaned_data["reason"])
+        services.moderate(item, request.user, form.cleaned_data["action"],
+                          form.cleaned_data["reason"])
         messages.success(request, _("Decision recorded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
     return redirect("hearings:moderation")
 
 
@@ -398,16 +381,17 @@ def moderate_item(request, kind: str, pk: int):
 def answer(request, pk: int):
     """Staff answer a proposal with a decision and a reason; the proposer is told by e-mail."""
     proposal = get_object_or_404(Proposal.objects.select_related("author", "line"), pk=pk)
-    hearing = _managed(request, proposal.hearing_id)
-    if hearing.state not in ANSWER_STATES:
+    hearing = _conducted(request, proposal.hearing_id)
+    if hearing.state not in services.ANSWER_STATES:
         messages.error(request, _("Answers are given before the hearing closes."))
         return redirect(hearing)
-    existing = proposal.answer if _has_answer(proposal) else None
+    existing = Answer.objects.filter(proposal=proposal).first()
     form = AnswerForm(request.POST or None, instance=existing, hearing=hearing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = answer_proposal(proposal, request.user, data["verdict"], data["reason"],
-                                data["line"], data["amount"], publish=data["publish"])
+        saved = services.answer_proposal(proposal, request.user, data["verdict"],
+                                         data["reason"], data["line"], data["amount"],
+                                         publish=data["publish"])
         if saved.published_at and proposal.author and proposal.author.email:
             _notify_answer(request, proposal, saved)
         messages.success(request, _("The answer is saved."))
@@ -431,18 +415,15 @@ def _notify_answer(request, proposal: Proposal, answer) -> None:
 @login_required
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def meeting(request, pk: int):
-    """Staff record the meeting: chair, secretary, attendance by gender, the sign-in sheet."""
-    hearing = _managed(request, pk)
-    if hearing.state not in MEETING_STATES:
-        messages.error(request, _("The meeting is recorded while the hearing is open or right "
-                                  "after it."))
+    """Staff record the meeting once its time has come: chair, secretary, attendance, sheet."""
+    hearing = _conducted(request, pk)
+    if not services.may_record_meeting(hearing):
+        messages.error(request, _("The meeting is recorded once its time has come, while the "
+                                  "hearing is open."))
         return redirect(hearing)
     form = MeetingForm(request.POST or None, request.FILES or None, instance=hearing)
     if request.method == "POST" and form.is_valid():
-        from auditlog.context import set_actor
-
-        with set_actor(request.user):
-            form.save()
+        services.record_meeting(form, request.user)
         messages.success(request, _("The meeting record is saved."))
         return redirect(hearing)
     return render(request, "hearings/meeting.html", {"hearing": hearing, "form": form})
@@ -489,20 +470,14 @@ def export(request, pk: int, fmt: str):
     return attachment(response, f"hearing-{hearing.pk}.{fmt}")
 
 
-
 @login_required
 @ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
 def documents_page(request, pk: int):
     """Staff attach documents (PDF, images, office files; type and size checked)."""
-    hearing = _managed(request, pk)
+    hearing = _conducted(request, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and hearing.state != State.CLOSED and form.is_valid():
-        doc = form.save(commit=False)
-        doc.hearing, doc.uploaded_by = hearing, request.user
-        from auditlog.context import set_actor
-
-        with set_actor(request.user):
-            doc.save()
+        services.attach_document(hearing, request.user, form)
         messages.success(request, _("The document is attached."))
         return redirect(hearing)
     return render(request, "hearings/documents.html", {"hearing": hearing, "form": form})

@@ -1,0 +1,16 @@
+"""Plain text of people's content, for places where markup does not belong (PDF titles, SVG)."""
+
+from __future__ import annotations
+
+from django import template
+
+from aimak_web.core.text import localized
+
+register = template.Library()
+
+
+@register.simple_tag
+def tr_text(obj, field: str) -> str:
+    """``{% tr_text hearing "title" %}``: the field in the reader's language as plain text
+    (escaped by the template, never wrapped in an element)."""
+    return localized(obj, field)[0]
