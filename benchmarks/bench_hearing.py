@@ -59,7 +59,7 @@ def seed() -> None:
         meeting_at=now + timedelta(days=20))
     lines = BudgetLine.objects.bulk_create([
         BudgetLine(hearing=h, section="expenditure", code=f"{i:04d}",
-                   name_ru=f"Синтетическая строка {i}", current_plan=100, next_draft=110,
+                   name_ru=f"Синтетическая строка {i}", amount_2=100, amount_3=110,
                    source="synthetic benchmark line") for i in range(20)])
     Comment.objects.bulk_create([
         Comment(hearing=h, author=users[i % N_AUTHORS], line=lines[i % 20] if i % 3 else None,

@@ -215,7 +215,7 @@ def test_hearing_budget_page_sets_the_draft_beside_the_trend(client, settings, t
                                meeting_place="Дом культуры")
     # the 2027 draft: 1464.1 thousand som, 10 % above the trend's 1331.0
     BudgetLine.objects.create(hearing=h, position=0, section="revenue", code="1", name_ru="Все",
-                              next_draft=Decimal("1464.1"), source="synthetic test line")
+                              amount_3=Decimal("1464.1"), source="synthetic test line")
     client.force_login(users["admin"])
     html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
     part = html.split('data-testid="budget-trend-total"')[1].split("</p>")[0]

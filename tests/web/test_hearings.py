@@ -72,7 +72,7 @@ def add_lines(hearing) -> list[BudgetLine]:
             ("expenditure", "0451", "Дороги", Decimal("90.0"), Decimal("110.0"),
              Decimal("130.0"))]
     return [BudgetLine.objects.create(hearing=hearing, position=i, section=s, code=c, name_ru=n,
-                                      previous_actual=p, current_plan=cp, next_draft=nd,
+                                      amount_1=p, amount_2=cp, amount_3=nd,
                                       source="synthetic test line")
             for i, (s, c, n, p, cp, nd) in enumerate(spec)]
 
@@ -204,7 +204,7 @@ def test_announced_dates_move_only_within_the_rules(client, places, users):
     data = {"subject": "draft_budget", "year": 2027, "title_ru": h.title_ru,
             "notice_date": "2026-06-01", "comments_from": "2026-07-01",
             "comments_until": "2026-07-19", "meeting_at": "2026-07-05T10:00",
-            "meeting_place": "Дом культуры", "budget_unit": "thousand KGS"}
+            "meeting_place": "Дом культуры", "budget_kind": "draft", "budget_scale": "1000"}
     html = client.post(reverse("hearings:edit", args=[h.pk]), data).content.decode()
     assert "не позже чем за 10 дней до собрания" in html
     h.refresh_from_db()
@@ -242,60 +242,142 @@ def _xlsx(rows) -> SimpleUploadedFile:
     return SimpleUploadedFile("budget.xlsx", out.getvalue())
 
 
+RU_HEADER = ["Раздел", "Код", "Наименование (рус.)", "Наименование (кырг.)", "2025, исполнено",
+             "2026, план", "2027, проект", "Источник", "№ решения кенеша", "Дата решения"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_template_speaks_the_readers_language_with_the_hearings_years(client, places, users,
+                                                                     lang):
+    """Failed before the fix: the template spoke English and titled the amounts
+    previous/current/next year without the years."""
+    h = make_hearing(places["a"])
+    client.force_login(users["municipal_staff"])
+    prefix = "" if lang == "ru" else "/ky"
+    wb = load_workbook(io.BytesIO(client.get(
+        prefix + reverse("hearings:budget_template", args=[h.pk])).content))
+    sheet, help_sheet = wb.worksheets
+    header = [c.value for c in sheet[1]]
+    if lang == "ru":
+        assert header == RU_HEADER and help_sheet.title == "справка"
+        assert help_sheet["C2"].value == "доходы, расходы или всего"
+        assert sheet.data_validations.dataValidation[0].formula1 == '"доходы,расходы,всего"'
+    else:
+        assert header[4:7] == ["2025, аткарылды", "2026, план", "2027, долбоор"]
+        assert header[0] == "Бөлүм" and help_sheet["C2"].value.startswith("кирешелер")
+    assert sheet.max_row == 1  # no invented figures in the template
+    if lang != "ru":
+        return
+    # an execution report has its own columns: the plan and the execution of its year
+    h.subject, h.budget_kind, h.year = "execution_report", "execution", 2026
+    h.save()
+    wb = load_workbook(io.BytesIO(client.get(reverse("hearings:budget_template",
+                                                     args=[h.pk])).content))
+    assert [c.value for c in wb.worksheets[0][1]][4:7] == ["2026, план", "2026, исполнено",
+                                                            "Источник"]
+
+
 @pytest.mark.django_db
 def test_template_round_trip_loads_lines(client, places, users):
     h = make_hearing(places["a"])
     client.force_login(users["municipal_staff"])
-    template = client.get(reverse("hearings:budget_template"))
-    wb = load_workbook(io.BytesIO(template.content))
-    ws = wb["budget"]
-    header = [c.value for c in ws[1]]
-    assert header == ["section", "code", "name_ru", "name_ky", "previous_actual",
-                      "current_plan", "next_draft", "source"]
-    assert ws.max_row == 1  # no invented figures in the template
-    ws.append(["revenue", "1111", "Налог на имущество", "Мүлк салыгы", 40, 50, 60, "проект"])
-    ws.append(["расходы", "0451", "Дороги", "", "", 110, "130,5", "проект"])
+    wb = load_workbook(io.BytesIO(client.get(reverse("hearings:budget_template",
+                                                     args=[h.pk])).content))
+    ws = wb.worksheets[0]
+    ws.append(["доходы", "1111", "Налог на имущество", "Мүлк салыгы", 40, 50, 60, "проект", "8",
+               "16.02.2026"])
+    ws.append(["расходы", "0451", "Дороги", "", "", 110, "130,5", "проект", "", ""])
     out = io.BytesIO()
     wb.save(out)
     r = client.post(reverse("hearings:budget_upload", args=[h.pk]),
                     {"file": SimpleUploadedFile("filled.xlsx", out.getvalue())})
     assert r.status_code == 302
     lines = list(h.lines.order_by("position"))
-    assert [(x.section, x.code, x.next_draft) for x in lines] == [
+    assert [(x.section, x.code, x.amount_3) for x in lines] == [
         ("revenue", "1111", Decimal("60.0")), ("expenditure", "0451", Decimal("130.5"))]
-    assert lines[1].previous_actual is None and lines[0].name_ky == "Мүлк салыгы"
+    assert lines[1].amount_1 is None and lines[0].name_ky == "Мүлк салыгы"
+    assert (lines[0].provenance, lines[0].resolution_number, lines[0].resolution_date) == (
+        "resolution", "8", date(2026, 2, 16))
+    assert lines[1].provenance == "staff"
+    # each line says where its figures come from, as such (failed before: all «официальный»)
+    html = client.get(reverse("hearings:detail", args=[h.pk])).content.decode()
+    sources = html.split('data-testid="line-source"')[1:]
+    assert "решение кенеша № 8 от 16.02.2026" in sources[0] and "prov-official" in sources[0]
+    assert "внесено сотрудниками муниципалитета" in sources[1]
+    assert "prov-official" not in sources[1]
 
 
 @pytest.mark.django_db
-def test_bad_template_names_row_and_column_and_changes_nothing(client, places, users):
+def test_russian_excel_csv_and_kyrgyz_headers_upload(client, places, users):
+    """Failed before the fix: the semicolon CSV in Windows-1251 that Excel in Russian saves was
+    refused in English."""
+    h = make_hearing(places["a"])
+    client.force_login(users["municipal_staff"])
+    url = reverse("hearings:budget_upload", args=[h.pk])
+    text = (";".join(RU_HEADER) + "\r\n"
+            "Доходы;1111;Налог на имущество;;40;50;1 250,5;Решение № 8;8;16.02.2026\r\n"
+            "Расходы;0451;Дороги;;;110;130;Проект бюджета;;\r\n")
+    lost = text.replace("Налог на имущество;;", "Налог на имущество;М?лк салыгы;")
+    html = client.post(url, {"file": SimpleUploadedFile("бюджет.csv", lost.encode("cp1251"))}
+                       ).content.decode()
+    assert "строка 2, столбец «Наименование (кырг.) (D)»: кыргызские буквы потеряны" in html
+    r = client.post(url, {"file": SimpleUploadedFile("бюджет.csv", text.encode("cp1251"))})
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    assert [(x.section, x.name_ru, x.amount_3) for x in h.lines.order_by("position")] == [
+        ("revenue", "Налог на имущество", Decimal("1250.5")),
+        ("expenditure", "Дороги", Decimal("130.0"))]
+    template = client.get("/ky" + reverse("hearings:budget_template", args=[h.pk])).content
+    ky_header = [c.value for c in load_workbook(io.BytesIO(template)).worksheets[0][1]][:8]
+    assert ky_header[4:7] == ["2025, аткарылды", "2026, план", "2027, долбоор"]
+    out = io.StringIO()
+    csv.writer(out).writerows([ky_header, ["кирешелер", 1, "Налог", "Салык", 1, 2, 3, "чечим"]])
+    r = client.post(url, {"file": SimpleUploadedFile("b.csv", out.getvalue().encode("utf-8-sig"))})
+    assert r.status_code == 302
+    assert h.lines.get().name_ky == "Салык"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_bad_template_names_row_and_column_and_changes_nothing(client, places, users, lang):
     h = make_hearing(places["a"])
     add_lines(h)
     before = list(h.lines.values_list("pk", flat=True))
     client.force_login(users["municipal_staff"])
-    url = reverse("hearings:budget_upload", args=[h.pk])
-    header = ["section", "code", "name_ru", "name_ky", "previous_actual", "current_plan",
-              "next_draft", "source"]
-    bad = _xlsx([header,
-                 ["revenue", "1", "Налог", "", 1, 2, 3, "решение"],
-                 ["доходы", "2", "", "", 1, 2, "много", "решение"],
-                 ["прочее", "1", "Налог", "", "", "", "", ""],
-                 ["revenue", "1", "Дубль", "", -5, 2, 3, "решение"]])
+    prefix = "" if lang == "ru" else "/ky"
+    url = prefix + reverse("hearings:budget_upload", args=[h.pk])
+    bad = _xlsx([RU_HEADER,
+                 ["доходы", "1", "Налог", "", 1, 2, 3, "решение", "", ""],
+                 ["доходы", "2", "", "", 1, 2, "много", "решение", "", ""],
+                 ["прочее", "1", "Налог", "", "", "", "", "", "", ""],
+                 ["доходы", "1", "Дубль", "", -5, 2, 3, "решение", "8", ""]])
     html = client.post(url, {"file": bad}).content.decode()
-    # rows as the spreadsheet numbers them: the header is row 1
-    assert "строка 3, столбец «name_ru (C)»: название пустое" in html
-    assert ("строка 3, столбец «next_draft (G)»: ожидалось число, например 1250.5, "
-            "получено «много»") in html
-    assert "строка 4, столбец «section (A)»: ожидалось revenue (доходы)" in html
-    assert "строка 4, столбец «source (H)»: укажите, откуда взяты цифры" in html
-    assert "строка 4, столбец «next_draft (G)»: в строке нет суммы ни за один год" in html
-    assert "строка 5, столбец «previous_actual (E)»: сумма отрицательная" in html
-    assert "строка 5, столбец «code (B)»: такой же код в строке 2" in html
+    # rows as the spreadsheet numbers them (the header is row 1), columns as the file titles them
+    expected = {
+        "ru": ["строка 3, столбец «Наименование (рус.) (C)»: название пустое",
+               "строка 3, столбец «2027, проект (G)»: ожидалось число, например 1250.5, "
+               "получено «много»",
+               "строка 4, столбец «Раздел (A)»: ожидалось revenue (доходы)",
+               "строка 4, столбец «Источник (H)»: укажите, откуда взяты цифры",
+               "строка 4, столбец «2027, проект (G)»: в строке нет суммы ни за один год",
+               "строка 5, столбец «2025, исполнено (E)»: сумма отрицательная",
+               "строка 5, столбец «Код (B)»: такой же код в строке 2",
+               "строка 5, столбец «Дата решения (J)»: укажите и номер, и дату решения"],
+        "ky": ["3-сап, «Наименование (рус.) (C)»", "5-сап, «Код (B)»",
+               "4-сап, «Булагы (H)»".replace("Булагы", "Источник")],
+    }[lang]
+    for text in expected:
+        assert text in html, text
+    assert "Traceback" not in html and "expected" not in html
     assert list(h.lines.values_list("pk", flat=True)) == before
-    missing = SimpleUploadedFile("b.csv", b"section,code,name_ru\nrevenue,1,x\n")
+    missing = SimpleUploadedFile("b.csv", "Раздел;Код;Наименование (рус.)\nдоходы;1;x\n"
+                                 .encode("cp1251"))
     html = client.post(url, {"file": missing}).content.decode()
-    assert "столбец «source»: нет такого столбца" in html
+    assert {"ru": "столбец «Источник»: нет такого столбца",
+            "ky": "«Булак»"}[lang] in html
     other = SimpleUploadedFile("b.txt", b"hello")
-    assert "ожидался файл .xlsx или .csv" in client.post(url, {"file": other}).content.decode()
+    assert {"ru": "ожидался файл .xlsx или .csv", "ky": ".xlsx же .csv"}[lang] in \
+        client.post(url, {"file": other}).content.decode()
     broken = SimpleUploadedFile("b.xlsx", b"PK\x03\x04 not a workbook")
     r = client.post(url, {"file": broken})
     assert r.status_code == 200 and "Traceback" not in r.content.decode()
@@ -307,16 +389,87 @@ def test_citizens_budget_totals_per_inhabitant_and_change(client, places):
     h = make_hearing(places["a"], state=State.OPEN)
     add_lines(h)
     html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
-    # revenue: next 60 + 70 = 130 (thousand), current 50 + 60 = 110: +20, +18.2 %
+    # revenue: 2027 draft 60 + 70 = 130 (thousand), 2026 plan 50 + 60 = 110: +20, +18.2 %
     # per inhabitant: 130 000 som / 5 200 people = 25 som
     assert 'data-testid="total-revenue">130,0<' in html
     assert "20,0 (18,2 %)" in html
     assert 'data-testid="per-head-revenue">25 ' in html
     assert "prov-estimated" in html  # the population's provenance
+    assert "5\u202f200" in html.split('data-testid="population"')[1][:400]
     # expenditure: 130 vs 110 → +20; 130 000 / 5 200 = 25 som per inhabitant
     assert 'data-testid="total-expenditure">130,0<' in html
-    # previous year: the grant's actual is unknown, so no revenue total is shown (not 40)
-    assert '<dt>Прошлый год, факт</dt><dd class="num">—</dd>' in html
+    # 2025: the grant's execution is unknown, so no revenue total is shown (not 40)
+    assert '<dt>2025, исполнено</dt><dd class="num">—</dd>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("scale", "expected"), [(1, "1"), (1000, "1\u202f208"),
+                                                 (1_000_000, "1\u202f208\u202f077")])
+def test_per_inhabitant_is_right_for_every_unit(client, places, scale, expected):
+    """6 282 units ÷ 5 200 people, worked by hand: 1.2 som; 1 208.1 som; 1 208 076.9 som.
+    Failed before the fix for «тыс. сом» (free text; only "thousand…" was scaled: 1 som)."""
+    h = make_hearing(places["a"], state=State.OPEN, budget_scale=scale)
+    BudgetLine.objects.create(hearing=h, section="total", name_ru="Всего", amount_3=6282,
+                              source="synthetic test line")
+    html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
+    assert f'data-testid="per-head-total">{expected} сом' in html
+
+
+@pytest.mark.django_db
+def test_free_text_units_become_a_scale():
+    """The migration's reading of the units people typed before the unit was a choice."""
+    import importlib
+
+    migration = importlib.import_module(
+        "aimak_web.hearings.migrations.0004_budget_kinds_scale_provenance")
+    assert [migration.unit_scale(t) for t in (
+        "тыс. сом", "thousand KGS", "Тыс.сом", "миң сом", "млн сом", "million KGS", "KGS",
+        "сом", "")] == [1000, 1000, 1000, 1000, 1_000_000, 1_000_000, 1, 1, 1]
+
+
+def _svg_bars(html: str, key: str) -> int:
+    """Bars of the chart as a browser's HTML parser builds the page (html5lib follows the
+    WHATWG rules: an HTML element inside <svg> closes it and spills the rest out)."""
+    import html5lib
+
+    doc = html5lib.parse(html, namespaceHTMLElements=False)
+    svg = next(e for e in doc.iter() if e.tag.endswith("svg")
+               and e.get("data-testid") == f"chart-{key}")
+    inside = [e.tag.split("}")[-1] for e in svg.iter()]
+    assert set(inside) <= {"svg", "g", "title", "rect", "text"}, inside  # no HTML in the SVG
+    return inside.count("rect")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_chart_draws_every_line(client, places, lang):
+    """Failed before the fix: names were wrapped in an HTML <span>, so a browser drew one bar."""
+    h = make_hearing(places["a"], state=State.OPEN)
+    add_lines(h)  # names in Russian only: Kyrgyz readers get the marked fallback
+    prefix = "" if lang == "ru" else f"/{lang}"
+    html = client.get(prefix + reverse("hearings:budget", args=[h.pk])).content.decode()
+    assert _svg_bars(html, "revenue") == 2 and _svg_bars(html, "expenditure") == 1
+
+
+@pytest.mark.django_db
+def test_accepted_proposals_show_beside_the_draft(client, places, users):
+    """Failed before the fix: an answer's amount change reached no page the public sees."""
+    h = make_hearing(places["a"], state=State.OPEN)
+    roads = add_lines(h)[2]
+    p = Proposal.objects.create(hearing=h, author=users["citizen"], title="Дорога", text="+15",
+                                line=roads, amount=15)
+    q = Proposal.objects.create(hearing=h, author=users["citizen"], title="Свет", text="+5",
+                                line=roads, amount=5)
+    answer_proposal(p, users["municipal_staff"], "partly", REASON, line=roads,
+                    amount=Decimal("12.5"))
+    answer_proposal(q, users["municipal_staff"], "rejected", REASON, line=roads, amount=5)
+    html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
+    # expenditure draft 130.0 + 12.5 accepted = 142.5; the rejected 5 does not count
+    assert 'data-testid="adjusted-expenditure">142,5<' in html
+    assert f'data-testid="adjusted-{roads.pk}">142,5 <small>(+12,5)</small>' in html
+    assert 'data-testid="adjusted-revenue"' not in html
+    page = client.get(reverse("hearings:detail", args=[h.pk])).content.decode()
+    assert "с принятыми предложениями" in page and "12,5 тыс. сом" in page
 
 
 # --- participation and moderation --------------------------------------------------------
@@ -711,7 +864,7 @@ def test_query_count_does_not_grow_with_rows(client, places, users, name):
             Comment.objects.create(hearing=h, author=users["citizen"], text=f"c{i}",
                                    line=lines[i % 3])
             BudgetLine.objects.create(hearing=h, section="expenditure", name_ru=f"l{i}",
-                                      next_draft=1, source="synthetic", position=10 + i)
+                                      amount_3=1, source="synthetic", position=10 + i)
             make_hearing(places["b"], state=State.OPEN)
 
     url = reverse(name, args=[] if name == "hearings:index" else [h.pk])
@@ -741,7 +894,7 @@ def _shared() -> Path | None:
 
 
 @pytest.mark.django_db
-def test_demo_hearing_from_published_lines_only(places, settings):
+def test_demo_hearing_is_the_adopted_medium_term_budget(client, places, settings):
     from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext
     from aimak_web.hearings.demo import budget_rows, load_demo
     from aimak_web.places.models import Municipality
@@ -758,16 +911,28 @@ def test_demo_hearing_from_published_lines_only(places, settings):
     load_demo(DemoContext(dataset=Path("."), results=None, log=logged.append))  # idempotent
     h = Hearing.objects.get(is_example=True)
     rows = budget_rows(folder, DEMO_MUNICIPALITY_CODE)
-    # the file's rows for 41703215819000: total budget 2023 approved 28 890.5, 2024 draft
-    # 32 180.5 (and 2025 draft 33 823.8) thousand KGS; the hearing is on the 2024 draft
-    assert {(r["period"], r["value"]) for r in rows} >= {("2023", "28890.5"),
-                                                         ("2024", "32180.5")}
-    assert (h.year, h.state, h.budget_unit) == (2024, State.OPEN, "thousand KGS")
+    # the file's rows for 41703215819000, all from council resolution No. 8 of 16.02.2023:
+    # total budget 2023 approved 28 890.5, 2024 and 2025 forecast 32 180.5 and 33 823.8
+    # (thousand KGS); failed before: the page showed 2023-2024 only
+    assert {(r["period"], r["value"]) for r in rows} >= {
+        ("2023", "28890.5"), ("2024", "32180.5"), ("2025", "33823.8")}
+    assert (h.year, h.budget_kind, h.budget_scale) == (2023, "medium_term", 1000)
     line = h.lines.get()
-    assert (line.current_plan, line.next_draft) == (Decimal("28890.5"), Decimal("32180.5"))
-    assert line.previous_actual is None and "akyikat.info" in line.source
+    assert (line.amount_1, line.amount_2, line.amount_3) == (
+        Decimal("28890.5"), Decimal("32180.5"), Decimal("33823.8"))
+    assert (line.provenance, line.resolution_number, line.resolution_date) == (
+        "resolution", "8", date(2023, 2, 16))
+    assert "akyikat.info" in line.source
     assert h.comments.count() == 0 and h.proposals.count() == 0
     assert Hearing.objects.count() == 1
+    # public as an example, taking no comments, with every year and the resolution shown
+    html = client.get(reverse("hearings:budget", args=[h.pk])).content.decode()
+    for text in ("2023, бюджетный год", "2024, прогноз", "2025, прогноз", "33\u202f823,8",
+                 "решение кенеша № 8 от 16.02.2023", "prov-example"):
+        assert text in html, text
+    assert "неизвестна: сумм на жителя нет" in html  # this test's municipality has none
+    assert not h.accepts_input
+    assert h.pk in [x["id"] for x in client.get("/api/hearings/").json()["results"]]
 
 
 @pytest.mark.slow

@@ -30,13 +30,14 @@ SAYS = {
 REASON = "Ремонт дороги к школе включён в проект: строка 0451 увеличена на 15 тыс. сомов."
 
 
-def _budget_file(page, base: str) -> bytes:
-    """The template as served, filled with two synthetic lines."""
+def _budget_file(page, base: str, prefix: str, pk: int) -> bytes:
+    """The hearing's template as served in the reader's language, filled with two synthetic
+    lines."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(page.request.get(f"{base}/hearings/budget-template.xlsx")
-                                  .body()))
-    ws = wb["budget"]
+    wb = load_workbook(io.BytesIO(page.request.get(
+        f"{base}{prefix}/hearings/{pk}/budget-template.xlsx").body()))
+    ws = wb.worksheets[0]
     ws.append(["revenue", "1111", "Налог на имущество (тест)", "Мүлк салыгы (тест)", 40, 50,
                60, "синтетический тестовый файл"])
     ws.append(["expenditure", "0451", "Дороги (тест)", "Жолдор (тест)", 90, 110, 130,
@@ -87,7 +88,7 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     hearing = Hearing.objects.get()
     page.click("[data-testid=budget-upload]")
     page.set_input_files("#id_file", files=[{
-        "name": "budget.xlsx", "buffer": _budget_file(page, base),
+        "name": "budget.xlsx", "buffer": _budget_file(page, base, prefix, hearing.pk),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.click("[data-testid=upload]")
     assert says["loaded"] in page.content()

@@ -320,7 +320,7 @@ def budget_view(hearing, sections: dict) -> dict[str, Any]:
     hearings (previous year actual, current year plan), projected to the draft's year and
     backtested (``aimak.forecast.budget``). ``sections``: the hearing page's totals per
     section (revenue, total)."""
-    from aimak.forecast.budget import UNITS, budget_trend, read_local_budgets
+    from aimak.forecast.budget import budget_trend, read_local_budgets
 
     figures: dict[str, dict[int, tuple[float, str]]] = {"total": {}, "own_revenue": {}}
     folder = data_folder_for(BUDGET_INPUT)
@@ -330,26 +330,20 @@ def budget_view(hearing, sections: dict) -> dict[str, Any]:
         for r in rows.itertuples():
             figures[r.measure].setdefault(int(r.year), (float(r.value), "file"))
     for h in hearing.municipality.hearings.all():
-        factor = UNITS.get(h.budget_unit, 1.0)
-        lines = list(h.lines.all())
-        chosen = ([x for x in lines if x.section == "revenue"]
-                  or [x for x in lines if x.section == "total"])
-        for field, year in (("previous_actual", h.year - 2), ("current_plan", h.year - 1)):
-            values = [getattr(x, field) for x in chosen]
-            if values and None not in values:
-                figures["total"].setdefault(year, (float(sum(values)) * factor, "hearing"))
+        # the years whose figures the hearing holds as adopted or executed (its kind decides)
+        for year, value in h.adopted_totals().items():
+            figures["total"].setdefault(year, (value, "hearing"))
     draft = None
     key = "revenue" if "revenue" in sections else "total" if "total" in sections else None
-    if key and sections[key]["totals"].get("next_draft") is not None:
-        draft = float(sections[key]["totals"]["next_draft"]) * UNITS.get(hearing.budget_unit,
-                                                                          1.0)
+    if key and sections[key].get("main") is not None:
+        draft = float(sections[key]["main"]) * hearing.budget_scale
     out = {}
     for measure, by_year in figures.items():
         history = pd.DataFrame([(y, v) for y, (v, _) in by_year.items()],
                                columns=["year", "value"])
         trend = budget_trend(history, hearing.year, draft if measure == "total" else None)
         trend["sources"] = sorted({s for y, (_, s) in by_year.items() if y < hearing.year})
-        trend["factor"] = UNITS.get(hearing.budget_unit, 1.0)
+        trend["factor"] = float(hearing.budget_scale)
         out[measure] = trend
     return out
 

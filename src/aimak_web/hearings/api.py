@@ -38,7 +38,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class HearingViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = (Hearing.objects.exclude(state=State.DRAFT).select_related("municipality")
+    queryset = (Hearing.objects.public().select_related("municipality")
                 .order_by("id"))
     serializer_class = HearingSerializer
 

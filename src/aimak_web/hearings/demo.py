@@ -1,16 +1,19 @@
-"""Demo content: one hearing on the budget of Bürgöndü ayil aimak, from published lines only.
+"""Demo content: the adopted medium-term budget of Bürgöndü ayil aimak, from published lines only.
 
-The lines come from ``local_budgets.csv`` of the shared Kyrgyzstan data (read at run time, never
-copied into the repository): every row for the municipality's SOATE code, each with its source
-URL. The hearing is marked as an example (the municipality did not announce it on aimak); it is
-open for comments and has no comments or proposals.
+The lines come from ``local_budgets.csv`` of the shared Kyrgyzstan data (read at run time from
+``AIMAK_SHARED_DATA``, never copied into the repository): the rows of the municipality's SOATE
+code adopted by its latest council resolution (for Bürgöndü: resolution No. 8 of 16.02.2023,
+the 2023 budget and the 2024 and 2025 forecasts), each with its source URL. The hearing is
+marked as an example (the municipality did not announce it on aimak), is public as such and
+takes no comments; the population it divides by is the directory's, with its provenance.
 """
 
 from __future__ import annotations
 
 import csv
-import os
+import re
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from django.db import transaction
 
 from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE
 
-from .models import BudgetLine, Hearing, State, Subject
+from .models import BudgetKind, BudgetLine, Hearing, LineSource, State, Subject
 
 #: Names of the items of ``local_budgets.csv`` (Russian, Kyrgyz) and the section they belong to.
 ITEMS = {
@@ -30,24 +33,22 @@ ITEMS = {
     "pasture_use_payment": ("revenue", "Плата за пользование пастбищами",
                             "Жайыттарды пайдалануу акысы"),
 }
-NOTICE_RU = ("Пример: эти слушания не объявлены айыл окмоту; строки бюджета взяты только из "
-             "опубликованных документов (источник у каждой строки). Даты и место не назначены.")
-NOTICE_KY = ("Мисал: бул угуулар айыл өкмөтү тарабынан жарыяланган эмес; бюджеттин саптары "
-             "жарыяланган документтерден гана алынды (ар бир саптын булагы көрсөтүлгөн). "
-             "Күнү жана орду дайындалган эмес.")
+NOTICE_RU = ("Пример: эти слушания не объявлены айыл окмоту. Строки бюджета взяты только из "
+             "опубликованного решения айылного кенеша (источник у каждой строки): бюджет на "
+             "первый год и прогноз на два следующих. Даты и место не назначены, комментарии не "
+             "принимаются.")
+NOTICE_KY = ("Мисал: бул угуулар айыл өкмөтү тарабынан жарыяланган эмес. Бюджеттин саптары "
+             "айылдык кеңештин жарыяланган чечиминен гана алынды (ар бир саптын булагы "
+             "көрсөтүлгөн): биринчи жылдын бюджети жана кийинки эки жылдын болжолу. Күнү жана "
+             "орду дайындалган эмес, пикирлер кабыл алынбайт.")
+UNITS = {"KGS": 1, "thousand KGS": 1000, "million KGS": 1_000_000}
+RESOLUTION = re.compile(r"council resolution (\d{2}\.\d{2}\.\d{4}) No\.?\s*([\w-]+)")
 
 
 def shared_data_dir() -> Path | None:
-    """The shared Kyrgyzstan data folder: setting, environment, or ../shared next to the repo."""
-    candidates = [getattr(settings, "AIMAK_SHARED_DATA", None),
-                  os.environ.get("AIMAK_SHARED_DATA"),
-                  settings.REPO_DIR.parent / "shared" / "data" / "kyrgyzstan",
-                  # a git worktree of the repository one level further down
-                  settings.REPO_DIR.parent.parent / "shared" / "data" / "kyrgyzstan"]
-    for c in candidates:
-        if c and Path(c).is_dir():
-            return Path(c)
-    return None
+    """The shared Kyrgyzstan data folder (``AIMAK_SHARED_DATA``), if it is there."""
+    folder = Path(settings.AIMAK_SHARED_DATA)
+    return folder if folder.is_dir() else None
 
 
 def budget_rows(folder: Path, code: str) -> list[dict]:
@@ -55,36 +56,49 @@ def budget_rows(folder: Path, code: str) -> list[dict]:
         return [row for row in csv.DictReader(fh) if row["soate"] == code]
 
 
-def lines_from_rows(rows: list[dict]) -> tuple[int, list[dict]]:
-    """(draft year, line dicts): per item, the first draft year, the year before it, and so on.
+def resolution_of(row: dict) -> tuple[str, date] | None:
+    """(number, date) of the council resolution a row's stage names, if it names one."""
+    m = RESOLUTION.search(row["stage"])
+    if m is None:
+        return None
+    day, month, year = (int(x) for x in m.group(1).split("."))
+    return m.group(2), date(year, month, day)
 
-    The draft year is the earliest year whose stage is a draft; its item values are the
-    next-year draft, the approved values of the year before are the current-year plan. A value
-    the file does not give stays empty.
+
+def lines_from_rows(rows: list[dict]) -> tuple[int, tuple[str, date], list[dict]]:
+    """(budget year, resolution, line dicts) of the latest resolution's medium-term budget.
+
+    The rows adopted by one council resolution give the budget year (its first year) and the
+    two forecast years after it; per item, each year's value goes into its column. A value the
+    file does not give stays empty.
     """
-    drafts = sorted(int(r["period"]) for r in rows if r["stage"].startswith("draft"))
-    if not drafts:
-        raise ValueError("no draft year in the rows")
-    year = drafts[0]
-    by_item: dict[str, dict[int, dict]] = defaultdict(dict)
+    by_resolution: dict[tuple[str, date], list[dict]] = defaultdict(list)
     for r in rows:
+        res = resolution_of(r)
+        if res is not None:
+            by_resolution[res].append(r)
+    if not by_resolution:
+        raise ValueError("no row names a council resolution")
+    resolution = max(by_resolution, key=lambda res: res[1])
+    chosen = by_resolution[resolution]
+    year = min(int(r["period"]) for r in chosen)
+    by_item: dict[str, dict[int, dict]] = defaultdict(dict)
+    for r in chosen:
         by_item[r["item"]][int(r["period"])] = r
     lines = []
     for item, years in by_item.items():
         section, ru, ky = ITEMS.get(item, ("total", item, ""))
-        draft, plan = years.get(year), years.get(year - 1)
-        if plan and not plan["stage"].startswith("approved"):
-            plan = None
-        sources = sorted({r["source_url"] for r in (draft, plan) if r})
-        notes = sorted({f"{r['period']}: {r['stage']}; {r['note']}".strip("; ")
-                        for r in (draft, plan) if r})
+        used = [years[y] for y in sorted(years)]
+        sources = sorted({r["source_url"] for r in used})
+        notes = sorted({f"{r['period']}: {r['stage']}; {r['note']}".strip("; ") for r in used})
         lines.append({
             "section": section, "code": item, "name_ru": ru, "name_ky": ky,
-            "previous_actual": None,
-            "current_plan": Decimal(plan["value"]) if plan else None,
-            "next_draft": Decimal(draft["value"]) if draft else None,
+            **{f"amount_{k + 1}": Decimal(years[year + k]["value"]) if year + k in years
+               else None for k in range(3)},
+            "provenance": LineSource.RESOLUTION, "resolution_number": resolution[0],
+            "resolution_date": resolution[1],
             "source": " ".join([*sources, "(" + " | ".join(notes) + ")"])[:1000]})
-    return year, lines
+    return year, resolution, lines
 
 
 def load_demo(ctx) -> None:
@@ -103,18 +117,26 @@ def load_demo(ctx) -> None:
     if not rows:
         ctx.log("hearings: local_budgets.csv has no rows for the demo municipality")
         return
-    year, lines = lines_from_rows(rows)
-    unit = rows[0]["unit"]
+    year, (number, adopted), lines = lines_from_rows(rows)
+    units = {r["unit"] for r in rows}
+    if len(units) != 1 or units.pop() not in UNITS:
+        ctx.log("hearings: local_budgets.csv gives the demo municipality's lines in a unit "
+                "other than one KGS unit; no demo hearing")
+        return
+    scale = UNITS[rows[0]["unit"]]
     with transaction.atomic():
         Hearing.objects.filter(municipality=muni, is_example=True).delete()
         hearing = Hearing.objects.create(
             municipality=muni, subject=Subject.DRAFT_BUDGET, year=year, is_example=True,
-            title_ru=f"Проект местного бюджета на {year} год (пример на опубликованных данных)",
-            title_ky=f"{year}-жылдын жергиликтүү бюджетинин долбоору "
-                     "(жарыяланган маалыматтардагы мисал)",
-            notice_ru=NOTICE_RU, notice_ky=NOTICE_KY, budget_unit=unit, state=State.OPEN,
+            budget_kind=BudgetKind.MEDIUM_TERM, budget_scale=scale, state=State.DRAFT,
+            title_ru=f"Местный бюджет на {year} год и прогноз на {year + 1}–{year + 2} годы "
+                     "(пример на опубликованных данных)",
+            title_ky=f"{year}-жылга жергиликтүү бюджет жана {year + 1}–{year + 2}-жылдарга "
+                     "болжол (жарыяланган маалыматтардагы мисал)",
+            notice_ru=NOTICE_RU, notice_ky=NOTICE_KY,
             created_by=ctx.users.get("municipal_staff"))
         BudgetLine.objects.bulk_create(BudgetLine(hearing=hearing, position=i, **line)
                                        for i, line in enumerate(lines))
-    ctx.log(f"hearings: example hearing on the {year} draft budget of {muni.name_ru} "
-            f"with {len(lines)} published line(s)")
+    ctx.log(f"hearings: example hearing on the {year}-{year + 2} budget of {muni.name_ru} "
+            f"(council resolution No. {number} of {adopted:%d.%m.%Y}) with {len(lines)} "
+            "published line(s)")

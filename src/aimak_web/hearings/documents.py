@@ -56,9 +56,11 @@ def public_url(hearing: Hearing, request=None) -> str:
 def notice_pdf(hearing: Hearing, lang: str, request=None) -> bytes:
     url = public_url(hearing, request)
     lines = list(hearing.lines.all())
+    with override(lang if lang in PDF_LANGUAGES else "ru"):  # column titles: the PDF's
+        table = budget_data.table(hearing, lines)
+        sections = budget_data.summary(hearing, lines)
     return _pdf("hearings/pdf/notice.html", {
-        "hearing": hearing, "url": url, "qr": qr_svg(url),
-        "sections": budget_data.summary(hearing, lines)}, lang)
+        "hearing": hearing, "url": url, "qr": qr_svg(url), **table, "sections": sections}, lang)
 
 
 def minutes_pdf(hearing: Hearing, lang: str) -> bytes:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from aimak_web.core.exports import csv_text
 
-from .models import Hearing
+from .models import Hearing, kind_of
 
 
 def _iso(value) -> str | None:
@@ -24,6 +24,7 @@ def _num(value) -> float | None:
 def hearing_data(hearing: Hearing) -> dict:
     """Everything public about the hearing (hidden items and personal data left out)."""
     lines = list(hearing.lines.all())
+    kind = kind_of(hearing)
     proposals = hearing.proposals.select_related("line", "answer").order_by("created_at")
     out_proposals = []
     for p in proposals:
@@ -56,11 +57,16 @@ def hearing_data(hearing: Hearing) -> dict:
                        "under_30": hearing.attendance_under_30,
                        "from_30_to_59": hearing.attendance_30_59,
                        "60_plus": hearing.attendance_60_plus},
-        "budget_unit": hearing.budget_unit,
+        "budget_kind": hearing.budget_kind,
+        # the unit as som per unit (1, 1000 or 1000000) and the columns' years and stages
+        "budget_unit_som": hearing.budget_scale,
+        "budget_columns": [c.key(hearing) for c in kind.columns],
         "budget_lines": [{"section": x.section, "code": x.code, "name_ru": x.name_ru,
-                          "name_ky": x.name_ky, "previous_actual": _num(x.previous_actual),
-                          "current_plan": _num(x.current_plan),
-                          "next_draft": _num(x.next_draft), "source": x.source}
+                          "name_ky": x.name_ky,
+                          **{c.key(hearing): _num(getattr(x, c.field)) for c in kind.columns},
+                          "source": x.source, "provenance": x.provenance,
+                          "resolution_number": x.resolution_number,
+                          "resolution_date": _iso(x.resolution_date)}
                          for x in lines],
         "proposals": out_proposals,
     }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aimak_web.core.text import localized
 from aimak_web.places.models import Municipality
 
-from .models import Hearing, State
+from .models import Hearing
 
 
 class MunicipalityHearingsFeed(Feed):
@@ -30,7 +30,7 @@ class MunicipalityHearingsFeed(Feed):
         return _("Hearings announced by %(name)s on aimak") % {"name": obj.name}
 
     def items(self, obj: Municipality):
-        return (Hearing.objects.filter(municipality=obj).exclude(state=State.DRAFT)
+        return (Hearing.objects.public().filter(municipality=obj)
                 .order_by("-announced_at", "-created_at")[:50])
 
     def item_title(self, item: Hearing) -> str:

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from aimak_web.core.text import localized
 
-from .models import MIN_REASON, Answer, BudgetLine, Comment, Document, Hearing, Proposal
+from .models import (
+    MIN_REASON,
+    Answer,
+    BudgetKind,
+    BudgetLine,
+    Comment,
+    Document,
+    Hearing,
+    Proposal,
+    Subject,
+)
 
 #: Attachments and sign-in sheets: document and image types, at most this size.
 UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt", ".ods")
@@ -72,7 +82,7 @@ class HearingForm(forms.ModelForm):
         model = Hearing
         fields = ["subject", "year", "title_ru", "title_ky", "notice_ru", "notice_ky",
                   "notice_date", "comments_from", "comments_until", "meeting_at",
-                  "meeting_place", "online_link", "open_to_all", "budget_unit"]
+                  "meeting_place", "online_link", "open_to_all", "budget_kind", "budget_scale"]
         widgets = {"notice_date": DateInput(), "comments_from": DateInput(),
                    "comments_until": DateInput(),
                    "meeting_at": DateTimeInput(format="%Y-%m-%dT%H:%M"),
@@ -99,6 +109,12 @@ class HearingForm(forms.ModelForm):
         start, end = data.get("comments_from"), data.get("comments_until")
         if start and end and end < start:
             self.add_error("comments_until", _("The comment period ends before it starts."))
+        subject, kind = data.get("subject"), data.get("budget_kind")
+        if (subject == Subject.EXECUTION_REPORT) != (kind == BudgetKind.EXECUTION) \
+                and subject in (Subject.EXECUTION_REPORT, Subject.DRAFT_BUDGET):
+            self.add_error("budget_kind", _("A hearing on the execution report has an execution "
+                                            "report; a hearing on a draft has a draft or a "
+                                            "medium-term budget."))
         return data
 
     def _post_clean(self):
@@ -148,6 +164,7 @@ class ProposalForm(forms.ModelForm):
         self.fields["line"].required = False
         self.fields["line"].label_from_instance = line_label
         self.fields["line"].empty_label = "—"
+        self.fields["amount"].label = _("amount, %(unit)s") % {"unit": hearing.unit_label}
         if paper:
             self.fields["paper_author"] = forms.CharField(
                 label=_("name of the person (paper)"), max_length=200, required=False)
@@ -182,6 +199,10 @@ class AnswerForm(forms.ModelForm):
         self.fields["line"].required = False
         self.fields["line"].label_from_instance = line_label
         self.fields["reason"].help_text = _("at least %(n)s characters") % {"n": MIN_REASON}
+        self.fields["amount"].label = _("change of the line's amount, %(unit)s") % {
+            "unit": hearing.unit_label}
+        self.fields["amount"].help_text = _(
+            "+ to add, − to take away; an accepted proposal's change is shown beside the draft")
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

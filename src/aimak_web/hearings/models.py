@@ -11,6 +11,8 @@ moderator's recorded decision (with a reason shown on the public page) removes t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -41,6 +43,85 @@ class Subject(models.TextChoices):
     OTHER = "other", _("other local question")
 
 
+class BudgetKind(models.TextChoices):
+    """What the budget put to the hearing is; each kind has its own columns (``KINDS``)."""
+
+    DRAFT = "draft", _("draft budget")
+    EXECUTION = "execution", _("budget execution report")
+    MEDIUM_TERM = "medium_term", _("medium-term budget (budget year and two forecast years)")
+
+
+class Scale(models.IntegerChoices):
+    """The unit of the budget lines, stored as som per unit."""
+
+    SOM = 1, _("som")
+    THOUSAND = 1000, _("thousand som")
+    MILLION = 1_000_000, _("million som")
+
+
+class LineSource(models.TextChoices):
+    """Where a budget line's figures come from, shown beside it."""
+
+    STAFF = "staff", _("entered by the municipality's staff")
+    RESOLUTION = "resolution", _("council resolution")
+    OFFICIAL = "official", _("official source")
+
+
+#: What a column of amounts holds, titled with its year.
+STAGES = {
+    "executed": _("%(year)s, executed"),
+    "plan": _("%(year)s, plan"),
+    "draft": _("%(year)s, draft"),
+    "budget": _("%(year)s, budget year"),
+    "forecast": _("%(year)s, forecast"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of amounts: the field it is stored in, its year (from the hearing's) and stage."""
+
+    field: str
+    offset: int
+    stage: str
+
+    def year(self, hearing) -> int:
+        return hearing.year + self.offset
+
+    def title(self, hearing) -> str:
+        return str(STAGES[self.stage]) % {"year": self.year(hearing)}
+
+    def key(self, hearing) -> str:
+        """A language-free name (open data, headers): ``draft_2027``."""
+        return f"{self.stage}_{self.year(hearing)}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    columns: tuple[Column, ...]
+    main: str  # the field the chart, the totals and the per-inhabitant figure are about
+    base: str | None  # the field the change is measured against
+    history: tuple[str, ...] = ()  # fields holding adopted or executed figures (not plans)
+
+
+KINDS = {
+    BudgetKind.DRAFT: Kind((Column("amount_1", -2, "executed"), Column("amount_2", -1, "plan"),
+                            Column("amount_3", 0, "draft")), main="amount_3", base="amount_2",
+                            history=("amount_1", "amount_2")),
+    BudgetKind.EXECUTION: Kind((Column("amount_1", 0, "plan"),
+                                Column("amount_2", 0, "executed")), main="amount_2",
+                               base="amount_1", history=("amount_2",)),
+    BudgetKind.MEDIUM_TERM: Kind((Column("amount_1", 0, "budget"),
+                                  Column("amount_2", 1, "forecast"),
+                                  Column("amount_3", 2, "forecast")), main="amount_1",
+                                 base=None),
+}
+
+
+def kind_of(hearing) -> Kind:
+    return KINDS[hearing.budget_kind]
+
+
 class State(models.TextChoices):
     DRAFT = "draft", _("draft")
     ANNOUNCED = "announced", _("announced")
@@ -50,8 +131,16 @@ class State(models.TextChoices):
     CLOSED = "closed", _("closed (archived)")
 
 
+class HearingQuerySet(models.QuerySet):
+    def public(self):
+        """Hearings everyone may see: announced or later, and the examples."""
+        return self.exclude(state=State.DRAFT, is_example=False)
+
+
 class Hearing(models.Model):
     """One public hearing of one municipality, from notice to minutes."""
+
+    objects = HearingQuerySet.as_manager()
 
     #: name → (states it may start from, state it leads to, verb shown on the button)
     TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -106,8 +195,10 @@ class Hearing(models.Model):
                                     blank=True)
     decisions_ru = models.TextField(_("decisions (Russian)"), blank=True)
     decisions_ky = models.TextField(_("decisions (Kyrgyz)"), blank=True)
-    budget_unit = models.CharField(_("unit of the budget lines"), max_length=40,
-                                   default="thousand KGS")
+    budget_kind = models.CharField(_("budget put to the hearing"), max_length=12,
+                                   choices=BudgetKind.choices, default=BudgetKind.DRAFT)
+    budget_scale = models.PositiveIntegerField(_("unit of the budget lines"),
+                                               choices=Scale.choices, default=Scale.THOUSAND)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -131,8 +222,23 @@ class Hearing(models.Model):
     @property
     def unit_label(self) -> str:
         """The unit of the budget lines in the reader's language."""
-        known = {"thousand KGS": _("thousand som"), "KGS": _("som")}
-        return str(known.get(self.budget_unit, self.budget_unit))
+        return str(self.get_budget_scale_display())
+
+    def adopted_totals(self) -> dict[int, float]:
+        """Year → the budget's total in som, for the years whose figures on this hearing are
+        adopted or executed (not drafts or forecasts): the revenue lines, or the total lines when
+        there are none, and only where every chosen line has the figure."""
+        lines = list(self.lines.all())
+        chosen = ([x for x in lines if x.section == "revenue"]
+                  or [x for x in lines if x.section == "total"])
+        out = {}
+        kind = kind_of(self)
+        for field, year in [(c.field, c.year(self)) for c in kind.columns
+                            if c.field in kind.history]:
+            values = [getattr(x, field) for x in chosen]
+            if values and None not in values:
+                out[year] = float(sum(values)) * self.budget_scale
+        return out
 
     # --- the procedure -------------------------------------------------------------------
 
@@ -206,25 +312,26 @@ class BudgetLine(models.Model):
     code = models.CharField(_("code"), max_length=40, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
     name_ky = models.CharField(_("name (Kyrgyz)"), max_length=300, blank=True)
-    previous_actual = models.DecimalField(_("previous year, actual"), max_digits=16,
-                                          decimal_places=1, null=True, blank=True)
-    current_plan = models.DecimalField(_("current year, plan"), max_digits=16,
-                                       decimal_places=1, null=True, blank=True)
-    next_draft = models.DecimalField(_("next year, draft"), max_digits=16, decimal_places=1,
-                                     null=True, blank=True)
+    #: amounts in the hearing's unit; what each column means (stage, year) depends on the
+    #: hearing's budget kind (``budget.KINDS``)
+    amount_1 = models.DecimalField(_("amount, first column"), max_digits=16, decimal_places=1,
+                                   null=True, blank=True)
+    amount_2 = models.DecimalField(_("amount, second column"), max_digits=16,
+                                   decimal_places=1, null=True, blank=True)
+    amount_3 = models.DecimalField(_("amount, third column"), max_digits=16, decimal_places=1,
+                                   null=True, blank=True)
     source = models.CharField(_("source"), max_length=1000)
+    provenance = models.CharField(_("where the figures come from"), max_length=12,
+                                  choices=LineSource.choices, default=LineSource.STAFF)
+    resolution_number = models.CharField(_("council resolution No."), max_length=40,
+                                         blank=True)
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
 
     class Meta:
         ordering = ["hearing", "position"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_ru}".strip()
-
-    @property
-    def change(self):
-        if self.next_draft is None or self.current_plan is None:
-            return None
-        return self.next_draft - self.current_plan
 
 
 class Moderated(models.Model):

@@ -28,10 +28,16 @@ def _resident(user, hearing) -> bool:
     return bool(hearing.scenario_id and hearing.affected.filter(pk=user.municipality_id).exists())
 
 
+@rules.predicate
+def is_example(user, hearing) -> bool:
+    return bool(hearing is not None and getattr(hearing, "is_example", False))
+
+
 #: Conducting a hearing (its steps, the meeting, answers, documents, budget lines) is the
-#: municipality's own work: not even a superuser of the platform does it. A plain predicate,
-#: called directly, because Django's permission check lets a superuser pass any permission.
-conducts = is_staff_of_hearing
+#: municipality's own work: not even a superuser of the platform does it, and nobody changes an
+#: example built on published figures. A plain predicate, called directly, because Django's
+#: permission check lets a superuser pass any permission.
+conducts = is_staff_of_hearing & ~is_example
 
 
 @rules.predicate

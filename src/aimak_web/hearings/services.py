@@ -16,6 +16,7 @@ from . import clock, procedure
 from .models import (
     MIN_REASON,
     Answer,
+    BudgetLine,
     Comment,
     Hearing,
     Moderated,
@@ -108,6 +109,23 @@ def record_meeting(form, user) -> Hearing:
                               if hearing.meeting_at else _("The meeting has no date."))
     with set_actor(user), transaction.atomic():
         return form.save()
+
+
+#: States in which staff may still change the budget lines (before comments open).
+BUDGET_EDITABLE = (State.DRAFT, State.ANNOUNCED)
+
+
+def replace_budget(hearing: Hearing, user, lines: list[dict]) -> int:
+    """Replace the hearing's budget lines with ``lines`` (all or nothing, audited)."""
+    _conducts(user, hearing)
+    if hearing.state not in BUDGET_EDITABLE:
+        raise TransitionError(_("The budget can be changed only before comments open."))
+    with set_actor(user), transaction.atomic():
+        for line in hearing.lines.all():
+            line.delete()  # one by one, so the audit trail records each
+        for i, line in enumerate(lines):
+            BudgetLine.objects.create(hearing=hearing, position=i, **line)
+    return len(lines)
 
 
 def attach_document(hearing: Hearing, user, form):

@@ -37,8 +37,6 @@ from .rules import conducts, may_report, may_take_part
 
 COMMENTS_PER_PAGE = 50
 PROPOSALS_PER_PAGE = 25
-#: States in which staff may still change the budget lines.
-BUDGET_EDITABLE = (State.DRAFT, State.ANNOUNCED)
 #: States after which the minutes exist.
 MINUTES_STATES = (State.MEETING_HELD, State.ANSWERS_PUBLISHED, State.CLOSED)
 
@@ -75,7 +73,7 @@ def _errors_as_messages(request, form) -> None:
 
 def index(request):
     """The archive: every public hearing, newest first, filterable by municipality and state."""
-    hearings = (Hearing.objects.exclude(state=State.DRAFT, is_example=False)
+    hearings = (Hearing.objects.public()
                 .select_related("municipality__rayon")
                 .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)))
                 .order_by("-created_at"))
@@ -87,7 +85,8 @@ def index(request):
     mine = []
     user = request.user
     if user.is_authenticated and user.role == "municipal_staff" and user.municipality_id:
-        mine = Hearing.objects.filter(municipality_id=user.municipality_id, state=State.DRAFT)
+        mine = Hearing.objects.filter(municipality_id=user.municipality_id, state=State.DRAFT,
+                                      is_example=False)
     page = Paginator(hearings, 50).get_page(request.GET.get("page"))
     return render(request, "hearings/index.html", {
         "page": page, "states": State.choices, "state": state, "code": code, "drafts": mine,
@@ -135,6 +134,7 @@ def detail(request, pk: int):
     documents_list = list(hearing.documents.all())
     lines = list(hearing.lines.annotate(
         n_comments=Count("comments", filter=Q(comments__hidden=False))))
+    table = budget_data.table(hearing, lines)
     # every proposal keeps its place: one hidden after reports or removed by a moderator shows
     # as such (with the moderator's reason), and its answer stays public
     proposals = Paginator(
@@ -152,6 +152,7 @@ def detail(request, pk: int):
     taking_part = hearing.accepts_input and may_take_part(user, hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing, "lines": lines, "proposals": proposals, "supported": supported,
+        **table,
         "documents": documents_list,
         "page": page, "may_manage": staff, "may_take_part": taking_part,
         "may_report": may_report(user, hearing),
@@ -164,7 +165,7 @@ def detail(request, pk: int):
         "minutes_ready": hearing.state in MINUTES_STATES,
         "notice_days": hearing.notice_lead_days,
         "sms": documents.sms_text(hearing, request, get_language()[:2]) if staff else "",
-        "budget_editable": hearing.state in BUDGET_EDITABLE,
+        "budget_editable": hearing.state in services.BUDGET_EDITABLE,
         "meeting_editable": services.may_record_meeting(hearing),
         "paper_open": services.paper_proposals_open(hearing),
         "answer_editable": hearing.state in services.ANSWER_STATES,
@@ -199,9 +200,11 @@ def step(request, pk: int, name: str):
     return redirect(hearing)
 
 
-def budget_template(request):
-    """The empty XLSX template of budget lines."""
-    return xlsx_response(budget_data.template_xlsx(), "aimak-budget-template.xlsx")
+def budget_template(request, pk: int):
+    """The hearing's empty XLSX template: its years as column titles, the reader's language."""
+    hearing = _hearing(request, pk)
+    return xlsx_response(budget_data.template_xlsx(hearing),
+                         f"aimak-budget-{hearing.pk}-{hearing.year}.xlsx")
 
 
 @login_required
@@ -209,32 +212,35 @@ def budget_template(request):
 def budget_upload(request, pk: int):
     """Staff load the budget lines from the filled template; a bad file changes nothing."""
     hearing = _conducted(request, pk)
-    if hearing.state not in BUDGET_EDITABLE:
+    if hearing.state not in services.BUDGET_EDITABLE:
         messages.error(request, _("The budget can be changed only before comments open."))
         return redirect(hearing)
     form = BudgetUploadForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        lines, problems = budget_data.read_budget(upload)
+        lines, problems = budget_data.read_budget(hearing, upload)
         if not problems:
-            n = budget_data.replace_lines(hearing, lines)
+            n = services.replace_budget(hearing, request.user, lines)
             messages.success(request, _("%(n)s budget lines loaded from %(file)s.")
                              % {"n": n, "file": upload.name})
             return redirect("hearings:budget", hearing.pk)
     return render(request, "hearings/budget_upload.html", {
         "hearing": hearing, "form": form, "problems": problems,
-        "columns": budget_data.COLUMNS})
+        "columns": budget_data.template_columns(hearing)})
 
 
 @public_page(seconds="AIMAK_LIVE_PAGE_CACHE_SECONDS")
 def budget(request, pk: int):
-    """The citizen's budget: totals, per inhabitant, change against the current year."""
+    """The citizen's budget: totals, per inhabitant (with the population it divides by), the
+    change, every line on a chart, and the accepted proposals' changes beside the draft."""
     hearing = _hearing(request, pk)
     lines = list(hearing.lines.all())
+    table = budget_data.table(hearing, lines)
     return render(request, "hearings/budget.html", {
-        "hearing": hearing, "lines": lines, "m": hearing.municipality,
-        "sections": budget_data.summary(hearing, lines)})
+        "hearing": hearing, "lines": lines, "m": hearing.municipality, **table,
+        "sections": budget_data.summary(hearing, lines,
+                                        {x.pk: x.delta for x in lines if x.delta})})
 
 
 def _participant(request, pk: int) -> Hearing:
