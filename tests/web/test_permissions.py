@@ -302,9 +302,6 @@ def _app(module) -> str:
 
 #: permissions the mutation check does not require the table to catch, and why
 UNCHECKED_RULES: dict[str, str] = {
-    "hearings.take_part": "registered, but no view asks it: the views call its predicate "
-                          "(hearings.views.may_take_part, which the check opens)",
-    "hearings.report": "registered, but no view asks it (reporting needs view_hearing)",
     "practices.submit_practice": "every role may submit: for signed-in users it is 'allow', "
                                  "and login_required keeps anonymous visitors out",
     "contests.edit_application": "a second lock: the views find the application by the "

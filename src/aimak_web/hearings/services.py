@@ -27,7 +27,7 @@ from .models import (
     TransitionError,
     reports_to_hide,
 )
-from .rules import conducts, may_report, may_take_part
+from .rules import allows
 
 #: When a step is taken, the moment is kept in this field.
 STAMPS = {"announce": "announced_at", "open": "opened_at", "hold_meeting": "meeting_recorded_at",
@@ -36,7 +36,7 @@ STAMPS = {"announce": "announced_at", "open": "opened_at", "hold_meeting": "meet
 
 def _conducts(user, hearing: Hearing) -> None:
     """Only the staff of the hearing's municipality conduct it (rule «conducted_by»)."""
-    if not conducts(user, hearing):
+    if not allows("hearings.conduct", user, hearing):
         raise PermissionDenied
 
 
@@ -76,8 +76,8 @@ def save_hearing(form, user, municipality=None) -> Hearing:
         if municipality is None or not user.has_perm("hearings.create_hearing", municipality):
             raise PermissionDenied
         hearing.municipality, hearing.created_by = municipality, user
-    elif not user.has_perm("hearings.manage_hearing", hearing):
-        raise PermissionDenied
+    else:
+        _conducts(user, hearing)
     with set_actor(user), transaction.atomic():
         hearing.save()
         form.save_m2m()
@@ -144,7 +144,7 @@ def attach_document(hearing: Hearing, user, form):
 
 
 def _taking_part(hearing: Hearing, user) -> None:
-    if not may_take_part(user, hearing):
+    if not allows("hearings.take_part", user, hearing):
         raise PermissionDenied
     if not hearing.accepts_input:
         raise TransitionError(_("The hearing is not open for comments and proposals now."))
@@ -238,7 +238,7 @@ def report(item: Comment | Proposal, user, reason: str = "") -> bool:
     (``PermissionDenied``). False if the user already reported it. A proposal hidden this way
     is still owed an answer.
     """
-    if not may_report(user, item.hearing):
+    if not allows("hearings.report", user, item.hearing):
         raise PermissionDenied
     field = _field(item)
     with set_actor(user), transaction.atomic():

@@ -33,7 +33,7 @@ from .forms import (
     ReportForm,
 )
 from .models import Answer, Comment, Document, Hearing, Proposal, State, TransitionError
-from .rules import conducts, may_report, may_take_part
+from .rules import allows
 
 COMMENTS_PER_PAGE = 50
 PROPOSALS_PER_PAGE = 25
@@ -60,7 +60,7 @@ def _managed(request, pk: int) -> Hearing:
 def _conducted(request, pk: int) -> Hearing:
     """The hearing if the user conducts it: staff of its municipality (not administrators)."""
     hearing = _hearing(request, pk)
-    if not conducts(request.user, hearing):
+    if not allows("hearings.conduct", request.user, hearing):
         raise PermissionDenied
     return hearing
 
@@ -148,14 +148,14 @@ def detail(request, pk: int):
     comments = (hearing.comments.filter(hidden=False).select_related("author", "line")
                 .order_by("-created_at"))
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    staff = conducts(user, hearing)
-    taking_part = hearing.accepts_input and may_take_part(user, hearing)
+    staff = allows("hearings.conduct", user, hearing)
+    taking_part = hearing.accepts_input and allows("hearings.take_part", user, hearing)
     return render(request, "hearings/detail.html", {
         "hearing": hearing, "lines": lines, "proposals": proposals, "supported": supported,
         **table,
         "documents": documents_list,
         "page": page, "may_manage": staff, "may_take_part": taking_part,
-        "may_report": may_report(user, hearing),
+        "may_report": allows("hearings.report", user, hearing),
         "comment_form": CommentForm(hearing=hearing, initial={"line": request.GET.get("line")})
         if taking_part else None,
         "transitions": [(n, Hearing.TRANSITIONS[n][2], services.check_step(hearing, n))
@@ -245,7 +245,7 @@ def budget(request, pk: int):
 
 def _participant(request, pk: int) -> Hearing:
     hearing = _hearing(request, pk)
-    if not may_take_part(request.user, hearing):
+    if not allows("hearings.take_part", request.user, hearing):
         raise PermissionDenied
     return hearing
 
