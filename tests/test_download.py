@@ -1,4 +1,5 @@
-"""Tests of ``aimak.kyrgyzstan.download`` against a local HTTP server on 127.0.0.1.
+"""Tests of ``aimak.kyrgyzstan.download`` and its fetch, parse and merge modules against a local
+HTTP server on 127.0.0.1.
 
 Every upstream file served here is SYNTHETIC: a handful of made-up rows written by this module in
 the upstream formats (GeoNames dump, Who's On First archive, HDX CKAN API, HOT export, СОАТЕ seed
@@ -7,6 +8,7 @@ file, Open Admin Data JSON, SimpleMaps CSV, MediaWiki REST API). None of it is r
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -25,13 +27,14 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from aimak.errors import AimakError, InputError
-from aimak.kyrgyzstan import download as dl
+from aimak.kyrgyzstan import download, fetch, merge, parse
 from aimak.kyrgyzstan.sources import (
     BY_FILE,
     COD_AB,
     COD_PS,
     DEFAULT_BASE_URLS,
     REQUIRED_FILES,
+    SIMPLEMAPS_KG,
     SOURCES,
     TOWN_PAGES,
     WikiPage,
@@ -339,7 +342,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fetched(server, tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("cache")
-    return dl.fetch_sources(dest, base_urls=server.bases(), session=dl.make_session(retries=0))
+    return download.fetch_sources(dest, base_urls=server.bases(),
+        session=fetch.make_session(retries=0))
 
 
 def _csv(path: Path) -> pd.DataFrame:
@@ -501,8 +505,9 @@ def _leftovers(folder: Path) -> list[str]:
 
 def test_missing_file_names_the_url_and_writes_nothing(server, tmp_path):
     bases = {**server.bases(), "geonames": f"{server.base}/nowhere"}
-    with pytest.raises(dl.DownloadError) as err:
-        dl.fetch_sources(tmp_path, base_urls=bases, session=dl.make_session(retries=0))
+    with pytest.raises(fetch.DownloadError) as err:
+        download.fetch_sources(tmp_path, base_urls=bases,
+        session=fetch.make_session(retries=0))
     assert f"{server.base}/nowhere/KG.zip" in str(err.value)
     assert "HTTP 404" in str(err.value)
     assert isinstance(err.value, AimakError)
@@ -514,8 +519,9 @@ def test_missing_file_names_the_url_and_writes_nothing(server, tmp_path):
 def test_unreachable_host_gives_a_clear_error(server, tmp_path):
     dead = _dead_base()
     bases = {**server.bases(), "github_raw": dead}
-    with pytest.raises(dl.DownloadError, match=rf"{re.escape(dead)}/.*cannot be reached"):
-        dl.fetch_sources(tmp_path, base_urls=bases, session=dl.make_session(retries=0))
+    with pytest.raises(fetch.DownloadError, match=rf"{re.escape(dead)}/.*cannot be reached"):
+        download.fetch_sources(tmp_path, base_urls=bases,
+        session=fetch.make_session(retries=0))
     assert not (tmp_path / "data").exists()
     assert _leftovers(tmp_path) == []
 
@@ -529,19 +535,20 @@ def test_failed_conversion_keeps_the_previous_directory(fetched, server, tmp_pat
     (dest / "data").mkdir()
     (dest / "data" / "previous.txt").write_text("kept")
     (dest / "raw" / "open_admin_all-settlement.json").write_text("[]")  # no records
-    with pytest.raises(dl.DownloadError, match="no ayil aimak records"):
-        dl.fetch_sources(dest, base_urls=server.bases(), session=dl.make_session(retries=0))
+    with pytest.raises(fetch.DownloadError, match="no ayil aimak records"):
+        download.fetch_sources(dest, base_urls=server.bases(),
+        session=fetch.make_session(retries=0))
     assert (dest / "data" / "previous.txt").read_text() == "kept"
     assert _leftovers(dest) == []
 
 
 def test_interrupted_transfer_is_started_again(server, tmp_path):
-    fetcher = dl.Fetcher(tmp_path, server.bases(), dl.make_session(retries=0))
+    fetcher = fetch.Fetcher(tmp_path, server.bases(), fetch.make_session(retries=0))
     url = f"{server.base}/simplemaps/country-cities/kg/kg.csv"
     server.truncate[url.removeprefix(server.base)] = 1
     assert fetcher.save(url, tmp_path / "kg.csv").read_text() == SIMPLEMAPS_CSV
-    server.truncate[url.removeprefix(server.base)] = dl.BODY_ATTEMPTS
-    with pytest.raises(dl.DownloadError, match="broke during the transfer"):
+    server.truncate[url.removeprefix(server.base)] = fetch.BODY_ATTEMPTS
+    with pytest.raises(fetch.DownloadError, match="broke during the transfer"):
         fetcher.save(url, tmp_path / "again.csv")
     assert not (tmp_path / "again.csv").exists()
     assert _leftovers(tmp_path) == []
@@ -549,7 +556,8 @@ def test_interrupted_transfer_is_started_again(server, tmp_path):
 
 def test_cached_downloads_need_no_network(fetched):
     dead = dict.fromkeys(DEFAULT_BASE_URLS, _dead_base())
-    again = dl.fetch_sources(fetched.parent, base_urls=dead, session=dl.make_session(retries=0))
+    again = download.fetch_sources(fetched.parent, base_urls=dead,
+        session=fetch.make_session(retries=0))
     assert again == fetched
     assert len(_csv(again / "settlements.csv")) == 6
     assert len(_csv(again / "village_population_wikipedia.csv")) > 0
@@ -561,16 +569,17 @@ def test_cached_downloads_need_no_network(fetched):
 
 
 def test_resolve_source(fetched, server, tmp_path, monkeypatch):
-    assert dl.resolve_source(fetched) == fetched
+    assert download.resolve_source(fetched) == fetched
     incomplete = tmp_path / "incomplete"
     incomplete.mkdir()
     with pytest.raises(InputError, match="lacks"):
-        dl.resolve_source(incomplete)
+        download.resolve_source(incomplete)
     # No given directory and no shared copy: the cache, fetched through the mirror.
-    monkeypatch.setattr(dl, "_repo_root", lambda: None)
+    monkeypatch.setattr(download, "_repo_root", lambda: None)
     monkeypatch.chdir(tmp_path)
-    got = dl.resolve_source(tmp_path / "absent", cache_dir=fetched.parent,
-                            base_urls=server.bases(), session=dl.make_session(retries=0))
+    got = download.resolve_source(tmp_path / "absent", cache_dir=fetched.parent,
+                            base_urls=server.bases(),
+        session=fetch.make_session(retries=0))
     assert got == fetched.parent / "data"
     # A shared copy beside the current directory wins.
     shared = tmp_path / "shared" / "data" / "kyrgyzstan"
@@ -579,7 +588,7 @@ def test_resolve_source(fetched, server, tmp_path, monkeypatch):
         (shared / name).write_text("synthetic")
     (tmp_path / "main").mkdir()
     monkeypatch.chdir(tmp_path / "main")
-    assert dl.resolve_source(None) == shared.resolve()
+    assert download.resolve_source(None) == shared.resolve()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -587,24 +596,24 @@ def test_resolve_source(fetched, server, tmp_path, monkeypatch):
 
 
 def test_parse_infobox_languages():
-    assert dl.parse_infobox(INFOBOX) == (1234, "2021")
-    assert dl.parse_infobox("{{Населённый пункт\n|Население = 7730<ref>x</ref>\n"
+    assert parse.parse_infobox(INFOBOX) == (1234, "2021")
+    assert parse.parse_infobox("{{Населённый пункт\n|Население = 7730<ref>x</ref>\n"
                             "|Год переписи = 2009\n}}") == (7730, "2009")
-    assert dl.parse_infobox("{{Infobox Ort\n| Einwohner = 4.302 (2009)\n}}") == (4302, "2009")
-    assert dl.parse_infobox("{{Infobox\n| population_total = {{increase}} {{formatnum:11306}}\n"
+    assert parse.parse_infobox("{{Infobox Ort\n| Einwohner = 4.302 (2009)\n}}") == (4302, "2009")
+    assert parse.parse_infobox("{{Infobox\n| population_total = {{increase}} {{formatnum:11306}}\n"
                             "| population_as_of = 2021\n}}") == (11306, "2021")
-    assert dl.parse_infobox("No infobox here.") is None
+    assert parse.parse_infobox("No infobox here.") is None
 
 
 def test_parse_tables_reads_census_columns():
-    rows = dl.parse_tables(TABLE)
+    rows = parse.parse_tables(TABLE)
     assert ("Synthdorf", "2009", 1000, False, "") in rows
     assert ("Insgesamt", "2021", 1750, True, "") in rows
     assert len(rows) == 6
     multiline = ("{| class=\"wikitable\"\n|+ Dörfer\n! Ort\n! Russisch\n! Einwohner<br />2009\n"
                  "|-\n| Synthdorf\n| Синтдорф\n| align=\"right\" | 10 555\n|}")
-    assert dl.parse_tables(multiline) == [("Synthdorf", "2009", 10555, False, "Синтдорф")]
-    assert dl.parse_tables("{| class=\"wikitable\"\n! Ort !! Fläche\n|-\n| A || 3\n|}") == []
+    assert parse.parse_tables(multiline) == [("Synthdorf", "2009", 10555, False, "Синтдорф")]
+    assert parse.parse_tables("{| class=\"wikitable\"\n! Ort !! Fläche\n|-\n| A || 3\n|}") == []
 
 
 @example(population=2009, year=1999, sep="")
@@ -615,12 +624,12 @@ def test_parse_infobox_reads_any_thousands_separator(population, year, sep):
     text = f"{population:,}".replace(",", sep)
     wikitext = (f"{{{{Infobox settlement\n| population_total = {text}<ref>x</ref>\n"
                 f"| population_as_of = {year}\n}}}}")
-    assert dl.parse_infobox(wikitext) == (population, str(year))
+    assert parse.parse_infobox(wikitext) == (population, str(year))
 
 
 def test_mirror_rewrite_and_registry():
-    fetcher = dl.Fetcher(Path("."), {**DEFAULT_BASE_URLS, "hdx": "http://mirror/hdx"},
-                         dl.make_session(retries=0))
+    fetcher = fetch.Fetcher(Path("."), {**DEFAULT_BASE_URLS, "hdx": "http://mirror/hdx"},
+                         fetch.make_session(retries=0))
     assert fetcher.rewrite("https://data.humdata.org/dataset/x/a.zip") == (
         "http://mirror/hdx/dataset/x/a.zip")
     assert fetcher.rewrite("https://example.org/a.zip") == "https://example.org/a.zip"
@@ -631,8 +640,8 @@ def test_mirror_rewrite_and_registry():
 
 
 def test_convert_soate_rejects_a_changed_file():
-    with pytest.raises(dl.DownloadError, match="CoateRecord"):
-        dl.convert_soate("nothing to see")
+    with pytest.raises(fetch.DownloadError, match="CoateRecord"):
+        parse.convert_soate("nothing to see")
 
 
 def test_cod_ps_2018_layout_in_windows_1251(tmp_path):
@@ -644,10 +653,10 @@ def test_cod_ps_2018_layout_in_windows_1251(tmp_path):
             ",,,,\"6,140,200\",,,\n"
             "Jalal-Abad,Джалал-Абадская,Aksy,4.1703211E+13,\"135,900\",13100,122800,7000\n")
     path.write_bytes(text.encode("cp1251"))
-    got = dl.convert_cod_ps(path, path.name)
+    got = parse.convert_cod_ps(path, path.name)
     assert got.astype(str).values.tolist() == [
         ["Jalal-Abad", "Aksy", "district", "135900", "13100", "122800", "2018"]]
-    assert dl._cod_ab_names(pd.Index(["adm2_name", "adm2_name1", "adm2_name2", "adm2_pcode",
+    assert parse._cod_ab_names(pd.Index(["adm2_name", "adm2_name1", "adm2_name2", "adm2_pcode",
                                       "ADM1_EN"])) == {
         "adm2_name": "ADM2_EN", "adm2_name1": "ADM2_RU", "adm2_name2": "ADM2_KY",
         "adm2_pcode": "ADM2_PCODE"}
@@ -656,8 +665,8 @@ def test_cod_ps_2018_layout_in_windows_1251(tmp_path):
 def test_cod_ps_without_population_column(tmp_path):
     path = tmp_path / "kgz_pop.csv"
     path.write_text("ADM1_EN,ADM2_EN,Women\nJalal-Abad,Aksy,1\n")
-    with pytest.raises(dl.DownloadError, match="population_total"):
-        dl.convert_cod_ps(path)
+    with pytest.raises(fetch.DownloadError, match="population_total"):
+        parse.convert_cod_ps(path)
 
 
 def test_synthetic_points_fall_in_the_synthetic_rayons():
@@ -679,22 +688,22 @@ def test_newer_cod_ab_schema_is_renamed(tmp_path):
     archive = tmp_path / "kgz_admin_boundaries.shp.zip"
     archive.write_bytes(_zip({p.name: p.read_bytes() for p in folder.iterdir()}))
     out = tmp_path / "rayons.geojson"
-    dl.convert_cod_ab(archive, out)
+    parse.convert_cod_ab(archive, out)
     got = gpd.read_file(out)
     assert got[["ADM2_EN", "ADM2_PCODE", "ADM1_EN", "ADM2TYP_EN"]].values.tolist() == [
         ["Aksy", "KG03211000000", "Jalal-Abad", "district"],
         ["Kara-Kul (city)", "KG03440000010", "Jalal-Abad", "independent city"]]
     empty = tmp_path / "empty.zip"
     empty.write_bytes(_zip({"readme.txt": b"synthetic"}))
-    with pytest.raises(dl.DownloadError, match="no ADM2 layer"):
-        dl.convert_cod_ab(empty, out)
+    with pytest.raises(fetch.DownloadError, match="no ADM2 layer"):
+        parse.convert_cod_ab(empty, out)
 
 
 
 def test_name_keys_fold_spelling_variants():
     names = pd.Series(["Им. Ленина", "Имени Ленина", "Джениш", "Жениш", "Новопокровка (часть)",
                        "Кара-Суу", None])
-    assert dl._norm(names).tolist() == ["ленина", "ленина", "жениш", "жениш", "новопокровка",
+    assert merge._norm(names).tolist() == ["ленина", "ленина", "жениш", "жениш", "новопокровка",
                                         "карасуу", ""]
 
 
@@ -707,7 +716,7 @@ def test_ayil_aimak_guess_takes_the_nearest_of_several_name_matches():
                        "name_en": ["Near", "Far", "Closest"],
                        "lat": ["42.70", "42.90", "42.70"], "lon": ["74.95", "75.20", "74.901"],
                        "soate_villages": ["Дружба;Кен-Булун", "Им. Дружбы;Дружба", "Другое"]})
-    got = dl._add_ayil_aimak(df, aa)
+    got = merge._add_ayil_aimak(df, aa)
     assert got[["aa_pcode", "aa_name", "aa_match"]].values.tolist() == [
         ["KG08206820000", "Near", "soate_village_name"],
         ["KG08206999000", "Closest", "nearest_aa_centroid(approx)"]]
@@ -724,3 +733,45 @@ def test_the_dataset_builder_reads_the_download(fetched):
     # the fixture's region layer has neither Bishkek nor Osh: left out, and said so
     missing = dataset.notes[dataset.notes["message"].str.contains("has no region named")]
     assert missing["subject"].tolist() == ["Bishkek", "Osh City"]
+
+
+def test_a_pinned_file_is_checked_against_its_hash(server, tmp_path):
+    # SYNTHETIC pins: the digest of the served SimpleMaps file, and a wrong one
+    good = hashlib.sha256(SIMPLEMAPS_CSV.encode()).hexdigest()
+    path = SIMPLEMAPS_KG.urls[0][1]
+    fetcher = fetch.Fetcher(tmp_path, server.bases(), fetch.make_session(retries=0))
+    wrong = SIMPLEMAPS_KG.__class__(SIMPLEMAPS_KG.name, SIMPLEMAPS_KG.urls, "0" * 64)
+    with pytest.raises(fetch.DownloadError, match=rf"simplemaps{re.escape(path)} is not the "
+                                                   "pinned file.*0000"):
+        fetcher.remote(wrong)
+    assert not (tmp_path / SIMPLEMAPS_KG.name).exists()
+    assert _leftovers(tmp_path) == []
+    pinned = SIMPLEMAPS_KG.__class__(SIMPLEMAPS_KG.name, SIMPLEMAPS_KG.urls, good)
+    assert fetcher.remote(pinned).read_text() == SIMPLEMAPS_CSV
+    # a damaged cached copy of a pinned file is fetched again, not used
+    (tmp_path / SIMPLEMAPS_KG.name).write_text("damaged")
+    assert fetcher.remote(pinned).read_text() == SIMPLEMAPS_CSV
+    # an unpinned cached copy is used as it is, without a request
+    hits = len(server.hits)
+    assert fetcher.remote(SIMPLEMAPS_KG).read_text() == SIMPLEMAPS_CSV
+    assert len(server.hits) == hits
+
+
+def test_aimak_data_fetch_uses_the_cache(fetched, server, monkeypatch):
+    from click.testing import CliRunner
+
+    from aimak.cli.main import cli
+
+    # the article the server lacks is asked again: of the local server, never of the internet
+    monkeypatch.setattr(download, "DEFAULT_BASE_URLS", server.bases())
+    hits = len(server.hits)
+    result = CliRunner().invoke(cli, ["data", "fetch", str(fetched.parent)])
+    assert result.exit_code == 0, result.output
+    assert f"Source directory ready: {fetched}" in result.output
+    assert {h.rsplit("/", 1)[-1] for h in server.hits[hits:]} == {"Kochkor-Ata"}
+
+
+def test_parse_tables_ignores_references_and_comments_in_cells():
+    text = ("{| class=\"wikitable\"\n! Ort !! Einwohner 2009\n|-\n"
+            "| Synthdorf<ref name=\"a\">Census 1999: 77</ref> || 1 200<!-- 1 100? -->\n|}")
+    assert parse.parse_tables(text) == [("Synthdorf", "2009", 1200, False, "")]

@@ -82,3 +82,17 @@ def compare_roads(dataset_path: Path, roads_path: Path, out: Path) -> None:
                   f"); {100 * summary['share_faster']:.0f} % of pairs faster by more than half a "
                   f"minute. The 20 pairs that change most: {out}", highlight=False)
     console.print(ATTRIBUTION, highlight=False)
+
+
+@data.command("fetch")
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.option("--refresh", is_flag=True, help="Download again even what is in the cache.")
+def fetch(dest: Path | None, refresh: bool) -> None:
+    """Download the Kyrgyz public sources into DEST (default ~/.cache/aimak/kyrgyzstan)."""
+    import logging
+
+    from aimak.kyrgyzstan.download import fetch_sources
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    out = fetch_sources(dest, refresh=refresh)
+    click.echo(f"Source directory ready: {out}")

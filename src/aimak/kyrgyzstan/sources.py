@@ -1,8 +1,9 @@
 """Registry of the public upstream sources behind the Kyrgyz source directory.
 
 One :class:`Source` per file of the shared source directory (``../shared/data/kyrgyzstan``):
-where the file comes from upstream, under which licence, and what the converter in
-:mod:`aimak.kyrgyzstan.download` does to turn the upstream format into the shared file's columns.
+where the file comes from upstream, under which licence, and what the readers in
+:mod:`aimak.kyrgyzstan.parse` and :mod:`aimak.kyrgyzstan.merge` do to turn the upstream format
+into the shared file's columns.
 
 Every remote address is written as a *base key* plus a path so that a mirror, or a local test
 server, can replace the base (``fetch_sources(base_urls={"geonames": "http://mirror/geonames"})``).
@@ -46,10 +47,15 @@ class Remote:
     """One upstream file, saved in the download cache under ``name``.
 
     ``urls`` are ``(base key, path)`` pairs tried in order (the first that answers wins).
+    ``sha256`` pins the content of a file whose address is stable (a Git commit); the fetcher
+    refuses a download or a cached copy that differs. ``None`` for files published under a
+    moving address (daily dumps, branch archives, re-uploaded exports), whose SHA-256 the
+    manifest records instead.
     """
 
     name: str
     urls: tuple[tuple[str, str], ...]
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,13 @@ WOF_ADMIN_KG = Remote("whosonfirst-data-admin-kg.tar.gz", (
     ("github", f"/{WOF_REPO}/archive/refs/heads/{WOF_BRANCH}.tar.gz"),
     ("github", f"/{WOF_REPO}/archive/refs/heads/main.tar.gz"),  # should the branch be renamed
 ))
+# Commit-pinned, so stable: its sha256 belongs here (the digest sources.json records on a
+# fetch where the upstream host is reachable); until then the manifest records it.
 SOATE_SEED = Remote("soate_CoateRecordSeed.cs", (
     ("github_raw", f"/{SOATE_REPO}/{SOATE_COMMIT}/{SOATE_PATH}"),
 ))
+# Commit-pinned, so stable: its sha256 belongs here (the digest sources.json records on a
+# fetch where the upstream host is reachable); until then the manifest records it.
 OPEN_ADMIN_AA = Remote("open_admin_all-settlement.json", (
     ("github_raw", f"/{OPEN_ADMIN_REPO}/{OPEN_ADMIN_COMMIT}/data/all-settlement.json"),
 ))
