@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "aimak_web.hearings",
     "aimak_web.contests",
     "aimak_web.practices",
+    "aimak_web.journal",
+    "aimak_web.portraits",
     "aimak_web.territory",
     "aimak_web.forecasts",
 ]

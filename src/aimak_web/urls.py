@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("hearings/", include("aimak_web.hearings.urls")),
     path("contests/", include("aimak_web.contests.urls")),
     path("practices/", include("aimak_web.practices.urls")),
+    path("journal/", include("aimak_web.journal.urls")),
+    path("portraits/", include("aimak_web.portraits.urls")),
     path("territory/", include("aimak_web.territory.urls")),
     path("forecasts/", include("aimak_web.forecasts.urls")),
     path("admin/", admin.site.urls),

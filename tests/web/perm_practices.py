@@ -161,7 +161,7 @@ ROWS = [
     # two-person rule: a moderator does not publish their own submission
     Row("practices:transition", {**only({"moderator"}, back(_page("own"))),
                                  "admin": done(_page("own"))},
-        args=lambda ctx: [ctx["own"].pk, "publish"], method="post", pending="issue 24"),
+        args=lambda ctx: [ctx["own"].pk, "publish"], method="post"),
     Row("practices:contest", everyone()),
     Row("practices:edition", everyone(), args=_pk("edition")),
     Row("practices:enter", signed_in(NOT_ALLOWED),
@@ -188,17 +188,12 @@ ROWS = [
         args=_pk("recused_entry"), method="post", data=_scores),
     Row("practices:score", only({"jury"}, back(_edition_page("closed"))),
         args=_pk("closed_entry"), method="post", data=_scores),
-    # the first visit creates the reader's (empty) subscription
-    Row("practices:subscription", signed_in(saved()), note="GET writes: a default row"),
-    Row("practices:subscription", signed_in(done("practices:subscription")), method="post",
-        data=lambda ctx: {"active": "on"}),
     # the link in an e-mail works without signing in; a forged token is not found
     Row("practices:unsubscribe", everyone(), args=lambda ctx: [_token(ctx)]),
     Row("practices:unsubscribe", everyone(saved()), args=lambda ctx: [_token(ctx)],
         method="post"),
     Row("practices:unsubscribe", everyone(404), args=lambda ctx: ["forged"]),
     Row("practices:unsubscribe", everyone(404), args=lambda ctx: ["forged"], method="post"),
-    Row("practices:digest_pdf", everyone()),
     Row("practices:open_csv", everyone()),
     Row("practices:open_json", everyone()),
     Row("practices:feed", everyone()),

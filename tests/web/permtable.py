@@ -147,10 +147,13 @@ def modules():
         perm_core,
         perm_forecasts,
         perm_hearings,
+        perm_journal,
         perm_places,
+        perm_portraits,
         perm_practices,
         perm_territory,
     )
 
     return [perm_core, perm_accounts, perm_places, perm_territory, perm_forecasts,
-            perm_contests, perm_hearings, perm_practices, perm_api]
+            perm_contests, perm_hearings, perm_practices, perm_api, perm_journal,
+            perm_portraits]

@@ -15,14 +15,18 @@ from aimak_web.contests.models import JuryMember
 
 from .perm_contests import make_edition
 
-MODULES = {"places", "hearings", "contests", "practices", "territory", "forecasts"}
+MODULES = {"places", "hearings", "contests", "practices", "journal", "portraits", "territory",
+           "forecasts"}
 DESK = {
     "anonymous": set(),
-    "citizen": {"me", "my_practices"},
-    "municipal_staff": {"me", "my_hearings", "residents", "my_practices", "my_application"},
-    "jury": {"me", "jury_desk"},
-    "moderator": {"me", "hearing_moderation", "practice_moderation"},
-    "admin": {"me", "hearing_moderation", "practice_moderation", "audit"},
+    "citizen": {"me", "my_practices", "journal_desk"},
+    "municipal_staff": {"me", "my_hearings", "residents", "my_practices", "my_application",
+                        "journal_desk"},
+    "jury": {"me", "jury_desk", "journal_desk"},
+    "moderator": {"me", "hearing_moderation", "practice_moderation", "journal_desk",
+                  "journal_office"},
+    "admin": {"me", "hearing_moderation", "practice_moderation", "audit", "journal_desk",
+              "journal_office"},
 }
 
 

@@ -5,25 +5,20 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from aimak_web.practices.models import (
     Attachment,
-    MembershipStatus,
-    MunicipalitySubscription,
     Practice,
     Status,
-    Subscription,
     SubTheme,
     Theme,
 )
@@ -283,35 +278,6 @@ def test_open_data_feed_api_and_municipality_section(client, corpus, places):
 
 
 @pytest.mark.django_db
-def test_digest_by_theme_and_status(corpus, places, users, tmp_path):
-    from django.core.management import call_command
-
-    from aimak_web.practices.digest import send_digests
-
-    member = Subscription.objects.create(user=users["municipal_staff"])  # status from muni
-    MunicipalitySubscription.objects.create(municipality=places["a"],
-                                            status=MembershipStatus.MEMBER)
-    finance = Subscription.objects.create(user=users["jury"], status=MembershipStatus.PAID)
-    finance.themes.set([Theme.objects.get(code="finance")])
-    Subscription.objects.create(user=users["other_staff"])  # unpaid: nothing sent
-    assert member.effective_status() == MembershipStatus.MEMBER
-    mail.outbox.clear()
-    assert send_digests(timezone.now() + timedelta(minutes=1)) == 1
-    (message,) = mail.outbox
-    assert message.to == [users["municipal_staff"].email]
-    assert "Восстановление водоснабжения" in message.body
-    assert message.attachments[0][2] == "application/pdf"
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(message.attachments[0][1])) as pdf:
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    assert "Восстановление водоснабжения" in text and "Вывоз мусора" in text
-    out = tmp_path / "digest.pdf"
-    call_command("send_practice_digest", "--pdf", str(out), stdout=io.StringIO())
-    assert out.read_bytes().startswith(b"%PDF")
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["practices:index", "practices:detail", "practices:edition",
                                   "practices:open_json"])
 def test_query_count_does_not_grow_with_rows(client, places, users, name):
@@ -370,6 +336,6 @@ def test_kyrgyz_pages_and_no_inline_code(client, corpus, users):
     for url in (reverse("practices:index"), reverse("practices:create"),
                 reverse("practices:detail", args=[corpus["water"].pk]),
                 reverse("practices:print", args=[corpus["water"].pk]),
-                reverse("practices:contest"), reverse("practices:subscription")):
+                reverse("practices:contest"), reverse("journal:subscription")):
         page = client.get(url).content.decode()
         assert "<script>" not in page and " style=" not in page and "<style" not in page, url

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aimak_web.practices.models import Entry, JuryScore, Practice, Subscription
+from aimak_web.practices.models import Entry, JuryScore, Practice
 
 from .conftest import PASSWORD
 from .perm_practices import make_practice
@@ -163,21 +163,27 @@ def test_submit_moderate_search_vote_score_results_digest(page, live_server, pla
     assert "25" in first and "Пример: прозрачный бюджет" in second_row and "0,7000" in second_row
     page.watch.shot(page, "practices-results")
 
-    # 7. the week's digest contains the published practice (and not the rejected one)
-    from aimak_web.practices.digest import send_digests
+    # 7. the week's digest reaches a paying subscriber, with the published practice (and not
+    # the rejected one) in its PDF collection
+    from datetime import date
 
-    Subscription.objects.create(user=users["jury"], status="paid")
-    pdf = page.request.get(f"{base}/practices/digest/collection.pdf?days=7")
+    from django.core import mail
+
+    from aimak_web.journal import services
+
+    services.record_payment(users["admin"], amount_som=2400, bank_reference="ПП 1",
+                            period_start=date.today(), period_end=date.today() + timedelta(
+                                days=365), reader=users["jury"])
+    services.subscribe(users["jury"])
+    pdf = page.request.get(f"{base}/journal/subscription/collection.pdf?days=7")
     assert pdf.headers["content-type"] == "application/pdf"
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(pdf.body())) as doc:
         text = "\n".join(p.extract_text() or "" for p in doc.pages)
     assert "Восстановление водоснабжения" in text and "Ремонт клуба" not in text
-    from django.core import mail
-
     mail.outbox = []
-    assert send_digests(timezone.now() + timedelta(minutes=1)) == 1
+    assert services.send_digests(timezone.now() + timedelta(minutes=1)) == 1
     assert "Восстановление водоснабжения" in mail.outbox[0].body
     assert page.watch.errors == []
     assert page.watch.outside == []

@@ -225,7 +225,7 @@ def test_the_submitter_learns_of_a_moderators_request(client, places, users, set
 def test_digest_pdf_refuses_url_fetches(places, users, monkeypatch):
     import weasyprint
 
-    from aimak_web.practices import digest
+    from aimak_web.journal import services as digest
 
     seen = {}
     real = weasyprint.HTML

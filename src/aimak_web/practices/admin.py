@@ -4,9 +4,7 @@ from .models import (
     Category,
     Criterion,
     Edition,
-    MunicipalitySubscription,
     Practice,
-    Subscription,
     SubTheme,
     Theme,
 )
@@ -48,18 +46,3 @@ class CriterionInline(admin.TabularInline):
 class EditionAdmin(admin.ModelAdmin):
     list_display = ["name_ru", "entries_open", "vote_close", "jury_weight", "is_example"]
     inlines = [CategoryInline, CriterionInline]
-
-
-@admin.register(MunicipalitySubscription)
-class MunicipalitySubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "status", "paid_until"]
-    list_filter = ["status"]
-
-
-@admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    """Administrators record a user's status here (no payment processing)."""
-
-    list_display = ["user", "active", "status", "last_sent_at"]
-    list_filter = ["status", "active"]
-    fields = ["user", "active", "themes", "status"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from aimak_web.accounts.models import Role
 from aimak_web.places.models import Municipality
 
-from .models import Attachment, Evidence, Practice, SubmitterType, Subscription, SubTheme, Theme
+from .models import Attachment, Evidence, Practice, SubmitterType, SubTheme
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_SIDE = 1600
@@ -229,17 +229,6 @@ class AttachmentForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}),
                            required=False)
-
-
-class SubscriptionForm(forms.ModelForm):
-    class Meta:
-        model = Subscription
-        fields = ["active", "themes"]
-        widgets = {"themes": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = Theme.objects.all()
 
 
 class ScoreForm(forms.Form):

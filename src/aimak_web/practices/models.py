@@ -8,10 +8,8 @@ and is recorded in the audit trail (django-auditlog, with the acting user).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aimak_web.core.text import name_in_language
 from aimak_web.places.models import Municipality
+
+from .moderation import EDITABLE, NOTIFIED, TRANSITIONS, Moderated, Status, Transition
+
+__all__ = ["EDITABLE", "NOTIFIED", "TRANSITIONS", "Status", "Transition"]
 
 
 class Named(models.Model):
@@ -63,45 +65,12 @@ class SubmitterType(models.TextChoices):
     EXPERT = "expert", _("expert")
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    UNDER_REVIEW = "under_review", _("under review")
-    CHANGES_REQUESTED = "changes_requested", _("changes requested")
-    PUBLISHED = "published", _("published")
-    REJECTED = "rejected", _("rejected")
-
-
-#: the moderator's steps the submitter is told of (e-mail and their desk)
-NOTIFIED = ("request_changes", "publish", "reject")
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    permission: str
-    #: the field that must be filled (the moderator's comment, the rejection reason)
-    needs: str = ""
-
-
-class Practice(models.Model):
+class Practice(Moderated, models.Model):
     """A way a local problem was solved, told by a municipality, a citizen or an expert."""
 
-    TRANSITIONS = {t.name: t for t in (
-        Transition("submit", (Status.DRAFT, Status.CHANGES_REQUESTED), Status.SUBMITTED,
-                   "practices.edit_practice"),
-        Transition("start_review", (Status.SUBMITTED,), Status.UNDER_REVIEW,
-                   "practices.moderate_practice"),
-        Transition("request_changes", (Status.SUBMITTED, Status.UNDER_REVIEW),
-                   Status.CHANGES_REQUESTED, "practices.moderate_practice", "moderator_comment"),
-        Transition("publish", (Status.SUBMITTED, Status.UNDER_REVIEW), Status.PUBLISHED,
-                   "practices.moderate_practice"),
-        Transition("reject", (Status.SUBMITTED, Status.UNDER_REVIEW), Status.REJECTED,
-                   "practices.moderate_practice", "rejection_reason"),
-    )}
-    EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    PERM_EDIT = "practices.edit_practice"
+    PERM_MODERATE = "practices.moderate_practice"
+    REQUIRED_TEXTS = ("title", "problem", "solution", "results")
     TEXT_FIELDS = ("title", "problem", "solution", "results", "repeat", "paid_by")
 
     submitter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -156,77 +125,11 @@ class Practice(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", args=[self.pk])
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
-
     def clean(self) -> None:
         if self.subtheme_id and self.theme_id and self.subtheme.theme_id != self.theme_id:
             raise ValidationError({"subtheme": _("This sub-theme belongs to another theme.")})
         if self.period_end and self.period_start and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period ends before it starts.")})
-
-    def missing_for_submission(self) -> list[str]:
-        """Names of what a practice must have before it is submitted."""
-        missing = []
-        for f in ("title", "problem", "solution", "results"):
-            if not (getattr(self, f"{f}_ru").strip() or getattr(self, f"{f}_ky").strip()):
-                missing.append(str(self._meta.get_field(f"{f}_ru").verbose_name))
-        return missing
-
-    # --- the workflow ---------------------------------------------------------------------
-
-    def allowed_transitions(self, user) -> list[str]:
-        from .rules import can
-
-        return [t.name for t in self.TRANSITIONS.values()
-                if self.status in t.sources and can(user, t.permission, self)]
-
-    def _apply(self, name: str, user, text: str = "") -> None:
-        from auditlog.context import set_actor
-
-        from .rules import can
-
-        t = self.TRANSITIONS[name]
-        if not can(user, t.permission, self):
-            raise PermissionDenied
-        if self.status not in t.sources:
-            raise ValidationError(_("This step is not possible from the state “%(state)s”.")
-                                  % {"state": self.get_status_display()})
-        if t.needs:
-            if not (text or "").strip():
-                raise ValidationError({t.needs: _("Please write a comment.")})
-            setattr(self, t.needs, text.strip())
-        if name == "submit":
-            missing = self.missing_for_submission()
-            if missing:
-                raise ValidationError(_("Fill in before submitting: %(fields)s.")
-                                      % {"fields": ", ".join(missing)})
-            self.submitted_at = timezone.now()
-        if name == "publish":
-            self.published_at = timezone.now()
-        self.status = t.target
-        with set_actor(user):
-            self.save()
-        if name in NOTIFIED:
-            from .notify import notify_submitter
-
-            notify_submitter(self, name)
-
-    def submit(self, user) -> None:
-        self._apply("submit", user)
-
-    def start_review(self, user) -> None:
-        self._apply("start_review", user)
-
-    def request_changes(self, user, comment: str) -> None:
-        self._apply("request_changes", user, comment)
-
-    def publish(self, user) -> None:
-        self._apply("publish", user)
-
-    def reject(self, user, reason: str) -> None:
-        self._apply("reject", user, reason)
 
 
 class Evidence(models.Model):
@@ -427,58 +330,7 @@ class Vote(models.Model):
                                                name="practice_vote_once")]
 
 
-# --- the digest -----------------------------------------------------------------------------
-
-
-class MembershipStatus(models.TextChoices):
-    MEMBER = "member", _("member of the Union of LSG bodies: free")
-    PAID = "paid", _("paid")
-    UNPAID = "unpaid", _("not paid")
-
-
-class MunicipalitySubscription(models.Model):
-    """A municipality's digest status, recorded by administrators (no payment processing)."""
-
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE,
-                                        related_name="practice_subscription")
-    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices,
-                              default=MembershipStatus.UNPAID)
-    paid_until = models.DateField(_("paid until"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("municipality's digest subscription")
-        verbose_name_plural = _("municipalities' digest subscriptions")
-
-
-class Subscription(models.Model):
-    """A user's digest by theme; its status is the user's own or their municipality's."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="practice_subscription")
-    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"),
-                                    help_text=_("none: every theme"))
-    active = models.BooleanField(_("send me the digest"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices,
-                              default=MembershipStatus.UNPAID)
-    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("digest subscription")
-        verbose_name_plural = _("digest subscriptions")
-
-    def effective_status(self) -> str:
-        """The better of the user's status and their municipality's."""
-        statuses = {self.status}
-        muni = getattr(self.user, "municipality", None)
-        if muni is not None:
-            sub = MunicipalitySubscription.objects.filter(municipality=muni).first()
-            if sub:
-                statuses.add(sub.status)
-        for s in (MembershipStatus.MEMBER, MembershipStatus.PAID):
-            if s in statuses:
-                return s
-        return MembershipStatus.UNPAID
+# --- e-mail ----------------------------------------------------------------------------------
 
 
 class MailOptOut(models.Model):

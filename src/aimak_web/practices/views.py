@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from aimak_web.core.exports import csv_response, dict_rows, pdf_response
+from aimak_web.core.exports import csv_response, dict_rows
 from aimak_web.places.models import Municipality, Oblast, Rayon
 
 from . import contest
@@ -28,7 +28,6 @@ from .forms import (
     EvidenceFormSet,
     PracticeForm,
     ScoreForm,
-    SubscriptionForm,
 )
 from .models import (
     Edition,
@@ -38,7 +37,6 @@ from .models import (
     Recusal,
     Status,
     SubmitterType,
-    Subscription,
     Theme,
     Vote,
 )
@@ -205,6 +203,13 @@ def transition(request, pk: int, name: str):
         else:
             method(request.user)
         messages.success(request, _("Done: %(state)s.") % {"state": practice.get_status_display()})
+    except PermissionDenied:
+        if not (can(request.user, "practices.moderate_practice")
+                and practice.submitter_id == request.user.pk):
+            raise
+        # a moderator's own practice: the two-person rule
+        messages.error(request, _("Nobody moderates their own submission: another moderator "
+                                  "does."))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(practice)
@@ -238,7 +243,6 @@ def unsubscribe(request, token: str):
 
         with set_actor(person):
             MailOptOut.objects.get_or_create(user=person)
-            Subscription.objects.filter(user=person).update(active=False)
         done = True
     return render(request, "practices/unsubscribe.html", {"done": done})
 
@@ -368,35 +372,7 @@ def anomalies(request, pk: int):
         "votes": Vote.objects.filter(entry__edition=ed).count()})
 
 
-# --- digest and open data -------------------------------------------------------------------
-
-
-@login_required
-@ratelimit(key="user", rate=RATE, method="POST")
-def subscription(request):
-    sub, _created = Subscription.objects.get_or_create(user=request.user)
-    form = SubscriptionForm(request.POST or None, instance=sub)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your digest subscription is saved."))
-        return redirect("practices:subscription")
-    return render(request, "practices/subscription.html", {"form": form, "sub": sub})
-
-
-@ratelimit(key="ip", rate=RATE, method="GET")
-def digest_pdf(request):
-    """The printable collection of the practices published in the last ``days`` days
-    (rate-limited: each request renders a PDF)."""
-    from .digest import collection_pdf, published_between
-
-    try:
-        days = max(1, min(int(request.GET.get("days", 7)), 366))
-    except ValueError:
-        days = 7
-    until = timezone.now()
-    practices = published_between(until - timezone.timedelta(days=days), until)
-    return pdf_response(collection_pdf(practices, until - timezone.timedelta(days=days), until),
-                        "aimak-practices.pdf")
+# --- open data -------------------------------------------------------------------
 
 
 OPEN_FIELDS = ["id", "title_ru", "title_ky", "theme", "subtheme", "submitter_type", "body",

@@ -1,0 +1,286 @@
+"""The journal «Муниципалитет» (issue 24): the subscription as it works (Union members free, a
+payment starts a non-member's subscription, expiry, reminders), the digest delivered through a
+real SMTP server the test starts (aiosmtpd) with working links and an unsubscribe link, the paid
+collection refused to non-subscribers in their language, and a legal question from an LSG body
+to an expert's published answer, searchable in Russian and Kyrgyz."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from aimak_web.journal import services
+from aimak_web.journal.models import Article, Consultation, Expert, Subscription
+from aimak_web.practices.models import Theme
+from aimak_web.practices.moderation import Status
+
+from .perm_practices import make_practice
+
+
+@pytest.fixture(autouse=True)
+def _russian():
+    with translation.override("ru"):
+        yield
+
+
+def _member_list(users, *munis):
+    return services.record_membership_list(users["admin"], "Письмо Союза МСУ № 12 от 10.01.2026",
+                                           date(2026, 1, 10), munis)
+
+
+@pytest.mark.django_db
+def test_member_free_non_member_paid_from_payment_to_expiry(places, users):
+    staff, other = users["municipal_staff"], users["other_staff"]
+    with time_machine.travel(date(2026, 2, 1)):
+        assert services.entitlement(staff) is None
+        _member_list(users, places["a"])
+        ent = services.entitlement(staff)
+        assert ent.kind == "member" and ent.until is None and "№ 12" in ent.source
+        assert services.price_som(True) == 0 and services.price_som(False) == 2400
+        # a non-member municipality's staff: nothing until a payment is recorded
+        assert services.entitlement(other) is None
+        with pytest.raises(PermissionDenied):
+            services.record_payment(staff, amount_som=Decimal(2400), bank_reference="X",
+                                    period_start=date(2026, 2, 1), period_end=date(2027, 1, 31),
+                                    municipality=places["c"])
+        services.record_payment(users["admin"], amount_som=Decimal(2400),
+                                bank_reference="ПП 000123 от 01.02.2026",
+                                period_start=date(2026, 2, 1), period_end=date(2027, 1, 31),
+                                municipality=places["c"])
+        assert services.entitlement(other) == services.Entitlement(
+            "paid", date(2027, 1, 31), "ПП 000123 от 01.02.2026")
+        # a citizen of a member municipality is not a member's staff
+        assert services.entitlement(users["citizen"]) is None
+    with time_machine.travel(date(2027, 1, 31)):
+        assert services.entitlement(other) is not None
+    with time_machine.travel(date(2027, 2, 1)):
+        assert services.entitlement(other) is None  # expired
+        assert services.entitlement(staff).kind == "member"  # free stays free
+    with pytest.raises(ValidationError):
+        services.record_payment(users["admin"], amount_som=Decimal(1), bank_reference="Y",
+                                period_start=date(2026, 2, 1), period_end=date(2026, 1, 1),
+                                reader=users["jury"])
+
+
+@pytest.mark.django_db
+def test_admin_pages_record_the_list_and_a_payment(client, places, users):
+    client.force_login(users["admin"])
+    r = client.post(reverse("journal:memberships"), {
+        "source": "Союз МСУ, список на 2026 год", "as_of": "2026-01-10",
+        "members": [places["a"].pk, places["b"].pk]})
+    assert r.status_code == 302
+    assert set(services.current_list().members.all()) == {places["a"], places["b"]}
+    r = client.post(reverse("journal:payments"), {
+        "reader_email": users["jury"].email, "amount_som": "2 400,00",
+        "bank_reference": "ПП 77", "period_start": "2026-03-01", "period_end": "2027-02-28"})
+    assert r.status_code == 302
+    with time_machine.travel(date(2026, 3, 2)):
+        assert services.entitlement(users["jury"]).kind == "paid"
+    # neither a municipality nor a reader: the error in Russian, nothing recorded
+    r = client.post(reverse("journal:payments"), {
+        "amount_som": "2400", "bank_reference": "ПП 78", "period_start": "2026-03-01",
+        "period_end": "2027-02-28"})
+    assert r.status_code == 200 and "либо муниципалитет" in r.content.decode()
+    client.force_login(users["moderator"])
+    assert client.get(reverse("journal:payments")).status_code == 403
+
+
+class SMTPServer:
+    """A local SMTP server (aiosmtpd) keeping what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[email.message.Message] = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802
+                outer.messages.append(email.message_from_bytes(envelope.content))
+                return "250 OK"
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+
+def _text(message) -> str:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    return ""
+
+
+@pytest.mark.django_db
+def test_digest_reaches_a_real_smtp_server_with_working_links(client, places, users, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_USE_TLS = "127.0.0.1", False
+    settings.AIMAK_SITE_URL = "https://journal.example.kg"
+    staff, other = users["municipal_staff"], users["other_staff"]
+    _member_list(users, places["a"])
+    p = make_practice(users["citizen"], "published", munis=[places["a"]],
+                      title_ru="Восстановление водоснабжения")
+    services.subscribe(staff)  # a member: free
+    services.subscribe(other)  # not a member, not paid: nothing sent
+    with SMTPServer() as smtp:
+        settings.EMAIL_PORT = smtp.port
+        assert services.send_digests(timezone.now() + timedelta(minutes=1)) == 1
+    (message,) = smtp.messages
+    assert message["To"] == staff.email
+    body = _text(message)
+    assert "Восстановление водоснабжения" in body
+    links = re.findall(r"https://journal\.example\.kg(\S+)", body)
+    assert p.get_absolute_url() in links and "aimak.kg" not in body.replace(
+        "journal.example.kg", "")
+    assert any(part.get_content_type() == "application/pdf" for part in message.walk())
+    assert message["List-Unsubscribe"]
+    for path in links:  # every link works (the unsubscribe one without signing in)
+        assert client.get(path).status_code == 200, path
+    unsubscribe = next(x for x in links if "/unsubscribe/" in x)
+    client.post(unsubscribe)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.send_digests(timezone.now() + timedelta(minutes=1)) == 0
+
+
+@pytest.mark.django_db
+def test_reminders_before_expiry_once(places, users, settings):
+    settings.AIMAK_SUBSCRIPTION_REMIND_DAYS = 30
+    services.record_payment(users["admin"], amount_som=Decimal(2400), bank_reference="ПП 5",
+                            period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+                            reader=users["jury"])
+    mail.outbox.clear()
+    with time_machine.travel(date(2026, 11, 30)):
+        assert services.send_reminders() == 0  # 31 days before: not yet
+    with time_machine.travel(date(2026, 12, 1)):
+        assert services.send_reminders() == 1
+        assert services.send_reminders() == 0  # once
+    (message,) = mail.outbox
+    assert "2400" in message.body and "/journal/subscription/" in message.body
+    assert "/practices/unsubscribe/" in message.body
+
+
+@pytest.mark.django_db
+def test_collection_refused_to_non_subscribers_in_their_language(client, places, users):
+    url = reverse("journal:collection")
+    r = client.get(url)
+    assert r.status_code == 302 and "/accounts/signin/" in r["Location"]
+    client.force_login(users["citizen"])
+    with translation.override("ky"):
+        r = client.get(reverse("journal:collection"))
+    assert r.status_code == 403
+    text = r.content.decode()
+    assert "жазылуучулар" in text.lower() and "2400" in text
+    _member_list(users, places["a"])
+    client.force_login(users["municipal_staff"])
+    r = client.get(url)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_legal_question_to_a_published_answer_searchable_in_ru_and_ky(client, places, users):
+    staff, moderator = users["municipal_staff"], users["moderator"]
+    expert_user = users["jury"]
+    Expert.objects.create(user=expert_user, field_ru="муниципальное право")
+    finance = Theme.objects.get(code="finance")
+    # not a subscriber yet: refused, in Russian
+    client.force_login(staff)
+    r = client.get(reverse("journal:ask"))
+    assert r.status_code == 403 and "подписки" in r.content.decode()
+    _member_list(users, places["a"])
+    r = client.post(reverse("journal:ask"), {
+        "theme": finance.pk, "title_ru": "Аренда пастбищ", "title_ky": "Жайыттарды ижарага берүү",
+        "question_ru": "Может ли айыл окмоту сдавать пастбища в аренду без торгов?",
+        "question_ky": "Айыл өкмөтү жайыттарды тендерсиз ижарага бере алабы?",
+        "publicity": "anonymous"})
+    assert r.status_code == 302
+    q = Consultation.objects.get()
+    assert (q.status, q.municipality, q.submitter) == (Status.SUBMITTED, places["a"], staff)
+    # the expert answers; the asker is told by e-mail
+    mail.outbox.clear()
+    client.force_login(expert_user)
+    assert "answer-form" in client.get(q.get_absolute_url()).content.decode()
+    client.post(reverse("journal:answer", args=[q.pk]), {
+        "answer_ru": "Нет: пастбища передаются в пользование по закону «О пастбищах».",
+        "answer_ky": "Жок: жайыттар «Жайыттар жөнүндө» мыйзамы боюнча пайдаланууга берилет."})
+    q.refresh_from_db()
+    assert q.status == Status.UNDER_REVIEW and q.expert.user == expert_user
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+    # the expert does not publish their own answer (two-person rule); a moderator does
+    with pytest.raises(PermissionDenied):
+        q.publish(expert_user)
+    client.force_login(moderator)
+    client.post(reverse("journal:step", args=["consultation", q.pk, "publish"]))
+    q.refresh_from_db()
+    assert q.status == Status.PUBLISHED
+    # public, anonymised, searchable by word forms in both languages
+    client.logout()
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "пастбищ" in html and places["a"].name_ru not in html
+    url = reverse("journal:consultations")
+    for lang, query in (("ru", "пастбищами"), ("ky", "жайыттарды"), ("ky", "жайыт"),
+                        ("ru", "аренде")):
+        with translation.override(lang):
+            url = reverse("journal:consultations")
+        found = [x.pk for x in client.get(url, {"q": query}).context["page"]]
+        assert found == [q.pk], (lang, query)
+    assert client.get(url, {"theme": "services"}).context["page"].paginator.count == 0
+    assert client.get(url, {"theme": "finance"}).context["page"].paginator.count == 1
+
+
+@pytest.mark.django_db
+def test_each_kind_has_its_form_page_and_listing(client, places, users):
+    client.force_login(users["citizen"])
+    theme = Theme.objects.get(code="services")
+    # legislation news needs the act's number and date
+    r = client.post(reverse("journal:article_new", args=["legislation"]), {
+        "theme": theme.pk, "title_ru": "Изменения в закон о МСУ", "body_ru": "Текст."})
+    assert r.status_code == 200 and "act_number" in r.context["form"].errors
+    r = client.post(reverse("journal:article_new", args=["legislation"]), {
+        "theme": theme.pk, "title_ru": "Изменения в закон о МСУ", "body_ru": "Текст.",
+        "act_number": "12", "act_date": "2026-01-20", "source_url": "cbd.minjust.gov.kg/1",
+        "action": "submit"})
+    assert r.status_code == 302
+    news = Article.objects.get()
+    assert news.status == Status.SUBMITTED and news.source_url.startswith("https://")
+    client.force_login(users["moderator"])
+    client.post(reverse("journal:step", args=["article", news.pk, "publish"]))
+    news.refresh_from_db()
+    assert news.status == Status.PUBLISHED
+    client.logout()
+    for kind in ("legislation", "article", "story", "research"):
+        r = client.get(reverse("journal:articles", args=[kind]))
+        assert r.status_code == 200
+        assert (news.pk in [x.pk for x in r.context["page"]]) == (kind == "legislation")
+    html = client.get(news.get_absolute_url()).content.decode()
+    assert "№ 12" in html or "No. 12" in html
+    with translation.override("ky"):
+        assert client.get(reverse("journal:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_subscription_page_says_price_and_state(client, places, users):
+    client.force_login(users["other_staff"])
+    html = client.get(reverse("journal:subscription")).content.decode()
+    assert "2400" in html and 'data-testid="how-to-pay"' in html
+    r = client.post(reverse("journal:subscription"), {"active": "on"}, follow=True)
+    assert "после оплаты" in r.content.decode()
+    assert Subscription.objects.get(user=users["other_staff"]).active

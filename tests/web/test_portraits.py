@@ -1,0 +1,96 @@
+"""Rayon portraits (issue 24): a page and a PDF per rayon, composed from the municipalities
+(population with its source), hearings held (attendance, women's share from the minutes),
+published contest results, practices and merger scenarios; linked from the directory."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from aimak_web.portraits import services
+
+from .perm_practices import make_practice
+
+
+@pytest.fixture(autouse=True)
+def _russian():
+    with translation.override("ru"):
+        yield
+
+
+def _hearing(muni, women, men):
+    from aimak_web.hearings.models import Hearing
+
+    return Hearing.objects.create(municipality=muni, subject="budget", year=2025,
+                                  title_ru="Бюджет на 2026 год", state="closed",
+                                  attendance_women=women, attendance_men=men)
+
+
+@pytest.mark.django_db
+def test_portrait_composes_what_the_platform_knows(client, places, users):
+    r1 = places["rayons"][0]
+    _hearing(places["a"], 30, 50)
+    _hearing(places["b"], 12, 8)
+    _hearing(places["c"], 99, 1)  # another rayon: not counted
+    p = make_practice(users["citizen"], "published", munis=[places["b"]],
+                      title_ru="Новая скважина")
+    portrait = services.portrait(r1)
+    assert [m.code for m in portrait.municipalities] == [places["a"].code, places["b"].code] \
+        or {m.code for m in portrait.municipalities} == {places["a"].code, places["b"].code}
+    assert portrait.population == 5200 + 3100  # by hand, both "estimated"
+    assert portrait.population_sources == ["estimated"]
+    assert portrait.attendance == 100 and portrait.women_share == pytest.approx(42 / 100)
+    assert [x.pk for x in portrait.practices] == [p.pk]
+    html = client.get(reverse("portraits:rayon", args=[r1.code])).content.decode()
+    assert 'data-testid="women-share">42%' in html and "Новая скважина" in html
+    assert "prov-estimated" in html and "prov-observed" in html
+    # the directory's rayon page links to the portrait
+    page = client.get(reverse("places:rayon", args=[r1.code])).content.decode()
+    assert reverse("portraits:rayon", args=[r1.code]) in page
+
+
+@pytest.mark.django_db
+def test_every_rayon_has_a_page_and_a_pdf_in_ru_and_ky(client, places):
+    import pdfplumber
+
+    from aimak_web.places.models import Rayon
+
+    for rayon in Rayon.objects.all():
+        for lang in ("ru", "ky"):
+            with translation.override(lang):
+                page = reverse("portraits:rayon", args=[rayon.code])
+                pdf = reverse("portraits:rayon_pdf", args=[rayon.code])
+            r = client.get(page)
+            assert r.status_code == 200
+            if lang == "ky":
+                assert "Райондун" in r.content.decode() or "райондо" in r.content.decode()
+            r = client.get(pdf)
+            assert r.status_code == 200 and r.content.startswith(b"%PDF")
+            with pdfplumber.open(io.BytesIO(r.content)) as doc:
+                text = "\n".join(x.extract_text() or "" for x in doc.pages)
+            assert rayon.name_ru in text or rayon.name_ky in text
+    assert client.get(reverse("portraits:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_merger_scenarios_that_touch_the_rayon(places, users):
+    from aimak_web.territory.models import Analysis, Scenario
+
+    analysis = Analysis.objects.create(title="t", dataset_path="x", times_path="y",
+                                       provenance="straight")
+    s = Scenario.objects.create(analysis=analysis, title="Слияние А и Б", criteria="moderate",
+                                origin="upload", status="proposed")
+    mapping = [{"old_code": places["a"].code, "new_unit": "U1"},
+               {"old_code": places["b"].code, "new_unit": "U1"},
+               {"old_code": places["c"].code, "new_unit": "U2"}]
+    s.add_version(mapping, None, "upload", {})
+    draft = Scenario.objects.create(analysis=analysis, title="Черновик", criteria="moderate",
+                                    origin="upload", status="draft")
+    draft.add_version(mapping, None, "upload", {})
+    r1, r2 = places["rayons"]
+    assert [x["scenario"].pk for x in services.portrait(r1).scenarios] == [s.pk]
+    assert services.portrait(r1).scenarios[0]["municipalities"] == 2
+    assert services.portrait(r2).scenarios == []  # U2 keeps Ak-Suu alone
