@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from aimak.cli.main import cli
+from aimak.config import Config
 from aimak.errors import InputError
-from aimak.pipeline import Config
 from test_pipeline import CRITERIA, synthetic_dataset
 
 #: Shrinking is left out: a failing case is reported as generated (shrinking a CLI run through

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from aimak.cli.demo import _print_result, _step_name
+from aimak.cli.demo import _print_result
 from aimak.i18n import _, use_language
+from aimak.manifest import stage_label
 
 TITLES = ["Today's municipalities", "Accessibility (Ukraine 2015 methodology)",
           "Moderate (assumption for discussion)", "Population threshold (Denmark 2007)"]
@@ -92,8 +93,15 @@ def test_console_speaks_the_report_language_only(lang: str) -> None:
 
 
 def test_step_names_are_translated() -> None:
+    """Every step of the manifest, and a scenario's stage, in each language (the CLI and the
+    platform's job pages say them through ``stage_label``)."""
+    from aimak.manifest import STEPS
+
     with use_language("ru"):
-        assert _step_name("travel times") == "время в пути"
-        assert _step_name("plan: moderate") == "план: moderate"
-        assert _step_name("plan-moderate") == "план: moderate"
-        assert _step_name("unknown step") == "unknown step"
+        assert stage_label("times") == "время в пути"
+        assert stage_label("plans:moderate") == "план: moderate"
+        assert stage_label("plan-moderate") == "план: moderate"
+        assert stage_label("unknown step") == "unknown step"
+    for lang in ("ru", "ky"):
+        for step in STEPS:
+            assert stage_label(step, lang) != STEPS[step], (lang, step)

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aimak.cache import Cache
+from aimak.config import Config
 from aimak.forecast.data import WDI_VARIABLES
-from aimak.pipeline import Cache, Config, _forecasts
+from aimak.pipeline import _forecasts
 from aimak.report import PlanReport, ReportInputs, write_report
 from test_pipeline import synthetic_dataset
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from aimak.cli.main import cli
-from aimak.config import FORMATS, read_config
+from aimak.config import DEMO_ZONES, FORMATS, Config, read_config
 from aimak.errors import InputError
 from aimak.params import (
     ComputeParams,
@@ -19,7 +19,6 @@ from aimak.params import (
     check,
     compute_options,
 )
-from aimak.pipeline import DEMO_ZONES, Config
 
 
 def _config(tmp_path: Path, text: str) -> Path:
@@ -37,6 +36,79 @@ def test_defaults_are_set_once() -> None:
     assert config.access == TerrainParams()
     # the demo's zoning is its own named choice, not a second set of defaults
     assert ZoneParams() != DEMO_ZONES and DEMO_ZONES.min_size == 3000
+
+
+def _estimator_pairs():
+    from aimak.access.roads import RoadModel
+    from aimak.access.straight import StraightLineModel
+    from aimak.access.terrain import TerrainModel
+    from aimak.compute import compute_client
+    from aimak.flows.model import model_flows
+    from aimak.params import RoadParams, StraightParams
+    from aimak.plans.solver import PlanSolver
+    from aimak.zones.leiden import LeidenZones
+    from aimak.zones.lma import LabourMarketAreas
+
+    return [(ZoneParams, LabourMarketAreas, {}), (ZoneParams, LeidenZones, {}),
+            (SolverParams, PlanSolver, {"workers": "exact_workers"}),
+            (ComputeParams, compute_client, {}), (FlowParams, model_flows, {}),
+            (TerrainParams, TerrainModel, {}), (RoadParams, RoadModel, {}),
+            (StraightParams, StraightLineModel, {})]
+
+
+def test_parameter_models_take_the_estimators_defaults() -> None:
+    """Every setting that configures an estimator has the estimator's own default (the one
+    place it is set); the pipeline's all-cores travel times are the one named exception."""
+    import inspect
+
+    from aimak.params import PIPELINE_JOBS
+
+    checked = 0
+    for model, target, renamed in _estimator_pairs():
+        sig = inspect.signature(target.__init__ if inspect.isclass(target) else target)
+        for field, info in model.model_fields.items():
+            name = renamed.get(field, field)
+            if name not in sig.parameters or field == "n_jobs":
+                continue
+            default = sig.parameters[name].default
+            if default is inspect.Parameter.empty or default is None:
+                continue
+            assert info.default == default, (model.__name__, field, info.default, default)
+            checked += 1
+        if "n_jobs" in model.model_fields:
+            assert model.model_fields["n_jobs"].default == PIPELINE_JOBS
+    assert checked >= 15
+
+
+def test_cli_help_and_docs_state_the_estimators_defaults() -> None:
+    """The CLI's help and the docs say the same defaults as the estimators."""
+    from aimak.cli.plans import SOLVING_METHODS
+    from aimak.plans.solver import METHODS, PlanSolver
+    from aimak.zones.lma import LabourMarketAreas
+
+    solver = PlanSolver()
+    assert SOLVING_METHODS == METHODS
+    runner = CliRunner()
+    text = " ".join(runner.invoke(cli, ["amalgamate", "--help"]).output.split())
+    assert f"[default: {solver.time_limit}]" in text and f"[default: {solver.method}]" in text
+    lma = LabourMarketAreas()
+    text = " ".join(runner.invoke(cli, ["zones", "--help"]).output.split())
+    for key in ("min_size", "target_size", "min_sc", "target_sc"):
+        assert f"[default: {getattr(lma, key)}]" in text, key
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `[solver]`"))
+    for value in (solver.time_limit, solver.exact_workers, solver.heuristic_time):
+        assert f"default {value:g})" in row or f"default {value:g}," in row, value
+    plans = (root / "docs" / "plans.md").read_text(encoding="utf-8")
+    for key in ("time_limit", "exact_workers", "heuristic_time", "method"):
+        line = next(x for x in plans.splitlines() if x.startswith(f"| `{key}`"))
+        value = getattr(solver, key)
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        assert line.rstrip().endswith(f"| {shown} |"), line
+    zones = (root / "docs" / "zones.md").read_text(encoding="utf-8")
+    assert (f"LabourMarketAreas(min_size={lma.min_size}, target_size={lma.target_size}, "
+            f"min_sc={lma.min_sc}, target_sc={lma.target_sc})") in zones
 
 
 def test_report_formats_agree() -> None:

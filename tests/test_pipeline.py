@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from access_fixtures import write_netcdf
 from aimak.access.elevation import ElevationGrid
 from aimak.cli.main import cli
+from aimak.config import Config
 from aimak.dataset import Dataset
-from aimak.pipeline import Config, run
+from aimak.pipeline import run
 from browser import CHROMIUM, Browser
 
 LON0, LAT0, CELL = 72.0, 41.0, 1 / 240
@@ -150,6 +151,34 @@ def test_stages_are_consistent(result) -> None:
     assert set(plan["mapping"]["old_code"]) == set(result.dataset.municipalities["code"])
     assert (plan["units"]["population"] >= 1500).all()  # the criterion holds
     assert list(result.comparison["plan"]) == ["current", "synthetic"]
+
+
+def test_the_manifest_names_what_the_run_made(result, config: Config) -> None:
+    """The manifest (the one file the platform reads) names the run's tables, plans, report
+    and steps; read back from its folder, every path is the run's own."""
+    from aimak.manifest import STEPS, Manifest
+
+    m = Manifest.read(config.out)
+    assert m.dataset == Path(config.dataset).resolve()
+    pd.testing.assert_frame_equal(pd.read_parquet(m.times), result.times)
+    pd.testing.assert_frame_equal(pd.read_parquet(m.flows), result.flows)
+    pd.testing.assert_frame_equal(pd.read_parquet(m.plans["synthetic"].mapping),
+                                  result.plans["synthetic"]["mapping"])
+    assert m.plans["synthetic"].criteria.endswith("criteria.toml")
+    assert set(m.report) == set(result.files) and m.report["html"].name == "report.html"
+    assert m.steps == [s for s in STEPS if s != "official"]  # in order; no official plan
+    assert m.versions["aimak"] and m.lang == "en"
+    # the manifest is stored with paths relative to its folder: the folder can move
+    text = (Path(config.out) / "manifest.json").read_text(encoding="utf-8")
+    assert str(Path(config.out).resolve()) not in text
+
+
+def test_a_folder_without_a_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    from aimak.errors import AimakError
+    from aimak.manifest import Manifest
+
+    with pytest.raises(AimakError, match=r"no manifest\.json here"):
+        Manifest.read(tmp_path)
 
 
 def test_report_says_how_each_modelled_stage_was_made(result, config: Config) -> None:

@@ -375,7 +375,8 @@ VILLAGES_EN = ["Aral", "Bakay-Ata", "Bel-Aldy", "Dzherge-Tal", "Kara-Kul", "Ken-
                "Ming-Bulak", "Nichke-Say", "Oy-Tal", "Pakhtaabad", "Ravat", "Say-Bulak",
                "Talas-Suu", "Uch-Terek", "Frunze", "Khadzhi-Abad", "Cholpon", "Shamaldy"]
 def test_pipeline_report_has_the_official_plan_section(tmp_path) -> None:
-    from aimak.pipeline import Config, run
+    from aimak.config import Config
+    from aimak.pipeline import run
     from test_pipeline import CRITERIA
     from test_pipeline import synthetic_dataset as pipeline_dataset
 

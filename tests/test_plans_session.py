@@ -68,8 +68,9 @@ def test_bad_mappings_name_row_and_column(session):
         session.plan(_map([("u0", "A", ""), ("zz", "A", ""), ("u0", "B", ""),
                            ("u2", "", "")]))
     problems = {(p.row, p.column) for p in exc.value.problems}
-    assert problems == {(2, "old_code"), (3, "old_code"), (4, "new_unit")}
-    with pytest.raises(InputError, match="have no new unit"):
+    # u1 and u3 have no row at all: one more problem, naming no row
+    assert problems == {(2, "old_code"), (3, "old_code"), (4, "new_unit"), (None, "old_code")}
+    with pytest.raises(InputError, match="missing from the plan"):
         session.plan(_map([("u0", "A", "")]))
     with pytest.raises(InputError, match="not in unit"):
         session.set_centre(session.current_mapping(), "u0", "s3")

@@ -7,7 +7,6 @@ passes them, and the figures ``aimak.zones.metrics`` returns (on a SYNTHETIC tab
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from aimak.i18n import use_language
 from aimak.kyrgyzstan.sources import SOURCES
 from aimak.plans.criteria import Criteria
 from aimak.report.views import _pairs
+from aimak.scenarios import criteria_values
 from aimak.zones import metrics
 from aimak.zones.flowmatrix import FlowMatrix
 
@@ -34,8 +34,9 @@ def _zone_metrics() -> dict:
 
 def _criteria() -> dict:
     # every field given a value, so that none is left out as the pipeline leaves out empty ones
-    c = asdict(Criteria(min_population=5000, max_population=90000, max_minutes=60, max_km=25,
-                        max_units=10, centre_services=("clinic",), source="x.toml (built-in)"))
+    c = criteria_values(Criteria(min_population=5000, max_population=90000, max_minutes=60,
+                                 max_km=25, max_units=10, centre_services=("clinic",),
+                                 source="x.toml (built-in)"))
     c["min_population_exempt"] = ("41703",)
     c["cross_border_allowed"] = c["must_merge"] = c["must_not_merge"] = (("41703", "41704"),)
     c["weights"]["balance_target"] = 5000

@@ -14,9 +14,10 @@ import pytest
 import shapely
 
 from access_fixtures import write_netcdf
+from aimak.config import Config
 from aimak.dataset import Dataset
 from aimak.i18n import fmt_number
-from aimak.pipeline import Config, run
+from aimak.pipeline import run
 from test_pipeline import _grid, synthetic_dataset  # tests/ is on sys.path
 
 # Oblast B's municipalities have 500 inhabitants each, 1,500 together: under a minimum of

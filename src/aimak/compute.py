@@ -2,7 +2,7 @@
 
 aimak distributes with Dask (``dask.distributed``) and nothing home-made: travel-time matrices
 by chunks of origins (``aimak.access.chunked``), ReCom ensembles as independent seeded chains
-(``aimak.plans.chains``) and plans by part of a country (``aimak.plans.national``). A step asks
+(``aimak.plans.chains``) and plans by part of a country (``aimak.plans.solver``). A step asks
 ``compute_client(workers, scheduler)`` for a client:
 
 * ``scheduler`` given (``tcp://host:8786``, ``[compute] scheduler`` in a config or
@@ -16,11 +16,15 @@ Results never depend on which of the three ran them (see docs/scale.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from aimak.errors import AimakError
+from pydantic import Field, model_validator
+
+from aimak.checks import Params, check, default_of
+from aimak.errors import AimakError, shown
 
 
 @contextmanager
@@ -86,3 +90,46 @@ def map_ordered(client: Any, func: Callable[..., Any], items: Iterable[Any],
         result = future.result()
         future.release()
         yield i, result
+
+
+#: A Dask scheduler address: ``tcp://host:port`` (also ``tls``, ``ucx``, ``ws``, ``wss``);
+#: the host is a name, an IPv4 address or a bracketed IPv6 address.
+SCHEDULER = re.compile(r"(tcp|tls|ucx|ws|wss)://([A-Za-z0-9][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])"
+                       r":(\d{1,5})")
+
+
+class ComputeParams(Params):
+    """Where the heavy steps run (``aimak.compute``, docs/scale.md): ``workers`` > 1 starts a
+    local Dask cluster, ``scheduler`` connects to an existing one, ``chunk`` is the number of
+    origins per travel-time task."""
+
+    workers: int = Field(default_of(compute_client, "workers"), ge=1,
+                         description="Dask workers (> 1: a local cluster)")
+    scheduler: str | None = Field(None, description="tcp://host:port of an existing cluster")
+    chunk: int = Field(256, ge=1, description="origins per travel-time task")
+
+    @model_validator(mode="after")
+    def _address(self) -> ComputeParams:
+        if self.scheduler is not None:
+            found = SCHEDULER.fullmatch(self.scheduler)
+            if not found or not 1 <= int(found.group(3)) <= 65535:
+                raise ValueError(f"scheduler {shown(self.scheduler)} is not the address of a "
+                                 "Dask cluster; expected tcp://host:port (or tls://, ucx://, "
+                                 "ws://, wss://) with a port from 1 to 65535")
+        return self
+
+    @property
+    def distributed(self) -> bool:
+        """Whether the heavy steps run on Dask (a scheduler or more than one worker)."""
+        return self.scheduler is not None or self.workers > 1
+
+
+def compute_options(workers: int | None = None, scheduler: str | None = None,
+                    chunk: int | None = None, base: ComputeParams | None = None
+                    ) -> ComputeParams:
+    """``base`` (default: the defaults) with the CLI options given, checked like the config's
+    ``[compute]`` section; errors name the option (``--scheduler``)."""
+    given = {"workers": workers, "scheduler": scheduler, "chunk": chunk}
+    data = {**(base or ComputeParams()).model_dump(exclude_defaults=True),
+            **{k: v for k, v in given.items() if v is not None}}
+    return check(ComputeParams, data, key_name=lambda k: "--" + k)

@@ -1,4 +1,5 @@
-"""Reading and checking an analysis config (TOML) before any work starts.
+"""The analysis config: what a run needs (``Config``), read and checked from TOML before any
+work starts.
 
 Every key of every section is checked at once, with the stage parameter objects of
 ``aimak.params``; the files it names (dataset, observed flows, criteria, roads, elevation) must
@@ -8,24 +9,25 @@ and what was expected; all of them are reported together.
 
 from __future__ import annotations
 
-import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aimak.errors import InputError, Problem, fail, shown
+from aimak.errors import InputError, Problem, shown
 from aimak.i18n import LANGUAGES
+from aimak.io import read_toml
 from aimak.params import (
     ACCESS_MODES,
+    AccessParams,
     ComputeParams,
     FlowParams,
     ForecastParams,
     SolverParams,
+    TerrainParams,
     ZoneParams,
     check,
 )
-
-if TYPE_CHECKING:
-    from aimak.pipeline import Config
+from aimak.plans.criteria import Criteria
 
 #: Report formats (as ``aimak.report.FORMATS``, kept here so that checking needs no report code).
 FORMATS = ("html", "pdf", "xlsx", "gpkg")
@@ -33,27 +35,57 @@ SECTIONS = ("access", "flows", "zones", "plans", "solver", "forecast", "compute"
 SCALARS = ("out", "lang", "title", "dataset", "source", "oblast", "observed_flows", "formats",
            "official_plan")
 
+#: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
+DEMO_PLANS = ("accessibility", "moderate", "population")
 
-def read_toml(path: str | Path, what: str = "file") -> dict[str, Any]:
-    """A TOML file's content, or a one-line error when it is absent, not UTF-8 or not TOML."""
-    path = Path(path)
-    if not path.is_file():
-        raise fail(f"the {what} does not exist", path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8",
-                   path) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise fail(f"not valid TOML: {exc}", path) from None
+#: The demo's zoning: settlement-level flows in Jalal-Abad are smaller than the commuting tables
+#: the LMA defaults (``aimak.zones.lma.LabourMarketAreas``) were set for; a choice of the demo,
+#: not a default.
+DEMO_ZONES = ZoneParams(min_size=3000, target_size=20000, min_sc=0.5, target_sc=0.7)
+
+
+@dataclass
+class Config:
+    """Everything a run needs; ``aimak analyze`` reads it from TOML (see README).
+
+    Stage parameters are the checked objects of ``aimak.params``, whose defaults come from the
+    estimators they configure; ``read`` checks the whole file before any work starts.
+    """
+
+    out: Path = Path("out/demo")
+    lang: str = "ru"
+    #: Either a dataset GeoPackage ...
+    dataset: Path | None = None
+    #: ... or the Kyrgyz builder's source folder (None: the shared data folder or a download)
+    #: and oblast.
+    source: Path | None = None
+    oblast: str | None = "jalal-abad"
+    access: AccessParams = field(default_factory=TerrainParams)
+    observed_flows: list[Path] = field(default_factory=list)
+    flows: FlowParams = field(default_factory=FlowParams)
+    zones: ZoneParams = field(default_factory=ZoneParams)
+    #: Plan name -> criteria: a built-in name ("accessibility") or a TOML path.
+    plans: dict[str, str] = field(default_factory=lambda: {p: p for p in DEMO_PLANS})
+    solver: SolverParams = field(default_factory=SolverParams)
+    formats: tuple[str, ...] = FORMATS
+    title: str | None = None
+    #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
+    #: projection, and the poverty model's settings (``drivers``, ``horizon``, ...).
+    forecast: dict[str, Any] = field(default_factory=dict)
+    #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
+    official_plan: Path | None = None
+    #: Where heavy steps run (docs/scale.md): ``workers`` (> 1: a local Dask cluster),
+    #: ``scheduler`` (address of an existing one), ``chunk`` (origins per matrix task).
+    compute: ComputeParams = field(default_factory=ComputeParams)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Config:
+        """Read and check an analysis config (TOML); see ``read_config``."""
+        return read_config(path)
 
 
 def read_config(path: str | Path) -> Config:
     """The checked ``Config`` of an analysis TOML file; relative paths are relative to it."""
-    from aimak.pipeline import Config
-
     path = Path(path)
     data = read_toml(path, "config file")
     base = path.parent
@@ -146,8 +178,6 @@ def _existing(base: Path, value: str, key: str, problem: Any, kind: str,
 
 def _plans(value: Any, base: Path, file: str, problem: Any) -> dict[str, str]:
     """Scenario name -> built-in criteria name or criteria file; each one read and checked."""
-    from aimak.plans.criteria import Criteria
-
     if not isinstance(value, dict) or not value:
         problem(f"{shown(value)} is not valid; expected at least one scenario such as "
                 "accessibility = \"accessibility\"", None, "plans")
@@ -158,14 +188,13 @@ def _plans(value: Any, base: Path, file: str, problem: Any) -> dict[str, str]:
             problem(f"{shown(spec)} is not valid; expected a built-in criteria name or a "
                     "criteria TOML file", name, "plans")
             continue
-        is_file = "/" in spec or spec.endswith(".toml")
-        if is_file:
+        if Criteria.names_file(spec):
             found = _existing(base, spec, name, problem, "file", "plans")
             if found is None:
                 continue
             spec = str(found)
         try:
-            Criteria.read(spec) if is_file else Criteria.builtin(spec)
+            Criteria.load(spec)
         except InputError as exc:
             for p in exc.problems:
                 problem(str(p), name, "plans")

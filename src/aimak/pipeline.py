@@ -12,10 +12,7 @@ anywhere recomputes exactly what depends on it. ``run`` is what ``aimak demo`` a
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,146 +20,12 @@ import numpy as np
 import pandas as pd
 
 from aimak import __version__
+from aimak.cache import Cache, digest, file_digest
+from aimak.config import Config
 from aimak.dataset import Dataset
 from aimak.errors import AimakError
 from aimak.i18n import _, fmt_number, use_language
-from aimak.io import atomic_path
-from aimak.params import (
-    AccessParams,
-    ComputeParams,
-    FlowParams,
-    SolverParams,
-    TerrainParams,
-    ZoneParams,
-)
-
-#: The demo's amalgamation scenarios: built-in criteria files of ``aimak.plans``.
-DEMO_PLANS = ("accessibility", "moderate", "population")
-
-
-#: The demo's zoning: settlement-level flows in Jalal-Abad are smaller than the commuting tables
-#: the LMA defaults (``aimak.params.ZoneParams``) were set for; a choice of the demo, not a default.
-DEMO_ZONES = ZoneParams(min_size=3000, target_size=20000, min_sc=0.5, target_sc=0.7)
-
-
-@dataclass
-class Config:
-    """Everything a run needs; ``aimak analyze`` reads it from TOML (see README).
-
-    Stage parameters are the checked objects of ``aimak.params``, whose defaults are the only
-    ones; ``read`` checks the whole file before any work starts.
-    """
-
-    out: Path = Path("out/demo")
-    lang: str = "ru"
-    #: Either a dataset GeoPackage ...
-    dataset: Path | None = None
-    #: ... or the Kyrgyz builder's source folder (None: shared copy or download) and oblast.
-    source: Path | None = None
-    oblast: str | None = "jalal-abad"
-    access: AccessParams = field(default_factory=TerrainParams)
-    observed_flows: list[Path] = field(default_factory=list)
-    flows: FlowParams = field(default_factory=FlowParams)
-    zones: ZoneParams = field(default_factory=ZoneParams)
-    #: Plan name -> criteria: a built-in name ("accessibility") or a TOML path.
-    plans: dict[str, str] = field(default_factory=lambda: {p: p for p in DEMO_PLANS})
-    solver: SolverParams = field(default_factory=SolverParams)
-    formats: tuple[str, ...] = ("html", "pdf", "xlsx", "gpkg")
-    title: str | None = None
-    #: Forecast section (docs/forecast.md): ``enabled``, ``horizon_year`` of the population
-    #: projection, and the poverty model's settings (``drivers``, ``horizon``, ...).
-    forecast: dict[str, Any] = field(default_factory=dict)
-    #: A published plan to explain (``aimak.plans.official``): adds the "Official plan" section.
-    official_plan: Path | None = None
-    #: Where heavy steps run (docs/scale.md): ``workers`` (> 1: a local Dask cluster),
-    #: ``scheduler`` (address of an existing one), ``chunk`` (origins per matrix task).
-    compute: ComputeParams = field(default_factory=ComputeParams)
-
-    @classmethod
-    def read(cls, path: str | Path) -> Config:
-        """Read and check an analysis config (TOML); see ``aimak.config.read_config``."""
-        from aimak.config import read_config
-
-        return read_config(path)
-
-
-def _digest(*parts: Any) -> str:
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _file_digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-class Cache:
-    """Results of steps stored by key in ``folder``; written atomically, so never half there."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.hits: list[str] = []
-
-    def path(self, step: str, key: str, suffix: str) -> Path:
-        return self.folder / f"{step}-{key}{suffix}"
-
-    def table(self, step: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A table computed once per key."""
-        path = self.path(step, key, ".parquet")
-        if path.exists():
-            self.hits.append(step)
-            return pd.read_parquet(path)
-        frame = compute()
-        self._write_table(path, frame)
-        return frame
-
-    def json(self, step: str, key: str, compute: Callable[[], dict]) -> dict:
-        """A dict of plain values computed once per key."""
-        path = self.path(step, key, ".json")
-        if path.exists():
-            self.hits.append(step)
-            return json.loads(path.read_text(encoding="utf-8"))
-        value = compute()
-        self._write_json(path, value)
-        return value
-
-    def table_and_facts(self, step: str, key: str,
-                        compute: Callable[[], tuple[pd.DataFrame, dict]]
-                        ) -> tuple[pd.DataFrame, dict]:
-        """A table and the facts about how it was made (fit, solver status, what was left
-        out), computed together once per key; a result counts only when both are stored."""
-        table, facts = self.path(step, key, ".parquet"), self.path(step, key, ".json")
-        if table.exists() and facts.exists():
-            self.hits.append(step)
-            return pd.read_parquet(table), json.loads(facts.read_text(encoding="utf-8"))
-        frame, value = compute()
-        self._write_json(facts, value)
-        self._write_table(table, frame)
-        return frame, value
-
-    @staticmethod
-    def _write_table(path: Path, frame: pd.DataFrame) -> None:
-        with atomic_path(path) as tmp:
-            frame.to_parquet(tmp, index=False)
-
-    @staticmethod
-    def _write_json(path: Path, value: dict) -> None:
-        with atomic_path(path) as tmp:
-            tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1, default=_plain),
-                           encoding="utf-8")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
+from aimak.manifest import Manifest, PlanEntry, Progress
 
 
 @dataclass
@@ -184,75 +47,92 @@ class Result:
     forecast: dict | None = None
     #: The official plan explained (``OfficialExplanation``), when the config gives one.
     official: Any = None
-
-
-Progress = Callable[[str], None]
+    #: What the run wrote, as the platform reads it (``aimak.manifest``).
+    manifest: Manifest | None = None
 
 
 def run(config: Config, progress: Progress | None = None) -> Result:
-    """Run the whole pipeline; ``progress(step)`` is called as each step starts."""
+    """Run the whole pipeline and write its manifest (``aimak.manifest``, the only part of the
+    output folder the platform reads); ``progress(stage)`` is called as each step of
+    ``aimak.manifest.STEPS`` starts (``plans:NAME`` for each scenario)."""
     say = progress or (lambda _step: None)
     out = Path(config.out)
     cache = Cache(out / "cache")
     methods: dict[str, str] = {}
+    done: list[str] = []
 
-    say("dataset")
-    ds, data_key = _dataset(config, cache)
-    say("travel times")
+    def step(name: str) -> None:
+        done.append(name)
+        say(name)
+
+    step("dataset")
+    ds, data_key, dataset_file = _dataset(config, cache)
+    step("times")
     times, times_key = _times(config, ds, data_key, cache, methods)
-    say("flows")
+    step("flows")
     flows, flows_key = _flows(config, ds, times, times_key, cache, methods)
-    say("functional zones")
+    step("zones")
     zones, zone_metrics = _zones(config, ds, flows, flows_key, cache, methods)
-    say("amalgamation plans")
-    plans, comparison = _plans(config, ds, times, flows, cache, _digest(times_key, flows_key),
+    step("plans")
+    plans, comparison = _plans(config, ds, times, flows, cache, digest(times_key, flows_key),
                                say)
-    say("forecasts")
+    step("forecast")
     forecast = _forecasts(config, ds, plans, cache)
     official = None
     if config.official_plan is not None:
-        say("official plan")
+        step("official")
         official = _official(config, ds, times, flows)
-    say("report")
+    step("report")
     files = _report(config, ds, times, zones, zone_metrics, flows, plans, comparison, methods,
                     forecast, official)
+    manifest = Manifest(
+        folder=out, dataset=dataset_file, times=cache.written["times"][0],
+        flows=cache.written["flows"][0], zones=cache.written["zones"][0],
+        plans={name: PlanEntry(title=p["title"], criteria=config.plans[name],
+                               mapping=cache.written.get(f"plan-{name}", [None])[0]
+                               if "mapping" in p else None, infeasible=p.get("infeasible"))
+               for name, p in plans.items()},
+        report=dict(files), steps=done, lang=config.lang, title=config.title,
+        versions={"aimak": __version__})
+    manifest.write()
     return Result(ds, times, flows, zones, zone_metrics, plans, comparison, files,
-                  cache.hits, methods, forecast, official)
+                  cache.hits, methods, forecast, official, manifest)
 
 
 def _official(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame):
     """Read, check against every scenario's criteria, and explain the official plan."""
+    from aimak.plans.criteria import Criteria
     from aimak.plans.explain_official import explain_official
     from aimak.plans.official import read_official
-    from aimak.scenarios import criteria_title, load_criteria
 
     official = read_official(config.official_plan, ds)
     sets = {}
     for name, spec in config.plans.items():
-        criteria, text = load_criteria(spec)
-        sets[name] = (criteria_title(text, name), criteria)
+        criteria = Criteria.load(spec)
+        sets[name] = (criteria.title or name, criteria)
     return explain_official(ds, times, flows, official, sets,
                             time_limit=config.solver.time_limit,
                             workers=config.solver.workers)
 
 
-def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str]:
+def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str, Path]:
+    """The dataset, its key, and the GeoPackage it is read from."""
     if config.dataset is not None:
-        key = _file_digest([Path(config.dataset)])
-        return Dataset.read(config.dataset), key
+        key = file_digest([Path(config.dataset)])
+        return Dataset.read(config.dataset), key, Path(config.dataset)
     from aimak.kyrgyzstan.build import FILES, build_kyrgyzstan
     from aimak.kyrgyzstan.download import resolve_source
 
     folder = resolve_source(config.source)
-    key = _digest(__version__, config.oblast,
-                  _file_digest([folder / name for name in FILES.values()]))
+    key = digest(__version__, config.oblast,
+                  file_digest([folder / name for name in FILES.values()]))
     path = cache.path("dataset", key, ".gpkg")
     if path.exists():
         cache.hits.append("dataset")
-        return Dataset.read(path), key
+        return Dataset.read(path), key, path
     ds = build_kyrgyzstan(folder, config.oblast).dataset
     ds.write(path)
-    return ds, key
+    return ds, key, path
 
 
 def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: dict[str, str]
@@ -262,7 +142,7 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
     params = config.access.given()
     mode = params.pop("mode")
     roads = params.pop("roads", None)
-    key = _digest(__version__, data_key, mode, roads, params)
+    key = digest(__version__, data_key, mode, roads, params)
 
     def compute() -> tuple[pd.DataFrame, dict]:
         model = make_model(mode, roads=roads, **params).fit(ds)
@@ -330,8 +210,8 @@ def _flows(config: Config, ds: Dataset, times: pd.DataFrame, times_key: str, cac
     if config.observed_flows:
         observed = pd.concat([read_flows(p, known=ids) for p in config.observed_flows],
                              ignore_index=True)
-    key = _digest(__version__, times_key, config.flows.given(),
-                  _file_digest(list(config.observed_flows)) if config.observed_flows else "")
+    key = digest(__version__, times_key, config.flows.given(),
+                  file_digest(list(config.observed_flows)) if config.observed_flows else "")
 
     def compute() -> tuple[pd.DataFrame, dict]:
         finite = times[np.isfinite(times["minutes"])]
@@ -366,7 +246,7 @@ def _zones(config: Config, ds: Dataset, flows: pd.DataFrame, flows_key: str, cac
 
     params = config.zones.applied()
     method = config.zones.method
-    key = _digest(__version__, flows_key, method, params)
+    key = digest(__version__, flows_key, method, params)
 
     @functools.cache
     def flow_matrix() -> FlowMatrix:  # built only when a result is not cached yet
@@ -403,7 +283,8 @@ def _plans(config: Config, ds: Dataset, times: pd.DataFrame, flows: pd.DataFrame
 
     with use_language(config.lang):  # texts of the comparison in the report's language
         return solve_scenarios(ds, times, flows, config.plans, cache, key,
-                               config.solver.given(), say, config.compute.given())
+                               config.solver.solver(workers=config.compute.workers,
+                                                    scheduler=config.compute.scheduler), say)
 
 
 def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache
@@ -434,8 +315,8 @@ def _forecasts(config: Config, ds: Dataset, plans: dict[str, dict], cache: Cache
             extra = ft.plan_projection(plan["mapping"], ds.settlements, projected,
                                        plan.get("criteria", {}))
             plan["units"] = plan["units"].merge(extra, on="new_unit", how="left")
-    key = _digest(__version__, config.lang, settings, sorted(ds.settlements["rayon"].unique()),
-                  _file_digest([Path(folder) / f for f in (POVERTY_FILE, WDI_FILE)]))
+    key = digest(__version__, config.lang, settings, sorted(ds.settlements["rayon"].unique()),
+                  file_digest([Path(folder) / f for f in (POVERTY_FILE, WDI_FILE)]))
     section = cache.json("forecast", key, lambda: ft.poverty_section(
         Path(folder), sorted(ds.settlements["rayon"].unique()), config.lang, settings))
     return {**section, "projection": {"year": horizon, "rates": rates.to_dict("records"),

@@ -31,6 +31,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from aimak.paths import data_home
+
 
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "aimak_web.portraits",
     "aimak_web.territory",
     "aimak_web.forecasts",
+    "aimak_web.demo",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +330,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("AIMAK_LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = "aimak_web.core.views.csrf_failure"
-# The real open data the pages read at run time (never copied into the repository).
-AIMAK_SHARED_DATA = os.environ.get("AIMAK_SHARED_DATA",
-                                   str(REPO_DIR.parent / "shared" / "data" / "kyrgyzstan"))
+# The real open data the pages read at run time (never copied into the repository): the one
+# data folder of the core (``aimak.paths.data_home``: $AIMAK_SOURCE, else the shared copy).
+AIMAK_SHARED_DATA = str(data_home() or "")

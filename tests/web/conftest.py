@@ -236,7 +236,7 @@ def make_analysis(dataset, times, author=None, criteria: str = "moderate"):
     """
     from aimak_web.territory.evaluation import evaluation_json, session_for
     from aimak_web.territory.models import Analysis, Scenario
-    from aimak_web.territory.tasks import STRAIGHT_PROVENANCE
+    from aimak_web.territory.work import STRAIGHT_PROVENANCE
 
     analysis = Analysis.objects.create(title="Jalal-Abad (test)", dataset_path=str(dataset),
                                        times_path=str(times), provenance=STRAIGHT_PROVENANCE)

@@ -81,7 +81,7 @@ ROWS = [
     Row("territory:compare", everyone(), note="an ensemble exists",
         query=lambda ctx: "s={}&s={}".format(*official(ctx), *draft(ctx))),
     # opening compare where no ensemble was sampled starts no work (issue 28)
-    Row("territory:compare", everyone(), pending="issue 28",
+    Row("territory:compare", everyone(),
         query=lambda ctx: "s={}&s={}".format(*[s.pk for s in ctx["unsampled"]])),
     Row("territory:upload", only({"admin"})),
     Row("territory:upload", only({"admin"}, done(SCENARIO)), method="post", data=_plan_file),
@@ -106,11 +106,12 @@ ROWS = [
         data=lambda ctx: {"new_unit": ctx["unit"]}),
     Row("territory:copy", signed_in(NOT_ALLOWED), args=official),
     Row("territory:copy", only(AUTHOR, done(SCENARIO)), args=official, method="post"),
-    # municipal staff start a hearing for their own municipality; the test places are not in
-    # the Jalal-Abad scenario, so staff are sent back with a message
-    Row("territory:start_hearing", signed_in(NOT_ALLOWED), args=official),
-    Row("territory:start_hearing", only(STAFF_ROLES, back(_page("official"))), args=official,
-        method="post"),
+    # municipal staff start a hearing for their own municipality on a scenario (a hearings URL,
+    # listed here beside the scenarios it needs); the test places are not in the Jalal-Abad
+    # scenario, so staff are sent back with a message
+    Row("hearings:start_from_scenario", signed_in(NOT_ALLOWED), args=official),
+    Row("hearings:start_from_scenario", only(STAFF_ROLES, back(_page("official"))),
+        args=official, method="post"),
     Row("territory:status", signed_in(NOT_ALLOWED), args=draft),
     Row("territory:status", only(AUTHOR, done(_page("draft"))), args=draft, method="post",
         data=lambda ctx: {"status": "proposed"}),

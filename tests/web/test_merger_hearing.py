@@ -32,7 +32,7 @@ def test_start_hearing_from_scenario_and_show_the_unit(client, territory_inputs)
                                      role=Role.MUNICIPAL_STAFF,
                                      municipality=Municipality.objects.get(code=a))
     client.force_login(staff)
-    r = client.post(reverse("territory:start_hearing", args=[s.pk]))
+    r = client.post(reverse("hearings:start_from_scenario", args=[s.pk]))
     hearing = Hearing.objects.get(scenario=s)
     assert r.status_code == 302 and r.url == reverse("hearings:edit", args=[hearing.pk])
     assert hearing.subject == "merger" and hearing.municipality.code == a

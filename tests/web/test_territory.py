@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from aimak_web.territory.models import Scenario
 
@@ -119,8 +120,9 @@ def test_upload_reports_rows_and_saves_nothing(client, users, scenarios):
     r = client.post(reverse("territory:upload"), {"title": "x", "criteria": "moderate",
                                                   "file": upload})
     problems = r.context["problems"]
-    assert any("row 2" in p and "old_code" in p and "unknown" in p for p in problems)
-    assert any("row 3" in p and "twice" in p for p in problems)
+    assert any("plan.csv, row 2" in p and "old_code" in p and "not a municipality code" in p
+               for p in problems)
+    assert any("row 3" in p and "more than once (first at row 1)" in p for p in problems)
     assert any("row 4" in p and "new_unit" in p for p in problems)
     assert Scenario.objects.count() == n
     good = io.BytesIO(("old_code,new_unit\n" + "\n".join(
@@ -148,3 +150,57 @@ def test_compare_lists_municipalities_that_change_unit(client, users, scenarios)
     assert labels[0] == "Единицы" and "Наибольшая единица, жителей" in labels
     units = dict(zip(labels, [v for _l, v in r.context["rows"]], strict=True))["Единицы"]
     assert units == ["76", "75"]  # today's map, and one municipality moved into another unit
+
+
+@pytest.mark.django_db
+def test_export_names_beside_codes_and_reads_back_as_excel_saves_it(client, users, scenarios):
+    """The export carries each municipality's name in the reader's language beside its code;
+    the upload takes the export back, and the same table as Excel in Russian saves it
+    (semicolons, Windows-1251) or with a byte-order mark: the same plan each time."""
+    from aimak_web.places.importer import import_dataset
+
+    s = scenarios["official"]
+    import_dataset(s.analysis.dataset_path)
+    client.force_login(users["admin"])
+    ru = client.get(reverse("territory:export_csv", args=[s.pk])).content.decode()
+    ky = client.get("/ky" + reverse("territory:export_csv", args=[s.pk])).content.decode()
+    first = s.current.mapping[0]
+    from aimak_web.places.models import Municipality
+
+    muni = Municipality.objects.get(code=first["old_code"])
+    assert ru.startswith("\ufeffold_code,name,new_unit,centre\r\n")
+    with translation.override("ru"):  # the reader's language: ru, then ky
+        assert f"{first['old_code']},{muni.name}," in ru
+    with translation.override("ky"):
+        assert f"{first['old_code']},{muni.name}," in ky
+    excel = ru.removeprefix("\ufeff").replace(",", ";")  # as Excel in Russian saves "CSV"
+    versions = {"export.csv": ru.encode("utf-8"), "excel-ru.csv": excel.encode("cp1251"),
+                "excel-bom.csv": ("\ufeff" + excel).encode("utf-8")}
+    mappings = []
+    for name, data in versions.items():
+        upload = io.BytesIO(data)
+        upload.name = name
+        r = client.post(reverse("territory:upload"), {"title": name, "criteria": "moderate",
+                                                      "file": upload})
+        assert r.status_code == 302, r.context and r.context["problems"]
+        mappings.append(Scenario.objects.get(title=name).current.mapping)
+    assert all(m == s.current.mapping for m in mappings)
+
+
+@pytest.mark.django_db
+def test_anonymous_compare_starts_no_background_work(client, users, scenarios):
+    """Opening the comparison as an anonymous visitor (or a citizen) shows what has been
+    computed but queues no ReCom ensemble: only signed-in roles with the right start work."""
+    from aimak_web.territory.models import Job
+
+    s1, s2 = scenarios["official"], scenarios["draft"]
+    s2.status = "proposed"
+    s2.save()
+    url = reverse("territory:compare") + f"?s={s1.pk}&s={s2.pk}"
+    assert client.get(url).status_code == 200
+    client.force_login(users["citizen"])
+    assert client.get(url).status_code == 200
+    assert Job.objects.count() == 0
+    client.force_login(users["municipal_staff"])
+    client.get(url)
+    assert Job.objects.filter(kind="ensemble").count() == 1

@@ -203,15 +203,15 @@ def test_a_task_a_stopped_worker_left_behind_fails_and_a_new_run_starts(client, 
 def test_analysis_progress_follows_the_pipeline_steps():
     from django.utils import timezone
 
-    from aimak_web.territory.views import _stage
+    from aimak_web.territory.services import stage_text
 
     job = Job(kind="analysis", state="running", started=timezone.now(), stage="dataset")
     assert job.progress == 0
-    job.stage = "plan: moderate"  # the plans step reports each criteria set
+    job.stage = "plans:moderate"  # the plans step reports each criteria set
     assert job.progress == 50  # 4 of the 8 steps begun before it
-    assert _stage(job) == "планы объединения: Умеренный (10 000 жителей)"
+    assert stage_text(job) == "планы объединения: Умеренный (10 000 жителей)"
     job.state = "failed"
-    assert job.progress == 0 and _stage(job) == ""
+    assert job.progress == 0 and stage_text(job) == ""
 
 
 def test_job_transitions_are_checked():
@@ -284,16 +284,16 @@ def test_whole_analysis_from_the_browser_becomes_scenarios(client, users, territ
     HTML only, to keep the test short): its plan is a scenario, its report downloadable."""
     from aimak_web.places.importer import import_dataset
     from aimak_web.places.models import Oblast
-    from aimak_web.territory import tasks
+    from aimak_web.territory import work
 
     dataset, _times = territory_inputs
     import_dataset(dataset)
     oblast = Oblast.objects.get(name_en__icontains="jalal")
     settings.DATA_DIR = tmp_path
     monkeypatch.setenv("AIMAK_SOURCE", str(shared_data))
-    monkeypatch.setattr(tasks, "ANALYSIS_PLANS", ("population",))
-    monkeypatch.setattr(tasks, "ANALYSIS_FORMATS", ("html",))
-    monkeypatch.setattr(tasks, "ANALYSIS_SOLVER_SECONDS", 10.0)
+    monkeypatch.setattr(work, "ANALYSIS_PLANS", ("population",))
+    monkeypatch.setattr(work, "ANALYSIS_FORMATS", ("html",))
+    monkeypatch.setattr(work, "ANALYSIS_SOLVER", {"time_limit": 10.0})
     client.force_login(users["admin"])
     r = client.post(reverse("territory:analysis_start"), {"oblast": "", "access": "straight"})
     assert "Выберите область." in r.content.decode()

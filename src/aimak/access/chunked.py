@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 
 from aimak.access.base import AccessModel
-from aimak.compute import compute_client, map_ordered
+from aimak.compute import ComputeParams, compute_client, map_ordered
 from aimak.errors import AimakError
-from aimak.params import ComputeParams
 
 #: Origins per task: large enough to amortise task overhead, small enough to bound memory
 #: (a chunk holds chunk x destinations minutes and km as float64); ``[compute] chunk``.

@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 
 from aimak.i18n import LANGUAGES, N_, _, say_json, use_language
+from aimak.manifest import stage_label
 
 
 def _run(config) -> None:
@@ -25,7 +26,7 @@ def _run(config) -> None:
             nonlocal task
             if task is not None:
                 bar.update(task, completed=1, total=1)
-            task = bar.add_task(_step_name(name), total=None)
+            task = bar.add_task(stage_label(name), total=None)
 
         result = run(config, progress=step)
         if task is not None:
@@ -34,12 +35,6 @@ def _run(config) -> None:
         _print_result(console, result, config.lang)
 
 
-#: Names of the pipeline's steps and cached results, as the console shows them.
-STEP_NAMES = {"dataset": N_("dataset"), "travel times": N_("travel times"),
-              "times": N_("travel times"), "flows": N_("flows"),
-              "functional zones": N_("functional zones"), "zones": N_("functional zones"),
-              "zone_metrics": N_("zone metrics"), "amalgamation plans": N_("amalgamation plans"),
-              "report": N_("report")}
 TRAVEL_MODES = {"terrain": N_("terrain model"), "roads": N_("road network"),
                 "straight": N_("straight lines")}
 #: Columns of the console's plan table: comparison column, header, number kind.
@@ -49,14 +44,6 @@ CONSOLE_COLUMNS = (("units", N_("units"), "int"),
                    ("share_within_30_min", N_("within 30 min"), "percent"),
                    ("self_containment", N_("flows kept inside"), "percent"),
                    ("violations", N_("violations"), "int"))
-
-
-def _step_name(name: str) -> str:
-    """A pipeline step (``flows``, ``plan: NAME``, ``plan-NAME``) in the current language."""
-    for prefix in ("plan: ", "plan-"):
-        if name.startswith(prefix):
-            return _("plan: {name}").format(name=name[len(prefix):])
-    return _(STEP_NAMES[name]) if name in STEP_NAMES else name
 
 
 def _print_parts(console: Console, result) -> None:
@@ -131,7 +118,7 @@ def _print_result(console: Console, result, lang: str) -> None:
         titles = {f"plan-{k}": _("plan: {name}").format(name=_(p["title"]))
                   for k, p in result.plans.items() if "title" in p}
         console.print(_("Reused cached results for: {steps}.").format(
-            steps=", ".join(dict.fromkeys(titles.get(h) or _step_name(h)
+            steps=", ".join(dict.fromkeys(titles.get(h) or stage_label(h)
                                           for h in result.cache_hits))))
     console.print(_("How the modelled stages were made, as the report states it:"))
     stages = {"travel": _("travel times"), "flows": _("flows"), "zones": _("functional zones")}
@@ -182,7 +169,7 @@ def _print_plans(console: Console, comparison, lang: str) -> None:
 def demo(source: Path | None, oblast: str, out: Path, lang: str,
          official_plan: Path | None) -> None:
     """Run the whole method on Jalal-Abad: data, travel times, flows, zones, plans, report."""
-    from aimak.pipeline import DEMO_ZONES, Config
+    from aimak.config import DEMO_ZONES, Config
 
     _run(Config(source=source, oblast=oblast, out=out, lang=lang, official_plan=official_plan,
                 zones=DEMO_ZONES))
@@ -201,8 +188,8 @@ def demo(source: Path | None, oblast: str, out: Path, lang: str,
 def analyze(config_path: Path, lang: str | None, workers: int | None,
             scheduler: str | None) -> None:
     """Run the pipeline on your own data, as described by a TOML config (see README)."""
+    from aimak.config import Config
     from aimak.params import compute_options
-    from aimak.pipeline import Config
 
     config = Config.read(config_path)
     if lang:

@@ -44,19 +44,19 @@ def explain_plan(dataset, times, flows, plan_file, criteria, strict, time_limit,
 
     from aimak.dataset import Dataset
     from aimak.io import atomic_path, read_table
+    from aimak.plans.criteria import Criteria
     from aimak.plans.evaluate import write_plan
     from aimak.plans.explain_official import explain_official
     from aimak.plans.instance import read_times_file
     from aimak.plans.official import read_official
-    from aimak.scenarios import criteria_title, load_criteria
 
     ds = Dataset.read(dataset)
     official = read_official(plan_file, ds, strict=strict)
     specs = criteria or _builtin_names()
     sets = {}
     for spec in specs:
-        crit, text = load_criteria(spec)
-        sets[Path(spec).stem] = (criteria_title(text, Path(spec).stem), crit)
+        crit = Criteria.load(spec)
+        sets[Path(spec).stem] = (crit.title or Path(spec).stem, crit)
     t = read_times_file(times)
     f = None
     if flows is not None:

@@ -8,6 +8,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from aimak.cli.options import DefaultFrom
+
+#: ``aimak.plans.solver.METHODS`` (a test checks they agree; the CLI starts without it).
+SOLVING_METHODS = ("auto", "exact", "heuristic")
+SOLVER = "aimak.plans.solver:PlanSolver"
+
 console = Console()
 
 _dataset = click.option("--dataset", "dataset", required=True,
@@ -58,10 +64,12 @@ def _print_indicators(table, title: str) -> None:
 @_times
 @_flows
 @_criteria
-@click.option("--solver", type=click.Choice(["auto", "exact", "heuristic"]), default="auto",
-              show_default=True, help="auto: exact up to 150 municipalities, else heuristic.")
-@click.option("--time-limit", type=float, default=60.0, show_default=True,
-              help="Seconds for the solver.")
+@click.option("--solver", type=click.Choice(SOLVING_METHODS), cls=DefaultFrom, target=SOLVER,
+              parameter="method",
+              help="auto: exact per rayon (or oblast), the heuristic where it runs out of time; "
+                   "exact: no heuristic; heuristic: the heuristic alone.")
+@click.option("--time-limit", type=float, cls=DefaultFrom, target=SOLVER,
+              help="Seconds of the exact solver per rayon (or oblast).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Plan CSV to write: old_code,new_unit,centre.")
 @click.option("--explain", "explain_out", type=click.Path(path_type=Path), default=None,
@@ -78,10 +86,9 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
     from aimak.io import atomic_path
     from aimak.params import SolverParams, check
     from aimak.plans.evaluate import compare, current_plan, write_plan
-    from aimak.plans.exact import ExactSolver
     from aimak.plans.explain import explain
-    from aimak.plans.heuristic import HeuristicSolver
-    from aimak.plans.validity import check_plan
+    from aimak.plans.solver import PlanSolver
+    from aimak.plans.validity import check_solved
 
     check(SolverParams, {"time_limit": time_limit}, key_name=lambda k: "--time-limit")
     if steps < 2:
@@ -89,33 +96,20 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
     inst = _load(dataset, times, flows, criteria)
     for line in inst.criteria.describe():
         console.print(f"  {line}")
-    from aimak.plans.feasibility import InfeasibleError
 
     if pareto:
         _pareto(inst, pareto, steps, solver, time_limit, out)
         return
 
-    use_exact = solver == "exact" or (solver == "auto" and inst.n <= 150)
-    heur, heur_error = None, None
-    if solver != "exact":
-        try:
-            heur = HeuristicSolver(time_limit=min(time_limit, 30.0)).fit(inst)
-        except InfeasibleError as exc:
-            if not use_exact:
-                raise
-            heur_error = exc
-    if use_exact:
-        try:
-            ex = ExactSolver(time_limit=time_limit).fit(inst, hint=heur.plan_ if heur else None)
-        except InfeasibleError as exc:
-            raise (heur_error or exc) from exc
-        plan = ex.plan_
-        console.print(f"Exact solver: {ex.status_}, objective {ex.objective_:.5f}, "
-                      f"bound {ex.bound_:.5f}, gap {ex.gap_:.2%}, {ex.seconds_:.1f} s.")
-    else:
-        plan = heur.plan_
-        console.print(f"Heuristic: objective {heur.objective_:.5f}, {heur.seconds_:.1f} s.")
-    problems = check_plan(inst, plan)
+    fitted = PlanSolver(time_limit=time_limit, method=solver).fit(inst)
+    plan = fitted.plan_
+    for row in fitted.parts_.itertuples():
+        gap = "" if row.gap != row.gap else f", gap {row.gap:.2%}"  # NaN: no proven bound
+        console.print(f"{row.name}: {row.solver} solver, {row.status}{gap}, "
+                      f"{row.seconds:.1f} s.", highlight=False)
+        if row.solver == "none" or row.solver == "heuristic":
+            console.print(f"  {row.diagnosis}", highlight=False, soft_wrap=True)
+    problems = check_solved(inst, plan, fitted.solved_)
     if problems:  # never expected: the solvers only return valid plans
         raise click.ClickException("the plan fails the validity check: "
                                    + "; ".join(v.message for v in problems))
@@ -131,6 +125,7 @@ def amalgamate(dataset, times, flows, criteria, solver, time_limit, out, explain
 
 
 def _pareto(inst, spec: str, steps: int, solver: str, time_limit: float, out: Path) -> None:
+    """A Pareto set of two objectives, each plan found by ``solver`` (``auto`` is exact)."""
     from aimak.errors import fail
     from aimak.plans.evaluate import write_plan
     from aimak.plans.pareto import TERMS, pareto_front
@@ -139,8 +134,7 @@ def _pareto(inst, spec: str, steps: int, solver: str, time_limit: float, out: Pa
     if len(names) != 2 or not all(n in TERMS for n in names):
         raise fail(f"--pareto expects two of {', '.join(TERMS)} separated by a comma, got "
                    f"'{spec}'")
-    kind = "heuristic" if solver == "heuristic" or (solver == "auto" and inst.n > 150) \
-        else "exact"
+    kind = "heuristic" if solver == "heuristic" else "exact"
     plans, table = pareto_front(inst, names[0], names[1], steps=steps, solver=kind,
                                 time_limit=time_limit)
     for i, plan in enumerate(plans, start=1):
@@ -210,14 +204,15 @@ def ensemble(dataset, times, flows, criteria, n_plans, start, place, seed, chain
     from aimak.plans.ensemble import METRICS, ReComEnsemble
     from aimak.plans.evaluate import read_plan
     from aimak.plans.feasibility import InfeasibleError
-    from aimak.plans.heuristic import HeuristicSolver
+    from aimak.plans.solver import PlanSolver
     from aimak.plans.validity import check_plan
 
     if n_plans < 1:
         raise fail(f"option --n: {n_plans} is not valid; expected a whole number >= 1")
     compute = compute_options(workers, scheduler)
     inst = _load(dataset, times, flows, criteria)
-    plan = read_plan(start, inst) if start else HeuristicSolver(time_limit=20).fit(inst).plan_
+    plan = (read_plan(start, inst) if start else
+            PlanSolver(method="heuristic").fit(inst).plan_)
     problems = check_plan(inst, plan)
     if problems:
         raise InfeasibleError(["the start plan breaks the criteria: "

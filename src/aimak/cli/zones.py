@@ -14,8 +14,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from aimak.cli.options import DefaultFrom
 from aimak.errors import InputError, Problem, fail
 from aimak.zones import METHODS, make_estimator
+
+LMA = "aimak.zones.lma:LabourMarketAreas"
+LEIDEN = "aimak.zones.leiden:LeidenZones"
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,18 +100,19 @@ def _fmt(value: float, digits: int = 3) -> str:
               help="Output table unit, zone (.csv or .parquet).")
 @click.option("--service", default=None,
               help="Use only the flows of this service (default: all flows summed).")
-@click.option("--min-size", type=float, default=None,
-              help="LMA: minimum zone size (residents, in the flows' unit; default 1000).")
-@click.option("--target-size", type=float, default=None,
-              help="LMA: target zone size (default 10000).")
-@click.option("--min-sc", type=float, default=None,
-              help="LMA: minimum self-containment (0-1; default 0.6667).")
-@click.option("--target-sc", type=float, default=None,
-              help="LMA: target self-containment (0-1; default 0.75).")
-@click.option("--resolution", type=float, default=None,
-              help="Leiden: resolution (higher gives more, smaller zones; default 1).")
+@click.option("--min-size", type=float, cls=DefaultFrom, target=LMA, use=False,
+              help="LMA: minimum zone size (residents, in the flows' unit).")
+@click.option("--target-size", type=float, cls=DefaultFrom, target=LMA, use=False,
+              help="LMA: target zone size.")
+@click.option("--min-sc", type=float, cls=DefaultFrom, target=LMA, use=False,
+              help="LMA: minimum self-containment (0-1).")
+@click.option("--target-sc", type=float, cls=DefaultFrom, target=LMA, use=False,
+              help="LMA: target self-containment (0-1).")
+@click.option("--resolution", type=float, cls=DefaultFrom, target=LEIDEN, use=False,
+              help="Leiden: resolution (higher gives more, smaller zones).")
 @click.option("--n-zones", type=int, default=None, help="Intramax: number of zones to stop at.")
-@click.option("--seed", type=int, default=None, help="Leiden: random seed (default 0).")
+@click.option("--seed", type=int, cls=DefaultFrom, target=LEIDEN, use=False,
+              help="Leiden: random seed.")
 @click.option("--municipalities", "map_path", type=click.Path(path_type=Path), default=None,
               help="Table unit, municipality to compare the zones with.")
 @click.option("--dataset", "dataset_path", type=click.Path(path_type=Path), default=None,

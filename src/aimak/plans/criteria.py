@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from aimak.errors import fail, shown
+from aimak.io import read_toml
 from aimak.schema import FACILITY_TYPES
 
 STAY_WITHIN = ("rayon", "oblast", "none")
@@ -79,12 +80,23 @@ class Criteria:
     weights: Weights = field(default_factory=Weights)
     name: str = "criteria"
     source: str | None = None
+    #: The ``[about] title`` of the criteria file ("" when it has none).
+    title: str = ""
+
+    @staticmethod
+    def names_file(spec: str) -> bool:
+        """Whether ``spec`` names a criteria file (a path) rather than a built-in set."""
+        return spec.endswith(".toml") or "/" in spec or "\\" in spec or Path(spec).is_file()
+
+    @classmethod
+    def load(cls, spec: str | Path) -> Criteria:
+        """Criteria from a built-in name (``accessibility``, ...) or a TOML file's path."""
+        spec = str(spec)
+        return cls.read(spec) if cls.names_file(spec) else cls.builtin(spec)
 
     @classmethod
     def read(cls, path: str | Path) -> Criteria:
         """Read a criteria TOML file; unknown keys and bad values are errors naming the key."""
-        from aimak.config import read_toml
-
         path = Path(path)
         return cls.from_dict(read_toml(path, "criteria file"), file=str(path), name=path.stem)
 
@@ -112,7 +124,7 @@ class Criteria:
                 raise fail(f"[{table}] must be a table of keys, not {shown(data[table])}", file)
         crit = dict(data.get("criteria", {}))
         obj = dict(data.get("objective", {}))
-        allowed = {f.name for f in fields(cls)} - {"weights", "name", "source"}
+        allowed = {f.name for f in fields(cls)} - {"weights", "name", "source", "title"}
         for key in crit:
             if key not in allowed:
                 raise fail(f"unknown criterion '{key}'; known: {', '.join(sorted(allowed))}",
@@ -175,7 +187,8 @@ class Criteria:
                 and crit["min_population"] > crit["max_population"]):
             raise fail("min_population is larger than max_population", file,
                        column="min_population")
-        return cls(**crit, weights=Weights(**obj), name=name, source=file)
+        title = data.get("about", {}).get("title", "")
+        return cls(**crit, weights=Weights(**obj), name=name, source=file, title=str(title))
 
     def describe(self) -> list[str]:
         """Plain sentences stating each active criterion (for reports and the CLI)."""

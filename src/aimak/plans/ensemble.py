@@ -18,7 +18,6 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
-from aimak.plans.exact import canonical
 from aimak.plans.instance import Instance, Plan, objective_terms
 
 METRICS = ["units", "mean_minutes_to_centre", "outside_flow_share", "imbalance",
@@ -230,4 +229,4 @@ def _metrics(inst: Instance, plan: Plan) -> dict[str, float]:
 def plan_from_row(inst: Instance, row: pd.Series) -> Plan:
     """Rebuild a plan from a row of ``ReComEnsemble.frame(inst)``."""
     sid = pd.Index(inst.settlement_ids)
-    return canonical(Plan(np.asarray(row["labels"]), sid.get_indexer(list(row["centres"]))))
+    return Plan(np.asarray(row["labels"]), sid.get_indexer(list(row["centres"]))).canonical()

@@ -11,49 +11,47 @@ estimate of administrative staff and cost under configurable norms.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from aimak.errors import InputError, Problem, fail
+from aimak.checks import Params, check
+from aimak.errors import fail
+from aimak.io import read_toml
 from aimak.plans.instance import Instance, Plan, objective_terms
 from aimak.plans.validity import check_plan
 
 
-@dataclass(frozen=True)
-class AdminNorms:
+class AdminNorms(Params):
     """Staff of a unit's administration = base_staff + staff_per_1000 x thousands of
     inhabitants; cost = staff x annual_cost_per_staff (som per year). Defaults are ASSUMPTIONS
     (see ``criteria/admin_norms.toml``), not a cited norm."""
 
-    base_staff: float = 8.0
-    staff_per_1000: float = 0.5
-    annual_cost_per_staff: float = 300_000.0
-    currency: str = "KGS"
-    source: str = "assumption"
+    base_staff: float = Field(8.0, ge=0)
+    staff_per_1000: float = Field(0.5, ge=0)
+    annual_cost_per_staff: float = Field(300_000.0, ge=0)
+    currency: str = Field("KGS", min_length=1)
+    source: str = Field("assumption", min_length=1)
 
     @classmethod
     def read(cls, path: str | Path | None = None) -> AdminNorms:
+        """Norms from a TOML file's ``[admin]`` table (keys not given keep the defaults), or
+        the built-in ``admin_norms.toml``; errors name the file and the key."""
         if path is None:
             text = (resources.files("aimak.plans") / "criteria" / "admin_norms.toml").read_text(
                 encoding="utf-8")
             label = "admin_norms.toml (built-in)"
             data = tomllib.loads(text)
         else:
-            from aimak.config import read_toml
-
             label = str(path)
             data = read_toml(path, "norms file")
-        from aimak.params import NormsParams, check
-
         unknown = sorted(set(data) - {"admin"})
         if unknown:
             raise fail(f"unknown table(s) {', '.join(unknown)}; expected [admin]", label)
-        given = check(NormsParams, data.get("admin", {}), label, "admin")
-        return cls(**given.model_dump(exclude_none=True))
+        return check(cls, data.get("admin", {}), label, "admin")
 
     def staff(self, population: np.ndarray) -> np.ndarray:
         return self.base_staff + self.staff_per_1000 * np.asarray(population) / 1000.0
@@ -66,102 +64,21 @@ def current_plan(inst: Instance) -> Plan:
 
 
 def read_plan(path: str | Path, inst: Instance, name: str | None = None) -> Plan:
-    """Read ``old_code,new_unit[,centre]``; every municipality exactly once.
-
-    A unit without a centre gets the best allowed candidate (as the solvers would choose), or
-    failing that the current centre of its most populous municipality.
-    """
+    """Read a plan file ``old_code,new_unit[,centre]`` (CSV, XLSX, Parquet): every municipality
+    exactly once; errors name the file, the row and the column (``Plan.from_mapping``)."""
     from aimak.io import read_table
-    from aimak.schema import SOURCE_ROW
 
     path = Path(path)
-    df = read_table(path)
-    label = str(path)
-    missing = [c for c in ("old_code", "new_unit") if c not in df.columns]
-    if missing:
-        raise fail(f"the plan lacks the column(s) {', '.join(missing)}; expected "
-                   "old_code,new_unit[,centre]", label)
-    if len(df) == 0:
-        raise fail("the plan has a header but no rows; expected one row per municipality",
-                   label)
-    problems: list[Problem] = []
-    rows = df[SOURCE_ROW].to_numpy()
-    text = {c: df[c].astype("string").str.strip() for c in ("old_code", "new_unit")}
-    for col, values in text.items():
-        for r in np.flatnonzero((values.isna() | (values == "")).to_numpy(bool)):
-            problems.append(Problem(f"the {col} is empty; expected "
-                                    + ("a municipality code" if col == "old_code"
-                                       else "the name of the new unit it joins"),
-                                    label, int(rows[r]), col))
-    if problems:
-        raise InputError(problems)
-    codes = text["old_code"].to_numpy(object)
-    units = text["new_unit"].to_numpy(object)
-    index = pd.Index(inst.units)
-    ui = index.get_indexer(codes)
-    for r in np.flatnonzero(ui < 0):
-        problems.append(Problem(f"'{codes[r]}' is not a municipality code of the dataset",
-                                label, int(rows[r]), "old_code"))
-    dup = pd.Series(codes).duplicated(keep=False).to_numpy()
-    for r in np.flatnonzero(dup):
-        problems.append(Problem(f"the municipality '{codes[r]}' appears more than once",
-                                label, int(rows[r]), "old_code"))
-    absent = sorted(set(inst.units) - set(codes))
-    if absent:
-        problems.append(Problem(f"{len(absent)} municipalities are missing from the plan "
-                                f"(e.g. {', '.join(absent[:5])}); every one needs a new_unit",
-                                label, None, "old_code"))
-    if problems:
-        raise InputError(problems)
-    ids, lab_rows = np.unique(units, return_inverse=True)
-    labels = np.empty(inst.n, np.int64)
-    labels[ui] = lab_rows
-    sid = pd.Index(inst.settlement_ids)
-    centres = np.full(len(ids), -1, np.int64)
-    if "centre" in df.columns:
-        cent = df["centre"].astype("string").str.strip()
-        for r in np.flatnonzero(cent.notna().to_numpy() & (cent.fillna("") != "").to_numpy()):
-            s = sid.get_indexer([cent.iloc[r]])[0]
-            k = lab_rows[r]
-            if s < 0:
-                problems.append(Problem(f"'{cent.iloc[r]}' is not a settlement id of the "
-                                        "dataset", label, int(rows[r]), "centre"))
-            elif labels[inst.settlement_unit[s]] != k:
-                problems.append(Problem(f"the centre '{cent.iloc[r]}' is not in unit "
-                                        f"'{ids[k]}'", label, int(rows[r]), "centre"))
-            elif centres[k] >= 0 and centres[k] != s:
-                problems.append(Problem(f"unit '{ids[k]}' is given two different centres",
-                                        label, int(rows[r]), "centre"))
-            else:
-                centres[k] = s
-    if problems:
-        raise InputError(problems)
-    for k in np.flatnonzero(centres < 0):
-        members = np.flatnonzero(labels == k)
-        centres[k] = choose_centre(inst, members)
-    return Plan(labels, centres, name=name or path.stem, status="given", unit_ids=ids)
-
-
-def choose_centre(inst: Instance, members: np.ndarray) -> int:
-    """Best allowed candidate centre of a set of municipalities, else the current centre of
-    the most populous one (settlement index)."""
-    cands = np.flatnonzero(np.isin(inst.cand_unit, members))
-    ok = cands[inst.allowed[np.ix_(members, cands)].all(axis=0)] if len(cands) else cands
-    if len(ok):
-        best = min(ok, key=lambda c: inst.region_cost(members, int(c)))
-        return int(inst.candidates[best])
-    return int(inst.official_centre[members[np.argmax(inst.population[members])]])
+    return Plan.from_mapping(inst, read_table(path), name=name or path.stem, status="given",
+                             source=str(path))
 
 
 def write_plan(path: str | Path, inst: Instance, plan: Plan) -> None:
     """Write ``old_code,new_unit,centre`` atomically."""
     from aimak.io import atomic_path
 
-    ids = plan.ids(inst)
-    df = pd.DataFrame({"old_code": inst.units, "new_unit": ids[plan.labels],
-                       "centre": inst.settlement_ids[plan.centres[plan.labels]]})
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False)
+        plan.to_mapping(inst).to_csv(tmp, index=False)
 
 
 def unit_indicators(inst: Instance, plan: Plan, norms: AdminNorms | None = None,

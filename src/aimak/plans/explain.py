@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aimak.plans.evaluate import choose_centre
 from aimak.plans.instance import Instance, Plan
 
 
@@ -74,7 +73,7 @@ def _alone(inst: Instance, plan: Plan, u: int, F) -> str:
         if why:
             verdicts.append(f"joining {label} would break {why}")
             continue
-        s = choose_centre(inst, merged)
+        s = inst.choose_centre(merged)
         j = inst.candidate_index(s)
         kc = inst.candidate_index(int(plan.centres[k]))
         if j < 0 or kc < 0 or base is None:

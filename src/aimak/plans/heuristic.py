@@ -27,20 +27,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from aimak.i18n import N_, Said
-from aimak.plans.exact import canonical
 from aimak.plans.feasibility import InfeasibleError, diagnose
 from aimak.plans.instance import Instance, Plan
-
-
-def _assert_valid(inst: Instance, plan: Plan, who: str, kept: set[int] = frozenset()) -> None:
-    """Solvers never return a plan the independent check rejects (that would be a bug);
-    units kept as given (``kept``) may still break what they broke before."""
-    from aimak.plans.validity import check_plan
-
-    bad = [v for v in check_plan(inst, plan) if v.unit is None or v.unit not in kept]
-    if bad:
-        raise RuntimeError(f"internal error: the {who} solver produced an invalid plan: "
-                           + "; ".join(v.message for v in bad[:5]))
+from aimak.plans.validity import assert_valid
 
 
 class HeuristicSolver(BaseEstimator):
@@ -229,7 +218,7 @@ class HeuristicSolver(BaseEstimator):
             self._tabu(regions, label, cost, rng, t0)
         self.plan_ = self._to_plan(regions, label, cost)
         self.kept_ = sorted({int(self.plan_.labels[min(regions[k])]) for k in self.kept})
-        _assert_valid(inst, self.plan_, "heuristic", set(self.kept_))
+        assert_valid(inst, self.plan_, "heuristic", set(self.kept_))
         self.objective_ = inst.objective(self.plan_)
         self.seconds_ = time.perf_counter() - t0
 
@@ -591,4 +580,4 @@ class HeuristicSolver(BaseEstimator):
         labels = np.array([remap[int(k)] for k in label])
         centres = np.array([self.kept_centre[k] if k in self.kept
                             else self.inst.candidates[cost[k][1]] for k in keys], np.int64)
-        return canonical(Plan(labels, centres, name="heuristic", status="heuristic"))
+        return Plan(labels, centres, name="heuristic", status="heuristic").canonical()

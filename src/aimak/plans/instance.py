@@ -7,9 +7,11 @@ the criteria's service requirement (by default among the current municipal centr
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,6 +55,107 @@ class Plan:
 
     def members(self, k: int) -> np.ndarray:
         return np.flatnonzero(self.labels == k)
+
+    def canonical(self) -> Plan:
+        """The same plan with units renumbered in order of their first municipality (a stable
+        plan identity)."""
+        _, first = np.unique(self.labels, return_index=True)
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        ids = None if self.unit_ids is None else np.asarray(self.unit_ids, dtype=object)[order]
+        return Plan(rank[self.labels], self.centres[order], self.name, self.status, ids)
+
+    @classmethod
+    def join(cls, inst: Instance, parts: list[tuple[np.ndarray, Plan]]) -> Plan:
+        """One plan of ``inst`` from plans of its parts (municipality index arrays, each with a
+        plan of ``inst.subset`` of them), in canonical order."""
+        labels = np.empty(inst.n, np.int64)
+        centres: list[int] = []
+        for units, plan in parts:
+            S = np.flatnonzero(np.isin(inst.settlement_unit, units))
+            labels[units] = plan.labels + len(centres)
+            centres.extend(S[plan.centres].tolist())
+        return cls(labels, np.array(centres, np.int64)).canonical()
+
+    def to_mapping(self, inst: Instance) -> pd.DataFrame:
+        """``old_code, new_unit, centre`` (settlement id) for every current municipality."""
+        ids = self.ids(inst)
+        return pd.DataFrame({"old_code": inst.units, "new_unit": ids[self.labels],
+                             "centre": inst.settlement_ids[self.centres][self.labels]})
+
+    @classmethod
+    def from_mapping(cls, inst: Instance, mapping: pd.DataFrame | Iterable[Mapping[str, Any]],
+                     name: str = "plan", status: str = "", source: str = "plan") -> Plan:
+        """The plan of a mapping ``old_code, new_unit[, centre]`` (a table or records): every
+        municipality exactly once; a unit without a centre gets the best allowed one
+        (``Instance.choose_centre``). Every bad row is reported at once, naming ``source``,
+        the row and the column; nothing is guessed."""
+        df = mapping if isinstance(mapping, pd.DataFrame) else pd.DataFrame(list(mapping))
+        missing = [c for c in ("old_code", "new_unit") if c not in df.columns]
+        if missing:
+            raise fail(f"the plan lacks the column(s) {', '.join(missing)}; expected "
+                       "old_code,new_unit[,centre]", source)
+        if len(df) == 0:
+            raise fail("the plan has no rows; expected one row per municipality", source)
+        rows = (df[SOURCE_ROW].to_numpy() if SOURCE_ROW in df.columns
+                else np.arange(1, len(df) + 1))
+        text = {c: df[c].astype("string").str.strip().fillna("")
+                for c in ("old_code", "new_unit", "centre") if c in df.columns}
+        problems: list[Problem] = []
+        codes = text["old_code"].to_numpy(object)
+        units = text["new_unit"].to_numpy(object)
+        ui = pd.Index(inst.units.astype(str)).get_indexer(codes)
+        first_row: dict[str, int] = {}
+        for r, (code, unit) in enumerate(zip(codes, units, strict=True)):
+            row = int(rows[r])
+            if not code:
+                problems.append(Problem("the old_code is empty; expected a municipality code",
+                                        source, row, "old_code"))
+            elif ui[r] < 0:
+                problems.append(Problem(f"'{code}' is not a municipality code of the dataset",
+                                        source, row, "old_code"))
+            elif code in first_row:
+                problems.append(Problem(f"the municipality '{code}' appears more than once "
+                                        f"(first at row {first_row[code]})", source, row,
+                                        "old_code"))
+            else:
+                first_row[code] = row
+            if not unit:
+                problems.append(Problem("the new_unit is empty; expected the name of the new "
+                                        "unit it joins", source, row, "new_unit"))
+        absent = sorted(set(inst.units.astype(str)) - set(codes))
+        if absent:
+            problems.append(Problem(f"{len(absent)} municipalities are missing from the plan "
+                                    f"(e.g. {', '.join(absent[:5])}); every one needs a "
+                                    "new_unit", source, None, "old_code"))
+        if problems:
+            raise InputError(problems)
+        ids, unit_of_row = np.unique(units, return_inverse=True)
+        labels = np.empty(inst.n, np.int64)
+        labels[ui] = unit_of_row
+        centres = np.full(len(ids), -1, np.int64)
+        sid = pd.Index(inst.settlement_ids.astype(str))
+        given = text.get("centre")
+        for r in [] if given is None else np.flatnonzero((given != "").to_numpy(bool)):
+            centre, k = given.iloc[r], unit_of_row[r]
+            s = sid.get_indexer([centre])[0]
+            if s < 0:
+                problems.append(Problem(f"'{centre}' is not a settlement id of the dataset",
+                                        source, int(rows[r]), "centre"))
+            elif labels[inst.settlement_unit[s]] != k:
+                problems.append(Problem(f"the centre '{centre}' is not in unit '{ids[k]}'",
+                                        source, int(rows[r]), "centre"))
+            elif centres[k] >= 0 and centres[k] != s:
+                problems.append(Problem(f"unit '{ids[k]}' is given two different centres",
+                                        source, int(rows[r]), "centre"))
+            else:
+                centres[k] = s
+        if problems:
+            raise InputError(problems)
+        for k in np.flatnonzero(centres < 0):
+            centres[k] = inst.choose_centre(np.flatnonzero(labels == k))
+        return cls(labels, centres, name=name, status=status, unit_ids=ids.astype(object))
 
 
 @dataclass
@@ -464,6 +567,16 @@ class Instance:
         w = self.criteria.weights
         return (w.travel * terms["travel_hours"] + w.coherence * terms["outside_flow_share"]
                 + w.balance * terms["imbalance"] + w.units * terms["unit_share"])
+
+    def choose_centre(self, members: np.ndarray) -> int:
+        """The best allowed candidate centre of a set of municipalities (lowest region cost),
+        else the current centre of the most populous one (a settlement index)."""
+        cands = np.flatnonzero(np.isin(self.cand_unit, members))
+        ok = cands[self.allowed[np.ix_(members, cands)].all(axis=0)] if len(cands) else cands
+        if len(ok):
+            best = min(ok, key=lambda c: self.region_cost(members, int(c)))
+            return int(self.candidates[best])
+        return int(self.official_centre[members[np.argmax(self.population[members])]])
 
     def candidate_index(self, settlement: int) -> int:
         hit = np.flatnonzero(self.candidates == settlement)

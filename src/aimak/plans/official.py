@@ -305,9 +305,8 @@ def plan_on(inst, official: OfficialPlan, name: str = "official"):
 
     Returns ``(sub_instance, plan)``: ``inst`` itself when the plan is complete, else
     ``inst.subset`` of the covered municipalities (objective on the full instance's scale). A
-    unit without a published centre gets its best allowed centre (``choose_centre``).
+    unit without a published centre gets its best allowed centre (``Instance.choose_centre``).
     """
-    from aimak.plans.evaluate import choose_centre
     from aimak.plans.instance import Plan
 
     m = official.mapping
@@ -330,5 +329,5 @@ def plan_on(inst, official: OfficialPlan, name: str = "official"):
         if given.get(u):
             centres[k] = sindex.get_loc(given[u])
         else:
-            centres[k] = choose_centre(sub, np.flatnonzero(labels == k))
+            centres[k] = sub.choose_centre(np.flatnonzero(labels == k))
     return sub, Plan(labels, centres, name=name, status="official", unit_ids=ids)

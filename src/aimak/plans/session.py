@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from aimak.errors import InputError, Problem
-from aimak.plans.evaluate import choose_centre, plan_indicators, unit_indicators
+from aimak.plans.evaluate import plan_indicators, unit_indicators
 from aimak.plans.instance import Instance, Plan
 from aimak.plans.validity import check_plan
 
@@ -35,8 +35,8 @@ class PlanSession:
     """An amalgamation instance held in memory for repeated evaluation of mappings.
 
     A mapping is a table (or records) ``old_code, new_unit[, centre]`` with every current
-    municipality once; a unit without a valid centre gets the best allowed one
-    (``aimak.plans.evaluate.choose_centre``), as ``read_plan`` does.
+    municipality once (read by ``Plan.from_mapping``, as a plan file is); a unit without a
+    centre gets the best allowed one.
     """
 
     def __init__(self, inst: Instance) -> None:
@@ -50,11 +50,11 @@ class PlanSession:
         """Read a dataset GeoPackage, a travel-time table and flows (Parquet or CSV)."""
         from aimak.dataset import Dataset
         from aimak.io import read_table
+        from aimak.plans.criteria import Criteria
         from aimak.plans.instance import read_times_file
-        from aimak.scenarios import load_criteria
 
         ds = Dataset.read(dataset)
-        crit, _text = load_criteria(criteria)
+        crit = Criteria.load(criteria)
         t = read_times_file(times)
         t = t[np.isfinite(t["minutes"])]
         f = None
@@ -73,58 +73,14 @@ class PlanSession:
                  "centre": str(inst.settlement_ids[inst.official_centre[u]])}
                 for u, c in enumerate(inst.units)]
 
-    def plan(self, mapping: Iterable[Mapping[str, object]], name: str = "plan") -> Plan:
-        """A ``Plan`` from mapping records; errors name the row and the code."""
-        inst = self.inst
-        rows = list(mapping)
-        problems: list[Problem] = []
-        unit_of: dict[int, str] = {}
-        wanted_centre: dict[str, str] = {}
-        for i, row in enumerate(rows, start=1):
-            code = str(row.get("old_code", "")).strip()
-            unit = str(row.get("new_unit", "") or "").strip()
-            pos = self._code_pos.get(code, -1)
-            if pos < 0:
-                problems.append(Problem(f"unknown municipality code '{code}'", "plan", i,
-                                        "old_code"))
-                continue
-            if pos in unit_of:
-                problems.append(Problem(f"municipality '{code}' appears twice", "plan", i,
-                                        "old_code"))
-                continue
-            if not unit:
-                problems.append(Problem("the new unit is blank", "plan", i, "new_unit"))
-                continue
-            unit_of[pos] = unit
-            centre = str(row.get("centre", "") or "").strip()
-            if centre and unit not in wanted_centre:
-                wanted_centre[unit] = centre
-        missing = [str(inst.units[u]) for u in range(inst.n) if u not in unit_of]
-        if missing and not problems:
-            problems.append(Problem(f"{len(missing)} municipalities have no new unit: "
-                                    + ", ".join(missing[:10]), "plan", None, "old_code"))
-        if problems:
-            raise InputError(problems)
-        unit_ids = np.array(sorted(set(unit_of.values())), dtype=object)
-        position = {u: k for k, u in enumerate(unit_ids)}
-        labels = np.array([position[unit_of[u]] for u in range(inst.n)], dtype=np.int64)
-        centres = np.empty(len(unit_ids), dtype=np.int64)
-        for k, unit in enumerate(unit_ids):
-            members = np.flatnonzero(labels == k)
-            s = self._sid_pos.get(wanted_centre.get(unit, ""), -1)
-            if s >= 0 and labels[inst.settlement_unit[s]] == k:
-                centres[k] = s
-            else:
-                centres[k] = choose_centre(inst, members)
-        return Plan(labels, centres, name=name, unit_ids=unit_ids)
+    def plan(self, mapping: Iterable[Mapping[str, object]], name: str = "plan",
+             source: str = "plan") -> Plan:
+        """A ``Plan`` from mapping records; errors name ``source``, the row and the code."""
+        return Plan.from_mapping(self.inst, list(mapping), name=name, source=source)
 
     def mapping(self, plan: Plan) -> list[dict[str, str]]:
         """Mapping records of a plan (the centre is the unit's centre settlement id)."""
-        inst = self.inst
-        ids = plan.ids(inst)
-        return [{"old_code": str(inst.units[u]), "new_unit": str(ids[plan.labels[u]]),
-                 "centre": str(inst.settlement_ids[plan.centres[plan.labels[u]]])}
-                for u in range(inst.n)]
+        return plan.to_mapping(self.inst).astype(str).to_dict("records")
 
     # ------------------------------------------------------------------ edits
     def move(self, mapping: Iterable[Mapping[str, object]], old_code: str,
@@ -182,13 +138,14 @@ class PlanSession:
 
     # ------------------------------------------------------------------ optimisation
     def optimise(self, mapping: Iterable[Mapping[str, object]], locked: Iterable[str] = (),
-                 time_limit: float = 10.0, seed: int = 0,
+                 time_limit: float | None = None, seed: int = 0,
                  left: list[str] | None = None) -> list[dict[str, str]]:
         """Repair and improve a mapping with the heuristic solver, keeping ``locked`` units.
 
         Every locked unit (by its ``new_unit`` name) keeps its members, centre and name; the
         other units are repaired (violations removed) and improved (objective lowered) by
-        ``HeuristicSolver`` started from the mapping, within ``time_limit`` seconds. The
+        the solving policy's repair (``PlanSolver.fit(start=...)``) within ``time_limit``
+        seconds. The
         result is valid except for whatever the locked units already broke. New units are
         named after their centre's unit in the mapping when that name is free, else after
         the centre's municipality code.
@@ -199,10 +156,8 @@ class PlanSession:
         to ``left`` when a list is given, else ``InfeasibleError`` (with reasons) is raised.
         ``InputError`` for an unknown locked unit.
         """
-        import time
-
         from aimak.plans.feasibility import InfeasibleError
-        from aimak.plans.heuristic import HeuristicSolver
+        from aimak.plans.solver import PlanSolver
 
         inst = self.inst
         start = self.plan(mapping)
@@ -214,18 +169,13 @@ class PlanSession:
             raise InputError([Problem(f"unknown unit '{u}' to keep", "optimise", None,
                                       "locked") for u in unknown])
         keep = {position[u] for u in locked}
-        deadline = time.monotonic() + time_limit
-        while True:
-            try:
-                solver = HeuristicSolver(time_limit=max(1.0, deadline - time.monotonic()),
-                                         seed=seed).fit(inst, start=start, keep=sorted(keep))
-                break
-            except InfeasibleError as exc:
-                stuck = {int(start.labels[u]) for u in exc.units} - keep
-                if left is None or not stuck:
-                    raise
-                keep |= stuck
-                left.extend(names[k] for k in sorted(stuck))
+        solver = PlanSolver(seed=seed, **({} if time_limit is None else
+                                          {"time_limit": time_limit})
+                            ).fit(inst, start=start, keep=keep)
+        if solver.left_ and left is None:
+            raise InfeasibleError(solver.reasons_)
+        if left is not None:
+            left.extend(names[k] for k in solver.left_)
         plan = solver.plan_
         ids = np.empty(plan.n_units, dtype=object)
         for k in range(plan.n_units):  # kept units keep their names
@@ -257,13 +207,16 @@ class PlanSession:
         return plan_metrics(self.inst, self.plan(mapping))
 
     def sample_ensemble(self, n_plans: int = 500, seed: int = 0,
-                        time_limit: float = 20.0) -> tuple[pd.DataFrame, Plan]:
+                        time_limit: float | None = None) -> tuple[pd.DataFrame, Plan]:
         """Valid plans sampled by ReCom (``ReComEnsemble``) from the heuristic solver's plan
-        (found within ``time_limit`` seconds): their metrics, one row per plan, and the start.
+        (found within ``time_limit`` seconds, by default ``PlanSolver``'s): their metrics, one
+        row per plan, and the start.
         Every sampled plan has the start plan's number of units."""
         from aimak.plans.ensemble import ReComEnsemble
-        from aimak.plans.heuristic import HeuristicSolver
+        from aimak.plans.solver import PlanSolver
 
-        start = HeuristicSolver(time_limit=time_limit, seed=seed).fit(self.inst).plan_
+        start = PlanSolver(method="heuristic", seed=seed, **({} if time_limit is None else
+                                                             {"time_limit": time_limit})
+                           ).fit(self.inst).plan_
         chain = ReComEnsemble(n_plans=n_plans, seed=seed).fit(self.inst, start)
         return chain.metrics_, start

@@ -168,6 +168,29 @@ def check_plan(inst: Instance, plan: Plan) -> list[Violation]:
     return out
 
 
+def assert_valid(inst: Instance, plan: Plan, who: str, kept: set[int] = frozenset()) -> None:
+    """Solvers never return a plan this independent check rejects (that would be a bug);
+    units kept as given (``kept``) may still break what they broke before."""
+    bad = [v for v in check_plan(inst, plan) if v.unit is None or v.unit not in kept]
+    if bad:
+        raise RuntimeError(f"internal error: the {who} solver produced an invalid plan: "
+                           + "; ".join(v.message for v in bad[:5]))
+
+
+def check_solved(inst: Instance, plan: Plan, solved: np.ndarray) -> list[Violation]:
+    """Violations of ``plan`` on the ``solved`` municipalities only (a boolean per
+    municipality): parts left unsolved keep today's municipalities, which break the criteria;
+    that is their diagnosis, not a solver's fault."""
+    if solved.all():
+        return check_plan(inst, plan)
+    keep = np.flatnonzero(solved)
+    used, relabel = np.unique(plan.labels[keep], return_inverse=True)
+    S = np.flatnonzero(np.isin(inst.settlement_unit, keep))
+    smap = np.full(len(inst.settlement_unit), -1)
+    smap[S] = np.arange(len(S))
+    return check_plan(inst.subset(keep), Plan(relabel, smap[plan.centres[used]]))
+
+
 def is_valid(inst: Instance, plan: Plan) -> bool:
     return not check_plan(inst, plan)
 

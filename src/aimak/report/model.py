@@ -222,7 +222,7 @@ class PlanReport:
     #: A partial plan (e.g. an official plan published for one rayon) leaves the
     #: municipalities it does not cover out of its mapping.
     partial: bool = False
-    #: The parts solved on their own (``aimak.plans.national.PartSolver.parts_``: ``name``,
+    #: The parts solved on their own (``aimak.plans.solver.PlanSolver.parts_``: ``name``,
     #: ``status``, ...), when the plan was solved part by part; the national overview counts
     #: the parts with no feasible plan per oblast.
     parts: pd.DataFrame | None = None

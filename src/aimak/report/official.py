@@ -56,13 +56,11 @@ TERMS = {"travel": N_("travel time"), "coherence": N_("flows kept inside"),
 def official_plans(explanation, unit_table) -> dict[str, PlanReport]:
     """The official plan and the nearest optimal one as plan sections (keys ``official`` and
     ``official_nearest``); ``unit_table(inst, plan)`` gives the units' indicators."""
-    from aimak.scenarios import mapping_of
-
     inst = explanation.instance
     out = {}
     for key, plan, title in (("official", explanation.plan, OFFICIAL_TITLE),
                              ("official_nearest", explanation.nearest, NEAREST_TITLE)):
-        out[key] = PlanReport(title=title, mapping=mapping_of(inst, plan),
+        out[key] = PlanReport(title=title, mapping=plan.to_mapping(inst),
                               units=unit_table(inst, plan), partial=True,
                               summary={k: v for k, v in explanation.summary.iloc[
                                   0 if key == "official" else 1].items()

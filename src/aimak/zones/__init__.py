@@ -8,30 +8,23 @@ from aimak.errors import AimakError
 METHODS = ("lma", "nodal", "leiden", "intramax")
 
 
-def make_estimator(method: str, min_size: float | None = None,
-                   target_size: float | None = None, min_sc: float | None = None,
-                   target_sc: float | None = None, resolution: float | None = None,
-                   n_zones: int | None = None, seed: int | None = None):
-    """The unfitted zoning estimator for ``method``; parameters left as None take the defaults
-    of ``aimak.params.ZoneParams`` (the only place they are set).
+def make_estimator(method: str, **params: float | int | None):
+    """The unfitted zoning estimator for ``method``; parameters left out (or None) take the
+    estimator's own defaults, the only ones (``aimak.params.ZoneParams`` reads them there).
 
-    Only the parameters of the chosen method are used (LMA: sizes and self-containments;
-    Leiden: resolution and seed; Intramax: n_zones; nodal regions: none).
+    Only the parameters of the chosen method are used (LMA: ``min_size``, ``target_size``,
+    ``min_sc``, ``target_sc``; Leiden: ``resolution`` and ``seed``; Intramax: ``n_zones``;
+    nodal regions: none).
     """
     if method not in METHODS:
         raise AimakError(f"unknown zoning method '{method}'; expected one of "
                          f"{', '.join(METHODS)}")
-    from aimak.params import ZoneParams
-
-    defaults = ZoneParams()
-    given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
-             "target_sc": target_sc, "resolution": resolution, "seed": seed}
-    p = {k: getattr(defaults, k) if v is None else v for k, v in given.items()}
+    given = {k: v for k, v in params.items() if v is not None}
     if method == "lma":
         from aimak.zones.lma import LabourMarketAreas
 
-        return LabourMarketAreas(min_size=p["min_size"], target_size=p["target_size"],
-                                 min_sc=p["min_sc"], target_sc=p["target_sc"])
+        keys = ("min_size", "target_size", "min_sc", "target_sc")
+        return LabourMarketAreas(**{k: given[k] for k in keys if k in given})
     if method == "nodal":
         from aimak.zones.nodal import NodalRegions
 
@@ -39,7 +32,9 @@ def make_estimator(method: str, min_size: float | None = None,
     if method == "leiden":
         from aimak.zones.leiden import LeidenZones
 
-        return LeidenZones(resolution=p["resolution"], seed=int(p["seed"]))
+        keys = ("resolution", "seed")
+        return LeidenZones(**{k: (int(given[k]) if k == "seed" else given[k])
+                              for k in keys if k in given})
     from aimak.zones.intramax import Intramax
 
-    return Intramax(n_zones=n_zones)
+    return Intramax(n_zones=params.get("n_zones"))

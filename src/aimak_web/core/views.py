@@ -7,23 +7,20 @@ from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from aimak_web.places.models import Municipality, Oblast
-
 from .audit import row as audit_row
 from .exports import csv_response
+from .home import home_context
 
 
 def home(request):
-    oblasts = Oblast.objects.annotate(n_rayons=Count("rayons", distinct=True)).order_by("name_ru")
-    return render(request, "core/home.html", {
-        "oblasts": oblasts, "municipality_count": Municipality.objects.count()})
+    """The home page: what the apps registered in ``core.home`` (the oblasts, ...)."""
+    return render(request, "core/home.html", home_context(request))
 
 
 def health(request):

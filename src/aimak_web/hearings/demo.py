@@ -46,9 +46,10 @@ RESOLUTION = re.compile(r"council resolution (\d{2}\.\d{2}\.\d{4}) No\.?\s*([\w-
 
 
 def shared_data_dir() -> Path | None:
-    """The shared Kyrgyzstan data folder (``AIMAK_SHARED_DATA``), if it is there."""
-    folder = Path(settings.AIMAK_SHARED_DATA)
-    return folder if folder.is_dir() else None
+    """The shared Kyrgyzstan data folder (``settings.AIMAK_SHARED_DATA``, the core's
+    ``aimak.paths.data_home``), or None when absent."""
+    folder = getattr(settings, "AIMAK_SHARED_DATA", "")
+    return Path(folder) if folder and Path(folder).is_dir() else None
 
 
 def budget_rows(folder: Path, code: str) -> list[dict]:

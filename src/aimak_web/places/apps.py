@@ -14,3 +14,8 @@ class PlacesConfig(AppConfig):
 
         for model in (Oblast, Rayon, Municipality, Settlement):
             auditlog.register(model, exclude_fields=["search_keys", "territory"])
+        from aimak_web.core.home import register
+
+        from .views import home_directory
+
+        register(home_directory)

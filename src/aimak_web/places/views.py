@@ -85,3 +85,11 @@ def rayon_geojson(request, code: str):
                                        "source": m.territory_source})
                 for m in r.municipalities.all()]
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def home_directory(request) -> dict:
+    """The oblasts and the size of the directory, for the home page (``core.home``)."""
+    from django.db.models import Count
+
+    return {"oblasts": Oblast.objects.annotate(n_rayons=Count("rayons", distinct=True))
+            .order_by("name_ru"), "municipality_count": Municipality.objects.count()}

@@ -32,7 +32,7 @@ class Analysis(models.Model):
     @property
     def provenance_text(self) -> str:
         """``provenance`` in the reader's language when it is one of the loaders' message ids
-        (``territory.tasks``), else as written."""
+        (``territory.work``), else as written."""
         from django.utils.translation import gettext
 
         return gettext(self.provenance) if self.provenance else ""
@@ -260,10 +260,8 @@ class Job(models.Model):
         if self.state != "running" or self.started is None:
             return 0
         if self.kind == "analysis":  # the share of the pipeline's steps begun
-            from .tasks import PIPELINE_STEPS, pipeline_step
+            from aimak.manifest import progress_share
 
-            step = pipeline_step(self.stage)
-            step = PIPELINE_STEPS.index(step) if step in PIPELINE_STEPS else 0
-            return int(100 * step / len(PIPELINE_STEPS))
+            return int(100 * progress_share(self.stage))
         used = (timezone.now() - self.started).total_seconds()
         return int(min(95, 100 * used / max(self.time_limit, 1e-3)))

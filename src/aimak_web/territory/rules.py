@@ -2,7 +2,7 @@
 
 import rules
 
-from aimak_web.accounts.rules import is_admin
+from aimak_web.accounts.rules import is_admin, is_moderator, is_municipal_staff
 
 
 @rules.predicate
@@ -35,3 +35,6 @@ def public_job(user, job) -> bool:
 
 rules.add_perm("territory.view_job", public_job | started_job | is_admin)
 rules.add_perm("territory.run_analysis", is_admin)
+# Background work (an ensemble sampled, a plan optimised) costs minutes of the one worker: only
+# signed-in roles that analyse plans start it; anyone sees what has been computed.
+rules.add_perm("territory.start_job", is_admin | is_municipal_staff | is_moderator)

@@ -16,7 +16,6 @@ urlpatterns = [
     path("s/<int:pk>/copy/", views.copy, name="copy"),
     path("s/<int:pk>/status/", views.set_status, name="status"),
     path("s/<int:pk>/export.csv", views.export_csv, name="export_csv"),
-    path("s/<int:pk>/hearing/", views.start_hearing, name="start_hearing"),
     path("s/<int:pk>/optimise/", views.optimise, name="optimise"),
     path("analyses/new/", views.analysis_start, name="analysis_start"),
     path("analyses/<int:pk>/report.<str:fmt>", views.analysis_report, name="analysis_report"),

@@ -19,14 +19,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
-def _newest_dataset(results: Path) -> Path:
-    found = sorted((results / "cache").glob("dataset-*.gpkg"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise CommandError(f"{results}: no dataset-*.gpkg in its cache folder; run "
-                           "'aimak demo' first (make demo does both)")
-    return found[-1]
-
-
 class Command(BaseCommand):
     help = "Load the demo's dataset and results into the platform and serve it."
 
@@ -40,17 +32,25 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args, **options):
+        from aimak.errors import AimakError
+        from aimak.manifest import Manifest
         from aimak_web.core.demo import (
             DEMO_MUNICIPALITY_CODE,
             DEMO_PASSWORD,
             DemoContext,
-            demo_users,
             loaders,
         )
+        from aimak_web.demo.users import demo_users
         from aimak_web.places.models import Municipality
 
         results = Path(options["results"])
-        dataset = Path(options["dataset"]) if options["dataset"] else _newest_dataset(results)
+        if options["dataset"]:
+            dataset = Path(options["dataset"])
+        else:  # the dataset the run used, as its manifest names it
+            try:
+                dataset = Manifest.read(results).dataset
+            except AimakError as exc:
+                raise CommandError(f"{exc} (make demo runs 'aimak demo' first)") from None
         say = self.stdout.write
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)

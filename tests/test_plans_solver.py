@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from aimak.compute import compute_client
-from aimak.plans import national
+from aimak.plans import solver as national
 from aimak.plans.criteria import Criteria, Weights
 from aimak.plans.exact import ExactSolver
 from aimak.plans.feasibility import InfeasibleError
-from aimak.plans.national import PartSolver
+from aimak.plans.solver import PlanSolver
 from aimak.plans.synthetic import lattice_instance
 from aimak.plans.validity import check_plan
 
@@ -31,7 +31,7 @@ def test_one_infeasible_rayon_does_not_sink_the_other():
     # rayon admits no plan, and the larger one only as a single unit (any split is smaller)
     small = int(totals.argmin())
     inst = _inst(min_population=float(totals.mean()))
-    solver = PartSolver(time_limit=10).fit(inst)
+    solver = PlanSolver(time_limit=10).fit(inst)
     parts = solver.parts_.set_index("part")
     assert parts.loc[small, "solver"] == "none" and parts.loc[small, "status"] == "infeasible"
     assert "below min_population" in parts.loc[small, "diagnosis"]
@@ -53,7 +53,7 @@ def test_one_infeasible_rayon_does_not_sink_the_other():
 
 def test_parts_add_up_to_the_whole_exact_optimum():
     inst = _inst()
-    parts = PartSolver(time_limit=10).fit(inst)
+    parts = PlanSolver(time_limit=10).fit(inst)
     whole = ExactSolver(time_limit=10, workers=1).fit(inst)
     assert (parts.parts_["status"] == "optimal").all()
     assert inst.objective(parts.plan_) == pytest.approx(whole.objective_, rel=1e-9)
@@ -67,7 +67,7 @@ def test_exact_time_out_falls_back_to_the_heuristic(monkeypatch):
 
     monkeypatch.setattr(national.ExactSolver, "fit", out_of_time)
     inst = _inst()
-    solver = PartSolver(time_limit=1, heuristic_time=2).fit(inst)
+    solver = PlanSolver(time_limit=1, heuristic_time=2).fit(inst)
     assert (solver.parts_["solver"] == "heuristic").all()
     assert solver.parts_["gap"].isna().all()  # the heuristic proves no bound
     assert solver.parts_["diagnosis"].str.contains("did not converge").all()
@@ -77,8 +77,8 @@ def test_exact_time_out_falls_back_to_the_heuristic(monkeypatch):
 
 def test_same_plan_on_two_dask_workers():
     inst = _inst()
-    one = PartSolver(time_limit=10).fit(inst)
+    one = PlanSolver(time_limit=10).fit(inst)
     with compute_client(workers=2, processes=False) as client:
-        two = PartSolver(time_limit=10, client=client).fit(inst)
+        two = PlanSolver(time_limit=10, client=client).fit(inst)
     assert np.array_equal(one.plan_.labels, two.plan_.labels)
     assert np.array_equal(one.plan_.centres, two.plan_.centres)
