@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from aimak.errors import AimakError
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.lma import LabourMarketAreas, validity, zone_table
+from oracles.lma import naive_lma
 
 P = {"min_size": 10, "target_size": 100, "min_sc": 0.5, "target_sc": 0.75}
 
@@ -28,11 +29,7 @@ def _flows(rows: list[tuple[str, str, float]]) -> FlowMatrix:
 
 
 def _naive():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_zones.py"
-    spec = importlib.util.spec_from_file_location("bench_zones_for_tests", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.naive_lma
+    return naive_lma
 
 
 def test_validity_formula_by_hand():
@@ -186,7 +183,7 @@ def test_larger_synthetic_table_agrees_with_plain_python_version():
     model = LabourMarketAreas(**params).fit(fm)
     C = fm.T.tocoo()
     flows = {(int(i), int(j)): float(v) for i, j, v in zip(C.row, C.col, C.data, strict=True)}
-    assert list(model.labels_) == module.naive_lma(fm.n, flows, **params)
+    assert list(model.labels_) == naive_lma(fm.n, flows, **params)
     assert model.labels_.max() >= 1
 
 

@@ -9,23 +9,20 @@ partitions from ``shared/reference/lma`` (never copied into the repository).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from aimak.paths import reference_home
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.lma import LabourMarketAreas, reference_order
 from aimak.zones.metrics import adjusted_rand_index
 
 P = {"min_size": 10, "target_size": 100, "min_sc": 0.5, "target_sc": 0.75}
-ROOT = Path(__file__).resolve().parents[1]
-# ../shared next to the repository, or two levels up for a git worktree under wt/
-REFERENCE = next((p / "shared" / "reference" / "lma" for p in (ROOT.parent, ROOT.parents[1])
-                  if (p / "shared" / "reference" / "lma" / "README.md").exists()), None)
+# shared/reference/lma beside the checkout (aimak.paths.reference_home), never searched for
+REFERENCE = (reference_home() / "lma") if reference_home() is not None else None
 
 
 def _flows(rows: list[tuple[str, str, float]]) -> FlowMatrix:
@@ -136,7 +133,7 @@ def test_partition_depends_on_integer_order_only(case):
 
 @pytest.mark.parametrize("name", ["synth11", "synth23"])
 def test_same_partition_as_labourmarketareas_reference(name):
-    if REFERENCE is None:
+    if REFERENCE is None or not (REFERENCE / "README.md").exists():
         pytest.skip("the reference partitions (../shared/reference/lma) are not present")
     flows = pd.read_csv(REFERENCE / f"{name}_flows.csv", dtype={"origin": str,
                                                                 "destination": str})

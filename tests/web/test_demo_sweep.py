@@ -47,13 +47,14 @@ def demo(django_db_setup, django_db_blocker, territory_inputs, shared_data, tmp_
     """The demo as ``aimak-web demo`` loads it, on straight-line travel times."""
     from django.core.management import call_command
 
-    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext, demo_users, loaders
+    from aimak.manifest import Manifest
+    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext, loaders
+    from aimak_web.demo.users import demo_users
     from aimak_web.places.models import Municipality
 
     dataset, times = territory_inputs
     results = tmp_path_factory.mktemp("demo-results")
-    (results / "cache").mkdir()
-    (results / "cache" / "times-straight.parquet").symlink_to(times)
+    Manifest(folder=results, dataset=dataset, times=times).write()  # a run without plans
     media = tmp_path_factory.mktemp("demo-media")
     with override_settings(MEDIA_ROOT=str(media), AIMAK_SHARED_DATA=str(shared_data)), \
             django_db_blocker.unblock():

@@ -178,11 +178,19 @@ class Criteria:
                 raise fail("expected a list of pairs such as [[\"A\", \"B\"], [\"C\", \"D\"]]",
                            file, column=key)
             crit[key] = tuple((str(a), str(b)) for a, b in pairs)
+        for key in ("must_merge", "must_not_merge", "cross_border_allowed"):
+            same = [a for a, b in crit.get(key, ()) if a == b]
+            if same:
+                raise fail(f"'{same[0]}' is paired with itself; expected pairs of two "
+                           "different codes", file, column=key)
         if not isinstance(obj.get("balance_on", ""), str):
             raise fail("expected a column name", file, column="balance_on")
         for key, value in obj.items():
             if key != "balance_on" and value is not None and not _number(value):
                 raise fail(f"expected a finite number, got {shown(value)}", file, column=key)
+        if obj.get("balance_target") is not None and obj["balance_target"] < 0:
+            raise fail(f"expected a target of at least 0, got {shown(obj['balance_target'])}",
+                       file, column="balance_target")
         if (crit.get("min_population") is not None and crit.get("max_population") is not None
                 and crit["min_population"] > crit["max_population"]):
             raise fail("min_population is larger than max_population", file,

@@ -463,11 +463,15 @@ class Instance:
         if self.criteria.stay_within == "none":
             return np.ones(np.broadcast(unit_groups, centre_groups).shape, bool)
         for a, b in self.criteria.cross_border_allowed:
-            ia = np.flatnonzero(self.group_names == a)
-            ib = np.flatnonzero(self.group_names == b)
-            if len(ia) and len(ib):
-                ok = ok | ((unit_groups == ia[0]) & (centre_groups == ib[0]))
-                ok = ok | ((unit_groups == ib[0]) & (centre_groups == ia[0]))
+            ia, ib = (np.flatnonzero(self.group_names == x) for x in (a, b))
+            for name, found in ((a, ia), (b, ib)):
+                if not len(found):
+                    raise fail(f"'{name}' in cross_border_allowed is not a "
+                               f"{self.criteria.stay_within} of the dataset; known: "
+                               f"{', '.join(map(str, self.group_names))}",
+                               self.criteria.source, column="cross_border_allowed")
+            ok = ok | ((unit_groups == ia[0]) & (centre_groups == ib[0]))
+            ok = ok | ((unit_groups == ib[0]) & (centre_groups == ia[0]))
         return ok
 
     @cached_property
