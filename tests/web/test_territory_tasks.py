@@ -209,7 +209,7 @@ def test_analysis_progress_follows_the_pipeline_steps():
     assert job.progress == 0
     job.stage = "plans:moderate"  # the plans step reports each criteria set
     assert job.progress == 50  # 4 of the 8 steps begun before it
-    assert stage_text(job) == "планы объединения: Умеренный (10 000 жителей)"
+    assert stage_text(job) == "планы укрупнения: Умеренный (10 000 жителей)"  # core catalog
     job.state = "failed"
     assert job.progress == 0 and stage_text(job) == ""
 
