@@ -120,6 +120,14 @@ ROWS = [
     Row("territory:optimise", signed_in(NOT_ALLOWED), args=draft),
     Row("territory:optimise", only(AUTHOR, Outcome(302, to=JOB)), args=draft, method="post",
         data=lambda ctx: {"time_limit": "10"}, note="a job is already queued: its page"),
+    # the sample of valid plans is asked for with a POST by the roles that analyse plans (a
+    # page never starts work, issue 28)
+    Row("territory:ensemble_start", signed_in(NOT_ALLOWED), args=lambda ctx: [
+        ctx["unsampled"][0].pk]),
+    Row("territory:ensemble_start",
+        only({"admin", "moderator", *STAFF_ROLES},
+             done(lambda ctx: ctx["unsampled"][0].get_absolute_url())),
+        args=lambda ctx: [ctx["unsampled"][0].pk], method="post"),
     Row("territory:job", only({"admin"}), args=lambda ctx: [ctx["job"].pk]),
     Row("territory:job_status", only({"admin"}), args=lambda ctx: [ctx["job"].pk]),
     Row("territory:job", everyone(), args=lambda ctx: [ctx["ensemble"].pk], note="ensemble"),

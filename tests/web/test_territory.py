@@ -201,6 +201,10 @@ def test_anonymous_compare_starts_no_background_work(client, users, scenarios):
     client.force_login(users["citizen"])
     assert client.get(url).status_code == 200
     assert Job.objects.count() == 0
+    assert client.post(reverse("territory:ensemble_start", args=[s1.pk])).status_code == 403
     client.force_login(users["municipal_staff"])
-    client.get(url)
+    page = client.get(url).content.decode()
+    assert Job.objects.count() == 0  # a page never starts work, even for those who may
+    assert 'data-testid="ensemble-start"' in page
+    client.post(reverse("territory:ensemble_start", args=[s1.pk]), {"next": url})
     assert Job.objects.filter(kind="ensemble").count() == 1

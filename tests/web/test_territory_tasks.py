@@ -232,8 +232,12 @@ def test_compare_places_scenarios_in_the_sampled_ensemble(client, users, scenari
     run_pending_tasks()
     url = reverse("territory:compare") + f"?s={s1.pk}&s={s2.pk}"
     page = client.get(url).content.decode()
-    assert 'data-testid="ensemble-pending"' in page  # sampling was queued, once
-    client.get(url)
+    assert 'data-testid="ensemble-start"' in page and not Job.objects.filter(kind="ensemble")
+    start = reverse("territory:ensemble_start", args=[s1.pk])
+    assert client.post(start, {"next": url})["Location"] == url
+    client.post(start, {"next": url})  # asked twice: sampled once
+    page = client.get(url).content.decode()
+    assert 'data-testid="ensemble-pending"' in page
     ens = Job.objects.get(kind="ensemble")
     assert ens.criteria == "population" and ens.state == "queued"
     assert client.get(reverse("territory:job_status", args=[ens.pk])).json()["state"] == "queued"

@@ -57,6 +57,7 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     # chart appears when it is ready, each scenario marked
     page.select_option("#cmp", str(official.pk))
     page.click("[data-testid=compare]")
+    page.click("[data-testid=ensemble-start]")  # asked for: a page never starts work
     page.wait_for_selector("[data-testid=ensemble-pending]")
     assert run_pending_tasks() == 1
     page.wait_for_selector("[data-testid=ensemble-chart]", timeout=20000)

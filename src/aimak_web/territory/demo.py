@@ -25,7 +25,7 @@ def load(ctx) -> None:
     analysis = load_results("Джалал-Абадская область (aimak demo)", manifest,
                             ctx.users.get("admin"), TERRAIN_PROVENANCE)
     for criteria in sorted(set(analysis.scenarios.values_list("criteria", flat=True))):
-        ensemble_job(analysis, criteria, ctx.users.get("admin"))  # sampled by the demo's worker
+        ensemble_job(analysis, criteria, ctx.users.get("admin"), start=True)  # demo's worker
     n = analysis.scenarios.count()
     ctx.log(f"territory: {n} scenarios (today's map and the optimiser's plans); ensembles "
             "queued for the background worker")

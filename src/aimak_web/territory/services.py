@@ -210,14 +210,17 @@ def may_start_jobs(user) -> bool:
     return user.is_authenticated and user.has_perm("territory.start_job")
 
 
-def ensemble_job(analysis: Analysis, criteria: str, user) -> Job | None:
+def ensemble_job(analysis: Analysis, criteria: str, user=None,
+                 start: bool = False) -> Job | None:
     """The newest finished ensemble of ``analysis`` under ``criteria``, else the one being
-    sampled, else a newly queued one when ``user`` may start work; None otherwise."""
-    Job.fail_stale()  # what a stopped worker left behind is not waited for
+    sampled, else (``start``, asked by a user who may start work) a newly queued one; None
+    otherwise. Reading never starts work: a page shows what exists."""
+    if start:
+        Job.fail_stale()  # what a stopped worker left behind is not waited for
     jobs = Job.objects.filter(kind="ensemble", analysis=analysis, criteria=criteria)
     found = (jobs.filter(state="done").order_by("-finished").first()
              or jobs.filter(state__in=["queued", "running"]).first())
-    if found is not None or not may_start_jobs(user):
+    if found is not None or not start or not may_start_jobs(user):
         return found
     return _enqueue(Job.objects.create(kind="ensemble", analysis=analysis, criteria=criteria,
                                        user=user, time_limit=ENSEMBLE_START_SECONDS,
@@ -285,15 +288,18 @@ def stage_text(job: Job) -> str:
 def placement(chosen: list[Scenario], user) -> dict:
     """Where each compared scenario sits among the valid plans the core samples (ReCom) for
     the first scenario's analysis and criteria: sampled once, in the background, then cached.
-    Opening the page starts the sampling only for a user who may start work."""
+    Opening the page starts nothing; a user who may start work asks for the sample
+    (``start_ensemble``)."""
     from .charts import histogram
 
     if len(chosen) < 2:
         return {}
     first = chosen[0]
     same = [s for s in chosen if s.analysis_id == first.analysis_id]
-    job = ensemble_job(first.analysis, first.criteria, user)
-    out = {"ensemble_job": job, "ensemble_criteria": first.get_criteria_display()}
+    job = ensemble_job(first.analysis, first.criteria)
+    out = {"ensemble_job": job, "ensemble_criteria": first.get_criteria_display(),
+           "ensemble_start": job is None and may_start_jobs(user),
+           "ensemble_for": first.pk}
     if job is not None and job.state == "done":
         session = session_for(first)
         marks = [(s.title, session.metrics(s.current.mapping)["mean_minutes_to_centre"])
@@ -301,3 +307,11 @@ def placement(chosen: list[Scenario], user) -> dict:
         out["chart"] = histogram(job.result["values"], marks)
         out["ensemble"] = job.result
     return out
+
+
+def start_ensemble(scenario: Scenario, user) -> Job:
+    """Queue the sample of valid plans for the scenario's analysis and criteria (the one that
+    exists when there is one); only users who may start work."""
+    if not may_start_jobs(user):
+        raise PermissionDenied
+    return ensemble_job(scenario.analysis, scenario.criteria, user, start=True)

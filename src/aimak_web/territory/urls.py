@@ -17,6 +17,7 @@ urlpatterns = [
     path("s/<int:pk>/status/", views.set_status, name="status"),
     path("s/<int:pk>/export.csv", views.export_csv, name="export_csv"),
     path("s/<int:pk>/optimise/", views.optimise, name="optimise"),
+    path("s/<int:pk>/ensemble/", views.ensemble_start, name="ensemble_start"),
     path("analyses/new/", views.analysis_start, name="analysis_start"),
     path("analyses/<int:pk>/report.<str:fmt>", views.analysis_report, name="analysis_report"),
     path("jobs/<int:pk>/", views.job, name="job"),

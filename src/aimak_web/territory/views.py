@@ -253,6 +253,18 @@ def optimise(request, pk: int):
     return redirect(services.start_optimise(s, request.user, form.cleaned_data["time_limit"]))
 
 
+@login_required
+@require_POST
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def ensemble_start(request, pk: int):
+    """Ask for the sample of valid plans of a scenario's analysis and criteria (the comparison
+    shows it when it is ready); back to the comparison it was asked from."""
+    s = services.scenario_for(request.user, pk)
+    services.start_ensemble(s, request.user)
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else s)
+
+
 def _job_json(job: Job) -> dict:
     data = {"state": job.state, "state_label": str(job.get_state_display()),
             "progress": job.progress, "stage": services.stage_text(job)}
