@@ -207,6 +207,10 @@ RATELIMIT_VIEW = "aimak_web.core.views.rate_limited"
 AIMAK_RATE_SIGNIN = os.environ.get("AIMAK_RATE_SIGNIN", "20/10m")
 AIMAK_RATE_CODE = os.environ.get("AIMAK_RATE_CODE", "10/10m")
 AIMAK_RATE_POST = os.environ.get("AIMAK_RATE_POST", "30/10m")
+#: generated documents (PDF notices, minutes, certificates) for anonymous visitors, per address
+AIMAK_RATE_DOCUMENT = os.environ.get("AIMAK_RATE_DOCUMENT", "30/10m")
+#: how long a generated document is kept, keyed by its content (a change makes a new one)
+AIMAK_DOCUMENT_CACHE_SECONDS = int(os.environ.get("AIMAK_DOCUMENT_CACHE_SECONDS", 24 * 3600))
 #: password reset e-mails: per client address (then 429) and per account (then nothing sent)
 AIMAK_RATE_RESET_ADDRESS = os.environ.get("AIMAK_RATE_RESET_ADDRESS", "10/h")
 AIMAK_RATE_RESET_ACCOUNT = os.environ.get("AIMAK_RATE_RESET_ACCOUNT", "3/h")
@@ -310,9 +314,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "aimak_web.core.api.CappedPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min"},
+    # anonymous clients per address, signed-in per account (the default cache is shared
+    # between the server's processes)
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
+                                 "rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("AIMAK_RATE_API_ANON", "120/min"),
+                               "user": os.environ.get("AIMAK_RATE_API_USER", "600/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "aimak open data API",

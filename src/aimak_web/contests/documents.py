@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aimak_web.core.exports import append_row, xlsx_bytes
+from aimak_web.core.exports import append_row, cached_document, xlsx_bytes
 from aimak_web.core.text import name_in_language
 
 from .models import Edition, JuryMember, Score
@@ -32,8 +32,9 @@ def certificate_pdf(edition: Edition, row: dict, lang: str, site: str) -> bytes:
         html = render_to_string("contests/certificate.html", {
             "edition": edition, "row": row, "title": title, "name": name, "lang": lang,
             "site": site})
-    css = weasyprint.CSS(string=CERTIFICATE_CSS.read_text(encoding="utf-8"))
-    return weasyprint.HTML(string=html, url_fetcher=_no_urls).write_pdf(stylesheets=[css])
+    style = CERTIFICATE_CSS.read_text(encoding="utf-8")
+    return cached_document(html + style, lambda: weasyprint.HTML(
+        string=html, url_fetcher=_no_urls).write_pdf(stylesheets=[weasyprint.CSS(string=style)]))
 
 
 def _local(moment):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from aimak_web.core.exports import attachment, pdf_response, xlsx_response
+from aimak_web.core.exports import attachment, document_rate, pdf_response, xlsx_response
 
 from . import services
 from .facts import display, platform_facts
@@ -92,6 +92,7 @@ def edition(request, year: int):
         "n_submitted": ed.applications.filter(state=Application.State.SUBMITTED).count()})
 
 
+@ratelimit(key="ip", rate=document_rate, method="GET")
 def certificate(request, year: int, code: str, lang: str):
     """A winner's certificate (PDF, Russian or Kyrgyz), once the results are published."""
     ed = _edition(year)

@@ -20,9 +20,12 @@ quoted, escaped name; RFC 5987 for non-ASCII names), never by formatting a strin
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -128,6 +131,25 @@ def attachment(response: HttpResponse, filename: str, *, inline: bool = False) -
     """Set ``Content-Disposition`` (download, or ``inline`` to show in the browser)."""
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     return response
+
+
+def cached_document(source: str, render: Callable[[], bytes]) -> bytes:
+    """The document typeset from ``source`` (the HTML), from the shared cache when the same
+    content was typeset before: a hundred readers of one notice cost one WeasyPrint run, and
+    any change of the content makes a new document."""
+    key = "document:" + hashlib.sha256(source.encode()).hexdigest()
+    cache = caches["default"]
+    data = cache.get(key)
+    if data is None:
+        data = render()
+        cache.set(key, data, settings.AIMAK_DOCUMENT_CACHE_SECONDS)
+    return data
+
+
+def document_rate(group: str, request) -> str | None:
+    """django-ratelimit rate of generated documents: anonymous visitors per address
+    (``AIMAK_RATE_DOCUMENT``); signed-in people are not limited (staff print notices)."""
+    return None if request.user.is_authenticated else settings.AIMAK_RATE_DOCUMENT
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from aimak_web.core.exports import cached_document
+
 from . import budget as budget_data
 from . import clock
 from .models import Hearing
@@ -33,7 +35,8 @@ def _pdf(template: str, context: dict, lang: str) -> bytes:
 
     with override(lang if lang in PDF_LANGUAGES else "ru"):
         html = render_to_string(template, {**context, "LANG": lang})
-    return weasyprint.HTML(string=html, url_fetcher=_refuse_urls).write_pdf()
+    return cached_document(
+        html, lambda: weasyprint.HTML(string=html, url_fetcher=_refuse_urls).write_pdf())
 
 
 def qr_svg(url: str) -> str:

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aimak_web.core.cache import public_page
-from aimak_web.core.exports import CSV_TYPE, attachment, pdf_response, xlsx_response
+from aimak_web.core.exports import (
+    CSV_TYPE,
+    attachment,
+    document_rate,
+    pdf_response,
+    xlsx_response,
+)
 
 from . import budget as budget_data
 from . import documents, exports, procedure, services
@@ -449,6 +455,7 @@ def signin_sheet(request, pk: int):
     return FileResponse(hearing.signin_sheet.open("rb"), as_attachment=True)
 
 
+@ratelimit(key="ip", rate=document_rate, method="GET")
 def minutes(request, pk: int, lang: str):
     hearing = _hearing(request, pk)
     if hearing.state not in MINUTES_STATES:
@@ -457,6 +464,7 @@ def minutes(request, pk: int, lang: str):
     return pdf_response(pdf, f"minutes-{hearing.pk}-{lang}.pdf")
 
 
+@ratelimit(key="ip", rate=document_rate, method="GET")
 def notice(request, pk: int, lang: str):
     hearing = _hearing(request, pk)
     pdf = documents.notice_pdf(hearing, lang, request)
