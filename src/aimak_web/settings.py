@@ -272,6 +272,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded tables and images are measured before they are parsed (aimak_web.core.uploads).
+AIMAK_UPLOAD_MAX_ROWS = int(os.environ.get("AIMAK_UPLOAD_MAX_ROWS", 100_000))
+AIMAK_UPLOAD_MAX_CELLS = int(os.environ.get("AIMAK_UPLOAD_MAX_CELLS", 1_000_000))
+AIMAK_UPLOAD_MAX_UNPACKED = int(os.environ.get("AIMAK_UPLOAD_MAX_UNPACKED", 50 * 1024 * 1024))
+AIMAK_IMAGE_MAX_PIXELS = int(os.environ.get("AIMAK_IMAGE_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security: every form has CSRF (middleware); cookies are HTTP-only and same-site.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image
 
 from aimak_web.accounts.models import Role, User
+from aimak_web.core.uploads import check_image
 from aimak_web.places.models import Municipality
 from aimak_web.places.search import search_places
 
@@ -195,6 +196,8 @@ class EvidenceForm(forms.Form):
         if not any(head.startswith(m) for m in MAGIC[ext]):
             raise forms.ValidationError(_("The file's content is not a %(ext)s file.")
                                         % {"ext": ext.upper()})
+        if ext != "pdf":
+            check_image(f)  # its pixels, before anything decodes them
         if not readable(f, ext):
             raise forms.ValidationError(_("The file cannot be read: it may be damaged or "
                                           "protected by a password."))

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from aimak_web.accounts.models import Role
+from aimak_web.core.uploads import check_image
 from aimak_web.places.models import Municipality
 
 from .models import Attachment, Evidence, Practice, SubmitterType, SubTheme
@@ -200,6 +201,7 @@ class AttachmentForm(forms.Form):
         if ext in PHOTO_TYPES:
             from PIL import Image, UnidentifiedImageError
 
+            check_image(upload)  # its pixels, before anything decodes them
             try:
                 with Image.open(upload) as img:
                     img.verify()
