@@ -7,7 +7,7 @@ SHARED ?= ../shared/data/kyrgyzstan
 # The platform's embedded database, uploads and static files.
 export AIMAK_DATA_DIR ?= $(abspath $(OUT))/web
 
-.PHONY: setup demo test test-web-sqlite lint bench clean
+.PHONY: setup demo test test-web-sqlite lint audit bench clean
 
 $(BIN)/aimak: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: setup
 
 test-web-sqlite: setup
 	AIMAK_TEST_DB=sqlite $(BIN)/python -m pytest -n 2 -q tests/web -m "not browser"
+
+# Known vulnerabilities with a fix in the Python and npm runtime dependencies fail (.ci/audit).
+audit: setup
+	bash .ci/audit
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
