@@ -97,8 +97,8 @@ def test_vote_records_the_real_client_address(places, users, settings):
 
     ed = make_edition()
     entry = Entry.objects.create(edition=ed, category=ed.categories.get(code="citizens"),
-                                 practice=make_practice(users["citizen"], "published",
-                                                        munis=[places["a"]]))
+                                 practice=make_practice(users["other_staff"], "published",
+                                                        munis=[places["c"]]))
     c = _from("1.2.3.4, 198.51.100.23")  # a forged first hop, the real one appended by nginx
     c.force_login(users["citizen"])
     c.post(reverse("practices:vote", args=[entry.pk]))
