@@ -33,6 +33,10 @@ def setup(ctx: dict) -> None:
                                  village=a.settlements.first(), village_text="Жаны-Жол-1",
                                  uploaded_by=ctx["users"]["municipal_staff"],
                                  source_file="list.csv")
+    from aimak_web.accounts.models import StaffRequest
+
+    ctx["staff_request"] = StaffRequest.objects.create(
+        user=ctx["users"]["citizen"], municipality=ctx["places"]["c"], position="бухгалтер")
 
 
 def _residents_file(ctx) -> dict:
@@ -66,6 +70,18 @@ ROWS = [
     Row("accounts:signout", everyone(NOT_ALLOWED)),
     Row("accounts:signout", everyone(back(HOME)), method="post"),
     Row("accounts:me", signed_in()),
+    Row("accounts:request_staff", signed_in()),
+    # staff of a may move to c; the citizen has a request waiting already; staff of c act
+    # for c already; other roles cannot be combined: the form says why, nothing is written
+    Row("accounts:request_staff", {**signed_in(OK), "municipal_staff": done("accounts:me")},
+        method="post", data=lambda ctx: {"municipality": "Ак-Суу", "position": "бухгалтер"}),
+    Row("accounts:staff_requests", only({"admin", "municipal_staff", "other_staff"})),
+    Row("accounts:staff_request_decide", signed_in(NOT_ALLOWED),
+        args=lambda ctx: [ctx["staff_request"].pk]),
+    Row("accounts:staff_request_decide",
+        only({"admin", "other_staff"}, done("accounts:staff_requests")),
+        args=lambda ctx: [ctx["staff_request"].pk], method="post",
+        data=lambda ctx: {"action": "approve"}),
     # only users with a phone may confirm it; the others are sent back to their page
     Row("accounts:phone_confirm", {**signed_in(back("accounts:me")), "citizen": OK}),
     Row("accounts:phone_confirm", {**signed_in(back("accounts:me")),

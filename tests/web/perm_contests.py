@@ -184,8 +184,13 @@ def setup(ctx):
     start_jury(late, admin)
     make_edition(2027, admin, state="setup")
     make_edition(2028, admin)
+    from aimak_web.contests import services
+
+    tokens = []
+    services.invite_juror(ed, admin, "invited@test.local", "ru",
+                          lambda token: tokens.append(token) or f"/contests/invitation/{token}/")
     ctx["contests"] = {"app": app, "member": member, "old_app": old_app,
-                       "conflicted": conflicted, "late_app": late_app}
+                       "conflicted": conflicted, "late_app": late_app, "token": tokens[0]}
 
 
 def _app(ctx, key="app"):
@@ -242,6 +247,13 @@ ROWS = [
         data=lambda ctx: {"order": 3, "title_ru": "Поздно", "weight": 1},
         note="criteria are fixed once applications open: 403 for the organiser too"),
     Row("contests:jurors", ADMIN, args=lambda ctx: [2026]),
+    Row("contests:invite", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),
+    Row("contests:invite", only({"admin"}, done(_to("jurors", 2026))), args=lambda ctx: [2026],
+        method="post", data=lambda ctx: {"contact": "juror@test.local", "language": "ky"}),
+    Row("contests:invitation", everyone(), args=lambda ctx: [ctx["contests"]["token"]]),
+    # sent to invited@test.local: no role's account has that address
+    Row("contests:invitation", {**signed_in(FORBIDDEN), "anonymous": SIGNIN},
+        args=lambda ctx: [ctx["contests"]["token"]], method="post"),
     Row("contests:jurors", only({"admin"}, done(_to("jurors", 2027))), args=lambda ctx: [2027],
         method="post", data=lambda ctx: {"user": ctx["users"]["jury"].pk}),
     Row("contests:transition", signed_in(NOT_ALLOWED), args=lambda ctx: [2026]),

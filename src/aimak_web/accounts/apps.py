@@ -12,9 +12,10 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .backends import clear_own_failures
-        from .models import ResidentEntry, User
+        from .models import ResidentEntry, StaffRequest, User
 
         user_logged_in.connect(clear_own_failures, dispatch_uid="aimak-clear-own-failures")
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(ResidentEntry)
+        auditlog.register(StaffRequest)

@@ -148,3 +148,33 @@ class OneTimeCode(models.Model):
             return True
         obj.save(update_fields=["attempts"])
         return False
+
+
+class StaffRequest(models.Model):
+    """A person asks to act for a municipality as its staff (``roles.py``): an administrator or
+    a staff member of that municipality decides, and the decision is in the audit trail."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for a decision")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="staff_requests")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="staff_requests",
+                                     verbose_name=_("municipality"))
+    position = models.CharField(_("position"), max_length=200,
+                                help_text=_("e.g. chief accountant of the ayil okmotu"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request to act as municipal staff")
+        verbose_name_plural = _("requests to act as municipal staff")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import role_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/phone/", views.phone_confirm, name="phone_confirm"),
     path("residents/", views.residents, name="residents"),
+    path("me/staff-request/", role_views.request_staff, name="request_staff"),
+    path("staff-requests/", role_views.staff_requests, name="staff_requests"),
+    path("staff-requests/<int:pk>/decide/", role_views.staff_request_decide,
+         name="staff_request_decide"),
     path("residents/<int:user_id>/confirm/", views.resident_confirm, name="resident_confirm"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(

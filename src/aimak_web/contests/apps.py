@@ -16,6 +16,7 @@ class ContestsConfig(AppConfig):
             Criterion,
             Edition,
             Evidence,
+            JuryInvitation,
             JuryMember,
             Score,
             TieDecision,
@@ -29,6 +30,7 @@ class ContestsConfig(AppConfig):
                                                   "conflict_applications"})
         auditlog.register(Score)
         auditlog.register(TieDecision)
+        auditlog.register(JuryInvitation, exclude_fields=["digest"])
 
         from aimak_web.core.demo import register
 

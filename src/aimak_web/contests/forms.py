@@ -145,6 +145,16 @@ class JurorForm(forms.Form):
                                   queryset=User.objects.filter(role=Role.JURY).order_by("pk"))
 
 
+class InviteForm(forms.Form):
+    """The organisers invite a jury member by e-mail or phone, in their language."""
+
+    contact = forms.CharField(label=gettext_lazy("e-mail or phone"), max_length=200,
+                              help_text=gettext_lazy("e.g. name@example.kg or +996 555 123 456"))
+    language = forms.ChoiceField(label=gettext_lazy("language of the invitation"),
+                                 choices=[("ru", gettext_lazy("Russian")),
+                                          ("ky", gettext_lazy("Kyrgyz"))])
+
+
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application

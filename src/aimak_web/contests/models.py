@@ -321,3 +321,30 @@ class TieDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition.year}: {', '.join(self.codes)} ({self.rule})"
+
+
+class JuryInvitation(models.Model):
+    """The organisers invite a person to an edition's jury by e-mail or phone; the link holds a
+    token of which only a digest is stored (``services.invite_juror``)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language of the invitation"), max_length=2,
+                                choices=[("ru", _("Russian")), ("ky", _("Kyrgyz"))])
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("jury invitation")
+        verbose_name_plural = _("jury invitations")
+
+    def __str__(self) -> str:
+        return f"{self.edition.year}: {self.email or self.phone}"

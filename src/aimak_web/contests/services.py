@@ -18,13 +18,19 @@ The dates (all inclusive, in the platform's time zone):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aimak_web.accounts.gateway import send_sms
+from aimak_web.accounts.models import Role
+from aimak_web.accounts.phones import normalize_phone
 from aimak_web.accounts.rules import is_jury
 
 from .anonymity import Anonymiser
@@ -34,6 +40,7 @@ from .models import (
     Criterion,
     Edition,
     Evidence,
+    JuryInvitation,
     JuryMember,
     Score,
     TieDecision,
@@ -184,6 +191,75 @@ def add_juror(edition: Edition, user, by) -> JuryMember:
     if edition.state in (Edition.State.REVIEW, Edition.State.PUBLISHED):
         raise Refused(_("The jury period is over: no member can be added."))
     return JuryMember.objects.get_or_create(edition=edition, user=user)[0]
+
+
+INVITATION_DAYS = 30
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_juror(edition: Edition, by, contact: str, language: str, link) -> JuryInvitation:
+    """Invite ``contact`` (an e-mail address or a phone number) to the jury; ``link(token)``
+    builds the page address sent in the message (in ``language``)."""
+    if edition.state in (Edition.State.REVIEW, Edition.State.PUBLISHED):
+        raise TransitionError(_("The jury period is over: no member can be added."))
+    contact = contact.strip()
+    phone = "" if "@" in contact else normalize_phone(contact)
+    if "@" not in contact and not phone:
+        raise ValidationError({"contact": _("Give an e-mail address or a phone number such "
+                                            "as +996 555 123 456.")})
+    token = secrets.token_urlsafe(24)
+    invitation = JuryInvitation.objects.create(
+        edition=edition, email=contact if "@" in contact else "", phone=phone or "",
+        language=language, digest=_digest(token), invited_by=by, created_at=now(),
+        expires_at=now() + timedelta(days=INVITATION_DAYS))
+    with translation.override(language):
+        title = (edition.title_ky if language == "ky" else "") or edition.title_ru
+        text = _("You are invited to the jury of the contest “%(title)s” (%(year)s). Accept "
+                 "the invitation: %(link)s (valid until %(until)s).") % {
+            "title": title, "year": edition.year, "link": link(token),
+            "until": long_date(invitation.expires_at, case="dative")}
+        if invitation.email:
+            send_mail(_("Invitation to the contest's jury"), text, None, [invitation.email])
+        else:
+            send_sms(invitation.phone, text)
+    return invitation
+
+
+def invitation_for(token: str) -> JuryInvitation:
+    """The invitation of a link's token; ``Refused`` when unknown, used or expired."""
+    invitation = (JuryInvitation.objects.select_related("edition")
+                  .filter(digest=_digest(token or "")).first())
+    if invitation is None or invitation.accepted_at or invitation.expires_at < now():
+        raise Refused(_("This invitation is not valid: it was used, it has expired, or the "
+                        "link is incomplete. Ask the organisers for a new one."))
+    return invitation
+
+
+def accept_invitation(token: str, user) -> JuryMember:
+    """The invited person, signed in with the invited e-mail or phone, takes the seat (a
+    citizen becomes a jury member; their own municipality stays a conflict of interest)."""
+    invitation = invitation_for(token)
+    mine = {user.email or "", user.phone or ""} - {""}
+    if not mine & {invitation.email, invitation.phone}:
+        raise Refused(_("This invitation was sent to another address: sign in with the "
+                        "account of that e-mail or phone number."))
+    if user.role not in (Role.CITIZEN, Role.JURY) or user.is_superuser:
+        raise Refused(_("Your role (%(role)s) cannot be combined with the jury: ask the "
+                        "organisers.") % {"role": user.get_role_display()})
+    edition = invitation.edition
+    if edition.state in (Edition.State.REVIEW, Edition.State.PUBLISHED):
+        raise Refused(_("The jury period is over."))
+    with transaction.atomic():
+        if user.role != Role.JURY:
+            user.role = Role.JURY
+            user.save(update_fields=["role"])
+        seat = JuryMember.objects.get_or_create(edition=edition, user=user)[0]
+        invitation.accepted_by, invitation.accepted_at = user, now()
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return seat
 
 
 # --- the applicants -------------------------------------------------------------------------

@@ -6,9 +6,11 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -23,6 +25,7 @@ from .forms import (
     CriterionForm,
     EditionForm,
     EvidenceForm,
+    InviteForm,
     JurorForm,
     ScoreForm,
     TieForm,
@@ -162,7 +165,52 @@ def jurors(request, year: int):
         messages.success(request, _("Jury member added."))
         return redirect("contests:jurors", ed.year)
     return render(request, "contests/jurors.html", {
-        "edition": ed, "form": form, "progress": progress(ed), "codes": submitted_codes(ed)})
+        "edition": ed, "form": form, "progress": progress(ed), "codes": submitted_codes(ed),
+        "invite_form": InviteForm(initial={"language": request.LANGUAGE_CODE[:2]}),
+        "invitations": ed.invitations.all()[:50]})
+
+
+@login_required
+@require_POST
+@POST_LIMIT
+def invite(request, year: int):
+    """The organisers send a jury invitation by e-mail or SMS."""
+    _require(request, "contests.organise")
+    ed = _edition(year)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite_juror(
+                ed, request.user, form.cleaned_data["contact"], form.cleaned_data["language"],
+                lambda token: request.build_absolute_uri(
+                    reverse("contests:invitation", args=[token])))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Invitation sent."))
+    else:
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+    return redirect("contests:jurors", ed.year)
+
+
+@POST_LIMIT
+def invitation(request, token: str):
+    """The invited person reads the invitation and, signed in, accepts it."""
+    try:
+        found = services.invitation_for(token)
+    except Refused as e:
+        return refused(request, e)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.accept_invitation(token, request.user)
+        except Refused as e:
+            return refused(request, e)
+        messages.success(request, _("Welcome to the jury. Declare your conflicts of interest "
+                                    "before you read the applications."))
+        return redirect("contests:conflicts", found.edition.year)
+    return render(request, "contests/invitation.html", {"invitation": found})
 
 
 TRANSITIONS = {"open": services.open_applications, "jury": services.start_jury,
