@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from aimak_web.core.text import name_in_language
 from aimak_web.places.models import Municipality
 
 from .wording import kyrgyz_case
@@ -68,6 +69,8 @@ class Entry:
     date: str = ""
     budget_year: str = ""
     counted: str = ""
+    #: the language a name is written in as published ("" when the directory says it)
+    name_lang: str = ""
 
 
 @dataclass
@@ -92,6 +95,13 @@ def _regions(text: str, title: str = "") -> str:
         parts.append("all")
     seen = list(dict.fromkeys(p for p in parts if p in OBLASTS))
     return ", ".join(str(OBLASTS[p]) for p in seen) or "—"
+
+
+def _published_name(text: str) -> str:
+    """A municipality as published, without the file's English remarks in brackets; "—" when
+    the column holds no name («12 municipalities»)."""
+    name = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", text or "").strip()
+    return name if re.search("[А-Яа-яЁёӨөҮүҢң]", name) else "—"
 
 
 def _budget_year(title: str) -> str:
@@ -151,7 +161,7 @@ def read(path: Path | None = None) -> Archive:
                                % {"file": FILE, "cols": ", ".join(missing)})
         rows = list(reader)
     codes = {r["soate_pre2024"] for r in rows if r["soate_pre2024"].isdigit()}
-    known = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
+    known = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
     for n, row in enumerate(rows, start=2):
         where = _("%(file)s, row %(row)s, column %(col)s") % {"file": FILE, "row": n,
                                                                "col": "%s"}
@@ -161,14 +171,21 @@ def read(path: Path | None = None) -> Archive:
         entry = Entry(
             year=_year(row), title=row["contest_or_event"].split(" (")[0],
             regions=_regions(row["oblast"], row["contest_or_event"]),
-            count=_int(row["count"], where % "count"), municipality=row["municipality"],
+            count=_int(row["count"], where % "count"),
+            municipality=_published_name(row["municipality"]),
             municipality_code=row["soate_pre2024"] if row["soate_pre2024"] in known else None,
-            rank=row["rank"], prize=_int(row["prize_som"], where % "prize_som"),
+            name_lang="ky" if re.search("[өүңӨҮҢ]", row["municipality"]) else "ru",
+            rank=row["rank"] if row["rank"].isdigit() else (
+                _("among the winners") if row["rank"] else ""),
+            prize=_int(row["prize_som"], where % "prize_som"),
             fund=int(note.group(1).replace(",", "")) if note else None,
             group=_pick(GROUPS, row["group"]), status=row["value_status"].lower(),
             source=row["source"], date=row["event_date"],
             budget_year=_budget_year(row["contest_or_event"]))
         entry.counted = _counted(entry.count, row["count_of"])
+        if entry.municipality_code:  # the directory names it in the reader's language
+            entry.municipality, entry.name_lang = name_in_language(
+                known[entry.municipality_code]), ""
         kind, title = row["record_type"], row["contest_or_event"]
         if PARTICIPATION in title:
             out.editions.append(entry)
