@@ -357,7 +357,8 @@ def test_every_application_of_the_demo(client, places, settings, tmp_path):
     from aimak_web.contests import services
     from aimak_web.contests.demo import load as load_contest
     from aimak_web.contests.models import Edition
-    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext, demo_users
+    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext
+    from aimak_web.demo.users import demo_users
     from aimak_web.places.models import Municipality
 
     demo_muni = Municipality.objects.create(
