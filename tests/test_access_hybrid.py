@@ -66,3 +66,66 @@ def test_make_model_needs_the_road_layer() -> None:
 
     with pytest.raises(AimakError, match="hybrid mode needs"):
         make_model("hybrid")
+
+
+def test_aimak_access_hybrid_on_the_command_line(tmp_path, monkeypatch) -> None:
+    """Reachable by a user: ``aimak access --mode hybrid --roads FILE`` writes the table and
+    prints the licence's attribution; without --roads it says what is missing."""
+    from click.testing import CliRunner
+
+    from access_fixtures import dataset, write_netcdf
+    from aimak.access.elevation import ELEVATION_ENV
+    from aimak.cli.main import cli
+
+    monkeypatch.setenv(ELEVATION_ENV, str(write_netcdf(flat_grid(), tmp_path / "grid.nc")))
+    dataset(cell_points([(5, 2), (5, 12), (8, 2)])).write(tmp_path / "synthetic.gpkg")
+    _road().to_file(tmp_path / "roads.geojson", driver="GeoJSON")
+    out = tmp_path / "times.csv"
+    args = ["access", "--dataset", str(tmp_path / "synthetic.gpkg"), "--mode", "hybrid",
+            "--cell-factor", "1", "--out", str(out)]
+    res = CliRunner().invoke(cli, [*args, "--roads", str(tmp_path / "roads.geojson")])
+    assert res.exit_code == 0, res.output
+    assert "Global Map Kyrgyz" in res.output and "non-commercial" in res.output
+    import pandas as pd
+
+    times = pd.read_csv(out)
+    assert set(times["mode"]) == {"hybrid"} and len(times) == 9
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and "--mode hybrid needs a main-road layer" in res.output
+
+
+@pytest.mark.parametrize("lang,credit", [("en", "non-commercial use"),
+                                         ("ru", "некоммерческое использование"),
+                                         ("ky", "коммерциялык эмес")])
+def test_config_access_mode_hybrid_credits_the_roads_in_the_methods(tmp_path, lang,
+                                                                   credit) -> None:
+    """``[access] mode = "hybrid"`` in an analysis config runs the hybrid model, and the
+    methods text of the report carries the licence's attribution in the report's language."""
+    from access_fixtures import dataset, write_netcdf
+    from aimak.params import HybridParams
+    from aimak.pipeline import Cache, Config, _times
+
+    write_netcdf(flat_grid(), tmp_path / "grid.nc")
+    ds = dataset(cell_points([(5, 2), (5, 12), (8, 2)]))
+    ds.write(tmp_path / "synthetic.gpkg")
+    _road().to_file(tmp_path / "roads.geojson", driver="GeoJSON")
+    (tmp_path / "analysis.toml").write_text(f"""
+out = "out"
+lang = "{lang}"
+dataset = "synthetic.gpkg"
+title = "Synthetic"
+
+[access]
+mode = "hybrid"
+roads = "roads.geojson"
+elevation = "grid.nc"
+cell_factor = 1
+profile = "walk"
+""", encoding="utf-8")
+    config = Config.read(tmp_path / "analysis.toml")
+    assert isinstance(config.access, HybridParams)
+    methods: dict[str, str] = {}
+    (tmp_path / "cache").mkdir()
+    times, _ = _times(config, ds, "synthetic", Cache(tmp_path / "cache"), methods)
+    assert set(times["mode"]) == {"hybrid"}
+    assert "ISCGM" in methods["travel"] and credit in methods["travel"]

@@ -88,9 +88,17 @@ class StraightParams(Params):
     speed_kmh: float = Field(default_of(StraightLineModel, "speed_kmh"), gt=0)
 
 
-AccessParams = TerrainParams | RoadParams | StraightParams
+class HybridParams(TerrainParams):
+    """Terrain off-road, road speeds on a main-road layer (``aimak.access.hybrid.HybridModel``);
+    ``roads``: a layer with Global Map's ``route_type`` and ``surface``."""
+
+    mode: Literal["hybrid"] = "hybrid"  # type: ignore[assignment]
+    roads: str
+
+
+AccessParams = TerrainParams | RoadParams | StraightParams | HybridParams
 ACCESS_MODES: dict[str, type[Params]] = {"terrain": TerrainParams, "roads": RoadParams,
-                                         "straight": StraightParams}
+                                         "straight": StraightParams, "hybrid": HybridParams}
 
 
 class FlowParams(Params):

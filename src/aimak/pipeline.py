@@ -137,7 +137,7 @@ def _dataset(config: Config, cache: Cache) -> tuple[Dataset, str, Path]:
 
 def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: dict[str, str]
            ) -> tuple[pd.DataFrame, str]:
-    from aimak.access import make_model
+    from aimak.access import HYBRID_ATTRIBUTION, make_model
 
     params = config.access.given()
     mode = params.pop("mode")
@@ -160,6 +160,8 @@ def _times(config: Config, ds: Dataset, data_key: str, cache: Cache, methods: di
     with use_language(config.lang):
         methods["travel"] = _("{parameters}; not calibrated on observed trips").format(
             parameters=_listed(shown, config.lang) or _("default parameters"))
+        if mode == "hybrid":  # the licence of its road layer asks for the attribution
+            methods["travel"] += "; " + _(HYBRID_ATTRIBUTION)
         if facts.get("unreachable_pairs"):
             methods["travel"] += "; " + _("{count} pairs without a route").format(
                 count=fmt_number(facts["unreachable_pairs"], "int", config.lang))

@@ -283,7 +283,8 @@ def validate(
             out[col.name] = parsed
         else:
             # a list, array or mapping (Parquet list columns) is not a text value
-            nested = raw.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray)))
+            nested = raw.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray))
+                             ).astype(bool)  # an empty column maps to object dtype
             for r, v in zip(_rows(out, nested), raw[nested], strict=True):
                 problems.append(Problem(f"{shown(str(list(v) if isinstance(v, np.ndarray) else v))}"
                                         " is a list, not one value; expected text "

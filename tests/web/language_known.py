@@ -7,8 +7,6 @@ lists lines that matched nothing in the last run). Patterns match "<lang> <path>
 from __future__ import annotations
 
 KNOWN: dict[str, list[str]] = {
-    # places: population provenance and source notes in English; classifier keys
-    "26": [r"^(ru|ky|en) /places/(rayon|m)/N/: (Latin|raw key|Cyrillic)"],
     # hearings: budget line keys (total_local_budget), the budget source text in English
     "22": [r"^(ru|ky|en) /hearings/N/(budget/|paper-proposal/|propose/|edit/)?: "],
     # territory: demo analysis and scenario titles in Russian only; the upload's column names

@@ -129,3 +129,29 @@ def test_municipality_page_says_how_its_population_was_obtained(client, jalal_ab
     assert source in html
     assert "http" not in html.split('data-testid="facts"')[1].split("</dl>")[0]
     assert "less dated figures" not in html  # no English reference on a ru/ky page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_municipality_page_speaks_one_language(client, jalal_abad, lang):
+    """Issue 26: the centre rule was shown as its key (``classifier_010``), the dataset's
+    sources in the builder's English, and names the directory lacks in the page's language
+    unmarked; the language checker of the crawler finds nothing now."""
+    from django.core.cache import cache
+    from django.utils.translation import override
+
+    from .language import problems
+
+    _, path = jalal_abad
+    import_dataset(path)
+    cache.clear()
+    prefix = "" if lang == "ru" else f"/{lang}"
+    found = []
+    for m in Municipality.objects.filter(rayon__code="41703215000000"):  # Nooken
+        with override("ru"):  # the unprefixed path; a request leaves its language active
+            path = reverse("places:municipality", args=[m.code])
+        text = client.get(prefix + path).content.decode()
+        found += [f"{m.code}: {p}" for p in problems(text, lang, set())]
+        assert "classifier_" not in text and "public official classifier" not in text
+        assert 'data-testid="dataset-sources"' in text
+    assert found == []

@@ -20,6 +20,7 @@ import shapely
 
 from aimak.access.terrain import TerrainModel
 from aimak.errors import fail
+from aimak.i18n import N_
 from aimak.io import read_table
 
 #: Speed (km/h) by (route class, paved). Assumptions for a car or minibus on Kyrgyz main roads:
@@ -30,9 +31,10 @@ ROAD_SPEEDS_KMH = {("Limited Access Route", True): 80.0, ("Limited Access Route"
                    ("Secondary", True): 50.0, ("Secondary", False): 30.0}
 #: A class or surface the table does not know (``Unknown``) takes the unpaved secondary speed.
 UNKNOWN_KMH = 30.0
-ATTRIBUTION = ("Roads: Global Map Kyrgyz ©ISCGM/State Service of Cartography and Geodesy of "
-               "Kyrgyz Republic; free for non-commercial use with attribution, commercial use "
-               "not permitted")
+#: The licence's attribution (a message id: reports show it in their language).
+ATTRIBUTION = N_("Roads: Global Map Kyrgyz ©ISCGM/State Service of Cartography and Geodesy of "
+                 "Kyrgyz Republic; free for non-commercial use with attribution, commercial "
+                 "use not permitted")
 
 
 def road_speed(route_type: object, surface: object) -> float:

@@ -20,12 +20,14 @@ OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": 
 @click.command("access")
 @click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
               help="Dataset GeoPackage (settlements, facilities, ...).")
-@click.option("--mode", required=True, type=click.Choice(["terrain", "roads", "straight"]),
+@click.option("--mode", required=True, type=click.Choice(["terrain", "roads", "straight", "hybrid"]),
               help="terrain: least-time paths over the elevation grid; roads: over a road "
                    "network (--roads); straight: great-circle distance x circuity (labelled "
-                   "as approximated).")
+                   "as approximated); hybrid: terrain off-road and road speeds on a main-road "
+                   "layer (--roads, e.g. roads_globalmap_kg_1M.geojson).")
 @click.option("--roads", "roads_path", type=click.Path(path_type=Path),
-              help="Road network for --mode roads: .osm.pbf, .osm, GeoJSON or GeoPackage lines.")
+              help="Road network for --mode roads: .osm.pbf, .osm, GeoJSON or GeoPackage lines; "
+                   "for --mode hybrid: main roads with route_type and surface (Global Map).")
 @click.option("--cutoff", type=float, help="Leave out trips longer than this (minutes).")
 @click.option("--to", "target", type=click.Choice(["settlements", "facilities"]),
               default="settlements", show_default=True,
@@ -76,6 +78,9 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
     if mode == "roads" and roads_path is None:
         raise AimakError("--mode roads needs a road network: give --roads FILE "
                          "(.osm.pbf, .osm, GeoJSON or GeoPackage lines)")
+    if mode == "hybrid" and roads_path is None:
+        raise AimakError("--mode hybrid needs a main-road layer: give --roads FILE (lines with "
+                         "route_type and surface, e.g. roads_globalmap_kg_1M.geojson)")
     elevation = str(elevation_path) if elevation_path else None
     given: dict[str, object] = {
         "terrain": {"profile": profile, "symmetric": symmetric, "closed_above_m": winter_closure,
@@ -83,6 +88,9 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         "roads": {"roads": str(roads_path), "offroad_profile": profile,
                   "elevation": elevation, "max_leg_km": max_leg_km, "n_jobs": jobs},
         "straight": {"circuity": circuity, "speed_kmh": speed},
+        "hybrid": {"roads": str(roads_path), "profile": profile, "symmetric": symmetric,
+                   "closed_above_m": winter_closure, "cell_factor": cell_factor,
+                   "elevation": elevation, "n_jobs": jobs},
     }[mode]
     # the same checked parameter object as the config's [access] section
     params = check(ACCESS_MODES[mode], {"mode": mode, **given},
@@ -107,6 +115,8 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
                                workers=compute.workers, scheduler=compute.scheduler)
         console.print(f"Wrote {written.rows:,} travel times (mode {mode}, {model.provenance}) "
                       f"to {out} in {written.chunks:,} part file(s).")
+        if getattr(model, "attribution", None):
+            console.print(model.attribution, highlight=False)
         if written.unreachable:
             console.print(f"{written.unreachable:,} pair(s) have no route"
                           f"{' within the cutoff' if cutoff else ''} and are not in the table.")
@@ -119,6 +129,8 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
         frame = model.matrix(cutoff=cutoff)
     write_table(frame, out)
     console.print(f"Wrote {len(frame):,} travel times (mode {mode}, {model.provenance}) to {out}.")
+    if getattr(model, "attribution", None):
+        console.print(model.attribution, highlight=False)
     if mode == "roads":
         parts = model.components_
         console.print(f"The road network has {len(parts):,} disconnected part(s); the main part "

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
 from aimak_web.core.cache import public_page
+from aimak_web.core.text import reader_language
 
 from .models import ImportRun, Municipality, Oblast, Rayon
-from .provenance import basis_text, summarise
+from .provenance import basis_text, centre_rule_text, name_lang, source_lines, summarise
 from .search import search_places
 from .sections import sections_for
 
@@ -45,12 +46,16 @@ def rayon(request, code: str):
 def municipality(request, code: str):
     obj = get_object_or_404(Municipality.objects.select_related("rayon__oblast"), code=code)
     settlements = list(obj.settlements.order_by("-population", "name_ru"))
+    lang = reader_language()
     for s in settlements:
         s.basis_text = basis_text(s.population_basis, s.population_year)
+        s.name_lang = name_lang(s.name, lang)
+    run = ImportRun.objects.first()
     return render(request, "places/municipality.html", {
         "m": obj, "settlements": settlements, "summary": summarise(settlements),
-        "sections": sections_for(request, obj),
-        "import_run": ImportRun.objects.first()})
+        "sections": sections_for(request, obj), "centre_rule": centre_rule_text(obj.centre_rule),
+        "centre_lang": name_lang(obj.centre_name, lang),
+        "sources": source_lines(run.sources) if run else []})
 
 
 def _feature(geometry: str, props: dict) -> dict:
