@@ -20,7 +20,8 @@ OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": 
 @click.command("access")
 @click.option("--dataset", "dataset_path", required=True, type=click.Path(path_type=Path),
               help="Dataset GeoPackage (settlements, facilities, ...).")
-@click.option("--mode", required=True, type=click.Choice(["terrain", "roads", "straight", "hybrid"]),
+@click.option("--mode", required=True,
+              type=click.Choice(["terrain", "roads", "straight", "hybrid"]),
               help="terrain: least-time paths over the elevation grid; roads: over a road "
                    "network (--roads); straight: great-circle distance x circuity (labelled "
                    "as approximated); hybrid: terrain off-road and road speeds on a main-road "
