@@ -55,3 +55,26 @@ def test_property_metric_and_symmetric(lonlat):
     t[f.origin.str[1:].astype(int), f.destination.str[1:].astype(int)] = f.minutes
     assert (t >= 0).all() and np.allclose(t, t.T)
     assert (t[:, None, :] <= t[:, :, None] + t[None, :, :] + 1e-6).all()
+
+
+def test_times_of_an_approximately_placed_village_are_marked() -> None:
+    """Issue 26: a classifier village without a point sits at its municipality's centre
+    (location_source = approximate); its 0 minutes to that centre is not a measurement, so
+    every time touching it says so (the other times keep their provenance)."""
+    from access_fixtures import cell_points, dataset
+    from aimak.access import StraightLineModel
+    from aimak.access.base import APPROXIMATE_LOCATION
+
+    pts = cell_points([(5, 2), (5, 12), (5, 2)])  # s2 placed at the centre s0
+    ds = dataset(pts)
+    ds.settlements["location_source"] = ["geonames", "geonames", "approximate"]
+    model = StraightLineModel().fit(ds)
+    assert model.approximate_.tolist() == ["s2"]
+    t = model.matrix().set_index(["origin", "destination"])
+    assert t.loc[("s2", "s0"), "minutes"] == 0  # the centre's own place: why it is marked
+    touching = [k for k in t.index if "s2" in k]
+    assert (t.loc[touching, "provenance"] == APPROXIMATE_LOCATION).all() and len(touching) == 5
+    rest = t.drop(touching)
+    assert (rest["provenance"] == "approximated").all() and len(rest) == 4
+    # a dataset without the column: nothing is marked
+    assert StraightLineModel().fit(dataset(pts.iloc[:2])).approximate_.tolist() == []

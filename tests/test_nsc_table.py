@@ -141,3 +141,42 @@ def test_post_reform_edition_gives_the_composition_explain_plan_reads(jalal_abad
     official = read_official(plan_file, ds)
     assert official.mapping.groupby("new_unit")["old_code"].apply(set).tolist() == [
         {"41703215819000", "41703215821000"}]
+
+
+def test_explain_plan_reads_the_reform_plan_the_build_writes(shared_data: Path,
+                                                              tmp_path: Path) -> None:
+    """End to end on the command line: 'aimak data build --population-table' with a SYNTHETIC
+    start-2025 workbook (Bürgöndü and Dostuk merged into one renumbered ayil aimak, villages
+    in Kyrgyz spelling) writes the reform's composition; 'aimak access' gives travel times;
+    'aimak explain-plan' reads that plan file as it is and finds one new unit of the two."""
+    kyrgyz = {"Бюргендю": "Бүргөндү", "Джаны-Арык": "Жаңы-Арык",
+              "Кичи-Бюргендю": "Кичи-Бүргөндү", "Джениш": "Жеңиш"}
+    new = [("41703215805000", "Бүргөндү айыл аймагы", 20000)]
+    new += [(f"41703215805{k:03d}", kyrgyz.get(name, name), pop)
+            for k, (_, name, pop) in enumerate(BURGONDU + DOSTUK, start=1)]
+    table = _workbook(tmp_path / "op825_2025.xls", 2025, {"Джалал-Абадская": [
+        ("41703000000000", "Джалал-Абадская область", 1340000),
+        ("41703215000000", "Ноокенский район", 155000), *new]})
+    runner = CliRunner()
+    gpkg = tmp_path / "ja.gpkg"
+    res = runner.invoke(cli, ["data", "build", "kyrgyzstan", "--oblast", "jalal-abad",
+                              "--source", str(shared_data), "--out", str(gpkg),
+                              "--population-table", str(table)])
+    assert res.exit_code == 0, res.output
+    plan = tmp_path / "ja_reform_plan.csv"
+    assert plan.exists() and "explain-plan --plan" in res.output
+    times = tmp_path / "times.parquet"
+    res = runner.invoke(cli, ["access", "--dataset", str(gpkg), "--mode", "straight",
+                              "--out", str(times)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "explain"
+    res = runner.invoke(cli, ["explain-plan", "--dataset", str(gpkg), "--times", str(times),
+                              "--plan", str(plan), "--ensemble", "0", "--time-limit", "5",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "covers 2 of" in summary and "in 1 new units" in summary
+    official = pd.read_csv(out / "official_plan.csv", dtype=str)
+    assert official.groupby("new_unit")["old_code"].apply(set).tolist() == [
+        {"41703215819000", "41703215821000"}]
+    assert official["new_unit"].str.contains("41703215805000").all()

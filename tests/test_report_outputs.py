@@ -175,7 +175,8 @@ def test_workbook_has_comparison_plan_and_provenance_sheets(report: dict[str, Pa
     book = load_workbook(report["xlsx"], read_only=True)
     with use_language("ru"):
         expected = [_("Comparison"), *plan_sheet_names(inputs).values(), _("Zones"),
-                    _("Provenance"), _("Data sources"), _("Columns")]
+                    _("Municipal populations"), _("Provenance"), _("Data sources"),
+                    _("Columns")]
         population = _("Population")
     assert book.sheetnames == expected
     assert expected[1:4] == ["Нынешние муниципалитеты", "Merge A and B", "One unit"]

@@ -18,6 +18,7 @@ import shapely
 
 from aimak.crs import WGS84, metric_crs_for
 from aimak.errors import InputError, Problem, fail
+from aimak.i18n import N_, _, use_language
 from aimak.io import write_layers
 from aimak.schema import LAYERS, SOURCE_ROW, validate
 
@@ -176,3 +177,58 @@ def _check_declared_crs(gdf: gpd.GeoDataFrame, label: str) -> None:
         raise fail(f"the layer declares a projected system in metres ({gdf.crs.to_string()}) "
                    f"but its coordinates ({x0:.3f}, {y0:.3f}) to ({x1:.3f}, {y1:.3f}) look "
                    "like longitude/latitude degrees; declare EPSG:4326", label)
+
+
+#: How a settlement's figure was obtained (its ``population_basis``, written by the Kyrgyz
+#: builder), as message ids naming the real source; ``{year}`` is the figure's year.
+POPULATION_BASIS_TEXTS = {
+    "census": N_("National Statistical Committee, census {year}"),
+    "nsc_estimate": N_("National Statistical Committee, estimate for {year}"),
+    "nsc_table": N_("National Statistical Committee, population at the start of {year} "
+                    "(village table)"),
+    "nsc": N_("National Statistical Committee, {year}"),
+    "urban_total": N_("National Statistical Committee, urban population of the rayon, {year}"),
+    "rayon_share": N_("estimated: a share of the rayon's official total ({year}) by typical "
+                      "village size"),
+    "aa_share": N_("estimated: a share of the ayil aimak's official total ({year})"),
+    "face_value": N_("estimated: a GeoNames figure or a typical village size, with no official "
+                     "total to share"),
+}
+#: Columns of :func:`municipal_population_provenance`.
+MUNICIPAL_POPULATION_COLUMNS = ["code", "villages_observed", "villages_official",
+                                "villages_estimated", "villages_approximate",
+                                "population_obtained"]
+
+
+def municipal_population_provenance(ds: Dataset, lang: str | None = None) -> pd.DataFrame:
+    """Per municipality: how many of its settlements have an observed, official or estimated
+    figure, how many are placed approximately, and the sources of the figures in ``lang``
+    ("National Statistical Committee, census 2009 (5); estimated: ... (2)", most common first).
+    A dataset without ``population_basis`` gives the counts and an empty text."""
+    s = pd.DataFrame(ds.settlements.drop(columns="geometry"))
+    s = s[s["municipality_code"].notna()]
+    counts = pd.crosstab(s["municipality_code"], s["population_source"].astype(str))
+    out = pd.DataFrame({"code": ds.municipalities["code"].astype(str)})
+    for cls in ("observed", "official", "estimated"):
+        col = counts[cls] if cls in counts.columns else pd.Series(dtype=int)
+        out[f"villages_{cls}"] = out["code"].map(col).fillna(0).astype(int)
+    approx = s.get("location_source", pd.Series("", index=s.index)).astype(str).eq(
+        "approximate")
+    out["villages_approximate"] = out["code"].map(
+        approx.groupby(s["municipality_code"]).sum()).fillna(0).astype(int)
+    texts: dict[str, str] = {}
+    if "population_basis" in s.columns:
+        with use_language(lang or "ru"):
+            said = s.assign(text=[
+                _(POPULATION_BASIS_TEXTS[b]).format(year=_year(y))
+                if b in POPULATION_BASIS_TEXTS else ""
+                for b, y in zip(s["population_basis"], s["population_year"], strict=True)])
+        for code, group in said[said["text"] != ""].groupby("municipality_code"):
+            texts[str(code)] = "; ".join(f"{t} ({n})" for t, n in
+                                         group["text"].value_counts().items())
+    out["population_obtained"] = [texts.get(c, "") for c in out["code"]]
+    return out[MUNICIPAL_POPULATION_COLUMNS].reset_index(drop=True)
+
+
+def _year(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else str(int(value))

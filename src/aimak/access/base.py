@@ -22,6 +22,10 @@ from aimak.errors import AimakError, InputError, Problem
 
 #: Columns of every travel-time table aimak writes.
 TIME_COLUMNS = ["origin", "destination", "minutes", "km", "mode", "provenance"]
+#: Provenance of a time whose origin or destination is a settlement placed approximately (at its
+#: municipality's centre, ``location_source = approximate``): the centre's time, not the
+#: village's (its time to that centre reads 0).
+APPROXIMATE_LOCATION = "approximate_location"
 
 
 def points_frame(points: Any, what: str = "settlement") -> gpd.GeoDataFrame:
@@ -65,6 +69,23 @@ class AccessModel(BaseEstimator):
     mode = "abstract"
     provenance = "modelled"
 
+    def _note_approximate(self, frame: pd.DataFrame) -> None:
+        """Remember the fitted settlements placed approximately (``approximate_``: ids)."""
+        where = frame.get("location_source")
+        self.approximate_ = (frame.loc[where.astype(str).eq("approximate").to_numpy(), "id"]
+                             .to_numpy(dtype=object) if where is not None
+                             else np.array([], dtype=object))
+
+    def _mark_approximate(self, frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        """Rows of a time table touching an approximately placed settlement say so."""
+        approx = getattr(self, "approximate_", ())
+        if len(approx) and len(frame):
+            hit = np.zeros(len(frame), dtype=bool)
+            for col in columns:
+                hit |= frame[col].isin(approx).to_numpy()
+            frame.loc[hit, "provenance"] = APPROXIMATE_LOCATION
+        return frame
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "ids_"):
             raise AimakError(f"the {type(self).__name__} must be fitted before use")
@@ -100,6 +121,7 @@ class AccessModel(BaseEstimator):
             minutes = np.where(minutes <= cutoff, minutes, np.inf)
         frame, unreachable = long_frame(self.ids_[src], self.ids_[dst], minutes, km,
                                         self.mode, self.provenance)
+        frame = self._mark_approximate(frame, "origin", "destination")
         frame.attrs["unreachable"] = unreachable
         return frame
 
@@ -134,5 +156,6 @@ class AccessModel(BaseEstimator):
                 "provenance": self.provenance, "facility_type": kind}))
         out = (pd.concat(parts, ignore_index=True) if parts
                else pd.DataFrame(columns=[*TIME_COLUMNS, "facility_type"]))
+        out = self._mark_approximate(out, "origin")
         out.attrs["unreachable"] = unreachable
         return out

@@ -154,6 +154,7 @@ class GraphModel(AccessModel):
     def _fit_points(self, points: object) -> None:
         frame = points_frame(points)
         self.ids_ = frame["id"].to_numpy(dtype=object)
+        self._note_approximate(frame)
         self._legs = self._snap(frame, "settlement")
         self.stranded_ = self.ids_[self._legs[0] < 0]
 

@@ -50,6 +50,7 @@ class StraightLineModel(AccessModel):
             raise AimakError("the speed must be a positive number of km/h")
         frame = points_frame(points)
         self.ids_ = frame["id"].to_numpy(dtype=object)
+        self._note_approximate(frame)
         self.lon_ = shapely.get_x(frame.geometry.values)
         self.lat_ = shapely.get_y(frame.geometry.values)
         self.stranded_ = self.ids_[:0]

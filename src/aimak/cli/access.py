@@ -139,6 +139,11 @@ def access(dataset_path: Path, mode: str, roads_path: Path | None, cutoff: float
                       "settlement(s).")
         console.print(f"Slopes of the off-road legs: {model.elevation_source_}.",
                       highlight=False)
+    approximate = len(getattr(model, "approximate_", ()))
+    if approximate:
+        console.print(f"{approximate:,} settlement(s) are placed approximately at their "
+                      "municipality's centre: their times are the centre's, marked with "
+                      "provenance 'approximate_location'.", highlight=False)
     stranded = list(model.stranded_)
     if stranded:
         names = ds.settlements.set_index("id")["name_en"]

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from aimak.crs import WGS84
+from aimak.dataset import municipal_population_provenance
 from aimak.report.model import ReportInputs, layer_key
 
 
@@ -171,6 +172,10 @@ def report_layers(inputs: ReportInputs) -> dict[str, gpd.GeoDataFrame]:
     settlements.insert(1, "name", display_names(settlements, inputs.lang).to_numpy())
     municipalities = ds.municipalities.copy()
     municipalities.insert(1, "name", display_names(municipalities, inputs.lang).to_numpy())
+    # how each municipality's population was obtained (villages by provenance, sources)
+    obtained = municipal_population_provenance(ds, inputs.lang).set_index("code")
+    for col in obtained.columns:
+        municipalities[col] = municipalities["code"].astype(str).map(obtained[col]).to_numpy()
     zones = inputs.zone_table()
     if zones is not None:
         settlements["zone"] = settlements["id"].map(zones.set_index("settlement")["zone"])

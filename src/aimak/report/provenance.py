@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aimak.dataset import municipal_population_provenance
 from aimak.i18n import N_, _, fmt_number
+from aimak.report.layers import display_names
 from aimak.report.model import VALUE_LABELS, ReportInputs
 
 COLUMNS = ["item", "provenance", "source", "note"]
@@ -147,3 +149,18 @@ def translated(table: pd.DataFrame) -> pd.DataFrame:
     out["provenance"] = out["provenance"].astype(str).map(
         lambda c: _(CLASS_LABELS[c]) if c in CLASS_LABELS else c)
     return out
+
+
+def municipal_population_table(inputs: ReportInputs) -> pd.DataFrame:
+    """Per municipality (largest first), its villages by how their population was obtained and
+    the sources, with headers in the report's language (call inside ``use_language``)."""
+    mun = inputs.dataset.municipalities
+    got = municipal_population_provenance(inputs.dataset, inputs.lang)
+    got.insert(0, "name", display_names(mun, inputs.lang).to_numpy())
+    got["population"] = mun["population"].to_numpy() if "population" in mun.columns else 0
+    got = got.sort_values("population", ascending=False, kind="stable")
+    table = got[["name", "villages_observed", "villages_official", "villages_estimated",
+                 "villages_approximate", "population_obtained"]].reset_index(drop=True)
+    table.columns = [_("Municipality"), _("observed"), _("official"), _("estimated"),
+                     _("placed approximately"), _("How the population was obtained")]
+    return table

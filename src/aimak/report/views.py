@@ -37,6 +37,7 @@ from aimak.report.national import national_context, oblasts_covered, plan_anchor
 from aimak.report.provenance import (
     CLASS_LABELS,
     CLASS_MEANINGS,
+    municipal_population_table,
     provenance_table,
     sources_table,
     translated,
@@ -342,6 +343,9 @@ def build_context(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
     for col in ("description", "licence"):  # the registry's texts are in the catalogs
         sources[col] = sources[col].map(_)
     ctx["sources"] = sources.to_dict("records")
+    obtained = municipal_population_table(inputs)
+    ctx["municipal_population"] = {"headers": list(obtained.columns),
+                                   "rows": obtained.astype(str).values.tolist()}
     ctx["classes"] = [[_(CLASS_LABELS[c]), _(CLASS_MEANINGS[c])] for c in CLASS_MEANINGS]
     ctx["prov_label"] = _prov
     ctx["summary_class"] = "synthetic" if inputs.synthetic else "modelled"

@@ -24,7 +24,13 @@ from aimak.report.model import (
     resolve_columns,
 )
 from aimak.report.national import overview_sheet
-from aimak.report.provenance import CLASS_LABELS, provenance_table, sources_table, translated
+from aimak.report.provenance import (
+    CLASS_LABELS,
+    municipal_population_table,
+    provenance_table,
+    sources_table,
+    translated,
+)
 
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0%", "float1": "0.0", "float2": "0.00",
                   "km2": "#,##0.0", "minutes": "0"}
@@ -93,6 +99,10 @@ def write_xlsx(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], path: 
         for title, frame in official_frames(inputs.official).items():
             sheets.append((sheet_name(_(title), {s for s, _t, _m in sheets}), frame,
                            [(c, "", cls) for c in frame.columns]))
+    obtained = municipal_population_table(inputs)
+    sheets.append((sheet_name(_("Municipal populations"), {s for s, _t, _m in sheets}),
+                   obtained, [(c, "int" if 0 < k < 5 else "", "")
+                              for k, c in enumerate(obtained.columns)]))
     prov = translated(provenance_table(inputs))
     prov.columns = [_("What"), _("Provenance"), _("Source"), _("Note")]
     sheets.append((_("Provenance"), prov, [(c, "", "") for c in prov.columns]))

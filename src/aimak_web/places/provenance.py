@@ -17,29 +17,22 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-#: One sentence per basis code; ``{year}`` is the figure's year.
-BASES = {
-    "census": lambda y: _("National Statistical Committee, census {year}").format(year=y),
-    "nsc_estimate": lambda y: _("National Statistical Committee, estimate for {year}").format(
-        year=y),
-    "nsc_table": lambda y: _("National Statistical Committee, population at the start of "
-                             "{year} (village table)").format(year=y),
-    "nsc": lambda y: _("National Statistical Committee, {year}").format(year=y),
-    "urban_total": lambda y: _("National Statistical Committee, urban population of the rayon, "
-                               "{year}").format(year=y),
-    "rayon_share": lambda y: _("estimated: a share of the rayon's official total ({year}) by "
-                               "typical village size").format(year=y),
-    "aa_share": lambda y: _("estimated: a share of the ayil aimak's official total ({year})"
-                            ).format(year=y),
-    "face_value": lambda y: _("estimated: a GeoNames figure or a typical village size, with no "
-                              "official total to share").format(year=y),
-}
+from aimak.dataset import POPULATION_BASIS_TEXTS
+from aimak.i18n import LANGUAGES, use_language
+from aimak.i18n import _ as core_gettext
+from aimak_web.core.text import reader_language
 
 
 def basis_text(basis: str, year: object) -> str:
-    """The sentence for one figure (empty when the dataset gave no basis)."""
-    say = BASES.get(basis or "")
-    return say(year if year else "—") if say else ""
+    """The sentence for one figure in the reader's language (empty when the dataset gave no
+    basis); the sentences are the core's (``aimak.dataset.POPULATION_BASIS_TEXTS``), so the
+    report and these pages say the same."""
+    message = POPULATION_BASIS_TEXTS.get(basis or "")
+    if not message:
+        return ""
+    lang = reader_language()
+    with use_language(lang if lang in LANGUAGES else "en"):
+        return core_gettext(message).format(year=year if year else "—")
 
 
 @dataclass
