@@ -24,6 +24,4 @@ KNOWN: dict[str, list[str]] = {
 
 #: the browser sweep's findings ("<lang> <path> at <width> px: <problem>", same path rule)
 KNOWN_SWEEP: dict[str, list[str]] = {
-    # practices: the evidence formset's inputs have no label
-    "24": [r"^(ru|ky) /practices/new/ at \d+ px: axe critical label "],
 }

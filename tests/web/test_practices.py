@@ -339,3 +339,21 @@ def test_kyrgyz_pages_and_no_inline_code(client, corpus, users):
                 reverse("practices:contest"), reverse("journal:subscription")):
         page = client.get(url).content.decode()
         assert "<script>" not in page and " style=" not in page and "<style" not in page, url
+
+
+@pytest.mark.django_db
+def test_every_control_of_the_practice_form_has_a_label(client, places, users):
+    """axe-core's "label" rule (critical) on /practices/new/: the evidence rows' inputs had
+    none; every control, the evidence rows' and the delete boxes of saved rows included, is
+    named for a screen reader."""
+    from .labels import unlabelled
+
+    client.force_login(users["citizen"])
+    for lang in ("ru", "ky"):
+        with translation.override(lang):
+            url = reverse("practices:create")
+        assert unlabelled(client.get(url).content.decode()) == [], lang
+    p = make_practice(users["citizen"], "draft")
+    p.evidence.create(label="Дворов с водой", value=412, unit="дворов", source="отчёт")
+    html = client.get(reverse("practices:edit", args=[p.pk])).content.decode()
+    assert unlabelled(html) == []
