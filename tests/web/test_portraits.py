@@ -94,3 +94,33 @@ def test_merger_scenarios_that_touch_the_rayon(places, users):
     assert [x["scenario"].pk for x in services.portrait(r1).scenarios] == [s.pk]
     assert services.portrait(r1).scenarios[0]["municipalities"] == 2
     assert services.portrait(r2).scenarios == []  # U2 keeps Ak-Suu alone
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_portraits_of_the_real_directory_speak_one_language(client, jalal_abad, lang):
+    """Every rayon of the real Jalal-Abad directory has a portrait whose population sources
+    are said in the reader's language: the crawler found the builder's English reference
+    («sum of 18 settlements …», «… cited by http://…») and the raw key «geonames_cities500» on
+    /portraits/<code>/ in ru, ky and en; the crawler's checker finds nothing now, and each
+    municipality's row names the statistics behind its figures."""
+    from django.core.cache import cache
+
+    from aimak_web.places.importer import import_dataset
+    from aimak_web.places.models import Rayon
+
+    from .language import problems
+
+    import_dataset(jalal_abad[1])
+    cache.clear()
+    prefix = "" if lang == "ru" else f"/{lang}"
+    found, rayons = [], list(Rayon.objects.filter(municipalities__isnull=False).distinct())
+    assert len(rayons) >= 8  # Jalal-Abad's rayons and towns of the directory
+    for rayon in rayons:
+        with translation.override("ru"):
+            path = reverse("portraits:rayon", args=[rayon.code])
+        text = client.get(prefix + path).content.decode()
+        found += [f"{rayon.code}: {p}" for p in problems(text, lang, set())]
+        assert "geonames_cities500" not in text and "cited by" not in text
+        assert 'data-testid="population-sources"' in text, rayon.code
+    assert found == []

@@ -107,8 +107,19 @@ def _scenarios(munis: list[Municipality]) -> list[dict]:
     return out
 
 
+def _population_sources(munis: list[Municipality]) -> None:
+    """Each municipality's population sources in the reader's language (``m.sources``): the
+    places' sentences naming the statistics behind its villages' figures, most common first
+    (the municipality's own reference is the builder's English, kept for the data and API)."""
+    from aimak_web.places.provenance import summarise
+
+    for m in munis:
+        m.sources = summarise(m.settlements.all()).sources
+
+
 def portrait(rayon: Rayon) -> Portrait:
-    munis = list(rayon.municipalities.order_by("name_ru"))
+    munis = list(rayon.municipalities.prefetch_related("settlements").order_by("name_ru"))
+    _population_sources(munis)
     pops = [m.population for m in munis if m.population is not None]
     sources = sorted({m.population_source for m in munis if m.population is not None})
     hearings, women, attendance = _hearings(munis)
