@@ -11,15 +11,30 @@ All flow tables here are SYNTHETIC (generated reproducibly below), not observati
 
 from __future__ import annotations
 
+import importlib.util
 import time
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
-from tests.oracles.lma import naive_lma
 
 from aimak.zones.flowmatrix import FlowMatrix
 from aimak.zones.lma import LabourMarketAreas
+
+
+def _load_oracle():
+    """``tests/oracles/lma.py`` loaded by its path: the name ``tests`` is taken in the
+    environment (a dependency installs a top-level ``tests`` package), so it cannot be imported
+    as ``tests.oracles``."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "oracles" / "lma.py"
+    spec = importlib.util.spec_from_file_location("aimak_lma_oracle", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+naive_lma = _load_oracle().naive_lma
 
 
 def synthetic_commuting(n_units: int, flows_per_unit: int, seed: int = 0) -> FlowMatrix:

@@ -138,7 +138,7 @@ def test_scenario_csv_unit_names_are_not_formulas(client, users):
                                 origin="today", status="official")
     s.add_version([{"old_code": "41701", "new_unit": "=1+1", "centre": "@x"}], None, "today", {})
     rows = _csv(client.get(reverse("territory:export_csv", args=[s.pk])))
-    assert rows[1] == ["41701", "'=1+1", "'@x"]
+    assert rows[1] == ["41701", "", "'=1+1", "'@x"]
 
 
 # --- Content-Disposition (finding 8) -----------------------------------------------------------

@@ -49,7 +49,7 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     assert link.inner_text() == f"Версия 2 сценария «{s.title}»"
     link.click()
     page.wait_for_selector("#map[data-ready='1']", timeout=20000)
-    assert "версия 2" in page.content()
+    assert page.locator("[data-testid=version-number]").inner_text() == "2"
     assert int(page.locator("#summary dd[data-key=violations]").inner_text()) == (
         Job.objects.get().result["after"]["violations"])
     page.watch.shot(page, "territory-optimise-result")
@@ -73,7 +73,7 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
                  for tr in page.locator("[data-testid=units] tbody tr").all()}
     with page.expect_download() as download:
         page.click("[data-testid=export-csv]")
-    with open(download.value.path(), encoding="utf-8") as fh:
+    with open(download.value.path(), encoding="utf-8-sig") as fh:  # Excel's BOM
         rows = list(csv.DictReader(fh))
     assert len(rows) == 76 and Counter(r["new_unit"] for r in rows) == on_screen
     assert sum(on_screen.values()) == 76
