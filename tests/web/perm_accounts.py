@@ -73,7 +73,8 @@ ROWS = [
     Row("accounts:request_staff", signed_in()),
     # staff of a may move to c; the citizen has a request waiting already; staff of c act
     # for c already; other roles cannot be combined: the form says why, nothing is written
-    Row("accounts:request_staff", {**signed_in(OK), "municipal_staff": done("accounts:me")},
+    Row("accounts:request_staff",
+        {**signed_in(OK), "municipal_staff": done("accounts:request_staff")},
         method="post", data=lambda ctx: {"municipality": "Ак-Суу", "position": "бухгалтер"}),
     Row("accounts:staff_requests", only({"admin", "municipal_staff", "other_staff"})),
     Row("accounts:staff_request_decide", signed_in(NOT_ALLOWED),

@@ -77,3 +77,15 @@ def test_scores_workbook_in_the_organisers_language_and_local_time(client, users
         assert datetime(2027, 1, 15, 9, 30) in times  # Bishkek time, not 03:30 UTC
         assert "Asia/Bishkek" in str(ws.cell(1, ws.max_column).value) or any(
             "Бишкек" in str(c.value) for c in ws[1])
+
+
+@pytest.mark.django_db
+def test_edition_dates_in_kyrgyz_grammar(client, published):
+    """The edition's windows as each language writes a date (Babel): never «10 Февраль 2027»."""
+    ed, _a, _b = published
+    url = reverse("contests:edition", args=[ed.year])
+    ky = client.get("/ky" + url).content.decode()
+    assert "2027-ж., 10-февраль" in ky and "10 Февраль 2027" not in ky
+    assert "2026-ж., 1-декабрь – 2026-ж., 31-декабрь" in ky
+    ru = client.get(url).content.decode()
+    assert "10 февраля 2027" in ru

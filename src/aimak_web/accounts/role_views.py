@@ -32,7 +32,7 @@ def request_staff(request):
         else:
             messages.success(request, _("Your request is sent. An administrator or a staff "
                                         "member of the municipality will decide."))
-            return redirect("accounts:me")
+            return redirect("accounts:request_staff")  # where its state is listed
     mine = StaffRequest.objects.filter(user=request.user).select_related("municipality")[:5]
     return render(request, "accounts/request_staff.html", {"form": form, "mine": mine})
 
