@@ -61,6 +61,18 @@ def _pre_reform(path: Path) -> Path:
     return _workbook(path, 2024, {"Джалал-Абадская": ja, "Прочие": other})
 
 
+def _post_reform(path: Path) -> Path:
+    """Start of 2025: Bürgöndü and Dostuk as one renumbered ayil aimak, villages in Kyrgyz."""
+    kyrgyz = {"Бюргендю": "Бүргөндү", "Джаны-Арык": "Жаңы-Арык",
+              "Кичи-Бюргендю": "Кичи-Бүргөндү", "Джениш": "Жеңиш"}
+    new = [("41703215805000", "Бүргөндү айыл аймагы", 20000)]
+    new += [(f"41703215805{k:03d}", kyrgyz.get(name, name), pop)
+            for k, (_, name, pop) in enumerate(BURGONDU + DOSTUK, start=1)]
+    return _workbook(path, 2025, {"Джалал-Абадская": [
+        ("41703000000000", "Джалал-Абадская область", 1340000),
+        ("41703215000000", "Ноокенский район", 155000), *new]})
+
+
 def test_reader_reads_the_official_layout_and_its_traps(tmp_path: Path) -> None:
     table = read_population_table(_pre_reform(tmp_path / "op825.xls"))
     assert table.year == 2024 and not table.post_reform
@@ -119,15 +131,7 @@ def test_post_reform_edition_gives_the_composition_explain_plan_reads(jalal_abad
     renumbered them), its villages spelt in Kyrgyz (Бүргөндү, Жаңы-Арык, Кичи-Бүргөндү)."""
     from aimak.plans.official import read_official
 
-    kyrgyz = {"Бюргендю": "Бүргөндү", "Джаны-Арык": "Жаңы-Арык",
-              "Кичи-Бюргендю": "Кичи-Бүргөндү", "Джениш": "Жеңиш"}
-    new = [("41703215805000", "Бүргөндү айыл аймагы", 20000)]
-    new += [(f"41703215805{k:03d}", kyrgyz.get(name, name), pop)
-            for k, (_, name, pop) in enumerate(BURGONDU + DOSTUK, start=1)]
-    path = _workbook(tmp_path / "op825_2025.xls", 2025, {"Джалал-Абадская": [
-        ("41703000000000", "Джалал-Абадская область", 1340000),
-        ("41703215000000", "Ноокенский район", 155000), *new]})
-    table = read_population_table(path)
+    table = read_population_table(_post_reform(tmp_path / "op825_2025.xls"))
     assert table.post_reform
     _, gpkg = jalal_abad
     from aimak.dataset import Dataset
@@ -149,14 +153,7 @@ def test_explain_plan_reads_the_reform_plan_the_build_writes(shared_data: Path,
     start-2025 workbook (Bürgöndü and Dostuk merged into one renumbered ayil aimak, villages
     in Kyrgyz spelling) writes the reform's composition; 'aimak access' gives travel times;
     'aimak explain-plan' reads that plan file as it is and finds one new unit of the two."""
-    kyrgyz = {"Бюргендю": "Бүргөндү", "Джаны-Арык": "Жаңы-Арык",
-              "Кичи-Бюргендю": "Кичи-Бүргөндү", "Джениш": "Жеңиш"}
-    new = [("41703215805000", "Бүргөндү айыл аймагы", 20000)]
-    new += [(f"41703215805{k:03d}", kyrgyz.get(name, name), pop)
-            for k, (_, name, pop) in enumerate(BURGONDU + DOSTUK, start=1)]
-    table = _workbook(tmp_path / "op825_2025.xls", 2025, {"Джалал-Абадская": [
-        ("41703000000000", "Джалал-Абадская область", 1340000),
-        ("41703215000000", "Ноокенский район", 155000), *new]})
+    table = _post_reform(tmp_path / "op825_2025.xls")
     runner = CliRunner()
     gpkg = tmp_path / "ja.gpkg"
     res = runner.invoke(cli, ["data", "build", "kyrgyzstan", "--oblast", "jalal-abad",
