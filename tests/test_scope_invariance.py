@@ -65,3 +65,57 @@ def test_duplicate_geonames_points_are_dropped_with_a_note(national) -> None:
     dup = notes[notes["kind"] == "duplicate_point"]
     for gid in ("gn:8135695", "gn:1527539", "gn:1527636"):
         assert (dup["subject"] == gid).any(), gid
+
+
+def test_every_classifier_village_is_in_the_dataset(national, shared_data: Path) -> None:
+    """Every village of every municipality of the classifier has a settlement row (located by
+    name or placed approximately), and no municipality is left out. Before: the town Nookat
+    (41706242600010), whose own row is in the classifier but not in OCHA's list, and Bordunskiy
+    (41708213530010), which has no row of its own, had no name and no village of their own; four
+    ayil aimaks without any point or OCHA reference point (Sary-Oi, Sary-Mogol, Jany-Alai,
+    Bakyyan) and Bordunskiy were left out with their villages."""
+    from aimak.kyrgyzstan.classifier import read_classifier
+
+    codes = pd.read_csv(shared_data / "soate.csv", dtype=str)
+    top = codes[codes["parent_id"].isna()]["soate"]  # oblasts and the two republican cities
+    munis = {}
+    for code in top:
+        munis.update(read_classifier(shared_data / "soate.csv", shared_data / "ayil_aimaks.csv",
+                                     code).municipalities)
+    wanted = {v.code for m in munis.values() for v in m.villages}
+    have = set(national.settlements["classifier_code"].dropna())
+    assert len(wanted) > 1800
+    assert sorted(wanted - have) == []
+    assert set(munis) == set(national.municipalities["code"])
+    m = national.municipalities.set_index("code")
+    inside = m.index[m["centre_rule"] == "approximate_in_rayon"]
+    assert sorted(inside) == ["41704245860000", "41706207839000", "41706207841000",
+                              "41707215806000", "41708213530010"]
+    # placed anywhere in the rayon, they take no settlement by nearness
+    s = national.settlements
+    assert not s[s["municipality_code"].isin(inside)]["classifier_code"].isna().any()
+    notes = national.notes
+    dropped = notes[notes["kind"].isin(["warning", "unlocated_village"])]
+    assert not dropped["message"].str.contains("left out").any()
+
+
+def test_a_town_the_ocha_list_lacks_is_named_from_its_own_classifier_row(
+        shared_data: Path) -> None:
+    from aimak.kyrgyzstan.classifier import read_classifier
+
+    osh = read_classifier(shared_data / "soate.csv", shared_data / "ayil_aimaks.csv",
+                          "41706000000000").municipalities
+    nookat = osh["41706242600010"]
+    assert (nookat.name_ru, nookat.kind, nookat.centre_village) == ("Ноокат", "town", "Ноокат")
+    assert [(v.code, v.urban) for v in nookat.villages][:1] == [("41706242600010", True)]
+    bordunskiy = read_classifier(shared_data / "soate.csv", shared_data / "ayil_aimaks.csv",
+                                 "41708000000000").municipalities["41708213530010"]
+    assert (bordunskiy.name_ru, bordunskiy.centre_village) == ("Бордунский", "Бордунский")
+    kara_suu = [m for m in osh.values() if m.kind == "town" and m.name_ru == "Кара-Суу"]
+    assert len(kara_suu) == 1 and sum(v.name_ru == "Кара-Суу" for v in kara_suu[0].villages) == 1
+
+
+def test_nookat_point_belongs_to_the_town_of_nookat(national) -> None:
+    s = national.settlements
+    nookat = s[s["id"] == "gn:1528339"].iloc[0]
+    assert nookat["municipality_code"] == "41706242600010"

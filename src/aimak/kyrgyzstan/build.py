@@ -502,6 +502,8 @@ def _fallback_assign(pts: pd.DataFrame, centres: pd.DataFrame, munis: dict) -> p
             i = pts.index[pts["id"] == c.centre_id][0]
             pts.loc[i, "municipality_code"] = c.municipality_code
             pts.loc[i, "assignment_rule"] = "centre_nearest_adm3_point"
+    # a centre placed anywhere in its rayon says nothing of which settlements are near it
+    centres = centres[centres["centre_rule"] != APPROXIMATE_IN_RAYON]
     cxy = by_id.loc[centres["centre_id"], ["x", "y"]].to_numpy()
     crayon = np.array([munis[c].rayon_code for c in centres["municipality_code"]])
     ccode = centres["municipality_code"].to_numpy()
@@ -670,6 +672,9 @@ def _drop_marked_duplicates(raw: gpd.GeoDataFrame, notes: list[dict]) -> gpd.Geo
     return raw[~marked.to_numpy(bool)].reset_index(drop=True)
 
 
+#: centre rule of a municipality placed inside its rayon for want of any point of it
+APPROXIMATE_IN_RAYON = "approximate_in_rayon"
+
 #: Unmatched points this close to an ayil aimak's reference point may be its classifier
 #: villages listed in a neighbouring rayon polygon (borders of the polygons are approximate).
 NEARBY_M = 15_000.0
@@ -714,25 +719,36 @@ def _approximate_centres(pts: gpd.GeoDataFrame, centres: pd.DataFrame, munis: di
                          rayons: gpd.GeoDataFrame, notes: list[dict]
                          ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """A municipality with no located settlement gets its centre village at OCHA's reference
-    point, marked ``approximate``."""
+    point, else (an ayil aimak newer than OCHA's list) at an interior point of its rayon, marked
+    ``approximate``; the second kind takes no other settlement (``_fallback_assign``)."""
     have = set(centres["municipality_code"])
-    codes = set(rayons["code"])
+    inside = rayons.set_index("code").to_crs(KYRGYZSTAN_LAEA).geometry.representative_point()
     rows, extra = [], []
-    for code, m in munis.items():
+    placed_in: dict[str, int] = {}
+    for code, m in sorted(munis.items()):
         if code in have:
             continue
-        if code not in refs or m.rayon_code not in codes or not m.villages:
+        if m.rayon_code not in inside.index or not m.villages:
             notes.append({"kind": "warning", "subject": code, "count": 1,
-                          "message": f"{m.name_ru}: no settlement of it has coordinates and it "
-                                     "has no reference point, so it is left out of the dataset"})
+                          "message": f"{m.name_ru}: the classifier lists no village of it, so "
+                                     "it is left out of the dataset"})
             continue
         v = next((v for v in m.villages if v.name_ru == m.centre_village), m.villages[0])
-        rows.append(_approximate_row(v, code, m.rayon_code, refs[code]))
+        if code in refs:
+            xy, rule = refs[code], "approximate_at_adm3_point"
+            where = "at OCHA's reference point"
+        else:  # two in one rayon (Alai) lie 1 km apart, so that each has a territory
+            p = inside[m.rayon_code]
+            k = placed_in[m.rayon_code] = placed_in.get(m.rayon_code, -1) + 1
+            xy, rule = (p.x + 1000.0 * k, p.y), APPROXIMATE_IN_RAYON
+            where = ("at an interior point of its rayon, as OCHA's list has no reference point "
+                     "for it (it may lie tens of kilometres away)")
+        rows.append(_approximate_row(v, code, m.rayon_code, xy))
         extra.append({"municipality_code": code, "centre_id": rows[-1]["id"],
-                      "centre_rule": "approximate_at_adm3_point"})
+                      "centre_rule": rule})
         notes.append({"kind": "note", "subject": code, "count": 1,
                       "message": f"{m.name_ru}: no settlement of it has coordinates; its centre "
-                                 f"{v.name_ru} is placed at OCHA's reference point (approximate)"})
+                                 f"{v.name_ru} is placed {where} (approximate)"})
     if not rows:
         return pts, centres
     new = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(gpd.points_from_xy(

@@ -6,8 +6,10 @@ village. Rules used here, each documented in docs/data.md:
 - an ayil aimak is a ``Countryside`` row under a rayon whose code ends in ``000`` and whose name
   says «айылный аймак»; its villages are the ``Village`` rows under it;
 - a town of rayon significance (Kerben, Kochkor-Ata, Toktogul ...) has municipality digits
-  ``6xx``; the classifier copy lists only its villages, so the town itself comes from the OCHA
-  ADM3 list (``ayil_aimaks.csv``), which carries its СОАТЕ code;
+  ``6xx`` (an urban-type settlement ``5xx``); its name comes from the OCHA ADM3 list
+  (``ayil_aimaks.csv``, which carries its СОАТЕ code), else from its own classifier row (code
+  ``...010`` directly under the rayon: Nookat), else after its lowest-coded settlement
+  (Bordunskiy);
 - a city of oblast significance is a ``District`` row under the oblast (name «г. ...», or a code
   whose rayon digits start with 4); every row under it belongs to the city;
 - a city of republican significance (Bishkek, Osh) is a top-level row named «г. ...»: one
@@ -91,6 +93,7 @@ def read_classifier(soate_csv: Path, adm3_csv: Path, oblast_code: str) -> Classi
     districts = soate[soate["parent_id"] == oblast_id]
     rayon_rows = []
     munis: dict[str, Municipality] = {}
+    own_rows: dict[str, str] = {}  # a town's own row (e.g. Nookat 41706242600010): its name
     for _, d in districts.iterrows():
         is_city = not d["soate"].endswith("000000")  # rayons end in 000000, cities in 010
         kind = "city" if is_city else "rayon"
@@ -125,10 +128,19 @@ def read_classifier(soate_csv: Path, adm3_csv: Path, oblast_code: str) -> Classi
                     town_code, "", "town", d["soate"], centre_rule="town_itself"))
                 if aa["soate"] != town_code:
                     town.villages.append(Village(aa["soate"], aa["name_ru"], town_code))
+                else:
+                    own_rows[town_code] = aa["name_ru"]
     _add_towns(munis, adm3_csv, oblast_code, {r["code"] for r in rayon_rows})
-    unnamed = [m.code for m in munis.values() if not m.name_ru]
-    for code in unnamed:  # villages of a town the ADM3 list does not know: keep them visible
-        munis[code].name_ru = f"town {code}"
+    for code, name in own_rows.items():  # towns the ADM3 list lacks: named by their own row
+        if not munis[code].name_ru:
+            _name_town(munis[code], name)
+    for town in (m for m in munis.values() if not m.name_ru and m.villages):
+        # no row of its own (Bordunskiy 41708213530010 lists only 530020 «Бордунский»): named
+        # after its lowest-coded settlement, which is taken as the town itself and its centre
+        first = min(town.villages, key=lambda v: v.code)
+        first.urban = True
+        town.name_ru, town.centre_village = first.name_ru, first.name_ru
+        town.centre_rule = "classifier_lowest_code"
     return Classifier(oblast_code, oblast["name_ru"].iloc[0], pd.DataFrame(rayon_rows), munis)
 
 
@@ -162,9 +174,13 @@ def _add_towns(munis: dict[str, Municipality], adm3_csv: Path, oblast_code: str,
         rayon = code[:8] + "000000"
         if code[8] != "6" or rayon not in rayon_codes:
             continue
-        name = _clean(row["soate_name_ru"])
-        town = munis.setdefault(code, Municipality(code, name, "town", rayon))
-        town.name_ru = name
-        town.villages.insert(0, Village(code, name, code, urban=True))
-        town.centre_village = name
-        town.centre_rule = "town_itself"
+        town = munis.setdefault(code, Municipality(code, "", "town", rayon))
+        _name_town(town, _clean(row["soate_name_ru"]))
+
+
+def _name_town(town: Municipality, name: str) -> None:
+    """The town's name, and the town itself as its first (urban) village and its centre."""
+    town.name_ru = name
+    town.villages.insert(0, Village(town.code, name, town.code, urban=True))
+    town.centre_village = name
+    town.centre_rule = "town_itself"

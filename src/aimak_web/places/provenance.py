@@ -81,6 +81,8 @@ CENTRE_RULES = {
         "the settlement nearest to the ayil aimak's reference point (its name did not match)"),
     "approximate_at_adm3_point": lambda: _("no located village: placed at the ayil aimak's "
                                            "reference point (approximate)"),
+    "approximate_in_rayon": lambda: _("no located village nor reference point: placed inside "
+                                      "its rayon (approximate)"),
 }
 
 
