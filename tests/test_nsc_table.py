@@ -177,3 +177,75 @@ def test_explain_plan_reads_the_reform_plan_the_build_writes(shared_data: Path,
     assert official.groupby("new_unit")["old_code"].apply(set).tolist() == [
         {"41703215819000", "41703215821000"}]
     assert official["new_unit"].str.contains("41703215805000").all()
+
+
+class _Server:
+    """A local HTTP server answering only the given paths (bytes), 404 elsewhere."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_the_downloader_fetches_an_edition_and_checks_it(tmp_path: Path) -> None:
+    """'aimak data fetch-table' takes the live file (the newest edition) from the committee's
+    address, or an earlier edition from its Web Archive capture; what it saves is read first
+    (layout and year), so a file that is not the table, or another year's edition, is an error
+    and nothing is written. Served locally: SYNTHETIC workbooks."""
+    from aimak.kyrgyzstan.download import fetch_population_table
+    from aimak.kyrgyzstan.fetch import DownloadError
+    from aimak.kyrgyzstan.sources import NSC_TABLE_CAPTURES, NSC_TABLE_PATH
+
+    live = _post_reform(tmp_path / "live.xls").read_bytes()
+    old = _pre_reform(tmp_path / "old.xls").read_bytes()
+    stamp = NSC_TABLE_CAPTURES[2024]
+    server = _Server({NSC_TABLE_PATH: live,
+                      f"/web/{stamp}id_/https://stat.gov.kg{NSC_TABLE_PATH}": old})
+    bases = {"nsc": server.base, "wayback": server.base}
+    cache = tmp_path / "cache"
+    try:
+        got = fetch_population_table(None, cache, base_urls=bases)
+        assert got == cache / "raw" / "op825_2025.xls"
+        assert read_population_table(got).post_reform
+        got = fetch_population_table(2024, cache, base_urls=bases)
+        assert got.name == "op825_2024.xls" and read_population_table(got).year == 2024
+        # the live file is the 2025 edition: asking it for 2026 is refused, nothing written
+        with pytest.raises(DownloadError, match="start of 2025, not 2026"):
+            fetch_population_table(2026, cache, base_urls=bases)
+        assert sorted(p.name for p in (cache / "raw").glob("op825*.xls")) == [
+            "op825_2024.xls", "op825_2025.xls"]
+        res = CliRunner().invoke(cli, ["data", "fetch-table", "--cache", str(cache),
+                                       "--year", "2025"])
+        assert res.exit_code == 0, res.output
+        assert "op825_2025.xls" in res.output and "--population-table" in res.output
+    finally:
+        server.close()
+    dead = {"nsc": "http://127.0.0.1:9", "wayback": "http://127.0.0.1:9"}
+    with pytest.raises(DownloadError, match=r"cannot download http://127\.0\.0\.1:9/ru/"):
+        fetch_population_table(None, tmp_path / "other", base_urls=dead)
+    not_a_table = _Server({NSC_TABLE_PATH: b"<html>maintenance</html>"})
+    try:
+        with pytest.raises(InputError):
+            fetch_population_table(None, tmp_path / "third", base_urls={"nsc": not_a_table.base})
+        assert not list((tmp_path / "third" / "raw").glob("op825*"))
+    finally:
+        not_a_table.close()

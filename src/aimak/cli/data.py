@@ -96,3 +96,21 @@ def fetch(dest: Path | None, refresh: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out = fetch_sources(dest, refresh=refresh)
     click.echo(f"Source directory ready: {out}")
+
+
+@data.command("fetch-table")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Edition (population at the start of YEAR); default: the newest, served live.")
+@click.option("--cache", type=click.Path(path_type=Path), default=None,
+              help="Download cache (default ~/.cache/aimak/kyrgyzstan).")
+@click.option("--refresh", is_flag=True, help="Download again even an edition in the cache.")
+def fetch_table(year: int | None, cache: Path | None, refresh: bool) -> None:
+    """Download the National Statistical Committee's table 825 (population by ayil aimak and
+    village) for 'aimak data build kyrgyzstan --population-table'."""
+    from aimak.kyrgyzstan.download import fetch_population_table
+
+    path = fetch_population_table(year, cache, refresh=refresh)
+    click.echo(f"Table 825 ready: {path}\n"
+               f"aimak data build kyrgyzstan --population-table {path} --out kg.gpkg\n"
+               "Source: National Statistical Committee of the Kyrgyz Republic (stat.gov.kg), "
+               "licence CC BY-NC-SA 4.0.")

@@ -40,6 +40,7 @@ from aimak.kyrgyzstan.fetch import (
     write_json,
 )
 from aimak.kyrgyzstan.merge import convert_settlements
+from aimak.kyrgyzstan.nsc import read_population_table
 from aimak.kyrgyzstan.parse import (
     convert_ayil_aimaks,
     convert_cod_ab,
@@ -61,6 +62,8 @@ from aimak.kyrgyzstan.sources import (
     GEONAMES_CITIES500,
     GEONAMES_KG,
     HOTOSM_HEALTH,
+    NSC_TABLE_CAPTURES,
+    NSC_TABLE_PATH,
     OPEN_ADMIN_AA,
     REQUIRED_FILES,
     SIMPLEMAPS_KG,
@@ -109,6 +112,42 @@ def wiki_rows(fetcher: Fetcher, pages: tuple[WikiPage, ...], level: str) -> pd.D
     out = pd.DataFrame(rows, columns=list(source.columns))
     out.attrs["left_out"] = skipped
     return out
+
+
+def fetch_population_table(year: int | None = None, dest_dir: Path | str | None = None,
+                           base_urls: dict[str, str] | None = None,
+                           session: requests.Session | None = None,
+                           refresh: bool = False) -> Path:
+    """An edition of the committee's table 825 in the cache, as ``raw/op825_<year>.xls``.
+
+    ``year`` None: the live file (the newest edition), fetched each time. A year with a Web
+    Archive capture (:data:`~aimak.kyrgyzstan.sources.NSC_TABLE_CAPTURES`) comes from it, another
+    from the live file; a cached edition is reused unless ``refresh``. The download is read
+    (:func:`aimak.kyrgyzstan.nsc.read_population_table`) before it is kept: a file that is not
+    the table is an :class:`~aimak.errors.InputError`, another year's edition a
+    :class:`DownloadError`, and then nothing is written.
+    """
+    raw = (Path(dest_dir).expanduser() if dest_dir is not None else DEFAULT_CACHE_DIR) / "raw"
+    if year is not None and not refresh and (raw / f"op825_{year}.xls").exists():
+        return raw / f"op825_{year}.xls"
+    raw.mkdir(parents=True, exist_ok=True)
+    fetcher = Fetcher(raw, {**DEFAULT_BASE_URLS, **(base_urls or {})},
+                      session or make_session(), refresh=True)
+    if year in NSC_TABLE_CAPTURES:
+        live = DEFAULT_BASE_URLS["nsc"] + NSC_TABLE_PATH
+        url = fetcher.url("wayback", f"/web/{NSC_TABLE_CAPTURES[year]}id_/{live}")
+    else:
+        url = fetcher.url("nsc", NSC_TABLE_PATH)
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=raw) as tmp:
+        got = fetcher.save(url, Path(tmp) / "op825.xls")
+        edition = read_population_table(got).year
+        if year is not None and edition != year:
+            raise DownloadError(f"{url} holds the edition of the start of {edition}, not "
+                                f"{year}; give that edition's file with --population-table")
+        final = raw / f"op825_{edition}.xls"
+        os.replace(got, final)
+    fetcher.record(final, [url])
+    return final
 
 
 # --------------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ class Fetcher:
             os.replace(got, dest)
         return dest
 
-    def _record(self, dest: Path, urls: list[str]) -> None:
+    def record(self, dest: Path, urls: list[str]) -> None:
         """Remember where a cached download came from (``<file>.source.json`` beside it)."""
         write_json({"urls": urls, "fetched_utc": now_utc()}, _sidecar(dest))
 
@@ -189,7 +189,7 @@ class Fetcher:
                 errors.append(str(exc))
                 continue
             self.used[remote.name] = [url]
-            self._record(dest, [url])
+            self.record(dest, [url])
             return dest
         raise DownloadError("; ".join(errors))
 
@@ -219,7 +219,7 @@ class Fetcher:
             upstream += _suffix(str(chosen.get("name") or ""), url)
         dest = self.save(url, self.raw_dir / f"{resource.name}--{upstream}")
         self.used[resource.name] = [api, url]
-        self._record(dest, [api, url])
+        self.record(dest, [api, url])
         return dest
 
     def wiki(self, page: WikiPage) -> tuple[str, int | None] | None:

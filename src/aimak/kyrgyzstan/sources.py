@@ -28,9 +28,20 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "github": "https://github.com",
     # GitHub raw files.
     "github_raw": "https://raw.githubusercontent.com",
+    # The National Statistical Committee (table 825) and the Web Archive (its past editions).
+    "nsc": "https://stat.gov.kg",
+    "wayback": "https://web.archive.org",
     # Wikipedia; ``{lang}`` is replaced by the language edition (en, de, ru, ky, ...).
     "wikipedia": "https://{lang}.wikipedia.org",
 }
+
+#: The committee's table 825 (population by ayil aimak and village, one XLS workbook). The
+#: address always serves the newest edition: the committee replaces the file each spring.
+NSC_TABLE_PATH = "/ru/statistics/download/operational/825/"
+#: Web Archive captures (timestamps) of that address holding an edition no longer served live:
+#: 2025-02-05 the start-2024 edition (pre-reform units), 2025-05-25 the start-2025 edition (the
+#: first on the reform's units). Licence: CC BY-NC-SA 4.0, citing the committee.
+NSC_TABLE_CAPTURES = {2024: "20250205", 2025: "20250525"}
 
 #: Git commits the GitHub-hosted files are pinned to (reproducible downloads).
 SOATE_REPO = "bomorov/KSTUHostel"
