@@ -402,3 +402,59 @@ def test_every_application_of_the_demo(client, places, settings, tmp_path):
             html = client.get(reverse("contests:jury_application", args=[ed.year, app.code]))
             shown = shown_facts(html.content.decode())
             assert sum(matches(p, shown) for p in profiles.values()) >= 5
+
+
+@pytest.mark.django_db
+def test_figures_of_the_applicants_public_hearing_are_not_repeated_to_jurors(
+        client, places, users):
+    """a's hearing is public on the platform (64 people: 30 women, 34 men; 11 proposals; the
+    notice 15 days ahead): the same figures and dates written in a's texts would find it with
+    one lookup of /api/hearings/. The jury reads them masked; other numbers stay."""
+    import re
+
+    from babel.dates import format_date
+
+    from aimak_web.hearings.models import Hearing, Proposal
+
+    ed = make_edition(2026, users["admin"], start=timezone.localdate() - timedelta(days=15))
+    meeting = ed.hearings_from + timedelta(days=20)
+    notice = meeting - timedelta(days=15)
+    h = Hearing.objects.create(
+        municipality=places["a"], subject="draft_budget", year=2027, title_ru="Бюджет",
+        notice_date=notice, meeting_place="—", state="closed",
+        meeting_at=datetime.combine(meeting, time(10), tzinfo=BISHKEK), attendance_women=30,
+        attendance_men=34)
+    Proposal.objects.bulk_create(Proposal(hearing=h, author=users["citizen"], title="П.",
+                                          text="Предложение.") for _ in range(11))
+    summary = (f"Слушания {meeting:%d.%m.%Y}: пришли 64 человека (30 женщин и 34 мужчины), "
+               f"внесено 11 предложений; объявление опубликовано "
+               f"{format_date(notice, 'd MMMM', locale='ru')}, за 15 дней. "
+               f"{format_date(meeting, 'long', locale='ky')} угууга 64 адам келди. "
+               f"Пункт 7 положения выполнен, 2027 год.")
+    a = _apply(ed, places["a"], users["municipal_staff"], summary,
+               offline=f"Протокол от {meeting.isoformat()}, 11 предложений.")
+    seat(ed, users["jury"])
+    start_jury(ed, users["admin"])
+    # the oracle: a's public figures as the open API gives them to anyone
+    [public] = [x for x in _api(client, "/api/hearings/") if x["municipality"] == "T1000000000001"]
+    n_proposals = sum(p["hearing"] == public["id"] for p in _api(client, "/api/hearing-proposals/"))
+    numbers = {public["attendance_total"], public["attendance_women"], public["attendance_men"],
+               public["notice_lead_days"], n_proposals}
+    assert numbers == {64, 30, 34, 15, 11}
+    days = {date.fromisoformat(public["notice_date"]),
+            datetime.fromisoformat(public["meeting_at"]).astimezone(BISHKEK).date()}
+    client.force_login(users["jury"])
+    for lang in ("", "/ky"):
+        html = client.get(lang + reverse("contests:jury_application", args=[2026, a.code]))
+        html = html.content.decode()
+        texts = [blind_scan.page_text(f"<main>{part}</main>") for part in re.findall(
+            r'data-testid="(?:summary|offline)">(.*?)</div>', html, re.S)]
+        text = " ".join(texts)
+        for n in numbers:
+            assert not re.search(rf"(?<![\d.,]){n}(?![\d.,]\d)", text), (n, text)
+        for day in days:
+            for form in (day.isoformat(), f"{day:%d.%m.%Y}", f"{day:%d.%m}",
+                         format_date(day, "d MMMM", locale="ru"),
+                         format_date(day, "d-MMMM", locale="ky")):
+                assert form.lower() not in text.lower(), (form, text)
+        assert "Пункт 7 положения" in text and "2027 год" in text  # other numbers stay

@@ -5,6 +5,11 @@ by placeholders of their kind, any other place, oblast included, by "[place]": a
 is a hint), and so are the applicant's officials (head, contact person, staff accounts), phone
 numbers (the ``phonenumbers`` matcher, Kyrgyz numbers by default) and e-mail addresses.
 
+So are the figures and dates of the applicant's own hearings on the platform (attendance, women,
+men, proposals, days of notice; notice and meeting days): they are public per hearing
+(``/api/hearings/``), so «64 people, 30 women» in an application's text would find its
+municipality with one lookup. The jury sees those facts only as shared bands (``presenter``).
+
 A word matches a name when one of its readings does:
 
 * Russian inflection and derivation by pymorphy3: «Асанову» -> асанов, «Первого» -> первый,
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, cached_property
 
 import phonenumbers
@@ -27,6 +33,8 @@ import pymorphy3
 from django.utils.translation import gettext as _
 
 from aimak.names import name_key
+
+from .facts import platform_facts
 
 #: Words that qualify a place name ("Jany-Jol ayil aimak", "Первый район") rather than make it.
 GENERIC = {
@@ -56,6 +64,37 @@ KY_SUFFIXES = sorted({
 MIN_ROOT = 4
 MAX_ENDING = 6
 KINDS = ("municipality", "village", "rayon", "place", "official")
+#: the public figures of a hearing that a text could repeat (``facts.FIELDS``)
+FIGURES = ("attendance_total", "attendance_women", "attendance_men", "proposals",
+           "notice_lead_days")
+#: a number standing alone (not part of a decimal, a code or a word)
+NUMBER = re.compile(r"(?<![\w.,])\d{1,6}(?!\w|[.,]\d)")
+#: month names by their first letters (Russian and Kyrgyz share them; English)
+MONTHS = {"янв": 1, "фев": 2, "мар": 3, "апр": 4, "май": 5, "мая": 5, "мае": 5, "маю": 5,
+          "июн": 6, "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+          "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH = "|".join(MONTHS)
+#: dates as (day, month) in the text: 2026-07-16, 16.07(.2026), 16 июля, 16-июлда, July 16
+DATES = [
+    (re.compile(r"\b\d{4}-(\d{1,2})-(\d{1,2})\b"), lambda m: (int(m[2]), int(m[1]))),
+    (re.compile(r"\b(\d{1,2})[./](\d{1,2})(?:[./](?:\d{4}|\d{2}))?\b"),
+     lambda m: (int(m[1]), int(m[2]))),
+    (re.compile(rf"\b(\d{{1,2}})(?:-?го)?[\s-]*({_MONTH})\w*", re.IGNORECASE),
+     lambda m: (int(m[1]), MONTHS[m[2].lower()])),
+    (re.compile(rf"\b({_MONTH})\w*\s+(\d{{1,2}})\b", re.IGNORECASE),
+     lambda m: (int(m[2]), MONTHS[m[1].lower()])),
+]
+
+
+def _day(value) -> date | None:
+    """A fact's day (an ISO string as kept in ``auto_facts``, or a date)."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 @cache
@@ -185,8 +224,14 @@ class Match:
 class Anonymiser:
     """Replaces the names of places (the applicant's by kind), officials, phones and e-mails."""
 
-    def __init__(self, municipality, officials: list[str] = ()) -> None:
+    def __init__(self, municipality, officials: list[str] = (), hearings: list[dict] = ()
+                 ) -> None:
         self.municipality = municipality
+        # figures of 0 and 1 say nothing and are everywhere («1-орун»)
+        self.figures = {int(h[k]) for h in hearings for k in FIGURES
+                        if isinstance(h.get(k), int | float) and h[k] >= 2}
+        self.days = {(d.day, d.month) for h in hearings
+                     for d in (_day(h.get("notice_date")), _day(h.get("meeting_date"))) if d}
         self.own = {("municipality", municipality.pk): "municipality",
                     ("rayon", municipality.rayon_id): "rayon"}
         for pk in municipality.settlements.values_list("pk", flat=True):
@@ -205,14 +250,18 @@ class Anonymiser:
                                     role=Role.MUNICIPAL_STAFF).values_list("full_name", flat=True)
         officials = [application.head_name, application.contact_name,
                      *[s for s in staff if len(s) >= 4]]
-        return cls(application.municipality, officials)
+        # its hearings as captured at submission, and as the platform shows them now
+        hearings = [f for f in application.auto_facts or [] if isinstance(f, dict)]
+        hearings += platform_facts(application.municipality, date(2000, 1, 1),
+                                   date(2100, 12, 31))
+        return cls(application.municipality, officials, hearings)
 
     @staticmethod
     def placeholder(kind: str) -> str:
         return {"municipality": _("[municipality]"), "village": _("[village]"),
                 "rayon": _("[rayon]"), "place": _("[place]"), "official": _("[official]"),
                 "phone": _("[phone]"), "email": _("[e-mail]"),
-                "link": _("[link]")}[kind]
+                "link": _("[link]"), "figure": _("[figure]"), "date": _("[date]")}[kind]
 
     @cached_property
     def _index(self) -> Directory:
@@ -234,6 +283,7 @@ class Anonymiser:
         for m in phonenumbers.PhoneNumberMatcher(text, "KG",
                                                  leniency=phonenumbers.Leniency.POSSIBLE):
             spans.append(Match(m.start, m.end, "phone"))
+        spans += self._figures(text)
         tokens = list(TOKEN.finditer(text))
         keys = [readings(re.sub(r"\s", "", t.group())) for t in tokens]
         i = 0
@@ -260,6 +310,19 @@ class Anonymiser:
             if out and m.start < out[-1].end:
                 continue
             out.append(m)
+        return out
+
+    def _figures(self, text: str) -> list[Match]:
+        """Dates and numbers of ``text`` that repeat the applicant's public hearing facts."""
+        out = []
+        if self.days:
+            for pattern, day_month in DATES:
+                out += [Match(m.start(), m.end(), "date") for m in pattern.finditer(text)
+                        if day_month(m) in self.days]
+        if self.figures:
+            out += [Match(m.start(), m.end(), "figure") for m in NUMBER.finditer(text)
+                    if int(m.group()) in self.figures
+                    and not any(d.start <= m.start() < d.end for d in out)]
         return out
 
     def text(self, text: str) -> str:
