@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import re
 from datetime import date, datetime, time, timedelta
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
@@ -219,7 +220,6 @@ def public_profiles(client, ed, munis) -> dict[str, dict | None]:
 
 def shown_facts(html: str) -> tuple[str, dict[str, tuple[float | None, float | None]]]:
     """What the jury page shows: ("withheld" | "none" | "held", fact -> [low, high))."""
-    import re
 
     if 'data-testid="facts-withheld"' in html:
         return "withheld", {}
@@ -285,7 +285,8 @@ def synthetic_edition(places, users, n_munis: int = 70, n_apps: int = 50, seed: 
                                   answered_by=users["municipal_staff"], published_at=now))
     Answer.objects.bulk_create(answers)
     for m in munis[:n_apps]:
-        _apply(ed, m, users["municipal_staff"], "Слушания (синтетическая заявка).")
+        _apply(ed, m, users["municipal_staff"],
+               f"Слушания (синтетическая заявка): {m.name_ru}, {m.name_ky}, {m.name_en}.")
     seat(ed, users["jury"])
     start_jury(ed, users["admin"])
     return ed
@@ -301,10 +302,15 @@ def test_shown_facts_are_shared_by_five_municipalities_in_a_synthetic_edition_of
     assert len(apps) == 50
     profiles = public_profiles(client, ed, Municipality.objects.values_list("code", flat=True))
     client.force_login(users["jury"])
+    voc = blind_scan.vocabulary()
     shown_any = 0
     for app in apps:
         translation.activate("ru")
         html = client.get(reverse("contests:jury_application", args=[ed.year, app.code]))
+        # each application names its municipality in ru, ky and en: the scan finds none
+        assert blind_scan.find(blind_scan.page_text(html.content.decode()), voc) == []
+        [summary] = re.findall(r'data-testid="summary">(.*?)</div>', html.content.decode())
+        assert summary.count("[") == 3 and "Синтет" not in summary and "Synth" not in summary
         shown = shown_facts(html.content.decode())
         k = sum(matches(p, shown) for p in profiles.values())
         assert k >= 5, (app.code, shown, k)
@@ -410,7 +416,6 @@ def test_figures_of_the_applicants_public_hearing_are_not_repeated_to_jurors(
     """a's hearing is public on the platform (64 people: 30 women, 34 men; 11 proposals; the
     notice 15 days ahead): the same figures and dates written in a's texts would find it with
     one lookup of /api/hearings/. The jury reads them masked; other numbers stay."""
-    import re
 
     from babel.dates import format_date
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 import socket
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,8 +112,11 @@ def test_a_juror_is_invited_by_e_mail_in_kyrgyz_and_takes_the_seat(
     person.refresh_from_db()
     assert person.role == Role.JURY and ed.jurors.filter(user=person).exists()
     assert client.post(path).status_code == 403  # used once
-    # their own municipality (b) stays a conflict: b's application would be hidden from them
-    assert places["b"].pk in {places["b"].pk} and person.municipality_id == places["b"].pk
+    # their own municipality (b) stays a conflict: b's application is removed from them
+    a_app = ed.applications.get()
+    b_app = submit_application(ed, places["b"], users["other_staff"])
+    assert ed.jurors.get(user=person).recused_ids() == {b_app.pk}
+    assert a_app.pk not in ed.jurors.get(user=person).recused_ids()
 
 
 @pytest.mark.django_db
@@ -134,4 +139,18 @@ def test_a_juror_is_invited_by_phone_in_russian(client, users, django_user_model
     client.force_login(staff)  # municipal staff cannot sit on the jury
     r = client.post(reverse("contests:invitation", args=[token]))
     assert r.status_code == 403 and "жюри" in r.content.decode()
-    assert timezone.now()  # the invitation is still open for the right person
+    # the right person, a citizen with that phone: 31 days on the link has expired
+    staff.phone = None
+    staff.save()
+    person = django_user_model.objects.create_user(
+        username="p@test.local", phone="+996555123456", role=Role.CITIZEN, password="x" * 20)
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        client.force_login(person)
+        r = client.post(reverse("contests:invitation", args=[token]))
+        assert r.status_code == 403 and "срок" in r.content.decode()
+    person.refresh_from_db()
+    assert person.role == Role.CITIZEN and not ed.jurors.filter(user=person).exists()
+    # within the 30 days it takes them to the jury
+    assert client.post(reverse("contests:invitation", args=[token])).status_code == 302
+    person.refresh_from_db()
+    assert person.role == Role.JURY and ed.jurors.filter(user=person).exists()
