@@ -252,6 +252,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # Kyrgyz numbers as Russian ones (decimal comma), thin-space thousands (aimak_web.core.text)
 FORMAT_MODULE_PATH = ["aimak_web.core.formats"]
 USE_I18N = True
+# messages translated when shown, in the language of the page that shows them
+MESSAGE_STORAGE = "aimak_web.core.flash.Storage"
 USE_TZ = True
 TIME_ZONE = "Asia/Bishkek"
 

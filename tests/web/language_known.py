@@ -14,12 +14,6 @@ KNOWN: dict[str, list[str]] = {
     "28": [r"^(ky|en) /territory/(s/N/)?: .*(Джалал|Сегодняшняя|aimak demo)",
            r"^(ru|ky) /territory/(s/N/)?: Latin «demo»",
            r"^(ru|ky|en) /territory/upload/: "],
-    # accounts: the residents list's column names are not marked as code
-    "25": [r"^(ru|ky|en) /accounts/residents/: ",
-           # a flash message keeps the language of the request that made it: phone_confirm's
-           # "no phone" (reached from the practices vote link) in ky, shown on the next page the
-           # same session opens, which is /en/ when it ends the ky crawl (noticed by issue 23)
-           r"^en /: Cyrillic «Аккаунтуңузда телефон номери жок»"],
 }
 
 #: the browser sweep's findings ("<lang> <path> at <width> px: <problem>", same path rule)

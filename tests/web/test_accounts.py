@@ -174,3 +174,28 @@ def test_staff_confirm_by_hand_is_audited(client, users, places):
                                     content_type__model="user").latest("timestamp")
     assert entry.actor == users["municipal_staff"]
     assert "residence_verified_at" in entry.changes_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_residents_page_speaks_the_reader_language(client, users, lang):
+    """The page, and its list of a file's problems, in one language: the headers a file may use
+    and the file's own headers are literal (``<code>``), the rest comes from the catalog."""
+    from .language import problems
+
+    client.force_login(users["municipal_staff"])
+    prefix = "" if lang == "ru" else f"/{lang}"
+    url = prefix + reverse("accounts:residents")
+    r = client.get(url)
+    assert r.status_code == 200
+    assert problems(r.content.decode(), lang) == []
+    missing = io.BytesIO("name,telephone\nАсан,0555 123 456\n".encode())
+    missing.name = "list.csv"
+    r = client.post(url, {"file": missing})
+    assert len(r.context["problems"]) == 2  # no phone column, no village column
+    assert problems(r.content.decode(), lang, ["Асан"]) == []
+    rows = _xlsx([["name", "phone", "village"], ["Асан", "12", "Жаны-Жол-1"]])
+    r = client.post(url, {"file": rows})
+    html = r.content.decode()
+    assert "<code>phone</code>" in html  # the file's own header, as written
+    assert problems(html, lang, ["Асан"]) == []

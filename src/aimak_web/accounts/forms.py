@@ -91,7 +91,7 @@ class CodeForm(forms.Form):
 
 
 class ResidentsUploadForm(forms.Form):
-    file = forms.FileField(label=_("Residents list (CSV or XLSX: name, phone, village)"))
+    file = forms.FileField(label=_("Residents list (CSV or XLSX)"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]

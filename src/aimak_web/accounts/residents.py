@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aimak.names import NameIndex
 from aimak_web.core.uploads import RowProblem, cell, read_upload
@@ -16,9 +17,19 @@ from aimak_web.core.uploads import RowProblem, cell, read_upload
 from .models import ResidentEntry, User
 from .phones import normalize_phone
 
+#: the headers a column may have (any case), in the file's own words
 COLUMNS = {"name": ("name", "full_name", "фио", "аты-жөнү"),
            "phone": ("phone", "телефон"),
            "village": ("village", "село", "айыл")}
+#: what each column holds, in the reader's language
+COLUMN_LABELS = {"name": gettext_lazy("the person's full name"),
+                 "phone": gettext_lazy("the phone number"),
+                 "village": gettext_lazy("the village")}
+
+
+def column_help() -> list[tuple[str, tuple[str, ...]]]:
+    """(what the column holds, the headers it may have) for the upload page."""
+    return [(COLUMN_LABELS[key], headers) for key, headers in COLUMNS.items()]
 
 
 def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
@@ -32,7 +43,9 @@ def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
     for key, names in COLUMNS.items():
         col = next((lower[n] for n in names if n in lower), None)
         if col is None:
-            problems.append(RowProblem(None, key, _("the column is missing")))
+            problems.append(RowProblem(None, None, _(
+                "no column for %(what)s; its header must be one of those listed above")
+                % {"what": COLUMN_LABELS[key]}))
         found[key] = col
     if problems:
         return [], problems
@@ -51,24 +64,24 @@ def read_residents(upload, municipality) -> tuple[list[dict], list[RowProblem]]:
     for i, rec in enumerate(frame.to_dict("records"), start=1):
         name = cell(rec[found["name"]], whole_numbers=True)
         if not name:
-            problems.append(RowProblem(i, "name", _("the name is empty")))
+            problems.append(RowProblem(i, str(found["name"]), _("the name is empty")))
         phone = normalize_phone(cell(rec[found["phone"]], whole_numbers=True))
         if phone is None:
-            problems.append(RowProblem(i, "phone", _(
+            problems.append(RowProblem(i, str(found["phone"]), _(
                 "expected a phone number such as 0555 123 456, got «%(value)s»")
                 % {"value": str(rec[found["phone"]])[:40]}))
         elif phone in seen:
-            problems.append(RowProblem(i, "phone", _("the same phone is on row %(row)s")
+            problems.append(RowProblem(i, str(found["phone"]), _("the same phone is on row %(row)s")
                                        % {"row": seen[phone]}))
         else:
             seen[phone] = i
         village_text = cell(rec[found["village"]], whole_numbers=True)
         match = index.lookup(village_text) if village_text else []
         if not village_text:
-            problems.append(RowProblem(i, "village", _("the village is empty")))
+            problems.append(RowProblem(i, str(found["village"]), _("the village is empty")))
         elif len(match) != 1:
             hint = ", ".join(by_pk[pk].name for pk in index.suggest(village_text)) or "—"
-            problems.append(RowProblem(i, "village", _(
+            problems.append(RowProblem(i, str(found["village"]), _(
                 "«%(value)s» is not a village of %(municipality)s; closest: %(hint)s")
                 % {"value": village_text[:60], "municipality": municipality.name,
                    "hint": hint}))

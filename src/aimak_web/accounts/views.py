@@ -15,13 +15,16 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
+
+from aimak_web.core.flash import later
 
 from .forms import CodeForm, ResidentsUploadForm, SignInForm, SignUpForm
 from .gateway import send_sms
 from .models import OneTimeCode, ResidentEntry, Role, User
-from .residents import read_residents, save_residents, verify_from_list
+from .residents import column_help, read_residents, save_residents, verify_from_list
 from .services import sign_up
 
 
@@ -46,9 +49,9 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sign_up(form.cleaned_data)
-        messages.success(request, _("Your account is ready: sign in with your e-mail or phone "
-                                    "number and password. If these details already belonged "
-                                    "to an account, we have told its owner."))
+        messages.success(request, later(gettext_noop(
+            "Your account is ready: sign in with your e-mail or phone number and password. If "
+            "these details already belonged to an account, we have told its owner.")))
         following = reverse("accounts:phone_confirm" if form.cleaned_data["phone"]
                             else "accounts:me")
         return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': following})}")
@@ -89,24 +92,26 @@ def phone_confirm(request):
     """Send a one-time code to the user's phone, and check the code they type."""
     user = request.user
     if not user.phone:
-        messages.error(request, _("Your account has no phone number."))
+        messages.error(request, later(gettext_noop("Your account has no phone number.")))
         return redirect("accounts:me")
     form = CodeForm(request.POST if request.POST.get("action") == "check" else None)
     if request.method == "POST" and request.POST.get("action") == "send":
         _obj, code = OneTimeCode.issue(user, "confirm_phone", user.phone)
         send_sms(user.phone, _("aimak code: %(code)s. It is valid for 10 minutes.")
                  % {"code": code})
-        messages.info(request, _("We sent a code to %(phone)s.") % {"phone": user.phone})
+        messages.info(request, later(gettext_noop("We sent a code to %(phone)s."),
+                                     phone=user.phone))
         return redirect("accounts:phone_confirm")
     if request.method == "POST" and form.is_valid():
         if OneTimeCode.verify(user, "confirm_phone", form.cleaned_data["code"]):
             user.phone_confirmed_at = timezone.now()
             user.save(update_fields=["phone_confirmed_at"])
             if verify_from_list(user):
-                messages.success(request, _("Phone confirmed; your residence is verified from "
-                                            "the municipality's residents list."))
+                messages.success(request, later(gettext_noop(
+                    "Phone confirmed; your residence is verified from the municipality's "
+                    "residents list.")))
             else:
-                messages.success(request, _("Phone confirmed."))
+                messages.success(request, later(gettext_noop("Phone confirmed.")))
             return redirect("accounts:me")
         form.add_error("code", _("The code is wrong or has expired."))
     return render(request, "accounts/phone_confirm.html", {"form": form})
@@ -132,15 +137,16 @@ def residents(request):
         rows, problems = read_residents(upload, municipality)
         if not problems:
             n = save_residents(rows, municipality, request.user, upload.name)
-            messages.success(request, _("%(n)s residents loaded from %(file)s.")
-                             % {"n": n, "file": upload.name})
+            messages.success(request, later(gettext_noop(
+                "%(n)s residents loaded from %(file)s."), n=n, file=upload.name))
             return redirect("accounts:residents")
     waiting = User.objects.filter(role=Role.CITIZEN, municipality=municipality,
                                   residence_verified_at__isnull=True).order_by("date_joined")
     entries = ResidentEntry.objects.filter(municipality=municipality).select_related("village")
     return render(request, "accounts/residents.html", {
         "municipality": municipality, "form": form, "problems": problems,
-        "waiting": waiting, "entries": entries[:500], "entry_count": entries.count()})
+        "columns": column_help(), "waiting": waiting, "entries": entries[:500],
+        "entry_count": entries.count()})
 
 
 @login_required
@@ -150,5 +156,6 @@ def resident_confirm(request, user_id: int):
     municipality = _staff_municipality(request)
     person = get_object_or_404(User, pk=user_id, role=Role.CITIZEN, municipality=municipality)
     person.verify_residence("manual", by=request.user)
-    messages.success(request, _("Residence of %(name)s confirmed.") % {"name": person})
+    messages.success(request, later(gettext_noop("Residence of %(name)s confirmed."),
+                                        name=str(person)))
     return redirect("accounts:residents")

@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from PIL import Image
@@ -47,6 +49,17 @@ class RowProblem:
         if self.column:
             where.append(_("column «%(column)s»") % {"column": self.column})
         return (", ".join(where) + ": " if where else "") + self.message
+
+    def as_html(self) -> SafeString:
+        """The same words, the column's header marked as the file's literal text (``<code>``):
+        a header such as ``phone`` is the file's, not a word of the page's language."""
+        where = []
+        if self.row is not None:
+            where.append(escape(_("row %(row)s") % {"row": self.row}))
+        if self.column:
+            where.append(escape(_("column «%(column)s»")) % {
+                "column": format_html("<code>{}</code>", self.column)})
+        return mark_safe((", ".join(where) + ": " if where else "") + escape(self.message))
 
 
 def read_upload(upload, suffixes: Sequence[str] | None = None
