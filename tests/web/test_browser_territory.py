@@ -44,7 +44,30 @@ def test_move_updates_map_figures_and_violations_live(page, live_server, users,
     classes = page.locator("[data-testid=violations] li").evaluate_all(
         "els => els.map(e => e.className)")
     assert classes and set(classes) <= {"violation", "ok"}
-    # units are labelled on the map by their centres (few enough to be readable, or zoomed)
+    # units are labelled on the map by their centres: at the first view of today's 75 units as
+    # many labels as fit without overlapping (before: none above 30 units until zoomed in);
+    # zooming in shows more
     page.locator("#map").evaluate("e => e.scrollIntoView()")
+    shown = _labels_shown(page)
+    assert len(shown) >= 8, shown
+    assert not any(_overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1:])
+    page.click(".leaflet-control-zoom-in")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.unit-label')]"
+        ".filter(e => getComputedStyle(e).visibility === 'visible').length > n",
+        arg=len(shown), timeout=10000)
     page.watch.shot(page, "territory-editor-after-move")
     assert page.watch.errors == [] and page.watch.outside == []
+
+
+def _labels_shown(page) -> list[dict]:
+    """The unit labels a reader sees: text and box."""
+    return page.evaluate("""() => [...document.querySelectorAll('.unit-label')]
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => { const r = e.getBoundingClientRect();
+                    return {text: e.textContent, l: r.left, r: r.right, t: r.top,
+                            b: r.bottom}; })""")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]

@@ -30,7 +30,6 @@
   let map = null;
   let layer = null;
   let labels = null;
-  let fitZoom = 0;
   const colourOf = (code) => (display[unitOf[code]] || {}).colour || "#cccccc";
   const tip = (f) => {
     const u = units[unitOf[f.properties.code]] || {};
@@ -48,24 +47,39 @@
     });
     return div;
   };
+  // Labels: as many as fit without overlapping, the most populous units first; the others
+  // appear as the reader zooms in. A greedy pass over the labels' own boxes (at most a few
+  // hundred, so comparing each with those kept is instant; no spatial index needed).
+  let order = [];
+  const declutter = () => {
+    const kept = [];
+    order.forEach((t) => {
+      const e = t.getElement();
+      if (!e) return;
+      e.style.visibility = "";
+      const r = e.getBoundingClientRect();
+      const clash = kept.some((k) => r.left < k.right && k.left < r.right
+                                     && r.top < k.bottom && k.top < r.bottom);
+      e.style.visibility = clash ? "hidden" : "";
+      if (!clash) kept.push(r);
+    });
+  };
   const drawLabels = () => {
     if (!map) return;
     if (labels) labels.remove();
     labels = L.layerGroup();
-    Object.entries(display).forEach(([unit, d]) => {
-      if (d.lat === null || d.lon === null) return;
-      const u = units[unit] || {};
-      L.tooltip({ permanent: true, direction: "center", className: "unit-label",
-                  interactive: false })
-        .setLatLng([d.lat, d.lon]).setContent(u.centre_name || u.name || unit).addTo(labels);
-    });
-    const show = () => {
-      const readable = Object.keys(display).length <= 30 || map.getZoom() >= fitZoom + 1;
-      if (readable && !map.hasLayer(labels)) labels.addTo(map);
-      if (!readable && map.hasLayer(labels)) labels.remove();
-    };
-    map.off("zoomend").on("zoomend", show);
-    show();
+    order = Object.entries(display)
+      .filter(([, d]) => d.lat !== null && d.lon !== null)
+      .sort(([a], [b]) => ((units[b] || {}).population || 0) - ((units[a] || {}).population || 0))
+      .map(([unit, d]) => {
+        const u = units[unit] || {};
+        return L.tooltip({ permanent: true, direction: "center", className: "unit-label",
+                           interactive: false })
+          .setLatLng([d.lat, d.lon]).setContent(u.centre_name || u.name || unit).addTo(labels);
+      });
+    labels.addTo(map);
+    map.off("zoomend", declutter).on("zoomend", declutter);
+    declutter();
   };
   if (el && typeof L !== "undefined") {
     map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
@@ -85,7 +99,6 @@
       const bounds = layer.getBounds();
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [6, 6] });
       else map.setView([41.2, 74.7], 6);
-      fitZoom = map.getZoom();
       drawLabels();
       el.dataset.ready = "1";
     });
