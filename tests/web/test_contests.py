@@ -390,3 +390,32 @@ def test_setup_forms_show_errors_by_the_field(places):
     crit = CriterionForm({"order": 1, "title_ru": "Информирование", "weight": 1,
                           "descriptors_ru": "0\n1\n2\n3\n4"})
     assert not crit.is_valid() and set(crit.errors) == {"descriptors_ru"}
+
+
+@pytest.mark.django_db
+def test_application_page_says_the_hearing_subject_in_the_readers_language(
+        client, places, users):
+    """A real hearing of a on the platform: its subject is never the raw key draft_budget."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from aimak_web.hearings.models import Hearing
+
+    from .perm_contests import make_edition
+
+    ed = make_edition(2026, users["admin"])
+    meeting = ed.hearings_from + timedelta(days=10)
+    Hearing.objects.create(
+        municipality=places["a"], subject="draft_budget", year=2027, title_ru="Бюджет",
+        notice_date=meeting - timedelta(days=15), meeting_place="—", state="closed",
+        meeting_at=datetime.combine(meeting, time(10), tzinfo=ZoneInfo("Asia/Bishkek")),
+        attendance_women=30, attendance_men=34)
+    assert ed.applications_from <= timezone.localdate() <= ed.applications_to
+    client.force_login(users["municipal_staff"])
+    url = reverse("contests:apply", args=[ed.year])
+    for lang, subject in (("", "проект бюджета"), ("/ky", "бюджеттин долбоору")):
+        page = client.get(lang + url).content.decode()
+        assert 'data-testid="facts"' in page and "draft_budget" not in page
+        assert subject in page.lower(), lang

@@ -199,3 +199,43 @@ def test_a_prize_tie_waits_for_a_recorded_public_decision(client, users, places)
     assert html.count('data-testid="tie-decision"') == 2 and "Пункт 7.3 положения" in html
     html = client.get("/ky" + reverse("contests:edition", args=[ed.year])).content.decode()
     assert "Жобонун 7.3-пункту" in html
+
+
+@pytest.mark.django_db
+def test_every_late_step_is_refused_on_a_moved_clock(client, users, places):
+    """After 31.12 a draft cannot be submitted nor given a file, a submitted application
+    cannot be withdrawn; after 31.01 the jury cannot be reopened; nothing changes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .contest_files import pdf_with_metadata
+
+    ed = edition(users["admin"], Edition.State.APPLICATIONS)
+    apply, action = (reverse(f"contests:{n}", args=[ed.year]) for n in ("apply", "apply_action"))
+    evidence = reverse("contests:apply_evidence", args=[ed.year])
+    staff, other, admin = users["municipal_staff"], users["other_staff"], users["admin"]
+    with at(date(2026, 12, 2), client, staff):
+        client.post(apply, {"summary": "Черновик."})
+    with at(date(2026, 12, 3), client, other):
+        client.post(apply, {"summary": "Подана."})
+        client.post(action, {"action": "submit"})
+    with at(date(2027, 1, 1), client, staff):
+        client.post(action, {"action": "submit"})
+        client.post(evidence, {"file": SimpleUploadedFile(
+            "p.pdf", pdf_with_metadata("Протокол."), content_type="application/pdf")})
+    with at(date(2027, 1, 1), client, other):
+        client.post(action, {"action": "withdraw"})
+    draft = Application.objects.get(municipality=places["a"])
+    assert (draft.state, draft.code or None, draft.evidence.count()) == (
+        Application.State.DRAFT, None, 0)
+    assert Application.objects.get(municipality=places["c"]).state == \
+        Application.State.SUBMITTED
+    JuryMember.objects.create(edition=ed, user=users["jury"])
+    transition = reverse("contests:transition", args=[ed.year])
+    with at(date(2027, 1, 10), client, admin):
+        client.post(transition, {"action": "jury"})
+    with at(date(2027, 2, 1), client, admin):
+        client.post(transition, {"action": "close"})
+        r = client.post(transition, {"action": "reopen"}, follow=True)
+        assert "31 января 2027" in r.content.decode()  # the reason names the date
+    ed.refresh_from_db()
+    assert ed.state == Edition.State.REVIEW
