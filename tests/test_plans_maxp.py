@@ -104,3 +104,53 @@ def test_against_brute_force(rows, cols, seed, threshold):
     assert m.heterogeneity_ == pytest.approx(_oracle_het(groups, x.tolist()))
     assert m.p_ == best_p
     assert m.heterogeneity_ >= best_het - 1e-9
+
+
+def test_cut_units_known_answers():
+    from aimak.plans.maxp import _cut_units
+
+    def csr(A):
+        import scipy.sparse as sp
+
+        m = sp.csr_matrix(A)
+        return m.indptr, m.indices
+
+    # path 0-1-2-3: removing 1 or 2 splits it; a 2x2 grid (a cycle) has no cut unit
+    assert _cut_units({0, 1, 2, 3}, *csr(_path(4))) == {1, 2}
+    assert _cut_units({0, 1, 2, 3}, *csr(_grid(2, 2))) == set()
+    # star: centre 0 with leaves 1, 2, 3; only within the region: {1, 0, 2} of the path 1-0-2
+    star = np.zeros((4, 4), bool)
+    star[0, 1:] = star[1:, 0] = True
+    assert _cut_units({0, 1, 2, 3}, *csr(star)) == {0}
+    # the region {0, 1, 2} of a 2x3 grid (its top row) is a path: its middle unit is a cut
+    assert _cut_units({0, 1, 2}, *csr(_grid(2, 3))) == {1}
+
+
+def test_known_answers_on_paths_of_six():
+    # path of 6 units of population 1, threshold 3: p = 2, and the only split is {0,1,2}|{3,4,5}
+    # whatever the attributes; with x = 0,0,9,9,0,0 its heterogeneity is (9+9+0) + (0+9+9) = 36
+    m = MaxPRegions(3.0, seed=0).fit(_path(6), np.ones(6), np.array([0, 0, 9, 9, 0, 0.0]))
+    assert m.p_ == 2 and m.heterogeneity_ == pytest.approx(36.0)
+    # path of 6, threshold 2: p = 3, splits 2|2|2 only; x = 0,0,5,5,7,7 gives 0 + 0 + 0 = 0
+    m = MaxPRegions(2.0, seed=0).fit(_path(6), np.ones(6), np.array([0, 0, 5, 5, 7, 7.0]))
+    assert m.p_ == 3 and m.heterogeneity_ == pytest.approx(0.0)
+
+
+def test_best_split_of_a_pair_known_answer():
+    """Path 0-1-2-3, population 1 each, threshold 1, x = 0,0,9,9, regions {0}|{1,2,3}: the
+    contiguous two-part splits are {0}|{1,2,3} (0 + 9+9+0 = 18), {0,1}|{2,3} (0 + 0 = 0) and
+    {0,1,2}|{3} (9+9+0 + 0 = 18): the best is {0,1}|{2,3}, 18 lower."""
+    import scipy.sparse as sp
+    from scipy.spatial.distance import cdist
+
+    from aimak.plans.maxp import _Moves
+
+    x = np.array([[0.0], [0.0], [9.0], [9.0]])
+    moves = _Moves(np.array([0, 1, 1, 1]), sp.csr_matrix(_path(4)), np.ones(4),
+                   cdist(x, x, "cityblock"), 1.0)
+    assert moves.het == pytest.approx(18.0)
+    change, part_a, part_b = moves.best_split(0, 1)
+    assert change == pytest.approx(-18.0)
+    assert sorted(part_a.tolist()) == [0, 1] and sorted(part_b.tolist()) == [2, 3]
+    moves.set_pair(0, 1, part_a, part_b)
+    assert moves.het == pytest.approx(0.0) and moves.labels.tolist() == [0, 0, 1, 1]
