@@ -9,11 +9,6 @@ from __future__ import annotations
 KNOWN: dict[str, list[str]] = {
     # hearings: budget line keys (total_local_budget), the budget source text in English
     "22": [r"^(ru|ky|en) /hearings/N/(budget/|paper-proposal/|propose/|edit/)?: "],
-    # territory: demo analysis and scenario titles in Russian only; the upload's column names
-    # and the violations/provenance texts of the core
-    "28": [r"^(ky|en) /territory/(s/N/)?: .*(Джалал|Сегодняшняя|aimak demo)",
-           r"^(ru|ky) /territory/(s/N/)?: Latin «demo»",
-           r"^(ru|ky|en) /territory/upload/: "],
 }
 
 #: the browser sweep's findings ("<lang> <path> at <width> px: <problem>", same path rule)

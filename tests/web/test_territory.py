@@ -208,3 +208,38 @@ def test_anonymous_compare_starts_no_background_work(client, users, scenarios):
     assert 'data-testid="ensemble-start"' in page
     client.post(reverse("territory:ensemble_start", args=[s1.pk]), {"next": url})
     assert Job.objects.filter(kind="ensemble").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_titles_are_said_in_the_readers_language(client, users, territory_inputs, tmp_path):
+    """The demo's analysis and the titles the loader gives (today's map, the optimiser's plans)
+    are message ids: each reader sees them in their language (before: Russian on ky/en pages,
+    with a Latin «demo» on ru/ky ones)."""
+    from aimak.manifest import Manifest, PlanEntry
+    from aimak_web.territory.demo import DEMO_TITLE
+    from aimak_web.territory.evaluation import session_for
+    from aimak_web.territory.work import TERRAIN_PROVENANCE, load_results
+
+    dataset, times = territory_inputs
+    probe = Scenario(criteria="population")
+    probe.analysis = make_analysis(dataset, times)["official"].analysis
+    rows = pd.DataFrame(session_for(probe).current_mapping())[["old_code", "new_unit", "centre"]]
+    rows.to_parquet(tmp_path / "plan-population.parquet")
+    manifest = Manifest(folder=tmp_path, dataset=dataset, times=times, plans={
+        "population": PlanEntry("population", "population", tmp_path / "plan-population.parquet")})
+    analysis = load_results(DEMO_TITLE, manifest, users["admin"], TERRAIN_PROVENANCE)
+    client.force_login(users["admin"])
+    expected = {"ru": ("Джалал-Абадская область", "Сегодняшняя карта (2023)", "Оптимизатор"),
+                "ky": ("Жалал-Абад облусу", "Бүгүнкү карта (2023)", "Оптимизатор"),
+                "en": ("Jalal-Abad oblast", "Today's map (2023)", "Optimiser")}
+    for lang, (oblast, today, optimiser) in expected.items():
+        with translation.override(lang):
+            html = client.get(reverse("territory:index")).content.decode()
+            s = analysis.scenarios.get(origin="today")
+            page = client.get(s.get_absolute_url()).content.decode()
+        for text in (oblast, today.replace("'", "&#x27;"), optimiser):
+            assert text in html, (lang, text)
+        assert oblast in page and today.replace("'", "&#x27;") in page, lang
+        assert "aimak demo" not in html, lang
+        if lang != "ru":
+            assert "Джалал" not in html + page and "Сегодняшняя" not in html + page, lang

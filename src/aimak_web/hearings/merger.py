@@ -35,7 +35,7 @@ def start_merger_hearing(scenario, user) -> Hearing | None:
     titles = {}
     for lang in ("ru", "ky"):
         with override(lang):
-            titles[f"title_{lang}"] = _(MERGER_TITLE) % {"title": scenario.title}
+            titles[f"title_{lang}"] = _(MERGER_TITLE) % {"title": scenario.title_text}
     hearing = Hearing.objects.create(municipality=muni, subject=Subject.MERGER,
                                      year=timezone.now().year, scenario=scenario,
                                      created_by=user, **titles)

@@ -7,7 +7,7 @@ from .models import CRITERIA
 class UploadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     criteria = forms.ChoiceField(label=_("Criteria"), choices=CRITERIA)
-    file = forms.FileField(label=_("Plan (CSV: old_code, new_unit, centre)"))
+    file = forms.FileField(label=_("Plan (CSV)"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -19,10 +19,31 @@ CRITERIA = [("accessibility", _("Accessibility (Ukraine 2015 methodology)")),
             ("population", _("Population (Denmark, 20,000 inhabitants)"))]
 
 
+def said_title(title: str, params: dict | None) -> str:
+    """A title in the reader's language: as written when ``params`` is None, else the message
+    id ``title`` translated and filled with ``params`` (a value may be ``{lang: text}``, e.g.
+    an oblast's names, from which the reader's language is taken, Russian failing that)."""
+    if params is None:
+        return title
+    from aimak_web.core.text import reader_language
+
+    lang = reader_language()
+    values = {k: (v.get(lang) or v.get("ru", "")) if isinstance(v, dict) else v
+              for k, v in params.items()}
+    text = gettext(title)
+    try:
+        return text % values if values else text
+    except (KeyError, TypeError, ValueError):  # a catalog that lost a placeholder
+        return title % values
+
+
 class Analysis(models.Model):
     """The inputs of the core pipeline that scenarios are evaluated against."""
 
     title = models.CharField(_("title"), max_length=200)
+    #: None: ``title`` is as its author wrote it; a dict: ``title`` is an English message id
+    #: (``gettext_noop``) said in the reader's language (``title_text``) with these values
+    title_params = models.JSONField(null=True, blank=True, default=None)
     dataset_path = models.CharField(max_length=500)
     times_path = models.CharField(max_length=500)
     flows_path = models.CharField(max_length=500, blank=True)
@@ -42,8 +63,12 @@ class Analysis(models.Model):
         verbose_name = _("analysis")
         verbose_name_plural = _("analyses")
 
+    @property
+    def title_text(self) -> str:
+        return said_title(self.title, self.title_params)
+
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
 
 class Scenario(models.Model):
@@ -53,6 +78,8 @@ class Scenario(models.Model):
 
     analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="scenarios")
     title = models.CharField(_("title"), max_length=200)
+    #: as ``Analysis.title_params``
+    title_params = models.JSONField(null=True, blank=True, default=None)
     criteria = models.CharField(_("criteria"), max_length=40, choices=CRITERIA)
     origin = models.CharField(_("origin"), max_length=10, choices=ORIGINS)
     status = models.CharField(_("status"), max_length=10, choices=STATUS, default="draft")
@@ -66,8 +93,12 @@ class Scenario(models.Model):
         verbose_name = _("scenario")
         verbose_name_plural = _("scenarios")
 
+    @property
+    def title_text(self) -> str:
+        return said_title(self.title, self.title_params)
+
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     def get_absolute_url(self) -> str:
         return reverse("territory:scenario", args=[self.pk])

@@ -123,7 +123,7 @@ def copy(scenario: Scenario, user) -> Scenario:
     if not user.has_perm("territory.create_scenario"):
         raise PermissionDenied
     new = Scenario.objects.create(analysis=scenario.analysis,
-                                  title=_("Copy of %(t)s") % {"t": scenario.title},
+                                  title=_("Copy of %(t)s") % {"t": scenario.title_text},
                                   criteria=scenario.criteria, origin="copy", author=user)
     new.add_version(scenario.current.mapping, user,
                     gettext_noop("copy of scenario #%(pk)s, version %(n)s"),
@@ -302,7 +302,7 @@ def placement(chosen: list[Scenario], user) -> dict:
            "ensemble_for": first.pk}
     if job is not None and job.state == "done":
         session = session_for(first)
-        marks = [(s.title, session.metrics(s.current.mapping)["mean_minutes_to_centre"])
+        marks = [(s.title_text, session.metrics(s.current.mapping)["mean_minutes_to_centre"])
                  for s in same]
         out["chart"] = histogram(job.result["values"], marks)
         out["ensemble"] = job.result

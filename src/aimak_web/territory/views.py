@@ -272,10 +272,10 @@ def _job_json(job: Job) -> dict:
         if job.version_id:
             data["result_url"] = job.scenario.get_absolute_url()
             data["result_label"] = _("Version %(n)s of «%(t)s»") % {
-                "n": job.version.number, "t": job.scenario.title}
+                "n": job.version.number, "t": job.scenario.title_text}
         elif job.kind == "analysis" and job.analysis_id:
             data["result_url"] = reverse("territory:index") + f"#analysis-{job.analysis_id}"
-            data["result_label"] = job.analysis.title
+            data["result_label"] = job.analysis.title_text
     if job.state == "failed":
         data["error"] = str(job.get_error_display())
         data["detail"] = job.detail_text

@@ -27,10 +27,14 @@ STRAIGHT_PROVENANCE = gettext_noop(
     "travel times modelled in straight lines, flows modelled (Huff model), populations partly "
     "estimated: see the report")
 
-#: Scenario titles of the optimiser's plans, by criteria set.
-TITLES = {"accessibility": "Оптимизатор: доступность (методика Украины 2015)",
-          "moderate": "Оптимизатор: умеренный (10 000 жителей)",
-          "population": "Оптимизатор: численность (Дания, 20 000 жителей)"}
+#: Scenario titles of the optimiser's plans, by criteria set, and of today's map: message ids,
+#: said in the reader's language (``Scenario.title_text``).
+TITLES = {"accessibility": gettext_noop("Optimiser: accessibility (Ukraine 2015 methodology)"),
+          "moderate": gettext_noop("Optimiser: moderate (10,000 inhabitants)"),
+          "population": gettext_noop("Optimiser: population (Denmark, 20,000 inhabitants)")}
+TODAY_TITLE = gettext_noop("Today's map (2023)")
+#: The title of an analysis run from the browser (the oblast's name in the reader's language)
+RUN_TITLE = gettext_noop("%(oblast)s (%(when)s, #%(job)s)")
 
 #: Plans sampled per ensemble (about 1 s per 300 plans for Jalal-Abad's 76 municipalities).
 ENSEMBLE_PLANS = 1000
@@ -45,14 +49,15 @@ ANALYSIS_SOLVER: dict = {}
 
 
 def load_results(title: str, manifest: Manifest, author, provenance: str,
-                 replace: bool = True) -> Analysis:
+                 replace: bool = True, title_params: dict | None = None) -> Analysis:
     """An analysis of a pipeline run (read from its manifest, ``aimak.manifest``): today's map
-    (official) and each plan the run made as a proposed scenario. ``replace``: an analysis of
-    the same title is updated and its scenarios made anew."""
+    (official) and each plan the run made as a proposed scenario. ``title`` is a message id
+    filled with ``title_params`` (``Analysis.title_params``). ``replace``: an analysis of the
+    same title is updated and its scenarios made anew."""
     report = manifest.report.get("html")
     paths = {"dataset_path": str(manifest.dataset), "times_path": str(manifest.times),
              "flows_path": str(manifest.flows or ""), "report_path": str(report or ""),
-             "provenance": provenance}
+             "provenance": provenance, "title_params": title_params or {}}
     analysis = Analysis.objects.filter(title=title).first() if replace else None
     if analysis is None:
         analysis = Analysis.objects.create(title=title, **paths)
@@ -61,7 +66,7 @@ def load_results(title: str, manifest: Manifest, author, provenance: str,
             setattr(analysis, k, v)
         analysis.save()
         analysis.scenarios.all().delete()
-    today = Scenario.objects.create(analysis=analysis, title="Сегодняшняя карта (2023)",
+    today = Scenario.objects.create(analysis=analysis, title=TODAY_TITLE, title_params={},
                                     criteria="moderate", origin="today", status="official",
                                     author=author)
     session = session_for(today)
@@ -72,7 +77,9 @@ def load_results(title: str, manifest: Manifest, author, provenance: str,
     for name, entry in manifest.plans.items():
         if entry.mapping is None or entry.criteria not in known:
             continue
-        s = Scenario.objects.create(analysis=analysis, title=TITLES.get(name, entry.title),
+        own = name not in TITLES  # a plan of the run's own config: titled by its author
+        s = Scenario.objects.create(analysis=analysis, title=entry.title if own else TITLES[name],
+                                    title_params=None if own else {},
                                     criteria=entry.criteria, origin="core", status="proposed",
                                     author=author)
         rows = pd.read_parquet(entry.mapping).astype(str).to_dict("records")
@@ -143,10 +150,11 @@ def analysis(job: Job) -> None:
                     formats=tuple(job.params.get("formats") or ANALYSIS_FORMATS),
                     solver=SolverParams(**ANALYSIS_SOLVER), title=oblast.name_ru)
     result = run(config, progress=job.set_stage)
-    found = load_results(f"{oblast.name_ru} ({job.created:%Y-%m-%d %H:%M}, #{job.pk})",
-                         result.manifest, job.user,
-                         STRAIGHT_PROVENANCE if straight else TERRAIN_PROVENANCE,
-                         replace=False)
+    names = {"ru": oblast.name_ru, "ky": oblast.name_ky or oblast.name_ru, "en": oblast.name_en}
+    found = load_results(RUN_TITLE, result.manifest, job.user,
+                         STRAIGHT_PROVENANCE if straight else TERRAIN_PROVENANCE, replace=False,
+                         title_params={"oblast": names, "when": f"{job.created:%Y-%m-%d %H:%M}",
+                                       "job": job.pk})
     job.analysis = found
     job.save(update_fields=["analysis"])
     job.finish({"files": {k: str(v) for k, v in result.manifest.report.items()},
