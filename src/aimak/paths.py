@@ -55,6 +55,15 @@ def data_home(required: bool = False) -> Path | None:
     return None
 
 
+def folder_or_none(value: str | os.PathLike | None) -> Path | None:
+    """``value`` as a folder that exists, or None: an empty setting names no folder (never
+    ``Path("")``, which is the working directory)."""
+    if value is None or not str(value).strip():
+        return None
+    folder = Path(value).expanduser()
+    return folder if folder.is_dir() else None
+
+
 def reference_home() -> Path | None:
     """``shared/reference`` beside the checkout (R reference partitions, legal sources)."""
     shared = shared_home()

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from aimak.paths import folder_or_none
 from aimak_web.core.text import name_in_language
 from aimak_web.places.models import Municipality
 
@@ -81,8 +82,10 @@ class Archive:
     path: str = ""
 
 
-def data_path() -> Path:
-    return Path(getattr(settings, "AIMAK_SHARED_DATA", "") or ".") / FILE
+def data_path() -> Path | None:
+    """The archive's file in the shared data folder, or None without that folder."""
+    folder = folder_or_none(getattr(settings, "AIMAK_SHARED_DATA", None))
+    return folder / FILE if folder is not None else None
 
 
 def _regions(text: str, title: str = "") -> str:
@@ -149,7 +152,7 @@ def _year(row: dict) -> str:
 def read(path: Path | None = None) -> Archive:
     """The archive from the shared data; ``ArchiveError`` says what is wrong and where."""
     path = path or data_path()
-    if not path.is_file():
+    if path is None or not path.is_file():
         raise ArchiveError(_("The file %(file)s is not available on this server.")
                            % {"file": FILE})
     out = Archive(path=FILE)

@@ -28,6 +28,7 @@ from django.conf import settings
 
 import aimak
 from aimak.errors import AimakError
+from aimak.paths import folder_or_none
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ INPUTS = ("rayon_poverty_2011_2020.csv", "national_series_wdi.csv")
 
 
 def data_folder() -> Path | None:
-    folder = Path(settings.AIMAK_SHARED_DATA)
-    return folder if (folder / INPUTS[0]).exists() else None
+    folder = folder_or_none(settings.AIMAK_SHARED_DATA)
+    return folder if folder is not None and (folder / INPUTS[0]).exists() else None
 
 
 def _stored(folder: str) -> Path:
@@ -353,5 +354,5 @@ BUDGET_INPUT = "local_budgets.csv"
 
 
 def data_folder_for(name: str) -> Path | None:
-    folder = Path(settings.AIMAK_SHARED_DATA)
-    return folder if (folder / name).exists() else None
+    folder = folder_or_none(settings.AIMAK_SHARED_DATA)
+    return folder if folder is not None and (folder / name).exists() else None

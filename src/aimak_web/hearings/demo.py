@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from aimak.paths import folder_or_none
 from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE
 
 from .models import BudgetKind, BudgetLine, Hearing, LineSource, State, Subject
@@ -48,8 +49,7 @@ RESOLUTION = re.compile(r"council resolution (\d{2}\.\d{2}\.\d{4}) No\.?\s*([\w-
 def shared_data_dir() -> Path | None:
     """The shared Kyrgyzstan data folder (``settings.AIMAK_SHARED_DATA``, the core's
     ``aimak.paths.data_home``), or None when absent."""
-    folder = getattr(settings, "AIMAK_SHARED_DATA", "")
-    return Path(folder) if folder and Path(folder).is_dir() else None
+    return folder_or_none(getattr(settings, "AIMAK_SHARED_DATA", None))
 
 
 def budget_rows(folder: Path, code: str) -> list[dict]:
