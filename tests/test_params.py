@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -58,26 +60,22 @@ def _estimator_pairs():
 
 def test_parameter_models_take_the_estimators_defaults() -> None:
     """Every setting that configures an estimator has the estimator's own default (the one
-    place it is set); the pipeline's all-cores travel times are the one named exception."""
+    place it is set), the processes of the travel-time matrix included."""
     import inspect
-
-    from aimak.params import PIPELINE_JOBS
 
     checked = 0
     for model, target, renamed in _estimator_pairs():
         sig = inspect.signature(target.__init__ if inspect.isclass(target) else target)
         for field, info in model.model_fields.items():
             name = renamed.get(field, field)
-            if name not in sig.parameters or field == "n_jobs":
+            if name not in sig.parameters:
                 continue
             default = sig.parameters[name].default
             if default is inspect.Parameter.empty or default is None:
                 continue
             assert info.default == default, (model.__name__, field, info.default, default)
             checked += 1
-        if "n_jobs" in model.model_fields:
-            assert model.model_fields["n_jobs"].default == PIPELINE_JOBS
-    assert checked >= 15
+    assert checked >= 17
 
 
 def test_cli_help_and_docs_state_the_estimators_defaults() -> None:
@@ -91,6 +89,21 @@ def test_cli_help_and_docs_state_the_estimators_defaults() -> None:
     runner = CliRunner()
     text = " ".join(runner.invoke(cli, ["amalgamate", "--help"]).output.split())
     assert f"[default: {solver.time_limit}]" in text and f"[default: {solver.method}]" in text
+    from aimak.access.straight import StraightLineModel
+    from aimak.access.terrain import TerrainModel
+    from aimak.cli.access import access
+    from aimak.cli.options import DefaultFrom
+
+    terrain, straight = TerrainModel(), StraightLineModel()
+    text = " ".join(runner.invoke(cli, ["access", "--help"]).output.split())
+    for option, value in (("--jobs", terrain.n_jobs), ("--cell-factor", terrain.cell_factor),
+                          ("--circuity", straight.circuity), ("--speed", straight.speed_kmh)):
+        assert re.search(rf"{option} [^[]*\[default: {re.escape(str(value))}[];]", text), option
+    # read from the estimators, not copied: the access options that configure one say which
+    copied = [o.name for o in access.params if isinstance(o, click.Option)
+              and o.name in ("jobs", "cell_factor", "circuity", "speed")
+              and not isinstance(o, DefaultFrom)]
+    assert not copied, copied
     lma = LabourMarketAreas()
     text = " ".join(runner.invoke(cli, ["zones", "--help"]).output.split())
     for key in ("min_size", "target_size", "min_sc", "target_sc"):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from aimak.access.roads import RoadModel
 from aimak.access.straight import StraightLineModel
 from aimak.access.terrain import TerrainModel
 from aimak.checks import Params, check, default_of
@@ -38,10 +39,6 @@ ZONE_KEYS: dict[str, tuple[str, ...]] = {
 }
 assert set(ZONE_KEYS) == set(METHODS)
 
-#: The pipeline computes travel times on all cores (-1); the models' own default is one.
-PIPELINE_JOBS = -1
-
-
 Profile = Literal["vehicle", "walk"]
 
 
@@ -60,7 +57,7 @@ class TerrainParams(Params):
     area: Literal["dataset"] = "dataset"
     area_buffer_km: float = Field(default_of(TerrainModel, "area_buffer_km"), ge=0)
     elevation: str | None = None
-    n_jobs: int = Field(PIPELINE_JOBS, ge=-1)
+    n_jobs: int = Field(default_of(TerrainModel, "n_jobs"), ge=-1)
 
     @model_validator(mode="after")
     def _jobs(self) -> TerrainParams:
@@ -77,7 +74,7 @@ class RoadParams(Params):
     offroad_profile: Profile = "vehicle"
     elevation: str | None = None
     max_leg_km: float | None = Field(None, gt=0)
-    n_jobs: int = Field(PIPELINE_JOBS, ge=-1)
+    n_jobs: int = Field(default_of(RoadModel, "n_jobs"), ge=-1)
 
 
 class StraightParams(Params):

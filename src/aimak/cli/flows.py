@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from aimak.cli.options import DefaultFrom
 from aimak.errors import InputError, Problem, fail
 from aimak.flows import DEFAULT_SNAP_M
 
@@ -68,7 +69,8 @@ def flows() -> None:
 )
 @click.option("--alpha", type=float, default=None, help="Exponent of attractiveness (default 1).")
 @click.option(
-    "--decay", type=click.Choice(["exponential", "power"]), default="exponential", show_default=True
+    "--decay", type=click.Choice(["exponential", "power"]), cls=DefaultFrom,
+    target="aimak.flows.model:model_flows",
 )
 @click.option(
     "--max-minutes",
