@@ -9,6 +9,7 @@ among valid plans, and the unit-by-unit differences.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,8 +81,6 @@ def official_context(explanation, lang: str, synthetic: bool = False,
     """Everything the official-plan section shows, translated and formatted;
     ``population_class`` is the provenance of the populations (see ``resolve_columns``) and
     ``names`` maps municipality codes and settlement ids to names in the report language."""
-    from pathlib import Path
-
     e = explanation
     cls = "synthetic" if synthetic else "modelled"
     pop_cls = "synthetic" if synthetic else population_class
@@ -89,65 +88,14 @@ def official_context(explanation, lang: str, synthetic: bool = False,
     def num(value, kind="int"):
         return fmt_number(value, kind, lang)
 
-    out: dict[str, Any] = {"title": _(OFFICIAL_TITLE)}
-    out["coverage"] = _("The plan covers {covered} of {total} current municipalities in "
-                        "{units} new units.").format(covered=num(e.covered),
-                                                     total=num(e.total),
-                                                     units=num(e.plan.n_units))
-    if e.covered < e.total:
-        out["coverage"] += " " + _("It is evaluated on the part that is known.")
-    out["coverage"] += " " + _("Read from the file {file}.").format(
-        file=Path(e.official.source).name)
-    o = e.official
-    reading = []
-    for issue in o.issues:
-        what = (_("matches no settlement") if issue.problem == "unmatched"
-                else _("matches several settlements"))
-        reading.append([str(issue.row), issue.new_unit, issue.name, what,
-                        "; ".join(issue.suggestions) or "–"])
-    for r in o.splits.itertuples():
-        reading.append(["–", r.units, f"{r.name} ({r.old_code})",
-                        _("municipality split between new units"), r.villages])
-    if len(o.unlisted):
-        for code, villages in o.unlisted.groupby("old_code")["village"]:
-            reading.append(["–", "–", code, _("villages not listed (municipality taken whole)"),
-                            ", ".join(villages)])
-    out["reading"] = _table([_("Row"), _("Unit"), _("Name"), _("Finding"), _("Suggestions")],
-                            reading, [False] * 5, ["official"] * 5) if reading else None
+    out: dict[str, Any] = {"title": _(OFFICIAL_TITLE), "coverage": _coverage(e, num),
+                           "reading": _reading(e.official)}
     out["checks"] = _table(
         [_("Criteria"), _("Criteria violations"), _("Criteria violated")],
         [[_(r.title), num(r.violations), r.criteria or "–"] for r in e.checks.itertuples()],
         [False, True, False], [cls] * 3)
-    rows = []
-    for r in e.ranges.itertuples():
-        label, bound_kind, fmt = SETTINGS.get(r.setting, (r.setting, "choice", "text"))
-        if bound_kind == "at_most" and r.bound == r.bound and r.bound is not None:
-            text = _("at most {value}").format(value=num(r.bound, fmt))
-        elif bound_kind == "at_least" and r.bound == r.bound and r.bound is not None:
-            text = _("at least {value}").format(value=num(r.bound, fmt))
-        elif r.setting == "centre_services" and r.consistent == "none":
-            text = _("no service required")
-        elif r.consistent in CHOICES:
-            text = _(CHOICES[r.consistent])
-        else:
-            text = str(r.consistent)
-        rows.append([_(label), text, r.units or "–"])
-    out["ranges"] = _table([_("Setting"), _("Consistent with"), _("Units that bind")], rows,
-                           [False] * 3, [cls] * 3)
-    w = e.inverse.weights_
-    weights = ", ".join(f"{_(TERMS[k])} {num(getattr(w, k), 'float2')}" for k in TERMS)
-    if e.inverse.optimal_:
-        out["verdict"] = _("Within the tightest criteria it meets, the plan is optimal under "
-                           "the weights {weights}.").format(weights=weights)
-    else:
-        moved = e.differences.loc[~e.differences["same"], "new_unit"].astype(str).tolist()
-        out["verdict"] = _(
-            "No weights in the criteria space make the plan optimal. Under the closest "
-            "({weights}) its objective exceeds the optimum by the equivalent of {gap} minutes of "
-            "mean travel time; the nearest optimal plan moves {moved} municipalities, and these "
-            "units differ: {units}.").format(
-            weights=weights, gap=num(60.0 * e.inverse.gap_, "float1"),
-            moved=num(e.inverse.distance_), units=", ".join(moved) or "–")
+    out["ranges"] = _ranges(e, num, cls)
+    out["verdict"] = _verdict(e, num)
     out["weights"] = None
     if len(e.weights) > 1:
         out["weights"] = _table(
@@ -172,15 +120,93 @@ def official_context(explanation, lang: str, synthetic: bool = False,
                              "recombination, the share at or below the official plan: "
                              "{shares}.").format(count=num(e.ensemble_size),
                                                  shares=", ".join(parts))
-    d = e.differences
-    names = names or {}
+    out["differences"] = _differences(e.differences, num, cls, pop_cls, names or {})
+    out["method"] = _("The ranges are read off the plan itself. The weights come from inverse "
+                      "optimisation: travel time keeps weight 1, the other terms are searched "
+                      "for the weights under which the plan's objective is closest to the "
+                      "exact optimum within the tightest criteria it meets.")
+    return out
+
+
+def _coverage(e, num) -> str:
+    """How much of today's map the plan covers, and the file it was read from."""
+    text = _("The plan covers {covered} of {total} current municipalities in "
+             "{units} new units.").format(covered=num(e.covered), total=num(e.total),
+                                          units=num(e.plan.n_units))
+    if e.covered < e.total:
+        text += " " + _("It is evaluated on the part that is known.")
+    return text + " " + _("Read from the file {file}.").format(
+        file=Path(e.official.source).name)
+
+
+def _reading(o) -> dict | None:
+    """What reading the official plan's file found: unmatched or ambiguous names, split
+    municipalities, villages not listed; None when nothing."""
+    reading = []
+    for issue in o.issues:
+        what = (_("matches no settlement") if issue.problem == "unmatched"
+                else _("matches several settlements"))
+        reading.append([str(issue.row), issue.new_unit, issue.name, what,
+                        "; ".join(issue.suggestions) or "–"])
+    for r in o.splits.itertuples():
+        reading.append(["–", r.units, f"{r.name} ({r.old_code})",
+                        _("municipality split between new units"), r.villages])
+    if len(o.unlisted):
+        for code, villages in o.unlisted.groupby("old_code")["village"]:
+            reading.append(["–", "–", code, _("villages not listed (municipality taken whole)"),
+                            ", ".join(villages)])
+    return _table([_("Row"), _("Unit"), _("Name"), _("Finding"), _("Suggestions")],
+                  reading, [False] * 5, ["official"] * 5) if reading else None
+
+
+def _ranges(e, num, cls: str) -> dict:
+    """Each criterion's setting the plan is consistent with, and the units that bind it."""
+    rows = []
+    for r in e.ranges.itertuples():
+        label, bound_kind, fmt = SETTINGS.get(r.setting, (r.setting, "choice", "text"))
+        if bound_kind == "at_most" and r.bound == r.bound and r.bound is not None:
+            text = _("at most {value}").format(value=num(r.bound, fmt))
+        elif bound_kind == "at_least" and r.bound == r.bound and r.bound is not None:
+            text = _("at least {value}").format(value=num(r.bound, fmt))
+        elif r.setting == "centre_services" and r.consistent == "none":
+            text = _("no service required")
+        elif r.consistent in CHOICES:
+            text = _(CHOICES[r.consistent])
+        else:
+            text = str(r.consistent)
+        rows.append([_(label), text, r.units or "–"])
+    return _table([_("Setting"), _("Consistent with"), _("Units that bind")], rows,
+                  [False] * 3, [cls] * 3)
+
+
+def _verdict(e, num) -> str:
+    """Whether some weights make the plan optimal (inverse optimisation), and if not by how
+    much it misses."""
+    w = e.inverse.weights_
+    weights = ", ".join(f"{_(TERMS[k])} {num(getattr(w, k), 'float2')}" for k in TERMS)
+    if e.inverse.optimal_:
+        return _("Within the tightest criteria it meets, the plan is optimal under "
+                 "the weights {weights}.").format(weights=weights)
+    moved = e.differences.loc[~e.differences["same"], "new_unit"].astype(str).tolist()
+    return _(
+        "No weights in the criteria space make the plan optimal. Under the closest "
+        "({weights}) its objective exceeds the optimum by the equivalent of {gap} minutes of "
+        "mean travel time; the nearest optimal plan moves {moved} municipalities, and these "
+        "units differ: {units}.").format(
+        weights=weights, gap=num(60.0 * e.inverse.gap_, "float1"),
+        moved=num(e.inverse.distance_), units=", ".join(moved) or "–")
+
+
+def _differences(d, num, cls: str, pop_cls: str, names: dict[str, str]) -> dict:
+    """Unit by unit, the official plan beside the nearest optimal one, with names."""
 
     def named(codes: object, fallback: object) -> str:
         items = [c.strip() for c in str(codes).split(",") if c.strip()]
         if not items or not all(c in names for c in items):
             return str(fallback) or "–"
         return ", ".join(names[c] for c in items)
-    out["differences"] = _table(
+
+    return _table(
         [_("Unit"), _("Centre"), _("Centre (nearest)"), _("Same"), _("Municipalities leaving"),
          _("Municipalities joining"), _("Population"), _("Population (nearest)"),
          _("Mean travel time to centre, min"), _("Mean travel time (nearest), min"),
@@ -194,11 +220,6 @@ def official_context(explanation, lang: str, synthetic: bool = False,
           num(_nan(r.self_containment_official), "percent"),
           num(_nan(r.self_containment_nearest), "percent")] for r in d.itertuples()],
         [False] * 6 + [True] * 6, [cls] * 6 + [pop_cls] * 2 + [cls] * 4)
-    out["method"] = _("The ranges are read off the plan itself. The weights come from inverse "
-                      "optimisation: travel time keeps weight 1, the other terms are searched "
-                      "for the weights under which the plan's objective is closest to the "
-                      "exact optimum within the tightest criteria it meets.")
-    return out
 
 
 def _nan(value: object) -> float:

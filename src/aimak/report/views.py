@@ -96,16 +96,29 @@ def _rows(frame: pd.DataFrame, columns: dict[str, tuple[str, str, str]], lang: s
 
 def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> list[MapLayer]:
     """The switchable layers of the map, bottom to top, with their click-panel contents."""
-    lang = inputs.lang
-    out: list[MapLayer] = []
     pop_cls = resolve_columns({"population": ("", "", "")}, inputs)["population"][2]
+    out = [_municipality_layer(inputs, layers, pop_cls)]
+    if "zones" in layers:
+        out.append(_zone_layer(inputs, layers["zones"], pop_cls))
+    out += [_plan_layer(inputs, layers, key, plan) for key, plan in inputs.plans.items()]
+    if "flows" in layers:
+        out.append(_flow_layer(inputs, layers["flows"]))
+    out.append(_settlement_layer(inputs, layers))
+    if len(layers["facilities"]):
+        out.append(_facility_layer(inputs, layers["facilities"]))
+    return out
 
-    def src(value: object) -> str:
-        return "synthetic" if inputs.synthetic else str(value)
 
+def _src(inputs: ReportInputs, value: object) -> str:
+    """A row's provenance class, or "synthetic" for the whole of a synthetic input."""
+    return "synthetic" if inputs.synthetic else str(value)
+
+
+def _municipality_layer(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame],
+                        pop_cls: str) -> MapLayer:
+    lang = inputs.lang
     s_names = pd.Series(layers["settlements"]["name"].to_numpy(),
                         index=layers["settlements"]["id"].to_numpy())
-
     rayons = inputs.dataset.rayons
     rayon_names = dict(zip(rayons["name_en"].astype(str),
                            display_names(rayons, lang), strict=True))
@@ -121,64 +134,71 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
             [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
                               f"({_prov(pop_cls)})"],
             [_("Area, km²"), f"{fmt_number(mun_area[i], 'km2', lang)} "
-                             f"({_prov(src(r['territory_source']))})"],
+                             f"({_prov(_src(inputs, r['territory_source']))})"],
             [_("Rayon"), str(rayon_names.get(r["rayon"], r["rayon"]))],
         ]})
-    out.append(MapLayer("municipalities", _("Current ayil aimaks and towns"), "polygon", mun,
-                        fill="#f3efe6", stroke="#7a6f5a", coverage=True, info=info,
-                        note=_("Territories: official or approximate, see the sources.")))
+    return MapLayer("municipalities", _("Current ayil aimaks and towns"), "polygon", mun,
+                    fill="#f3efe6", stroke="#7a6f5a", coverage=True, info=info,
+                    note=_("Territories: official or approximate, see the sources."))
 
-    if "zones" in layers:
-        z = layers["zones"]
-        zinfo = [{"title": _("Zone {zone}").format(zone=r["zone"]), "rows": [
-            [_("Settlements"), fmt_number(r["n_settlements"], "int", lang)],
-            [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
-                              f"({_prov(pop_cls)})"],
-            [_("Area, km²"), f"{fmt_number(r['area_km2'], 'km2', lang)} "
-                             f"({_prov(src('approximate'))})"],
-            [_("Method"), str(r["method"]) or "–"],
-        ]} for _i, r in z.iterrows()]
-        out.append(MapLayer("zones", _("Functional zones"), "polygon", z,
-                            fill=neighbour_colours(z.to_crs(inputs.dataset.metric_crs)),
-                            stroke="#444444", visible=False, coverage=True, info=zinfo,
-                            opacity=0.85, note=_("Modelled from flows; outlines approximate.")))
 
-    for key, plan in inputs.plans.items():
-        lk = layer_key(key)
-        p = layers[lk]
-        extra = _services(p)
-        if "centre_name" in p.columns:
-            extra["centre"] = p["centre_name"].tolist()
-        rows = _rows(p, resolve_columns(UNIT_COLUMNS, inputs), lang, extra)
-        titles = (p["centre_name"] if "centre_name" in p.columns else p["new_unit"]).astype(str)
-        pinfo = [{"title": t, "rows": r} for t, r in zip(titles, rows, strict=True)]
-        out.append(MapLayer(lk, _("Plan: {title}").format(title=_(plan.title)), "polygon", p,
-                            fill=neighbour_colours(p.to_crs(inputs.dataset.metric_crs)),
-                            stroke="#222222", visible=False, coverage=True, info=pinfo,
-                            opacity=0.85, note=_("Modelled; unions of current territories.")))
+def _zone_layer(inputs: ReportInputs, z: gpd.GeoDataFrame, pop_cls: str) -> MapLayer:
+    lang = inputs.lang
+    zinfo = [{"title": _("Zone {zone}").format(zone=r["zone"]), "rows": [
+        [_("Settlements"), fmt_number(r["n_settlements"], "int", lang)],
+        [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
+                          f"({_prov(pop_cls)})"],
+        [_("Area, km²"), f"{fmt_number(r['area_km2'], 'km2', lang)} "
+                         f"({_prov(_src(inputs, 'approximate'))})"],
+        [_("Method"), str(r["method"]) or "–"],
+    ]} for _i, r in z.iterrows()]
+    return MapLayer("zones", _("Functional zones"), "polygon", z,
+                    fill=neighbour_colours(z.to_crs(inputs.dataset.metric_crs)),
+                    stroke="#444444", visible=False, coverage=True, info=zinfo,
+                    opacity=0.85, note=_("Modelled from flows; outlines approximate."))
 
-    if "flows" in layers:
-        f = layers["flows"]
-        if "service" in f.columns:  # one line per pair on the map, all services summed
-            keys = ["origin", "destination", "source"]
-            first = f.drop_duplicates(keys).set_index(keys)
-            total = f.groupby(keys)["flow"].sum()
-            f = gpd.GeoDataFrame(first.drop(columns=["flow", "service"]).assign(flow=total)
-                                 .reset_index(), geometry="geometry", crs=f.crs)
-            f = f.sort_values("flow", ascending=False, kind="stable")
-        f = f.head(MAX_MAP_FLOWS)
-        fmax = float(f["flow"].max()) if len(f) else 1.0
-        width = 0.6 + 5.0 * np.sqrt(f["flow"].to_numpy(float) / max(fmax, 1e-12))
-        finfo = [{"title": f"{r['origin_name']} → {r['destination_name']}", "rows": [
-            [_("Flow, people or trips"), f"{fmt_number(r['flow'], 'float1', lang)} "
-                                        f"({_prov(src(r['source']))})"],
-        ]} for _i, r in f.iterrows()]
-        out.append(MapLayer("flows", _("Main flows"), "line", f, fill="#c2185b", size=width,
-                            visible=False, info=finfo, opacity=0.6,
-                            note=_("The {count} largest flows between settlements.").format(
-                                count=len(f))))
 
+def _plan_layer(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame], key: str,
+                plan) -> MapLayer:
+    lk = layer_key(key)
+    p = layers[lk]
+    extra = _services(p)
+    if "centre_name" in p.columns:
+        extra["centre"] = p["centre_name"].tolist()
+    rows = _rows(p, resolve_columns(UNIT_COLUMNS, inputs), inputs.lang, extra)
+    titles = (p["centre_name"] if "centre_name" in p.columns else p["new_unit"]).astype(str)
+    pinfo = [{"title": t, "rows": r} for t, r in zip(titles, rows, strict=True)]
+    return MapLayer(lk, _("Plan: {title}").format(title=_(plan.title)), "polygon", p,
+                    fill=neighbour_colours(p.to_crs(inputs.dataset.metric_crs)),
+                    stroke="#222222", visible=False, coverage=True, info=pinfo,
+                    opacity=0.85, note=_("Modelled; unions of current territories."))
+
+
+def _flow_layer(inputs: ReportInputs, f: gpd.GeoDataFrame) -> MapLayer:
+    if "service" in f.columns:  # one line per pair on the map, all services summed
+        keys = ["origin", "destination", "source"]
+        first = f.drop_duplicates(keys).set_index(keys)
+        total = f.groupby(keys)["flow"].sum()
+        f = gpd.GeoDataFrame(first.drop(columns=["flow", "service"]).assign(flow=total)
+                             .reset_index(), geometry="geometry", crs=f.crs)
+        f = f.sort_values("flow", ascending=False, kind="stable")
+    f = f.head(MAX_MAP_FLOWS)
+    fmax = float(f["flow"].max()) if len(f) else 1.0
+    width = 0.6 + 5.0 * np.sqrt(f["flow"].to_numpy(float) / max(fmax, 1e-12))
+    finfo = [{"title": f"{r['origin_name']} → {r['destination_name']}", "rows": [
+        [_("Flow, people or trips"), f"{fmt_number(r['flow'], 'float1', inputs.lang)} "
+                                    f"({_prov(_src(inputs, r['source']))})"],
+    ]} for _i, r in f.iterrows()]
+    return MapLayer("flows", _("Main flows"), "line", f, fill="#c2185b", size=width,
+                    visible=False, info=finfo, opacity=0.6,
+                    note=_("The {count} largest flows between settlements.").format(
+                        count=len(f)))
+
+
+def _settlement_layer(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> MapLayer:
+    lang = inputs.lang
     st = layers["settlements"]
+    mun = layers["municipalities"]
     unit_centres = {
         key: dict(zip(layers[layer_key(key)]["new_unit"],
                       layers[layer_key(key)].get("centre_name", pd.Series(dtype=str)).astype(str),
@@ -193,7 +213,7 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
         r = st.iloc[i]
         rows = [[_("Kind"), _(SETTLEMENT_KINDS.get(r["kind"], r["kind"]))],
                 [_("Population"), f"{fmt_number(r['population'], 'int', lang)} "
-                                  f"({_prov(src(r['population_source']))}, "
+                                  f"({_prov(_src(inputs, r['population_source']))}, "
                                   f"{r['population_year']})"],
                 [_("Municipality"), str(m_names.get(r["municipality_code"],
                                                     r["municipality_code"]))]]
@@ -205,23 +225,23 @@ def map_layers(inputs: ReportInputs, layers: dict[str, gpd.GeoDataFrame]) -> lis
             rows.append([_(plan.title), _("unit centred on {centre}").format(centre=centre)
                          if centre else fmt_number(unit, "text", lang)])
         sinfo.append({"title": str(r["name"]), "rows": rows})
-    out.append(MapLayer("settlements", _("Settlements sized by population"), "point", st,
-                        fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
-                        note=_("Circle area proportional to population; the smallest circles "
-                               "are enlarged to stay visible.")))
-    fac = layers["facilities"]
-    if len(fac):
-        groups = fac["type"].map(_group)
-        finfo = [{"title": str(r["name"]) if isinstance(r["name"], str) and r["name"]
-                  else _(FACILITY_TYPES.get(r["type"], r["type"])), "rows": [
-            [_("Type"), _(FACILITY_TYPES.get(r["type"], r["type"]))],
-            [_("Source"), f"{r['source']} ({_prov(src('observed'))})"],
-        ]} for _i, r in fac.iterrows()]
-        out.append(MapLayer("facilities", _("Facilities"), "point", fac,
-                            fill=groups.map(FACILITY_COLOURS).tolist(), stroke="#ffffff",
-                            size=3.0, visible=False, info=finfo,
-                            note=_("Red: health; blue: education; violet: administration.")))
-    return out
+    return MapLayer("settlements", _("Settlements sized by population"), "point", st,
+                    fill="#1f1f1f", stroke="#ffffff", size=radius, info=sinfo,
+                    note=_("Circle area proportional to population; the smallest circles "
+                           "are enlarged to stay visible."))
+
+
+def _facility_layer(inputs: ReportInputs, fac: gpd.GeoDataFrame) -> MapLayer:
+    groups = fac["type"].map(_group)
+    finfo = [{"title": str(r["name"]) if isinstance(r["name"], str) and r["name"]
+              else _(FACILITY_TYPES.get(r["type"], r["type"])), "rows": [
+        [_("Type"), _(FACILITY_TYPES.get(r["type"], r["type"]))],
+        [_("Source"), f"{r['source']} ({_prov(_src(inputs, 'observed'))})"],
+    ]} for _i, r in fac.iterrows()]
+    return MapLayer("facilities", _("Facilities"), "point", fac,
+                    fill=groups.map(FACILITY_COLOURS).tolist(), stroke="#ffffff",
+                    size=3.0, visible=False, info=finfo,
+                    note=_("Red: health; blue: education; violet: administration."))
 
 
 def _static(layers: list[MapLayer], show: set[str], outline: bool = False) -> list[MapLayer]:
