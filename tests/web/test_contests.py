@@ -419,3 +419,33 @@ def test_application_page_says_the_hearing_subject_in_the_readers_language(
         page = client.get(lang + url).content.decode()
         assert 'data-testid="facts"' in page and "draft_budget" not in page
         assert subject in page.lower(), lang
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_be_prepared_for_the_jury_is_named_in_the_readers_language(
+        client, places, users, monkeypatch):
+    """pikepdf read the upload, but its jurors' copy fails at submission (pdfium): the message
+    names the file in the reader's language, not the library's words; nothing is submitted."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aimak_web.contests import services
+    from aimak_web.contests.sanitise import SanitiseError
+
+    from .perm_contests import evidence_pdf, make_edition
+
+    ed = make_edition(2026, users["admin"])
+    client.force_login(users["municipal_staff"])
+    client.post(reverse("contests:apply", args=[ed.year]), {"summary": "Слушания."})
+    client.post(reverse("contests:apply_evidence", args=[ed.year]),
+                {"file": SimpleUploadedFile("протокол.pdf", evidence_pdf())})
+
+    def broken(evidence, anonymiser):
+        raise SanitiseError("Failed to load page (FPDF_ERR_FORMAT)")
+
+    monkeypatch.setattr(services, "prepare", broken)
+    r = client.post("/ky" + reverse("contests:apply_action", args=[ed.year]),
+                    {"action": "submit"}, follow=True)
+    text = r.content.decode()
+    assert "протокол.pdf" in text and "FPDF" not in text and "PDF катары" in text
+    app = Application.objects.get(edition=ed)
+    assert app.state == "draft" and not app.code

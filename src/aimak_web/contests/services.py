@@ -310,8 +310,11 @@ def submit(application: Application, by=None) -> None:
                 evidence.juror_file.delete(save=False)
             try:
                 prepare(evidence, anonymiser)
-            except SanitiseError as e:
-                raise TransitionError(str(e)) from e
+            except SanitiseError as e:  # the library's words stay in the log, not the page
+                raise TransitionError(
+                    _("The file “%(name)s” cannot be prepared for the jury (it may be "
+                      "damaged): save it again as PDF and upload it anew.")
+                    % {"name": evidence.original_name}) from e
 
 
 def withdraw(application: Application, by=None) -> None:
