@@ -273,6 +273,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# files browsers ask for at the site's root (/favicon.ico), served by whitenoise
+WHITENOISE_ROOT = PACKAGE_DIR / "core" / "root"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploaded tables and images are measured before they are parsed (aimak_web.core.uploads).
 AIMAK_UPLOAD_MAX_ROWS = int(os.environ.get("AIMAK_UPLOAD_MAX_ROWS", 100_000))
