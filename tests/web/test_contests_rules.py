@@ -199,6 +199,8 @@ def test_a_prize_tie_waits_for_a_recorded_public_decision(client, users, places)
     assert html.count('data-testid="tie-decision"') == 2 and "Пункт 7.3 положения" in html
     html = client.get("/ky" + reverse("contests:edition", args=[ed.year])).content.decode()
     assert "Жобонун 7.3-пункту" in html
+    html = client.get("/en/contests/2026/").content.decode()  # names in the page's language
+    assert "Jany-Jol" in html and "Жаны-Жол айыл аймагы" not in html
 
 
 @pytest.mark.django_db

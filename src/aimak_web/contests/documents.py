@@ -70,7 +70,8 @@ def scores_xlsx(edition: Edition) -> bytes:
     append_row(res, [_("Place"), _("Code"), _("Municipality"), _("Category"), _("Score"),
                      _("Jury members"), _("Prize, som"), *[_title(c, lang) for c in criteria]])
     for r in compute(edition):
-        append_row(res, [r.rank, r.code, r.municipality_ky if lang == "ky" else r.municipality_ru,
+        name = {"ky": r.municipality_ky, "en": r.municipality_en}.get(lang) or r.municipality_ru
+        append_row(res, [r.rank, r.code, name,
                          r.category, r.score, r.n_jurors, r.prize,
                          *[r.by_criterion.get(c.key) for c in criteria]])
     jurors = wb.create_sheet(_("Jury"))

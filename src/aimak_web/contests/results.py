@@ -28,6 +28,8 @@ class Row:
     tie_reason_ky: str = ""
     #: a tie on a prize boundary that waits for the organisers' decision
     tie_pending: bool = False
+    #: the municipality's English name (results approved before it was kept have none)
+    municipality_en: str = ""
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -121,7 +123,7 @@ def compute_with_ties(edition: Edition) -> tuple[list[Row], list[scoring.Tie]]:
                         r.by_criterion, r.n_jurors, r.rank, r.prize,
                         a.submitted_at.isoformat(), d.rule if d else "",
                         d.reason_ru if d else "", d.reason_ky if d else "",
-                        r.entry in waiting))
+                        r.entry in waiting, a.municipality.name_en))
     return rows, pending
 
 
