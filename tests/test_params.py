@@ -104,6 +104,18 @@ def test_cli_help_and_docs_state_the_estimators_defaults() -> None:
               and o.name in ("jobs", "cell_factor", "circuity", "speed")
               and not isinstance(o, DefaultFrom)]
     assert not copied, copied
+    import inspect
+
+    from aimak.cli.explain_plan import explain_plan
+    from aimak.plans.explain_official import explain_official
+
+    sig = inspect.signature(explain_official).parameters
+    text = " ".join(runner.invoke(cli, ["explain-plan", "--help"]).output.split())
+    for option, param in (("--time-limit", "time_limit"), ("--ensemble", "ensemble")):
+        assert re.search(rf"{option} [^[]*\[default: {sig[param].default}[];]", text), option
+    copied = [o.name for o in explain_plan.params if o.name in ("time_limit", "n_plans")
+              and not isinstance(o, DefaultFrom)]
+    assert not copied, copied
     lma = LabourMarketAreas()
     text = " ".join(runner.invoke(cli, ["zones", "--help"]).output.split())
     for key in ("min_size", "target_size", "min_sc", "target_sc"):

@@ -7,7 +7,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from aimak.cli.options import DefaultFrom
+
 console = Console()
+#: whose defaults --time-limit and --ensemble show and use (set once, there)
+EXPLAIN = "aimak.plans.explain_official:explain_official"
 
 #: Files written into ``--out`` (all CSV except the plans, which use the plan format).
 OUTPUTS = ("summary.txt", "names.csv", "checks.csv", "ranges.csv", "weights.csv",
@@ -30,9 +34,10 @@ OUTPUTS = ("summary.txt", "names.csv", "checks.csv", "ranges.csv", "weights.csv"
                    "repeatable. Default: every built-in set.")
 @click.option("--strict", is_flag=True,
               help="Fail on any unmatched or ambiguous village name instead of reporting it.")
-@click.option("--time-limit", type=float, default=30.0, show_default=True,
+@click.option("--time-limit", type=float, cls=DefaultFrom, target=EXPLAIN,
               help="Seconds for each exact solve.")
-@click.option("--ensemble", "n_plans", type=int, default=500, show_default=True,
+@click.option("--ensemble", "n_plans", type=int, cls=DefaultFrom, target=EXPLAIN,
+              parameter="ensemble",
               help="Valid plans to sample around the official one (0: none).")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Folder to write the findings into.")
