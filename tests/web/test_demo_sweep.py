@@ -309,3 +309,46 @@ def test_walk_from_home_and_sweep_every_pattern(demo, crawled, browser, live_ser
     (ARTIFACTS / "sweep-problems.txt").write_text("\n".join(unique))
     new = _not_known(unique, KNOWN_SWEEP, "sweep")
     assert not new, f"{len(new)} problems:\n" + "\n".join(new[:150])
+
+
+def test_every_rayon_of_the_demo_has_a_sourced_portrait_and_pdf(demo):
+    """Issue 24: the rayon portraits on the real demo (Jalal-Abad): every rayon's page and PDF
+    answer in ru and ky, every figure carries its source (``sourced.unsourced``), and the
+    demo municipality's rayon shows its population, the poverty series and the forecast."""
+    import io
+
+    import pdfplumber
+    from django.urls import reverse
+    from django.utils import translation
+
+    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE
+    from aimak_web.places.models import Municipality, Rayon
+
+    from .sourced import unsourced
+
+    client, failures = Client(), []
+    rayons = list(Rayon.objects.all())
+    assert len(rayons) >= 8  # Jalal-Abad's rayons and towns of the directory
+    home = Municipality.objects.get(code=DEMO_MUNICIPALITY_CODE).rayon
+    for rayon in rayons:
+        for lang in ("ru", "ky"):
+            with translation.override(lang):
+                page = reverse("portraits:rayon", args=[rayon.code])
+                pdf = reverse("portraits:rayon_pdf", args=[rayon.code])
+                name = rayon.name
+            r = client.get(page)
+            if r.status_code != 200:
+                failures.append(f"{page}: {r.status_code}")
+                continue
+            html = r.content.decode()
+            failures += [f"{page}: no source for «{t[:80]}»" for t in unsourced(html)]
+            if rayon == home:
+                assert 'data-testid="poverty-forecast"' in html, page
+                assert 'data-testid="poverty-last"' in html, page
+            if lang == "ru" or rayon == home:  # the PDF once per rayon, both for one
+                r = client.get(pdf)
+                assert r.status_code == 200 and r.content.startswith(b"%PDF"), pdf
+                with pdfplumber.open(io.BytesIO(r.content)) as doc:
+                    text = "\n".join(x.extract_text() or "" for x in doc.pages)
+                assert name in text, pdf
+    assert not failures, "\n".join(failures[:40])

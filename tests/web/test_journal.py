@@ -284,3 +284,223 @@ def test_subscription_page_says_price_and_state(client, places, users):
     r = client.post(reverse("journal:subscription"), {"active": "on"}, follow=True)
     assert "после оплаты" in r.content.decode()
     assert Subscription.objects.get(user=users["other_staff"]).active
+
+
+@pytest.mark.django_db
+def test_anonymous_answer_hides_the_askers_names_inside_the_texts(client, places, users):
+    """Published without naming the asker: not only the municipality's name beside the
+    question but the names inside the title, question and answer are replaced (the asking
+    body, its rayon and villages, its officials, phones, e-mails), in every form Russian and
+    Kyrgyz inflect them; other places and links to laws stay; the public pages, the listing,
+    the feed and the search show only the redacted texts; the asker's body reads the texts as
+    asked."""
+    staff, expert_user, moderator = users["municipal_staff"], users["jury"], users["moderator"]
+    staff.full_name = "Асанов Бакыт Токтогулович"
+    staff.save()
+    Expert.objects.create(user=expert_user)
+    _member_list(users, places["a"])
+    q = services.ask(staff, Consultation(
+        theme=Theme.objects.get(code="finance"), publicity="anonymous",
+        title_ru="Пастбища Жаны-Жольского айыл аймака", title_ky="Жаңы-Жолдун жайыттары",
+        question_ru="Глава Жаны-Жол айыл окмоту Асанову поручили спросить: может ли село "
+                    "Жаны-Жол-1 Первого района сдать пастбище жителям Ак-Суу? "
+                    "Тел. +996 555 123 456, asanov@mail.kg",
+        question_ky="Жаңы-Жолдон суроо: Биринчи районундагы жайытты Ак-Суу айылынын "
+                    "тургундарына ижарага берсе болобу? Асановго чалыңыз: 0555 123 456"))
+    services.answer(expert_user, q,
+                    "Жаны-Жольскому айыл окмоту: нет, по закону «О пастбищах» "
+                    "(http://cbd.minjust.gov.kg/act/view/ru-ru/111).",
+                    "Жаңы-Жолго: жок, «Жайыттар жөнүндө» мыйзамы боюнча.")
+    # the office sees beforehand what the public will read
+    client.force_login(moderator)
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert 'data-testid="public-preview"' in html and "[муниципалитет]" in html
+    q.publish(moderator)
+    leaks = ("Жаны-Жол", "Жаңы-Жол", "Асанов", "555", "123 456", "asanov@", "Первого",
+             "Биринчи", "Токтогул")
+    client.logout()
+    pages = {}
+    for lang in ("ru", "ky"):
+        with translation.override(lang):
+            pages[lang] = client.get(q.get_absolute_url()).content.decode()
+            pages[f"list-{lang}"] = client.get(reverse("journal:consultations")).content.decode()
+    pages["feed"] = client.get(reverse("journal:feed")).content.decode()
+    for name, html in pages.items():
+        found = [w for w in leaks if w in html]
+        assert not found, (name, found)
+    assert "[муниципалитет]" in pages["ru"] and "[село]" in pages["ru"]
+    assert "[район]" in pages["ru"] and "[должностное лицо]" in pages["ru"]
+    assert "[телефон]" in pages["ru"] and "[эл. почта]" in pages["ru"]
+    assert "[айыл]" not in pages["ru"]
+    assert "Ак-Суу" in pages["ru"] and "cbd.minjust.gov.kg" in pages["ru"]  # kept
+    assert "[муниципалитет]" in pages["ky"] and "Ак-Суу" in pages["ky"]
+    # the search finds it by its subject, not by the asker's name
+    url = reverse("journal:consultations")
+    assert [x.pk for x in client.get(url, {"q": "пастбище"}).context["page"]] == [q.pk]
+    for name in ("Жаны-Жол", "Асанов", "Жаңы-Жолдон"):
+        assert client.get(url, {"q": name}).context["page"].paginator.count == 0, name
+    # the asker's body reads the texts as asked; a citizen does not
+    client.force_login(staff)
+    assert "Асанову поручили" in client.get(q.get_absolute_url()).content.decode()
+    client.force_login(users["citizen"])
+    assert "Асанов" not in client.get(q.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_administrator_names_and_withdraws_experts_in_the_product(client, places, users):
+    """Experts are named on the journal office's page, not only in Django's admin: by the
+    account's e-mail, with their field; told by e-mail; withdrawn and reinstated; each change
+    in the audit trail with the administrator as actor; others are refused."""
+    from auditlog.models import LogEntry
+
+    from aimak_web.practices.rules import can
+
+    admin, person = users["admin"], users["citizen"]
+    url = reverse("journal:experts")
+    client.force_login(users["moderator"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"email": person.email}).status_code == 403
+    assert not Expert.objects.exists()
+    client.force_login(admin)
+    assert not can(person, "journal.answer")
+    # an unknown e-mail: said beside the field, in the reader's language
+    for lang, words in (("ru", "Учётной записи с таким e-mail нет"), ("ky", "каттоо жок")):
+        with translation.override(lang):
+            r = client.post(reverse("journal:experts"), {"email": "nobody@test.local"})
+        assert r.status_code == 200 and words in r.content.decode(), lang
+    mail.outbox.clear()
+    r = client.post(url, {"email": person.email.upper(), "field_ru": "земельное право",
+                          "field_ky": "жер укугу"})
+    assert r.status_code == 302 and r["Location"] == url
+    expert = Expert.objects.get(user=person)
+    assert (expert.field_ru, expert.field_ky, expert.active) == ("земельное право",
+                                                                  "жер укугу", True)
+    assert can(person, "journal.answer")
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert reverse("journal:office") in mail.outbox[0].body
+    page = client.get(url).content.decode()
+    assert "земельное право" in page and 'data-testid="withdraw"' in page
+    # withdrawn: no more answers; reinstated: again
+    client.post(reverse("journal:expert_active", args=[expert.pk]), {"active": "0"})
+    expert.refresh_from_db()
+    assert not expert.active and not can(person, "journal.answer")
+    client.post(reverse("journal:expert_active", args=[expert.pk]), {"active": "1"})
+    expert.refresh_from_db()
+    assert expert.active and can(person, "journal.answer")
+    entries = LogEntry.objects.get_for_object(expert)
+    assert entries.count() == 3 and {e.actor_id for e in entries} == {admin.pk}
+    # the expert finds the questions from their desk
+    client.force_login(person)
+    assert reverse("journal:office") in client.get(reverse("journal:desk")).content.decode()
+    assert client.get(reverse("journal:office")).status_code == 200
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_membership_list_uploaded_as_csv_xlsx_or_russian_excel_csv(client, places, users):
+    """The Union's list as a file: UTF-8 CSV by codes, Windows-1251 CSV with semicolons by
+    names in other spellings (with the rayon where a name is not unique), XLSX with codes as
+    numbers; recorded with its source and date, audited."""
+    from auditlog.models import LogEntry
+
+    from aimak_web.journal.models import MembershipList
+    from aimak_web.places.models import Municipality
+
+    a, b, c = places["a"], places["b"], places["c"]
+    # a namesake of a in the other rayon (synthetic, like the rest of the test directory)
+    twin = Municipality.objects.create(code="T2000000000002", name_ru="Жаны-Жол айыл аймагы",
+                                       name_ky="Жаңы-Жол", name_en="Jany-Jol", kind="ayil_aimak",
+                                       rayon=places["rayons"][1])
+    client.force_login(users["admin"])
+    url = reverse("journal:memberships")
+
+    def post(name, data, **extra):
+        return client.post(url, {"source": "Письмо Союза МСУ № 7", "as_of": "2026-01-10",
+                                 "file": _upload(name, data), **extra})
+
+    r = post("list.csv", f"Код,Наименование\n{a.code},Жаны-Жол\n{c.code},\n".encode())
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    lst = MembershipList.objects.get()
+    assert set(lst.members.all()) == {a, c} and lst.source == "Письмо Союза МСУ № 7"
+    assert lst.as_of == date(2026, 1, 10) and lst.recorded_by == users["admin"]
+    assert LogEntry.objects.get_for_object(lst).get().actor == users["admin"]
+    # Russian Excel: semicolons, Windows-1251, a comma inside a name's cell, names spelt as
+    # the Union writes them; the namesake told apart by its rayon
+    text = ("Наименование;Район;Примечание\n"
+            "Кок-Алминский айылный аймак;Первый район;взносы за 2025, 2026\n"
+            "Джаны-Джол а/а;Второй район;\n")
+    r = post("союз.csv", text.encode("cp1251"))
+    assert r.status_code == 302
+    assert set(MembershipList.objects.first().members.all()) == {b, twin}
+    # XLSX, codes as numbers, plus one chosen in the list box
+    r = post("list.xlsx", _xlsx([["СОАТЕ"], [a.code]]), members=[b.pk])
+    assert r.status_code == 302
+    assert set(MembershipList.objects.first().members.all()) == {a, b}
+    assert MembershipList.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_membership_file_errors_name_row_and_column_in_the_readers_language(client, places,
+                                                                             users):
+    from aimak_web.journal.models import MembershipList
+    from aimak_web.places.models import Municipality
+
+    Municipality.objects.create(code="T2000000000002", name_ru="Жаны-Жол айыл аймагы",
+                                name_ky="Жаңы-Жол", name_en="Jany-Jol", kind="ayil_aimak",
+                                rayon=places["rayons"][1])
+    client.force_login(users["admin"])
+    bad = ("Наименование;Район\n"
+           "Кок-Алма;\n"            # row 2: fine
+           "Жаны-Жол;\n"            # row 3: two municipalities of this name
+           "Кызыл-Кия;\n"           # row 4: not in the directory
+           "Кок-Алма;\n"            # row 5: twice
+           "Ак-Суу;Третий район\n"  # row 6: no such rayon
+           ";\n"                    # row 7: empty
+           "Ак-Суу;\n").encode("cp1251")
+
+    def errors(lang, name, data):
+        with translation.override(lang):
+            r = client.post(reverse("journal:memberships"), {
+                "source": "Союз", "as_of": "2026-01-10", "file": _upload(name, data)})
+        assert r.status_code == 200
+        return r.context["form"].errors["file"]
+
+    ru = errors("ru", "list.csv", bad)
+    assert any(e.startswith("строка 3, столбец «Наименование»: «Жаны-Жол»") and "Второй" in e
+               for e in ru), ru
+    assert any(e.startswith("строка 4, столбец «Наименование»: «Кызыл-Кия»") for e in ru), ru
+    assert any(e.startswith("строка 5") and "строке 2" in e for e in ru), ru
+    assert any(e.startswith("строка 6, столбец «Район»: «Третий район»") for e in ru), ru
+    assert any(e.startswith("строка 7") for e in ru), ru
+    assert len(ru) == 5
+    ky = errors("ky", "list.csv", bad)
+    assert len(ky) == 5 and all(re.match(r"\d-сап", e) for e in ky), ky
+    assert any("«Кызыл-Кия»" in e and "маалымдамада" in e for e in ky), ky
+    # a wrong code, a header without the municipality, a file that is no table, an empty one
+    ru = errors("ru", "codes.xlsx", _xlsx([["Код"], ["41799999999999"]]))
+    assert ru[0].startswith("строка 2, столбец «Код»: «41799999999999»")
+    ru = errors("ru", "list.csv", "ФИО;Телефон\nАсанов;0555\n".encode())
+    assert ru[0].startswith("строка 1:") and "«ФИО»" in ru[0]
+    ru = errors("ru", "list.xlsx", b"not a workbook")
+    assert "«list.xlsx»" in ru[0] and "таблиц" in ru[0]
+    ru = errors("ru", "list.pdf", b"%PDF-1.4")
+    assert "«list.pdf»" in ru[0]
+    assert not MembershipList.objects.exists()

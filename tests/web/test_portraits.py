@@ -47,6 +47,9 @@ def test_portrait_composes_what_the_platform_knows(client, places, users):
     html = client.get(reverse("portraits:rayon", args=[r1.code])).content.decode()
     assert 'data-testid="women-share">42%' in html and "Новая скважина" in html
     assert "prov-estimated" in html and "prov-observed" in html
+    from .sourced import unsourced
+
+    assert unsourced(html) == []
     # the directory's rayon page links to the portrait
     page = client.get(reverse("places:rayon", args=[r1.code])).content.decode()
     assert reverse("portraits:rayon", args=[r1.code]) in page
@@ -124,3 +127,31 @@ def test_portraits_of_the_real_directory_speak_one_language(client, jalal_abad, 
         assert "geonames_cities500" not in text and "cited by" not in text
         assert 'data-testid="population-sources"' in text, rayon.code
     assert found == []
+
+
+@pytest.mark.django_db
+def test_forecast_section_through_the_forecasts_public_function(client, shared_data, settings):
+    """The portrait's poverty figures come from ``forecasts.service.rayon_outlook`` (the
+    forecasts' public function): the last published rate (official) and the farthest year's
+    forecast with its interval (modelled), figures read by hand from the NSC file."""
+    from aimak_web.forecasts.service import rayon_outlook
+    from aimak_web.places.models import Oblast, Rayon
+
+    from .sourced import unsourced
+
+    settings.AIMAK_SHARED_DATA = str(shared_data)
+    ob = Oblast.objects.create(code="41703000000000", name_ru="Джалал-Абадская область",
+                               name_ky="Жалал-Абад облусу", name_en="Jalal-Abad")
+    aksy = Rayon.objects.create(code="41703211000000", name_ru="Аксыйский район",
+                                name_ky="Аксы району", name_en="Aksy", oblast=ob)
+    # by hand from rayon_poverty_2011_2020.csv: Aksy's last row is 2020, 32 % (2019 missing)
+    out = rayon_outlook(aksy.code)
+    assert out["entity"] == "Aksy" and out["last"] == {"year": 2020, "value": 32.0}
+    f = out["forecast"]
+    assert f["year"] > out["last"]["year"] and f["lower"] <= f["value"] <= f["upper"]
+    assert rayon_outlook("41799999000000") is None
+    p = services.portrait(aksy)
+    assert p.forecast == out
+    html = client.get(reverse("portraits:rayon", args=[aksy.code])).content.decode()
+    assert 'data-testid="poverty-forecast"' in html and unsourced(html) == []
+    assert reverse("forecasts:rayon", args=["Aksy"]) in html

@@ -224,9 +224,12 @@ class Match:
 class Anonymiser:
     """Replaces the names of places (the applicant's by kind), officials, phones and e-mails."""
 
-    def __init__(self, municipality, officials: list[str] = (), hearings: list[dict] = ()
-                 ) -> None:
+    def __init__(self, municipality, officials: list[str] = (), hearings: list[dict] = (),
+                 others: bool = True) -> None:
         self.municipality = municipality
+        #: whether places other than the municipality's own (and links) are replaced too; the
+        #: journal's anonymous questions keep them (a law's place, a link to the act)
+        self.others = others
         # figures of 0 and 1 say nothing and are everywhere («1-орун»)
         self.figures = {int(h[k]) for h in hearings for k in FIGURES
                         if isinstance(h.get(k), int | float) and h[k] >= 2}
@@ -279,7 +282,8 @@ class Anonymiser:
         if not text:
             return []
         spans: list[Match] = [Match(m.start(), m.end(), "email") for m in EMAIL.finditer(text)]
-        spans += [Match(m.start(), m.end(), "link") for m in LINK.finditer(text)]
+        if self.others:
+            spans += [Match(m.start(), m.end(), "link") for m in LINK.finditer(text)]
         for m in phonenumbers.PhoneNumberMatcher(text, "KG",
                                                  leniency=phonenumbers.Leniency.POSSIBLE):
             spans.append(Match(m.start, m.end, "phone"))
@@ -293,6 +297,8 @@ class Anonymiser:
                 for name in index.candidates(keys[i]):
                     size = len(name.keys)
                     if i + size > len(tokens) or (best and size <= best[0]):
+                        continue
+                    if not self.others and name.owner and name.owner not in self.own:
                         continue
                     if all(keys[i + j] & name.keys[j] for j in range(1, size)) and (
                             size > 1 or keys[i] & name.keys[0] or name.kind != "official"):

@@ -159,6 +159,31 @@ def rayon_view(entity: str) -> dict[str, Any] | None:
     return view
 
 
+def rayon_outlook(rayon_code: str) -> dict[str, Any] | None:
+    """A rayon's poverty series in brief, for other apps' pages (the rayon portraits): the
+    ``entity`` (the key of its forecasts page), the ``last`` published figure (year, value, %,
+    official) and the ``forecast`` for the farthest year ahead (value and 90 % interval,
+    modelled), with the ``sources`` in the reader's language; None when the shared data has
+    no poverty series for the rayon with СОАТЕ ``rayon_code``."""
+    folder = data_folder()
+    entity = _codes(str(folder)).get(rayon_code) if folder is not None else None
+    if entity is None:
+        return None
+    try:
+        view = _loaded()["result"].for_entity(entity)
+    except AimakError:
+        return None
+    series, forecast = view["series"].sort_values("year"), view["forecast"].sort_values("year")
+    if series.empty or forecast.empty:
+        return None
+    last, ahead = series.iloc[-1], forecast.iloc[-1]
+    return {"entity": entity,
+            "last": {"year": int(last["year"]), "value": float(last["value"])},
+            "forecast": {"year": int(ahead["year"]), "value": float(ahead["value"]),
+                         "lower": float(ahead["lower"]), "upper": float(ahead["upper"])},
+            "sources": source_texts(view["sources"])}
+
+
 def derived_municipalities(rayon, forecast: pd.DataFrame) -> list[dict[str, Any]]:
     """Each ayil aimak of ``rayon`` with a population: the rayon's forecast rate applied to
     its population, i.e. the number of people expected below the poverty line (derived: the

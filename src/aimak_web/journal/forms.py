@@ -87,12 +87,39 @@ class SubscriptionForm(forms.ModelForm):
 
 
 class MembershipListForm(forms.Form):
+    """The Union's list: its source and date, the members chosen in the list box or read from
+    the Union's file (``memberships.read_members``), or both together."""
+
     source = forms.CharField(label=_("source"), max_length=300,
                              help_text=_("e.g. the Union's letter number and date"))
     as_of = forms.DateField(label=_("as of"), widget=DATE)
+    file = forms.FileField(
+        label=_("the list as a file (CSV or XLSX)"), required=False,
+        help_text=_("One municipality a row: a column «Код» (СОАТЕ) or «Наименование», and "
+                    "«Район» where a name is not unique. Excel's CSV with semicolons is read "
+                    "too."))
     members = forms.ModelMultipleChoiceField(
-        label=_("member municipalities"), queryset=Municipality.objects.order_by("name_ru"),
+        label=_("or choose the member municipalities"), required=False,
+        queryset=Municipality.objects.order_by("name_ru"),
         widget=forms.SelectMultiple(attrs={"size": 12}))
+
+    def clean(self):
+        from .memberships import read_members
+
+        data = super().clean()
+        members = list(data.get("members") or [])
+        upload = data.get("file")
+        if upload:
+            found, problems = read_members(upload)
+            for p in problems[:50]:
+                self.add_error("file", str(p))
+            if len(problems) > 50:
+                self.add_error("file", _("and %(n)s more problems") % {"n": len(problems) - 50})
+            members += [m for m in found if m not in members]
+        if not members and not self.errors:
+            raise forms.ValidationError(_("Choose the member municipalities or give the file."))
+        data["members"] = members
+        return data
 
 
 class PaymentForm(forms.Form):
@@ -122,3 +149,22 @@ class PaymentForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))
         return data
+
+
+class ExpertForm(forms.Form):
+    """An administrator names an expert by their account's e-mail, with their field."""
+
+    email = forms.EmailField(label=_("the expert's e-mail (their account on the platform)"))
+    field_ru = forms.CharField(label=_("field (Russian)"), max_length=200, required=False,
+                               help_text=_("e.g. municipal law, land and pastures"))
+    field_ky = forms.CharField(label=_("field (Kyrgyz)"), max_length=200, required=False)
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this e-mail."))
+        self.cleaned_data["user"] = user
+        return email

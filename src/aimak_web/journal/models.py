@@ -16,6 +16,8 @@ from aimak_web.places.models import Municipality
 from aimak_web.practices.models import Theme
 from aimak_web.practices.moderation import Moderated, Status
 
+from .anonymise import TEXTS, redacted
+
 
 class Expert(models.Model):
     """A person the journal asks to answer legal questions (named by an administrator)."""
@@ -128,6 +130,11 @@ class Consultation(Moderated, ModeratedFields):
     answer_ru = models.TextField(_("answer (Russian)"), blank=True)
     answer_ky = models.TextField(_("answer (Kyrgyz)"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: published without naming the asker: the texts as they were asked and answered (for the
+    #: asker's body and the journal's office), while the fields above hold the redacted texts
+    #: every public page, feed, digest and the search index read
+    asked = models.JSONField(_("texts before redaction"), default=dict, blank=True,
+                             editable=False)
 
     class Meta(ModeratedFields.Meta):
         verbose_name = _("legal consultation")
@@ -147,6 +154,21 @@ class Consultation(Moderated, ModeratedFields):
             raise ValidationError(_("An expert answers the question before it is published."))
         if name == "publish" and self.publicity == Publicity.PRIVATE:
             raise ValidationError(_("The asker asked not to publish this answer."))
+
+    def prepare_step(self, name: str) -> None:
+        """Published without naming the asker: the originals kept aside (``asked``), the
+        public texts redacted (``anonymise.redacted``)."""
+        if name != "publish" or self.publicity != Publicity.ANONYMOUS:
+            return
+        public = redacted(self)
+        self.asked = {f"{f}_{lang}": getattr(self, f"{f}_{lang}")
+                      for f in TEXTS for lang in ("ru", "ky")}
+        for key, text in public.items():
+            setattr(self, key, text)
+
+    def as_asked(self, field: str, lang: str) -> str:
+        """A text as asked or answered, before any redaction."""
+        return self.asked.get(f"{field}_{lang}", getattr(self, f"{field}_{lang}"))
 
 
 # --- the subscription ------------------------------------------------------------------------

@@ -48,6 +48,9 @@ can_moderate = is_moderator | is_admin
 
 rules.add_perm("journal.view_item", is_published | is_submitter | is_asker_body | can_moderate
                | is_answering_expert | (is_expert & is_open_question))
+# the texts of a question published without naming the asker, before redaction
+rules.add_perm("journal.read_as_asked", is_submitter | is_asker_body | can_moderate
+               | is_answering_expert)
 rules.add_perm("journal.edit_item", (is_submitter | is_asker_body) & is_editable)
 # the two-person rule: nobody moderates their own item, nor publishes an answer they wrote
 rules.add_perm("journal.moderate_item", can_moderate & ~is_submitter & ~is_answering_expert)
@@ -55,4 +58,5 @@ rules.add_perm("journal.ask", is_municipal_staff & is_subscriber)
 rules.add_perm("journal.answer", is_expert)
 rules.add_perm("journal.read_paid", is_subscriber)
 rules.add_perm("journal.manage_subscriptions", is_admin)
+rules.add_perm("journal.manage_experts", is_admin)
 rules.add_perm("journal.office", can_moderate)

@@ -220,6 +220,39 @@ def send_reminders(on: date | None = None) -> int:
     return sent
 
 
+# --- the journal's experts ---------------------------------------------------------------------
+
+
+def appoint_expert(admin, user, field_ru: str = "", field_ky: str = ""):
+    """An administrator names ``user`` an expert who answers legal questions (again, if they
+    were withdrawn); they are told by e-mail."""
+    from .models import Expert
+
+    if not can(admin, "journal.manage_experts"):
+        raise PermissionDenied
+    if not user.is_active:
+        raise ValidationError(_("This account is closed."))
+    with transaction.atomic(), set_actor(admin):
+        expert, _created = Expert.objects.update_or_create(
+            user=user, defaults={"field_ru": field_ru.strip(), "field_ky": field_ky.strip(),
+                                 "active": True})
+    send_to_user(user, gettext_lazy("You are an expert of the journal «Municipality»"),
+                 "journal/expert_email.txt",
+                 {"expert": expert, "url": site_url(reverse("journal:office"))})
+    return expert
+
+
+def set_expert_active(admin, expert, active: bool):
+    """An administrator withdraws an expert (they answer no more questions; their published
+    answers stay signed) or reinstates them."""
+    if not can(admin, "journal.manage_experts"):
+        raise PermissionDenied
+    with set_actor(admin):
+        expert.active = active
+        expert.save(update_fields=["active"])
+    return expert
+
+
 # --- legal consultations ------------------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("subscription/collection.pdf", views.collection, name="collection"),
     path("office/memberships/", views.memberships, name="memberships"),
     path("office/payments/", views.payments, name="payments"),
+    path("office/experts/", views.experts, name="experts"),
+    path("office/experts/<int:pk>/active/", views.expert_active, name="expert_active"),
     path("feed.atom", JournalFeed(), name="feed"),
     path("<slug:kind>/", views.articles, name="articles"),
 ]

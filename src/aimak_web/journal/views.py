@@ -3,11 +3,14 @@ and render."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,16 +24,17 @@ from aimak_web.practices.moderation import TRANSITIONS, Status
 from aimak_web.practices.rules import can
 from aimak_web.practices.search import search
 
-from . import services
+from . import anonymise, services
 from .forms import (
     AnswerForm,
     ArticleForm,
+    ExpertForm,
     MembershipListForm,
     PaymentForm,
     QuestionForm,
     SubscriptionForm,
 )
-from .models import Article, Consultation, Kind, Payment, Publicity, Subscription
+from .models import Article, Consultation, Expert, Kind, Payment, Publicity, Subscription
 
 RATE = settings.AIMAK_RATE_POST
 KINDS = {k.value: k for k in Kind}
@@ -155,7 +159,15 @@ def consultation(request, pk: int):
     user = request.user
     answering = (item.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
                  and can(user, "journal.answer") and item.submitter_id != user.pk)
+    # the asker's body and the office read the texts as asked; the office sees beforehand what
+    # the public will read of an anonymous question
+    as_asked = (SimpleNamespace(**item.asked)
+                if item.asked and can(user, "journal.read_as_asked", item) else None)
+    preview = (SimpleNamespace(**anonymise.redacted(item))
+               if can(user, "journal.office") and item.publicity == Publicity.ANONYMOUS
+               and item.status in (Status.SUBMITTED, Status.UNDER_REVIEW) else None)
     return render(request, "journal/consultation.html", {
+        "as_asked": as_asked, "preview": preview,
         "item": item, "transitions": [t for t in item.allowed_transitions(user)
                                       if t != "start_review"],
         "answer_form": AnswerForm(initial={"answer_ru": item.answer_ru,
@@ -212,6 +224,7 @@ def desk(request):
     items = Article.objects.filter(submitter=user).select_related("theme")
     return render(request, "journal/desk.html", {
         "questions": questions, "items": items, "entitlement": services.entitlement(user),
+        "is_expert": can(user, "journal.answer"),
         "waiting": [x for x in list(questions) + list(items)
                     if x.status == Status.CHANGES_REQUESTED]})
 
@@ -282,11 +295,13 @@ def memberships(request):
     """The administrator keeps the Union of LSG's membership list (source and date)."""
     if not can(request.user, "journal.manage_subscriptions"):
         raise PermissionDenied
-    form = MembershipListForm(request.POST or None)
+    form = MembershipListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.record_membership_list(request.user, form.cleaned_data["source"],
-                                        form.cleaned_data["as_of"], form.cleaned_data["members"])
-        messages.success(request, _("The membership list is recorded."))
+        lst = services.record_membership_list(
+            request.user, form.cleaned_data["source"], form.cleaned_data["as_of"],
+            form.cleaned_data["members"])
+        messages.success(request, _("The membership list is recorded: %(n)s municipalities.")
+                         % {"n": lst.members.count()})
         return redirect("journal:memberships")
     return render(request, "journal/memberships.html", {
         "form": form, "current": services.current_list()})
@@ -313,3 +328,42 @@ def payments(request):
     return render(request, "journal/payments.html", {
         "form": form, "payments": Payment.objects.select_related("municipality", "reader")[:50],
         "today": services.today()})
+
+
+@login_required
+@ratelimit(key="user", rate=RATE, method="POST")
+def experts(request):
+    """The administrator names the journal's experts (audited; the expert is told by e-mail)."""
+    if not can(request.user, "journal.manage_experts"):
+        raise PermissionDenied
+    form = ExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            expert = services.appoint_expert(request.user, d["user"], d["field_ru"],
+                                             d["field_ky"])
+            messages.success(request, _("%(name)s answers legal questions from now on.")
+                             % {"name": expert})
+            return redirect("journal:experts")
+        except ValidationError as e:
+            form.add_error("email", e)
+    rows = (Expert.objects.select_related("user").annotate(
+        answers=Count("consultations", filter=Q(consultations__answered_at__isnull=False)))
+        .order_by("-active", "user__full_name"))
+    return render(request, "journal/experts.html", {"form": form, "experts": rows})
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate=RATE, method="POST")
+def expert_active(request, pk: int):
+    """Withdraw an expert, or reinstate them."""
+    if not can(request.user, "journal.manage_experts"):
+        raise PermissionDenied
+    expert = get_object_or_404(Expert.objects.select_related("user"), pk=pk)
+    active = request.POST.get("active") == "1"
+    services.set_expert_active(request.user, expert, active)
+    messages.success(request, (_("%(name)s answers legal questions again.") if active else
+                               _("%(name)s no longer answers legal questions."))
+                     % {"name": expert})
+    return redirect("journal:experts")

@@ -26,7 +26,7 @@ class Portrait:
     attendance: int | None = None
     contest_rows: list[dict[str, Any]] = field(default_factory=list)
     practices: list[Any] = field(default_factory=list)
-    forecast_entity: str | None = None
+    forecast: dict[str, Any] | None = None
     scenarios: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -72,17 +72,12 @@ def _practices(munis: list[Municipality]) -> list:
                 .distinct().select_related("theme").order_by("-published_at")[:20])
 
 
-def _forecast_entity(rayon: Rayon) -> str | None:
-    """The forecasts' series of this rayon, if the forecasts have one."""
-    try:
-        from aimak_web.forecasts import service
+def _forecast(rayon: Rayon) -> dict[str, Any] | None:
+    """The rayon's poverty figures in brief, through the forecasts' public function (None
+    when the shared data has no series for it)."""
+    from aimak_web.forecasts.service import rayon_outlook
 
-        loaded = service._loaded()
-    except Exception:  # the forecasts' data is optional: a portrait without them
-        return None
-    if not loaded:
-        return None
-    return next((e for e, c in loaded["codes"].items() if c == rayon.code), None)
+    return rayon_outlook(rayon.code)
 
 
 def _scenarios(munis: list[Municipality]) -> list[dict]:
@@ -128,7 +123,7 @@ def portrait(rayon: Rayon) -> Portrait:
         population=sum(pops) if pops and len(pops) == len(munis) else None,
         population_sources=sources, hearings=hearings, women_share=women,
         attendance=attendance, contest_rows=_contest_rows(munis), practices=_practices(munis),
-        forecast_entity=_forecast_entity(rayon), scenarios=_scenarios(munis))
+        forecast=_forecast(rayon), scenarios=_scenarios(munis))
 
 
 def population_provenance(sources: list[str]) -> str:

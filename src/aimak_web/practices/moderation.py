@@ -85,6 +85,10 @@ class Moderated:
     def check_step(self, name: str) -> None:
         """A model's own condition of a step (raise ``ValidationError``); none by default."""
 
+    def prepare_step(self, name: str) -> None:
+        """A model's own change made with a step, saved with it once the step is allowed (the
+        journal redacts an anonymous question when it is published); none by default."""
+
     def allowed_transitions(self, user) -> list[str]:
         return [t.name for t in self.TRANSITIONS.values()
                 if self.status in t.sources and can(user, self._perm(t), self)]
@@ -111,6 +115,7 @@ class Moderated:
             self.submitted_at = timezone.now()
         if name == "publish":
             self.published_at = timezone.now()
+        self.prepare_step(name)
         self.status = t.target
         with set_actor(user):
             self.save()
