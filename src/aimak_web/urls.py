@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("aimak_web.accounts.urls")),
     path("places/", include("aimak_web.places.urls")),
     path("hearings/", include("aimak_web.hearings.urls")),
+    path("h/", include("aimak_web.hearings.short_urls")),
     path("contests/", include("aimak_web.contests.urls")),
     path("practices/", include("aimak_web.practices.urls")),
     path("journal/", include("aimak_web.journal.urls")),

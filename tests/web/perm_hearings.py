@@ -144,6 +144,11 @@ NEW_HEARING = re.compile(r"/hearings/\d+/")
 
 ROWS = [
     Row("hearings:index", everyone()),
+    # the SMS's short link leads to the hearing (a draft's only for its managers)
+    Row("hearing_short", everyone(back(_page("open"))), args=_pk("open")),
+    Row("hearing_short", {**DRAFT_ONLY, "anonymous": MISSING,
+                          "municipal_staff": back(_page("draft")), "admin": back(_page("draft"))},
+        args=_pk("draft")),
     Row("hearings:create", only(STAFF_ROLES)),
     # staff create hearings of their own municipality only; administrators have none
     Row("hearings:create", only(STAFF_ROLES, done(NEW_HEARING)), method="post",

@@ -763,9 +763,56 @@ def test_notice_pdf_has_the_link_and_sms_fits_one_message(client, places, rf):
     text = _pdf_text(client.get(reverse("hearings:notice", args=[h.pk, "ru"])).content)
     assert f"/hearings/{h.pk}/" in text and "Дом культуры" in text and "130,0" in text
     assert "<svg" in documents.qr_svg("http://testserver/hearings/1/")
-    sms = documents.sms_text(h, rf.get("/"))
-    assert len(sms) <= documents.SMS_LIMIT and sms.endswith(f"testserver/hearings/{h.pk}/")
-    assert "20.07 10:00" in sms
+
+
+#: The longest name of a place a hearing was announced for, in the test (synthetic).
+LONG_PLACE = ("Дом культуры имени Токтогула Сатылганова, большой зал на втором этаже, "
+              "улица Жусупа Баласагына 123")
+
+
+def _ucs2_len(text: str) -> int:
+    """Characters as an SMS centre counts a Cyrillic (UCS-2) message: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+@pytest.mark.parametrize("place", ["Дом культуры", LONG_PLACE])
+def test_sms_fits_one_message_and_links_to_the_hearing(client, places, rf, settings, lang,
+                                                        place):
+    """Failed before the fix: cut at 70 characters, in Kyrgyz the hearing's number was lost from
+    the link; in Russian the place was cut or dropped."""
+    settings.ALLOWED_HOSTS = ["aimak.kg"]
+    h = make_hearing(places["a"], state=State.ANNOUNCED, meeting_place=place)
+    h = Hearing.objects.create(**{f.name: getattr(h, f.name) for f in Hearing._meta.fields
+                                  if f.name != "id"} | {"id": 12345})  # a five-digit number
+    request = rf.get("/", HTTP_HOST="aimak.kg")
+    sms = documents.sms_text(h, request, lang)
+    link = "aimak.kg" + {"ru": "", "ky": "/ky", "en": "/en"}[lang] + "/h/12345"
+    assert sms.endswith(" " + link), sms  # the link is whole, always
+    assert _ucs2_len(sms) <= 70, sms  # Cyrillic text: one UCS-2 SMS
+    assert "20.07 10:00" in sms and "2027" in sms
+    if place == LONG_PLACE:
+        assert ", Дом культуры" in sms and "…" in sms  # cut to fit, never dropped
+    else:
+        assert ", Дом культуры " in sms
+    # the short link reaches the hearing, in the SMS's language
+    r = client.get(link.split("aimak.kg", 1)[1], HTTP_HOST="aimak.kg")
+    prefix = {"ru": "", "ky": "/ky", "en": "/en"}[lang]
+    assert r.status_code == 302 and r.url == f"{prefix}/hearings/12345/"
+
+
+@pytest.mark.django_db
+def test_sms_in_latin_counts_gsm_characters(places, rf):
+    """A message in the GSM 03.38 alphabet holds 160 characters: an English SMS with a Latin
+    place keeps a place that would not fit 70."""
+    place = "House of Culture named after Toktogul Satylganov, big hall, Jusup Balasagyn st. 12"
+    h = make_hearing(places["a"], state=State.ANNOUNCED, meeting_place=place)
+    sms = documents.sms_text(h, rf.get("/"), "en")
+    length, limit = documents.sms_size(sms)
+    assert limit == 160 and length == len(sms) <= 160 and place in sms and len(sms) > 70
+    assert documents.sms_size("Hearing € 2027") == (15, 160)  # € takes two septets
+    assert documents.sms_size("Угуу 2027") == (9, 70)
 
 
 @pytest.mark.django_db

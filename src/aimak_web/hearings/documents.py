@@ -1,14 +1,20 @@
-"""Printed documents of a hearing: the A4 notice (with a QR code) and the minutes, as PDF.
+"""What a hearing hands out: the A4 notice (with a QR code) and the minutes as PDF, and the
+one-SMS announcement.
 
-Typeset by WeasyPrint from Django templates in the requested language (ru or ky); nothing is
-fetched from the network. The QR code (``qrcode``) is inline SVG.
+The PDFs are typeset by WeasyPrint from Django templates in the requested language (ru or ky);
+nothing is fetched from the network. The QR code (``qrcode``) is inline SVG. The SMS is measured
+as an SMS centre counts it (``gsm0338`` for the GSM 03.38 alphabet) and carries the short link
+``/h/<id>``.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -20,8 +26,6 @@ from . import clock
 from .models import Hearing
 
 PDF_LANGUAGES = ("ru", "ky")
-#: One SMS in Cyrillic (UCS-2 encoding) holds 70 characters.
-SMS_LIMIT = 70
 
 
 def _refuse_urls(url: str, *args, **kwargs) -> dict:
@@ -73,21 +77,59 @@ def minutes_pdf(hearing: Hearing, lang: str) -> bytes:
         "hearing": hearing, "proposals": proposals, "generated": clock.now()}, lang)
 
 
+#: One SMS: 160 characters of the GSM 03.38 alphabet (Latin), else 70 UCS-2 characters.
+SMS_GSM, SMS_UCS2 = 160, 70
+
+
+def sms_size(text: str) -> tuple[int, int]:
+    """(length, limit) of ``text`` as one SMS counts it: GSM 03.38 septets (an extension
+    character such as € counts two) against 160 when the text is all GSM, else UTF-16 units
+    against 70 (Cyrillic, and the Kyrgyz ө ү ң, need UCS-2)."""
+    import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
+
+    try:
+        return len(text.encode("gsm03.38")), SMS_GSM
+    except UnicodeEncodeError:
+        return len(text.encode("utf-16-le")) // 2, SMS_UCS2
+
+
+def fits_one_sms(text: str) -> bool:
+    length, limit = sms_size(text)
+    return length <= limit
+
+
+def short_link(hearing: Hearing, lang: str, request=None) -> str:
+    """``host/h/<id>`` (``host/ky/h/<id>`` for Kyrgyz): short, stable, always the hearing."""
+    with override(lang):
+        path = reverse("hearing_short", args=[hearing.pk])
+    host = request.get_host() if request is not None else \
+        urlsplit(settings.AIMAK_SITE_URL).netloc
+    return f"{host}{path}"
+
+
 def sms_text(hearing: Hearing, request=None, lang: str = "ru") -> str:
-    """A one-SMS announcement (at most 70 Cyrillic characters); the place is cut to fit."""
-    with override(lang if lang in PDF_LANGUAGES else "ru"):
-        when = ""
-        if hearing.meeting_at:
-            when = timezone.localtime(hearing.meeting_at).strftime("%d.%m %H:%M")
-        head = _("Hearing %(subject)s %(year)s") % {
-            "subject": {"draft_budget": _("budget"), "execution_report": _("budget report"),
-                        "merger": _("merger"), "other": ""}[hearing.subject],
-            "year": hearing.year}
-        host = request.get_host() if request is not None else ""
-        tail = f" {host}{hearing.get_absolute_url()}"
-        text = " ".join(p for p in (head.replace("  ", " "), when) if p)
-        room = SMS_LIMIT - len(text) - len(tail) - 2
-        if hearing.meeting_place and room > 3:
-            place = hearing.meeting_place
-            text += ", " + (place if len(place) <= room else place[:room - 1] + "…")
-        return (text + tail)[:SMS_LIMIT]
+    """The announcement in one SMS: subject and year, the meeting's date and time, the place
+    (cut, or left out, to fit) and the short link, which is always whole."""
+    lang = lang if lang in ("ru", "ky", "en") else "ru"
+    with override(lang):
+        subject = {"draft_budget": _("budget"), "execution_report": _("budget report"),
+                   "merger": _("merger"), "other": ""}[hearing.subject]
+        head = " ".join((_("Hearing %(subject)s %(year)s") % {
+            "subject": subject, "year": hearing.year}).split())
+    when = timezone.localtime(hearing.meeting_at).strftime("%d.%m %H:%M") \
+        if hearing.meeting_at else ""
+    link = short_link(hearing, lang, request)
+
+    def compose(place: str) -> str:
+        text = " ".join(p for p in (head, when) if p)
+        return f"{text}, {place} {link}" if place else f"{text} {link}"
+
+    place = " ".join(hearing.meeting_place.split())
+    text = compose(place)
+    # a Latin text stays in the GSM alphabet when cut ("..."); a Cyrillic one is UCS-2 anyway
+    ellipsis = "..." if sms_size(text)[1] == SMS_GSM else "…"
+    for n in range(len(place) - 1, 3, -1):
+        if fits_one_sms(text):
+            return text
+        text = compose(place[:n].rstrip(" ,.;:") + ellipsis)
+    return text if fits_one_sms(text) else compose("")

@@ -132,6 +132,12 @@ def edit(request, pk: int):
                                                   "municipality": hearing.municipality})
 
 
+def short_link(request, pk: int):
+    """``/h/<id>``: the short, stable link of the SMS and the notice, to the hearing's page in
+    the link's language."""
+    return redirect(_hearing(request, pk))
+
+
 @public_page(seconds="AIMAK_LIVE_PAGE_CACHE_SECONDS")
 def detail(request, pk: int):
     """The hearing: procedure, budget lines, proposals with answers, comments."""
@@ -170,13 +176,19 @@ def detail(request, pk: int):
         "unanswered": hearing.unanswered_proposals().count() if staff else 0,
         "minutes_ready": hearing.state in MINUTES_STATES,
         "notice_days": hearing.notice_lead_days,
-        "sms": documents.sms_text(hearing, request, get_language()[:2]) if staff else "",
+        "sms": _sms(hearing, request) if staff else None,
         "budget_editable": hearing.state in services.BUDGET_EDITABLE,
         "meeting_editable": services.may_record_meeting(hearing),
         "paper_open": services.paper_proposals_open(hearing),
         "answer_editable": hearing.state in services.ANSWER_STATES,
         "merger": _merger_context(hearing),
     })
+
+
+def _sms(hearing: Hearing, request) -> dict:
+    text = documents.sms_text(hearing, request, get_language()[:2])
+    length, limit = documents.sms_size(text)
+    return {"text": text, "length": length, "limit": limit}
 
 
 def _merger_context(hearing: Hearing) -> dict | None:
