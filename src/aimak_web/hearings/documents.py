@@ -22,7 +22,7 @@ from django.utils.translation import override
 from aimak_web.core.exports import cached_document
 
 from . import budget as budget_data
-from . import clock
+from . import clock, services
 from .models import Hearing
 
 PDF_LANGUAGES = ("ru", "ky")
@@ -73,8 +73,11 @@ def notice_pdf(hearing: Hearing, lang: str, request=None) -> bytes:
 def minutes_pdf(hearing: Hearing, lang: str) -> bytes:
     proposals = (hearing.proposals.select_related("author", "line", "answer")
                  .order_by("created_at"))
+    with override(lang if lang in PDF_LANGUAGES else "ru"):  # names in the PDF's language
+        merger = services.merger_summary(hearing)
     return _pdf("hearings/pdf/minutes.html", {
-        "hearing": hearing, "proposals": proposals, "generated": clock.now()}, lang)
+        "hearing": hearing, "proposals": proposals, "generated": clock.now(),
+        "merger": merger}, lang)
 
 
 #: One SMS: 160 characters of the GSM 03.38 alphabet (Latin), else 70 UCS-2 characters.

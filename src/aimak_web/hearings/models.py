@@ -181,6 +181,11 @@ class Hearing(models.Model):
                                  verbose_name=_("merger scenario"))
     affected = models.ManyToManyField(Municipality, blank=True, related_name="merger_hearings",
                                       verbose_name=_("municipalities concerned"))
+    #: the version of the scenario the hearing was started from: its page, its participants and
+    #: its minutes stay those of this version whatever is edited later
+    scenario_version = models.ForeignKey("territory.ScenarioVersion", on_delete=models.SET_NULL,
+                                         null=True, blank=True, related_name="hearings",
+                                         verbose_name=_("scenario version"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices,
                              default=State.DRAFT)
     chair = models.CharField(_("chair"), max_length=200, blank=True)
@@ -212,6 +217,8 @@ class Hearing(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
+        constraints = [models.UniqueConstraint(fields=["municipality", "scenario_version"],
+                                               name="one_hearing_per_scenario_version")]
 
     def __str__(self) -> str:
         return self.title_ru

@@ -11,6 +11,10 @@ from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
+
+from aimak_web.places.models import Municipality
+from aimak_web.territory.evaluation import unit_comparison
 
 from . import clock, procedure
 from .models import (
@@ -24,6 +28,7 @@ from .models import (
     Proposal,
     Report,
     State,
+    Subject,
     TransitionError,
     reports_to_hide,
 )
@@ -279,3 +284,95 @@ def moderate(item: Comment | Proposal, moderator, action: str, reason: str) -> N
         item.save()
         ModerationDecision.objects.create(**{_field(item): item}, action=action,
                                           reason=reason[:500], moderator=moderator)
+
+
+# --- merger hearings ------------------------------------------------------------------------
+
+#: The title of a merger hearing; each language's title field gets it in that language.
+MERGER_TITLE = gettext_noop("Public hearing: proposal to merge («%(title)s», version %(n)s)")
+
+
+def merger_members(mapping: list[dict], code: str) -> list[str] | None:
+    """Codes of the municipalities in the unit that ``code`` joins in ``mapping`` (None when it
+    is not in the mapping)."""
+    unit = next((r["new_unit"] for r in mapping if r["old_code"] == code), None)
+    if unit is None:
+        return None
+    return [r["old_code"] for r in mapping if r["new_unit"] == unit]
+
+
+def merger_problem(version, municipality) -> str | None:
+    """Why ``municipality`` cannot hold a merger hearing on ``version`` (None: it can). Today
+    every municipality is a unit of its own, so its unit changes only when it has company."""
+    members = merger_members(version.mapping, municipality.code)
+    if members is None:
+        return _("Your municipality is not part of this scenario.")
+    if len(members) < 2:
+        return _("In version %(n)s your municipality's unit does not change (it merges with no "
+                 "one): there is no merger to hear.") % {"n": version.number}
+    return None
+
+
+def start_merger_hearing(user, scenario, version=None) -> tuple[Hearing, bool]:
+    """The draft hearing of ``user``'s municipality on ``version`` of ``scenario`` (its latest
+    by default), created on the first call and returned on every later one (a second click makes
+    no second draft): pinned to that version, every municipality of the proposed unit taking
+    part. ``TransitionError`` when the municipality's unit does not change in that version."""
+    muni = user.municipality
+    if muni is None or not allows("hearings.create_hearing", user, muni):
+        raise PermissionDenied
+    version = version or scenario.current
+    if version.scenario_id != scenario.pk:
+        raise PermissionDenied
+    problem = merger_problem(version, muni)
+    if problem:
+        raise TransitionError(problem)
+    titles = {}
+    for lang in ("ru", "ky"):
+        with override(lang):
+            titles[f"title_{lang}"] = _(MERGER_TITLE) % {"title": scenario.title_text,
+                                                        "n": version.number}
+    with set_actor(user), transaction.atomic():
+        hearing, created = Hearing.objects.get_or_create(
+            municipality=muni, scenario_version=version,
+            defaults={"subject": Subject.MERGER, "year": clock.today().year,
+                      "scenario": scenario, "created_by": user, **titles})
+        if created:
+            hearing.affected.set(Municipality.objects.filter(
+                code__in=merger_members(version.mapping, muni.code)))
+    return hearing, created
+
+
+def newer_version(hearing: Hearing):
+    """The scenario's latest version when it is newer than the one the hearing is pinned to."""
+    if hearing.scenario_id is None or hearing.scenario_version_id is None:
+        return None
+    latest = hearing.scenario.current
+    return latest if latest.number > hearing.scenario_version.number else None
+
+
+def merger_page(hearing: Hearing) -> dict | None:
+    """What a merger-proposal hearing shows: the proposed unit of its municipality in the
+    version the hearing was started from, its indicators beside today's (computed by the core
+    through the territory explorer), and a newer version of the scenario if there is one."""
+    if hearing.scenario_id is None:
+        return None
+    version = hearing.scenario_version
+    if version is None:  # the version was deleted: only the pinned participants are known
+        return {"scenario": hearing.scenario, "version": None,
+                "members": [(m.code, m.name) for m in hearing.affected.all()]}
+    page = unit_comparison(hearing.scenario, hearing.municipality.code, version.mapping)
+    if page is None:
+        return None
+    newer = newer_version(hearing)
+    return {**page, "version": version, "newer": newer,
+            "newer_problem": merger_problem(newer, hearing.municipality) if newer else None}
+
+
+def merger_summary(hearing: Hearing) -> dict | None:
+    """The scenario, its pinned version and the municipalities of the proposed unit (the
+    hearing's participants), without the core's figures (for the minutes)."""
+    if hearing.scenario_id is None:
+        return None
+    return {"scenario": hearing.scenario, "version": hearing.scenario_version,
+            "members": [(m.code, m.name) for m in hearing.affected.order_by("name_ru")]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, merger, views
+from . import feeds, views
 
 app_name = "hearings"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("moderation/", views.moderation, name="moderation"),
-    path("from-scenario/<int:pk>/", merger.start_from_scenario, name="start_from_scenario"),
+    path("from-scenario/<int:pk>/", views.start_from_scenario, name="start_from_scenario"),
     path("feed/<str:code>/", feeds.MunicipalityHearingsFeed(), name="feed"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

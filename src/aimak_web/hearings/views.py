@@ -181,7 +181,7 @@ def detail(request, pk: int):
         "meeting_editable": services.may_record_meeting(hearing),
         "paper_open": services.paper_proposals_open(hearing),
         "answer_editable": hearing.state in services.ANSWER_STATES,
-        "merger": _merger_context(hearing),
+        "merger": services.merger_page(hearing),
     })
 
 
@@ -191,14 +191,27 @@ def _sms(hearing: Hearing, request) -> dict:
     return {"text": text, "length": length, "limit": limit}
 
 
-def _merger_context(hearing: Hearing) -> dict | None:
-    """For a merger-proposal hearing: the proposed unit of this municipality, its indicators
-    against today's map (computed by the core through the territory explorer)."""
-    if hearing.scenario_id is None:
-        return None
-    from aimak_web.territory.evaluation import unit_comparison
+@login_required
+@require_POST
+@ratelimit(key="user", rate=settings.AIMAK_RATE_POST, method="POST")
+def start_from_scenario(request, pk: int):
+    """Municipal staff start (as a draft) a public hearing on a scenario's proposal, on its
+    latest version or the version posted; a second click finds the same draft."""
+    from aimak_web.territory.services import scenario_for
 
-    return unit_comparison(hearing.scenario, hearing.municipality.code)
+    scenario = scenario_for(request.user, pk)
+    version = scenario.versions.filter(pk=request.POST.get("version") or 0).first()
+    try:
+        hearing, created = services.start_merger_hearing(request.user, scenario, version)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(scenario)
+    if created:
+        messages.success(request, _("A draft hearing on this proposal is created; set its dates "
+                                    "and announce it."))
+    else:
+        messages.info(request, _("Your municipality's hearing on this version already exists."))
+    return redirect("hearings:edit", hearing.pk)
 
 
 

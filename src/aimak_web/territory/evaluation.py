@@ -80,13 +80,14 @@ def _local_centre_names(units: list[dict]) -> None:
         u["centre_name"] = names.get(u["centre_id"], u["centre_name"])
 
 
-def unit_comparison(scenario, code: str) -> dict | None:
+def unit_comparison(scenario, code: str, mapping: list[dict] | None = None) -> dict | None:
     """The proposed unit that holds municipality ``code`` and its indicators, beside today's
-    figures of the same municipalities (for a merger-proposal hearing)."""
+    figures of the same municipalities (for a merger-proposal hearing); ``mapping`` is a
+    version's assignment (the scenario's current one by default)."""
     from aimak_web.places.models import Municipality
 
     session = session_for(scenario)
-    mapping = scenario.current.mapping
+    mapping = scenario.current.mapping if mapping is None else mapping
     unit = next((r["new_unit"] for r in mapping if r["old_code"] == code), None)
     if unit is None:
         return None
