@@ -7,8 +7,6 @@ lists lines that matched nothing in the last run). Patterns match "<lang> <path>
 from __future__ import annotations
 
 KNOWN: dict[str, list[str]] = {
-    # hearings: budget line keys (total_local_budget), the budget source text in English
-    "22": [r"^(ru|ky|en) /hearings/N/(budget/|paper-proposal/|propose/|edit/)?: "],
 }
 
 #: the browser sweep's findings ("<lang> <path> at <width> px: <problem>", same path rule)

@@ -982,6 +982,56 @@ def test_demo_hearing_is_the_adopted_medium_term_budget(client, places, settings
     assert h.pk in [x["id"] for x in client.get("/api/hearings/").json()["results"]]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky", "en"])
+def test_demo_hearing_pages_speak_one_language(client, places, settings, lang):
+    """Failed before the fix (the crawler's checker): the line's item key total_local_budget
+    shown as its code, the data file's English notes as its source, the population's English
+    reference, the chart's Russian names unmarked on the English page, the PDF links' language
+    names unmarked."""
+    from django.core.cache import cache
+    from django.utils.translation import override
+
+    from aimak_web.core.demo import DEMO_MUNICIPALITY_CODE, DemoContext
+    from aimak_web.hearings.demo import load_demo
+    from aimak_web.places.models import Municipality, Settlement
+
+    from .language import problems
+
+    folder = _shared()
+    if folder is None:
+        pytest.skip("the shared Kyrgyz data (local_budgets.csv) is not present")
+    settings.AIMAK_SHARED_DATA = str(folder)
+    m = Municipality.objects.create(
+        code=DEMO_MUNICIPALITY_CODE, name_ru="Бюргонду", name_ky="Бүргөндү", name_en="Burgondu",
+        kind="ayil_aimak", rayon=places["rayons"][0], population=16500, population_year=2022,
+        population_source="estimated",
+        population_ref="sum of 10 settlements (0 with an observed or official figure)")
+    Settlement.objects.create(code="S1", name_ru="Бюргонду", name_ky="Бүргөндү",
+                              name_en="Burgondu", kind="village", municipality=m, lat=41.0,
+                              lon=72.0, population=16500, population_year=2022,
+                              population_source="estimated", population_basis="aa_share",
+                              population_ref="(2022 census, de), less the urban population")
+    load_demo(DemoContext(dataset=Path("."), results=None, log=lambda _m: None))
+    h = Hearing.objects.get(is_example=True)
+    cache.clear()
+    prefix = "" if lang == "ru" else f"/{lang}"
+    found, pages = [], {}
+    for name in ("detail", "budget"):
+        with override("ru"):  # the unprefixed path; a request leaves its language active
+            path = reverse(f"hearings:{name}", args=[h.pk])
+        r = client.get(prefix + path)
+        assert r.status_code == 200
+        pages[name] = html = r.content.decode()
+        found += [f"{name}: {p}" for p in problems(html, lang, set())]
+        assert "total_local_budget" not in html and "magnitude implies" not in html
+    assert found == []
+    # the unit in the reader's language, and where the population comes from
+    says = {"ru": "тыс. сом", "ky": "миң сом", "en": "thousand som"}[lang]
+    assert says in pages["budget"]
+    assert 'data-testid="population-sources"' in pages["budget"]
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_big_hearing_page_stays_bounded(client, places, users, monkeypatch):

@@ -115,6 +115,13 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     comment = Comment.objects.get()
     assert comment.line.code == "0451"
     page.watch.shot(page, f"hearing-{lang}-open")
+    # the citizen's budget on a phone: the chart fits the screen (it was 720 px wide)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}{prefix}/hearings/{hearing.pk}/budget/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("svg.bars rect").count() == 2  # one bar per line
+    page.watch.shot(page, f"hearing-{lang}-budget-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     _sign_out(page)
 
     # another resident reports the comment; a moderator hides it with a reason

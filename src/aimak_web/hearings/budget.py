@@ -364,6 +364,10 @@ def annotate_lines(hearing: Hearing, lines: list[BudgetLine]) -> bool:
     return bool(adjust)
 
 
+#: Height of one line of the citizen's budget chart in pixels: its label, then its bar.
+BAR_ROW = 36
+
+
 def summary(hearing: Hearing, lines: list[BudgetLine], adjust: dict[int, Decimal] | None = None
             ) -> dict:
     """Per section: totals per column, the change, per inhabitant, the chart's bars, and the
@@ -395,14 +399,17 @@ def summary(hearing: Hearing, lines: list[BudgetLine], adjust: dict[int, Decimal
         if main is not None and population:
             per_head = float(main) * hearing.budget_scale / population
         top = max((float(getattr(line, kind.main) or 0) for line in chosen), default=0) or 1
+        # a row per line: its name and amount, the bar under it as a share of the chart's
+        # width (the chart is as wide as the screen: 390 px on a phone)
         bars = [{"line": line, "value": getattr(line, kind.main),
                  "delta": adjust.get(line.pk),
-                 "width": round(float(getattr(line, kind.main) or 0) / top * 400, 1),
-                 "y": i * 22, "ty": i * 22 + 13} for i, line in enumerate(chosen)]
+                 "width": max(0.0, round(float(getattr(line, kind.main) or 0) / top * 100, 1)),
+                 "y": i * BAR_ROW + 16, "ty": i * BAR_ROW + 12}
+                for i, line in enumerate(chosen)]
         cells = [{**c, "value": totals[c["field"]]} for c in cols]
         sections[key] = {"label": label, "totals": totals, "cells": cells, "main": main,
                          "main_title": next(c["title"] for c in cols if c["main"]),
                          "change": change,
                          "pct": pct, "adjusted": adjusted, "per_head": per_head, "bars": bars,
-                         "height": 22 * len(bars)}
+                         "height": BAR_ROW * len(bars)}
     return sections

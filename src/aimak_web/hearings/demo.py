@@ -42,6 +42,12 @@ NOTICE_KY = ("Мисал: бул угуулар айыл өкмөтү тараб
              "айылдык кеңештин жарыяланган чечиминен гана алынды (ар бир саптын булагы "
              "көрсөтүлгөн): биринчи жылдын бюджети жана кийинки эки жылдын болжолу. Күнү жана "
              "орду дайындалган эмес, пикирлер кабыл алынбайт.")
+#: Said in the notice when the file notes that the resolution's text names the wrong unit.
+UNIT_NOTE = re.compile(r"magnitude implies thousand", re.I)
+UNIT_NOTE_RU = (" В тексте решения суммы подписаны «сом», но их величина означает тысячи сомов: "
+                "здесь они показаны в тыс. сом.")
+UNIT_NOTE_KY = (" Чечимдин текстинде суммалар «сом» деп жазылган, бирок алардын чоңдугу миң сомду "
+                "билдирет: бул жерде алар миң сом менен көрсөтүлдү.")
 UNITS = {"KGS": 1, "thousand KGS": 1000, "million KGS": 1_000_000}
 RESOLUTION = re.compile(r"council resolution (\d{2}\.\d{2}\.\d{4}) No\.?\s*([\w-]+)")
 
@@ -71,7 +77,10 @@ def lines_from_rows(rows: list[dict]) -> tuple[int, tuple[str, date], list[dict]
 
     The rows adopted by one council resolution give the budget year (its first year) and the
     two forecast years after it; per item, each year's value goes into its column. A value the
-    file does not give stays empty.
+    file does not give stays empty. The file's item keys are not budget classification codes,
+    so the lines have no code; their source is the published document (the file's English
+    remarks stay in the file: the stage of each year is what the columns say, the resolution
+    is the line's provenance). An item this module has no name for is ``ValueError``.
     """
     by_resolution: dict[tuple[str, date], list[dict]] = defaultdict(list)
     for r in rows:
@@ -87,18 +96,19 @@ def lines_from_rows(rows: list[dict]) -> tuple[int, tuple[str, date], list[dict]
     for r in chosen:
         by_item[r["item"]][int(r["period"])] = r
     lines = []
+    unknown = sorted(set(by_item) - set(ITEMS))
+    if unknown:
+        raise ValueError(f"items without a Russian and Kyrgyz name: {', '.join(unknown)}")
     for item, years in by_item.items():
-        section, ru, ky = ITEMS.get(item, ("total", item, ""))
+        section, ru, ky = ITEMS[item]
         used = [years[y] for y in sorted(years)]
-        sources = sorted({r["source_url"] for r in used})
-        notes = sorted({f"{r['period']}: {r['stage']}; {r['note']}".strip("; ") for r in used})
         lines.append({
-            "section": section, "code": item, "name_ru": ru, "name_ky": ky,
+            "section": section, "code": "", "name_ru": ru, "name_ky": ky,
             **{f"amount_{k + 1}": Decimal(years[year + k]["value"]) if year + k in years
                else None for k in range(3)},
             "provenance": LineSource.RESOLUTION, "resolution_number": resolution[0],
             "resolution_date": resolution[1],
-            "source": " ".join([*sources, "(" + " | ".join(notes) + ")"])[:1000]})
+            "source": " ".join(sorted({r["source_url"] for r in used}))[:1000]})
     return year, resolution, lines
 
 
@@ -118,7 +128,13 @@ def load_demo(ctx) -> None:
     if not rows:
         ctx.log("hearings: local_budgets.csv has no rows for the demo municipality")
         return
-    year, (number, adopted), lines = lines_from_rows(rows)
+    try:
+        year, (number, adopted), lines = lines_from_rows(rows)
+    except ValueError as exc:
+        ctx.log(f"hearings: local_budgets.csv, rows of {DEMO_MUNICIPALITY_CODE}: {exc}; "
+                "no demo hearing")
+        return
+    unit_note = any(UNIT_NOTE.search(r["note"]) for r in rows)
     units = {r["unit"] for r in rows}
     if len(units) != 1 or units.pop() not in UNITS:
         ctx.log("hearings: local_budgets.csv gives the demo municipality's lines in a unit "
@@ -134,7 +150,8 @@ def load_demo(ctx) -> None:
                      "(пример на опубликованных данных)",
             title_ky=f"{year}-жылга жергиликтүү бюджет жана {year + 1}–{year + 2}-жылдарга "
                      "болжол (жарыяланган маалыматтардагы мисал)",
-            notice_ru=NOTICE_RU, notice_ky=NOTICE_KY,
+            notice_ru=NOTICE_RU + (UNIT_NOTE_RU if unit_note else ""),
+            notice_ky=NOTICE_KY + (UNIT_NOTE_KY if unit_note else ""),
             created_by=ctx.users.get("municipal_staff"))
         BudgetLine.objects.bulk_create(BudgetLine(hearing=hearing, position=i, **line)
                                        for i, line in enumerate(lines))

@@ -24,6 +24,8 @@ from aimak_web.core.exports import (
     pdf_response,
     xlsx_response,
 )
+from aimak_web.places.provenance import summarise
+from aimak_web.territory.services import scenario_for
 
 from . import budget as budget_data
 from . import documents, exports, procedure, services
@@ -197,8 +199,6 @@ def _sms(hearing: Hearing, request) -> dict:
 def start_from_scenario(request, pk: int):
     """Municipal staff start (as a draft) a public hearing on a scenario's proposal, on its
     latest version or the version posted; a second click finds the same draft."""
-    from aimak_web.territory.services import scenario_for
-
     scenario = scenario_for(request.user, pk)
     version = scenario.versions.filter(pk=request.POST.get("version") or 0).first()
     try:
@@ -268,8 +268,10 @@ def budget(request, pk: int):
     hearing = _hearing(request, pk)
     lines = list(hearing.lines.all())
     table = budget_data.table(hearing, lines)
+    m = hearing.municipality
     return render(request, "hearings/budget.html", {
-        "hearing": hearing, "lines": lines, "m": hearing.municipality, **table,
+        "hearing": hearing, "lines": lines, "m": m, **table,
+        "population": summarise(m.settlements.all()),
         "sections": budget_data.summary(hearing, lines,
                                         {x.pk: x.delta for x in lines if x.delta})})
 

@@ -14,3 +14,10 @@ def tr_text(obj, field: str) -> str:
     """``{% tr_text hearing "title" %}``: the field in the reader's language as plain text
     (escaped by the template, never wrapped in an element)."""
     return localized(obj, field)[0]
+
+
+@register.simple_tag
+def tr_lang(obj, field: str) -> str:
+    """``{% tr_lang line "name" %}``: the language of the text ``tr_text`` gives, for the
+    ``lang`` attribute of an element that cannot hold a marked ``<span>`` (SVG text)."""
+    return localized(obj, field)[1]
