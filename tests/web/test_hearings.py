@@ -655,7 +655,10 @@ def test_answer_needs_a_reason_and_notifies_the_proposer(client, places, users):
     client.force_login(users["municipal_staff"])
     url = reverse("hearings:answer", args=[p.pk])
     r = client.post(url, {"verdict": "rejected", "reason": "Нет.", "publish": "on"})
-    assert 'data-testid="error-reason"' in r.content.decode()
+    html = r.content.decode()
+    assert 'data-testid="error-reason"' in html
+    # said once, beside the field (it was shown twice)
+    assert html.count("Напишите обоснование не короче 30 символов") == 1, html
     assert not hasattr(Proposal.objects.get(pk=p.pk), "answer") or mail.outbox == []
     r = client.post(url, {"verdict": "outside", "reason": REASON, "publish": "on"})
     assert r.status_code == 302

@@ -79,8 +79,8 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.fill("#id_year", "2027")
     page.fill("#id_title_ru", "Проект местного бюджета на 2027 год (тест)")
     page.fill("#id_title_ky", "2027-жылдын жергиликтүү бюджетинин долбоору (тест)")
-    page.fill("#id_notice_date", "2026-07-01")
-    page.fill("#id_comments_from", "2026-07-01")
+    page.fill("#id_notice_date", "2026-07-05")
+    page.fill("#id_comments_from", "2026-07-06")
     page.fill("#id_comments_until", "2026-07-19")
     page.fill("#id_meeting_at", "2026-07-20T10:00")
     page.fill("#id_meeting_place", "Дом культуры")
@@ -94,7 +94,20 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     assert says["loaded"] in page.content()
     page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
     page.click("[data-testid=step-announce]")
+    announced = page.inner_text("[data-testid=state]")
+    # every early step is refused by the server with its date: comments open on the 6th,
+    # the meeting is on the 20th
     page.click("[data-testid=step-open]")
+    assert "06.07.2026" in page.inner_text("main")
+    assert page.inner_text("[data-testid=state]") == announced
+    clock.stop()
+    clock = time_machine.travel(_at(2026, 7, 6, 9))
+    clock.start()
+    page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
+    page.click("[data-testid=step-open]")
+    assert page.inner_text("[data-testid=state]") == says["open"]
+    page.click("[data-testid=step-hold_meeting]")
+    assert "20.07.2026" in page.inner_text("main")
     assert page.inner_text("[data-testid=state]") == says["open"]
     _sign_out(page)
 
@@ -176,6 +189,10 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     with pdfplumber.open(io.BytesIO(pdf.body())) as doc:
         text = " ".join(" ".join(p.extract_text() or "" for p in doc.pages).split())
     assert says["women"] in text and says["men"] in text
+    # each step on the day it was taken: announced on the 5th, opened on the 6th, the meeting
+    # held and recorded on the 20th
+    for day in ("05.07.2026", "06.07.2026", "20.07.2026 10:00"):
+        assert day in text, day
     assert "Отремонтировать дорогу к школе" in text and says["accepted"] in text
     assert "Ремонт дороги к школе включён" in text
     page.goto(f"{base}{prefix}/hearings/?state=closed")
