@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from aimak.errors import InputError
 from aimak.plans.criteria import Criteria
@@ -40,3 +42,22 @@ def test_unknown_codes_in_cross_border_allowed_are_refused(files):  # noqa: F811
     column, message = _problem(err.value)
     assert column == "cross_border_allowed" and "Atlantis" in message
     assert str(known[0]) in message  # the known names are listed
+
+
+def test_every_bad_value_of_a_file_is_reported_with_its_key():
+    with pytest.raises(InputError) as err:
+        Criteria.from_dict({"criteria": {"max_km": -3, "stay_within": "city"},
+                            "objective": {"travel": "fast"}}, file="c.toml")
+    found = {(p.file, p.column): p.message for p in err.value.problems}
+    assert found == {("c.toml", "max_km"): "expected a finite non-negative number, got -3",
+                     ("c.toml", "stay_within"):
+                         "expected one of rayon, oblast, none, got 'city'",
+                     ("c.toml", "travel"): "expected a finite number, got 'fast'"}
+
+
+def test_criteria_built_in_code_have_their_values_checked_too():
+    with pytest.raises(ValidationError, match="expected true or false"):
+        Criteria(contiguity="yes")
+    assert Criteria(max_units=np.int64(3)).max_units == 3
+    # criteria that admit no plan stay expressible in code: the solvers must say why
+    assert Criteria(min_population=9000, max_population=10).min_population == 9000

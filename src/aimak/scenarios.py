@@ -129,7 +129,5 @@ def _solve(inst: Instance, solver: PlanSolver) -> tuple[pd.DataFrame, dict[str, 
 def criteria_values(criteria) -> dict[str, Any]:
     """The criteria as the report states them: every key given a value, the title left out
     (it heads the section)."""
-    from dataclasses import asdict
-
-    return {k: v for k, v in asdict(criteria).items()
+    return {k: v for k, v in criteria.model_dump().items()
             if v not in (None, (), []) and k != "title"}

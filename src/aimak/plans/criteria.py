@@ -7,27 +7,135 @@ Every criterion is optional; an absent one is not enforced. The example files sh
 from __future__ import annotations
 
 import math
+import numbers
 import tomllib
-from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Any
 
-from aimak.errors import fail, shown
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from aimak.errors import InputError, Problem, fail, shown
 from aimak.io import read_toml
 from aimak.schema import FACILITY_TYPES
 
 STAY_WITHIN = ("rayon", "oblast", "none")
+CENTRE_CANDIDATES = ("municipal_centres", "all_settlements")
+#: Fields of ``Criteria`` that a ``[criteria]`` table may not set (they come from elsewhere).
+_NOT_CRITERIA = frozenset({"weights", "name", "source", "title"})
+
+
+class _RefusedError(ValueError):
+    """A value refused with the message a user reads; ``column`` when not the field itself."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 def _number(value: object) -> bool:
-    """A finite int or float; ``true`` is not 1 and ``nan``/``inf`` are not numbers here."""
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
-CENTRE_CANDIDATES = ("municipal_centres", "all_settlements")
+    """A finite real number; ``true`` is not 1 and ``nan``/``inf`` are not numbers here."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
-@dataclass(frozen=True)
-class Weights:
+def _finite(value: object) -> float:
+    if not _number(value):
+        raise _RefusedError(f"expected a finite number, got {shown(value)}")
+    return value if isinstance(value, int | float) else float(value)  # numpy's ints: float
+
+
+def _non_negative(value: object) -> float:
+    if not (_number(value) and value >= 0):
+        raise _RefusedError(f"expected a finite non-negative number, got {shown(value)}")
+    return _finite(value)
+
+
+def _target(value: object) -> float:
+    if (number := _finite(value)) < 0:
+        raise _RefusedError(f"expected a target of at least 0, got {shown(value)}")
+    return number
+
+
+def _whole(value: object) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise _RefusedError(f"expected a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _RefusedError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _whole_municipalities(value: object) -> bool:
+    if _flag(value) is False:
+        raise _RefusedError("splitting municipalities is not supported yet; set "
+                   "whole_municipalities = true")
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> PlainValidator:
+    def check(value: object) -> str:
+        if value not in choices:
+            raise _RefusedError(f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+    return PlainValidator(check)
+
+
+def _listed(value: object) -> list | tuple:
+    if not isinstance(value, list | tuple):
+        raise _RefusedError(f"expected a list, got {shown(value)}")
+    return value
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    return tuple(str(x) for x in _listed(value))
+
+
+def _services(value: object) -> tuple[str, ...]:
+    bad = [s for s in _listed(value) if s not in FACILITY_TYPES]
+    if bad:
+        raise _RefusedError(f"unknown service(s) {', '.join(map(str, bad))}; expected facility "
+                   f"types: {', '.join(FACILITY_TYPES)}")
+    return tuple(value)
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    pairs = _listed(value)
+    if not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
+        raise _RefusedError("expected a list of pairs such as [[\"A\", \"B\"], [\"C\", \"D\"]]")
+    return tuple((str(a), str(b)) for a, b in pairs)
+
+
+def _column_name(value: object) -> str:
+    if not isinstance(value, str):
+        raise _RefusedError("expected a column name")
+    return value
+
+
+# The value types of the criteria file: each check says what was expected, in the words a
+# user reads (pydantic's own messages name Python types, not TOML).
+Finite = Annotated[float, PlainValidator(_finite)]
+NonNegative = Annotated[float, PlainValidator(_non_negative)]
+Flag = Annotated[bool, PlainValidator(_flag)]
+Codes = Annotated[tuple[str, ...], PlainValidator(_codes)]
+Pairs = Annotated[tuple[tuple[str, str], ...], PlainValidator(_pairs)]
+
+
+class Weights(BaseModel):
     """Weights of the objective terms (each term is scaled to roughly 0..1; minimised).
 
     travel: population-weighted mean travel time to the unit's centre, in hours.
@@ -39,49 +147,70 @@ class Weights:
     weight asks for as many units as the criteria allow (as max-p regionalisation does).
     """
 
-    travel: float = 1.0
-    coherence: float = 0.0
-    balance: float = 0.0
-    units: float = 0.0
-    balance_target: float | None = None
-    balance_on: str = "population"
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    travel: Finite = 1.0
+    coherence: Finite = 0.0
+    balance: Finite = 0.0
+    units: Finite = 0.0
+    balance_target: Annotated[float, PlainValidator(_target)] | None = None
+    balance_on: Annotated[str, PlainValidator(_column_name)] = "population"
 
 
-@dataclass(frozen=True)
-class Criteria:
+class Criteria(BaseModel):
     """Hard criteria every plan must satisfy, and the objective among those plans.
 
     Populations are inhabitants, times minutes, distances kilometres, ``service_radius_m``
     metres (a facility that close to a settlement counts as being in it). With
     ``keep_current_access`` a settlement already farther than ``max_minutes`` / ``max_km`` from
-    its current centre only needs a new centre no farther than the current one.
+    its current centre only needs a new centre no farther than the current one. Values are
+    checked when the model is built (from a file or in code); ``model_copy`` does not check.
     """
 
-    min_population: float | None = None
-    min_population_exempt: tuple[str, ...] = ()
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_population: NonNegative | None = None
+    min_population_exempt: Codes = ()
     #: Exempt from min_population every municipality that could not reach it with all the
     #: municipalities it may share a centre with (travel and border rules): remote places that
     #: no merger can make large enough, as Denmark exempted small islands in 2007.
-    exempt_isolated: bool = False
-    max_population: float | None = None
-    max_minutes: float | None = None
-    max_km: float | None = None
-    keep_current_access: bool = False
-    centre_services: tuple[str, ...] = ()
-    service_radius_m: float = 1500.0
-    centre_candidates: str = "municipal_centres"
-    whole_municipalities: bool = True
-    contiguity: bool = True
-    stay_within: str = "rayon"
-    cross_border_allowed: tuple[tuple[str, str], ...] = ()
-    must_merge: tuple[tuple[str, str], ...] = ()
-    must_not_merge: tuple[tuple[str, str], ...] = ()
-    max_units: int | None = None
-    weights: Weights = field(default_factory=Weights)
+    exempt_isolated: Flag = False
+    max_population: NonNegative | None = None
+    max_minutes: NonNegative | None = None
+    max_km: NonNegative | None = None
+    keep_current_access: Flag = False
+    centre_services: Annotated[tuple[str, ...], PlainValidator(_services)] = ()
+    service_radius_m: NonNegative = 1500.0
+    centre_candidates: Annotated[str, _one_of(CENTRE_CANDIDATES)] = "municipal_centres"
+    whole_municipalities: Annotated[bool, PlainValidator(_whole_municipalities)] = True
+    contiguity: Flag = True
+    stay_within: Annotated[str, _one_of(STAY_WITHIN)] = "rayon"
+    cross_border_allowed: Pairs = ()
+    must_merge: Pairs = ()
+    must_not_merge: Pairs = ()
+    max_units: Annotated[int, PlainValidator(_whole)] | None = None
+    weights: Weights = Weights()
     name: str = "criteria"
     source: str | None = None
     #: The ``[about] title`` of the criteria file ("" when it has none).
     title: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Criteria:
+        """A file's criteria must also agree with each other. Code may build criteria that
+        admit no plan (the solvers then say why; their tests do so on purpose)."""
+        if not (info.context or {}).get("file_checks"):
+            return self
+        for key in ("must_merge", "must_not_merge", "cross_border_allowed"):
+            same = [a for a, b in getattr(self, key) if a == b]
+            if same:
+                raise _RefusedError(f"'{same[0]}' is paired with itself; expected pairs of "
+                                    "two different codes", column=key)
+        if (self.min_population is not None and self.max_population is not None
+                and self.min_population > self.max_population):
+            raise _RefusedError("min_population is larger than max_population",
+                                column="min_population")
+        return self
 
     @staticmethod
     def names_file(spec: str) -> bool:
@@ -114,7 +243,10 @@ class Criteria:
 
     @classmethod
     def from_dict(cls, data: dict, file: str | None = None, name: str = "criteria") -> Criteria:
-        """Build from the parsed TOML: a ``[criteria]`` table and an ``[objective]`` table."""
+        """Build from the parsed TOML: a ``[criteria]`` table and an ``[objective]`` table.
+
+        The file's layout (tables, key names) is checked here; the values by the fields'
+        validators, every bad value reported with its key."""
         unknown_tables = set(data) - {"criteria", "objective", "about"}
         if unknown_tables:
             raise fail(f"unknown table(s) {', '.join(sorted(unknown_tables))}; expected "
@@ -122,81 +254,15 @@ class Criteria:
         for table in ("criteria", "objective", "about"):
             if not isinstance(data.get(table, {}), dict):
                 raise fail(f"[{table}] must be a table of keys, not {shown(data[table])}", file)
-        crit = dict(data.get("criteria", {}))
-        obj = dict(data.get("objective", {}))
-        allowed = {f.name for f in fields(cls)} - {"weights", "name", "source", "title"}
-        for key in crit:
-            if key not in allowed:
-                raise fail(f"unknown criterion '{key}'; known: {', '.join(sorted(allowed))}",
-                           file, column=key)
-        wallowed = {f.name for f in fields(Weights)}
-        for key in obj:
-            if key not in wallowed:
-                raise fail(f"unknown objective term '{key}'; known: "
-                           f"{', '.join(sorted(wallowed))}", file, column=key)
-        for key in ("min_population", "max_population", "max_minutes", "max_km",
-                    "service_radius_m"):
-            if key in crit and not (_number(crit[key]) and crit[key] >= 0):
-                raise fail(f"expected a finite non-negative number, got {shown(crit[key])}",
-                           file, column=key)
-        if "max_units" in crit and (not isinstance(crit["max_units"], int)
-                                    or isinstance(crit["max_units"], bool)
-                                    or crit["max_units"] < 1):
-            raise fail(f"expected a whole number >= 1, got {crit['max_units']!r}", file,
-                       column="max_units")
-        for key in ("whole_municipalities", "contiguity", "keep_current_access",
-                    "exempt_isolated"):
-            if key in crit and not isinstance(crit[key], bool):
-                raise fail(f"expected true or false, got {crit[key]!r}", file, column=key)
-        if crit.get("whole_municipalities") is False:
-            raise fail("splitting municipalities is not supported yet; set "
-                       "whole_municipalities = true", file, column="whole_municipalities")
-        if crit.get("stay_within", "rayon") not in STAY_WITHIN:
-            raise fail(f"expected one of {', '.join(STAY_WITHIN)}, got "
-                       f"{crit['stay_within']!r}", file, column="stay_within")
-        if crit.get("centre_candidates", CENTRE_CANDIDATES[0]) not in CENTRE_CANDIDATES:
-            raise fail(f"expected one of {', '.join(CENTRE_CANDIDATES)}, got "
-                       f"{crit['centre_candidates']!r}", file, column="centre_candidates")
-        for key in ("min_population_exempt", "centre_services", "cross_border_allowed",
-                    "must_merge", "must_not_merge"):
-            if key in crit and not isinstance(crit[key], list):
-                raise fail(f"expected a list, got {shown(crit[key])}", file, column=key)
-        for key in ("stay_within", "centre_candidates"):
-            if key in crit and not isinstance(crit[key], str):
-                raise fail(f"expected a text, got {shown(crit[key])}", file, column=key)
-        services = crit.get("centre_services", [])
-        bad = [s for s in services if s not in FACILITY_TYPES]
-        if bad:
-            raise fail(f"unknown service(s) {', '.join(map(str, bad))}; expected facility "
-                       f"types: {', '.join(FACILITY_TYPES)}", file, column="centre_services")
-        crit["centre_services"] = tuple(services)
-        crit["min_population_exempt"] = tuple(str(x) for x in
-                                              crit.get("min_population_exempt", []))
-        for key in ("cross_border_allowed", "must_merge", "must_not_merge"):
-            pairs = crit.get(key, [])
-            if not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
-                raise fail("expected a list of pairs such as [[\"A\", \"B\"], [\"C\", \"D\"]]",
-                           file, column=key)
-            crit[key] = tuple((str(a), str(b)) for a, b in pairs)
-        for key in ("must_merge", "must_not_merge", "cross_border_allowed"):
-            same = [a for a, b in crit.get(key, ()) if a == b]
-            if same:
-                raise fail(f"'{same[0]}' is paired with itself; expected pairs of two "
-                           "different codes", file, column=key)
-        if not isinstance(obj.get("balance_on", ""), str):
-            raise fail("expected a column name", file, column="balance_on")
-        for key, value in obj.items():
-            if key != "balance_on" and value is not None and not _number(value):
-                raise fail(f"expected a finite number, got {shown(value)}", file, column=key)
-        if obj.get("balance_target") is not None and obj["balance_target"] < 0:
-            raise fail(f"expected a target of at least 0, got {shown(obj['balance_target'])}",
-                       file, column="balance_target")
-        if (crit.get("min_population") is not None and crit.get("max_population") is not None
-                and crit["min_population"] > crit["max_population"]):
-            raise fail("min_population is larger than max_population", file,
-                       column="min_population")
-        title = data.get("about", {}).get("title", "")
-        return cls(**crit, weights=Weights(**obj), name=name, source=file, title=str(title))
+        crit, obj = data.get("criteria", {}), data.get("objective", {})
+        _known_keys(crit, set(cls.model_fields) - _NOT_CRITERIA, "criterion", file)
+        _known_keys(obj, set(Weights.model_fields), "objective term", file)
+        values = {**crit, "weights": obj, "name": name, "source": file,
+                  "title": str(data.get("about", {}).get("title", ""))}
+        try:
+            return cls.model_validate(values, context={"file_checks": True})
+        except ValidationError as err:
+            raise _input_error(err, file) from None
 
     def describe(self) -> list[str]:
         """Plain sentences stating each active criterion (for reports and the CLI)."""
@@ -228,3 +294,22 @@ class Criteria:
         if self.max_units is not None:
             out.append(f"There are at most {self.max_units} new units.")
         return out
+
+
+def _known_keys(table: dict[str, Any], known: set[str], what: str, file: str | None) -> None:
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown {what} '{key}'; known: {', '.join(sorted(known))}", file,
+                       column=key)
+
+
+def _input_error(err: ValidationError, file: str | None) -> InputError:
+    """The validators' refusals as problems naming the file and the key, in field order."""
+    problems = []
+    for e in err.errors():
+        bad = e.get("ctx", {}).get("error")
+        if not isinstance(bad, _RefusedError):  # a check that is not ours: pydantic's own words
+            raise err
+        column = bad.column or next((str(k) for k in reversed(e["loc"])), None)
+        problems.append(Problem(str(bad), file, column=column))
+    return InputError(problems)

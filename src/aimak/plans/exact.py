@@ -163,7 +163,7 @@ def relaxations(inst: Instance, time_limit: float = 10.0) -> list[tuple[str, str
     for key, off in RELAXABLE.items():
         if getattr(inst.criteria, key) == off:
             continue
-        crit = dataclasses.replace(inst.criteria, **{key: off})
+        crit = inst.criteria.model_copy(update={key: off})
         if key == "centre_services":
             cand = np.flatnonzero(np.isin(np.arange(len(inst.settlement_unit)),
                                           inst.official_centre))

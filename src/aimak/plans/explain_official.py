@@ -142,8 +142,8 @@ def explain_official(ds, times: pd.DataFrame, flows: pd.DataFrame | None,
     for name, title, sub in met:  # the sets the plan meets: is it optimal within them too?
         rows.append(_weights_row(name, title, InverseWeights(
             time_limit=time_limit, workers=workers).fit(sub, plan)))
-    weights = dataclasses.replace(inverse.weights_, balance_target=tight.balance_target())
-    crit = dataclasses.replace(crit, weights=weights)
+    weights = inverse.weights_.model_copy(update={"balance_target": tight.balance_target()})
+    crit = crit.model_copy(update={"weights": weights})
     tight = with_criteria(base, crit, regions)
     nearest = inverse.nearest_
     nearest.name = "nearest"
@@ -190,7 +190,7 @@ def _unit_range(inst: Instance, time_limit: float, workers: int) -> tuple[int, i
     out = []
     for sign in (1.0, -1.0):
         w = Weights(travel=1e-3, units=sign)
-        sub = dataclasses.replace(inst, criteria=dataclasses.replace(inst.criteria, weights=w))
+        sub = dataclasses.replace(inst, criteria=inst.criteria.model_copy(update={"weights": w}))
         try:
             solver = ExactSolver(time_limit=time_limit, workers=workers, explain=False).fit(sub)
         except InfeasibleError:

@@ -277,8 +277,8 @@ class InverseWeights:
             self.iterations_ += 1
             weights = Weights(**dict(zip(names, w.tolist(), strict=True)),
                               balance_target=inst.balance_target())
-            sub = dataclasses.replace(inst, criteria=dataclasses.replace(inst.criteria,
-                                                                         weights=weights))
+            sub = dataclasses.replace(inst, criteria=inst.criteria.model_copy(
+                update={"weights": weights}))
             solver = ExactSolver(time_limit=self.time_limit, workers=self.workers,
                                  explain=False).fit(sub, hint=plan)
             opt = solver.plan_

@@ -364,7 +364,6 @@ class Instance:
 
     def subset(self, units: np.ndarray) -> Instance:
         """The sub-instance on the given municipalities, objective on this instance's scale."""
-        import dataclasses
 
         units = np.asarray(units, np.int64)
         umap = np.full(self.n, -1)
@@ -373,14 +372,13 @@ class Instance:
         smap = np.full(len(self.settlement_unit), -1)
         smap[S] = np.arange(len(S))
         keep = set(self.units[units].tolist())
-        crit = dataclasses.replace(
-            self.criteria,
-            must_merge=tuple(p for p in self.criteria.must_merge if set(p) <= keep),
-            must_not_merge=tuple(p for p in self.criteria.must_not_merge if set(p) <= keep),
-            min_population_exempt=tuple(self.units[units][self.exempt[units]].tolist()),
-            exempt_isolated=False,  # the parent's exemptions are carried as codes
-            weights=dataclasses.replace(self.criteria.weights,
-                                        balance_target=self.balance_target()))
+        crit = self.criteria.model_copy(update={
+            "must_merge": tuple(p for p in self.criteria.must_merge if set(p) <= keep),
+            "must_not_merge": tuple(p for p in self.criteria.must_not_merge if set(p) <= keep),
+            "min_population_exempt": tuple(self.units[units][self.exempt[units]].tolist()),
+            "exempt_isolated": False,  # the parent's exemptions are carried as codes
+            "weights": self.criteria.weights.model_copy(
+                update={"balance_target": self.balance_target()})})
         cands = self.candidates[smap[self.candidates] >= 0]
         return Instance(
             units=self.units[units], unit_names=self.unit_names[units],

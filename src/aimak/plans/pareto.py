@@ -35,8 +35,8 @@ def pareto_front(inst: Instance, first: str = "travel", second: str = "units", s
         weights = {k: 0.0 for k in TERMS}
         weights[first] = float(lam) if lam > 0 else 1e-3
         weights[second] = float(1 - lam) if lam < 1 else 1e-3
-        crit = dataclasses.replace(inst.criteria, weights=dataclasses.replace(
-            inst.criteria.weights, **weights))
+        crit = inst.criteria.model_copy(update={
+            "weights": inst.criteria.weights.model_copy(update=weights)})
         sub = dataclasses.replace(inst, criteria=crit)
         for attr in ("allowed",):
             sub.__dict__.pop(attr, None)
