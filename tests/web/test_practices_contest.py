@@ -192,3 +192,21 @@ def test_anomaly_report_page(client, places, users):
     client.force_login(users["admin"])
     html = client.get(reverse("practices:anomalies", args=[ed.pk])).content.decode()
     assert "192.0.2.7" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "vote_open", "linked"), [
+    ("citizen", True, False), (None, True, False), ("municipal_staff", True, False),
+    ("moderator", True, True), ("jury", True, True),
+    ("citizen", False, True), (None, False, True)])
+def test_results_are_linked_only_to_those_who_may_open_them(client, places, users, who,
+                                                            vote_open, linked):
+    """Before the vote closes the ranking is for organisers and the jury: a visitor is not
+    offered a link that ends in a refusal (a 403 in the console, found under gunicorn)."""
+    ed = make_edition(vote_open=vote_open)
+    if who:
+        client.force_login(users[who])
+    html = client.get(reverse("practices:edition", args=[ed.pk])).content.decode()
+    assert ('data-testid="results-link"' in html) is linked
+    status = client.get(reverse("practices:results", args=[ed.pk])).status_code
+    assert (status == 200) is linked

@@ -24,6 +24,14 @@ from .models import Category, Edition, Entry, JuryScore, Practice, Recusal, Vote
 from .rules import can, is_party_to_entry
 
 
+def results_visible(user, edition: Edition, now: datetime | None = None) -> bool:
+    """The final ranking is public once the vote is closed; organisers and the jury see it
+    before (the results page and the links to it ask this one question)."""
+    if (now or timezone.now()) > edition.vote_close:
+        return True
+    return can(user, "practices.moderate_practice") or can(user, "practices.score")
+
+
 def may_vote_for(user, entry: Entry) -> bool:
     """Whether the vote button is shown: a verified person, not party to the entry."""
     return can(user, "practices.vote") and not is_party_to_entry(user, entry)

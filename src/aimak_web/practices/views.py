@@ -282,7 +282,8 @@ def edition(request, pk: int):
         e.may_score = seated and can(user, "practices.score", e)
     return render(request, "practices/edition.html", {
         "ed": ed, "entries": entries, "voted": voted, "verified": verified,
-        "vote_open": vote_open, "is_organiser": can(user, "practices.view_anomalies")})
+        "vote_open": vote_open, "is_organiser": can(user, "practices.view_anomalies"),
+        "results_visible": contest.results_visible(user, ed)})
 
 
 @login_required
@@ -350,8 +351,7 @@ def results(request, pk: int):
     """The final ranking; public once the vote is closed, organisers and jury see it before."""
     ed = get_object_or_404(Edition.objects.prefetch_related("categories", "criteria"), pk=pk)
     user = request.user
-    early = can(user, "practices.moderate_practice") or can(user, "practices.score")
-    if not (timezone.now() > ed.vote_close or early):
+    if not contest.results_visible(user, ed):
         if not user.is_authenticated:
             return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
         raise PermissionDenied
