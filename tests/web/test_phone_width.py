@@ -25,3 +25,19 @@ def test_hidden_labels_in_a_scrolled_table_do_not_widen_the_page(page, live_serv
                          "document.documentElement.clientWidth")
     assert wide <= 1, f"{wide} px wider than the phone"
     assert page.watch.errors == []
+
+
+def test_a_number_in_a_narrow_column_is_not_broken_inside(page, live_server):
+    """`main` lets long words wrap anywhere (phones); a number cell must not: the contest
+    archive's prize column read «1 500 00 / 0» on two lines at 1,280 px."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/", wait_until="load")
+    lines = page.evaluate("""() => {
+        const t = document.createElement('table'); t.className = 'data'; t.style.width = '40px';
+        t.innerHTML = '<tbody><tr><td class="num">1\\u202f500\\u202f000</td></tr></tbody>';
+        document.querySelector('main').appendChild(t);
+        const td = t.querySelector('td');
+        const range = document.createRange(); range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
