@@ -82,7 +82,8 @@ def add_lines(hearing) -> list[BudgetLine]:
 
 def _states(hearing, actor) -> list[str]:
     out = []
-    for e in LogEntry.objects.get_for_object(hearing).filter(actor=actor).order_by("timestamp"):
+    entries = LogEntry.objects.get_for_object(hearing).filter(actor=actor)
+    for e in entries.order_by("timestamp", "pk"):
         changes = e.changes if isinstance(e.changes, dict) else json.loads(e.changes or "{}")
         if "state" in changes:
             out.append(changes["state"][1])

@@ -134,7 +134,7 @@ class OneTimeCode(models.Model):
         """True (and the code used up) when ``code`` is the user's live code for ``purpose``."""
         now = timezone.now()
         obj = (cls.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
-                                  expires_at__gt=now).order_by("-created_at").first())
+                                  expires_at__gt=now).order_by("-created_at", "-pk").first())
         if obj is None:
             return False
         obj.attempts += 1

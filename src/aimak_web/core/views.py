@@ -104,7 +104,7 @@ def _require_audit(request) -> None:
 
 
 def _audit_entries(request):
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
     model = request.GET.get("model")
     if model:
         entries = entries.filter(content_type__model=model)

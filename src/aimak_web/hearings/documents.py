@@ -72,7 +72,7 @@ def notice_pdf(hearing: Hearing, lang: str, request=None) -> bytes:
 
 def minutes_pdf(hearing: Hearing, lang: str) -> bytes:
     proposals = (hearing.proposals.select_related("author", "line", "answer")
-                 .order_by("created_at"))
+                 .order_by("created_at", "pk"))
     with override(lang if lang in PDF_LANGUAGES else "ru"):  # names in the PDF's language
         merger = services.merger_summary(hearing)
     return _pdf("hearings/pdf/minutes.html", {

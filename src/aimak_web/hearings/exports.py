@@ -25,7 +25,7 @@ def hearing_data(hearing: Hearing) -> dict:
     """Everything public about the hearing (hidden items and personal data left out)."""
     lines = list(hearing.lines.all())
     kind = kind_of(hearing)
-    proposals = hearing.proposals.select_related("line", "answer").order_by("created_at")
+    proposals = hearing.proposals.select_related("line", "answer").order_by("created_at", "pk")
     out_proposals = []
     for p in proposals:
         try:

@@ -11,6 +11,6 @@ from .models import Hearing
 
 def hearings_section(request, municipality) -> Section:
     hearings = list(Hearing.objects.public().filter(municipality=municipality)
-                    .order_by("-created_at")[:10])
+                    .order_by("-created_at", "-pk")[:10])
     return Section(title=_("Public hearings"), template="hearings/_section.html",
                    context={"hearings": hearings, "m": municipality})

@@ -84,7 +84,7 @@ def index(request):
     hearings = (Hearing.objects.public()
                 .select_related("municipality__rayon")
                 .annotate(n_proposals=Count("proposals", filter=Q(proposals__hidden=False)))
-                .order_by("-created_at"))
+                .order_by("-created_at", "-pk"))
     code, state = request.GET.get("m", ""), request.GET.get("state", "")
     if code:
         hearings = hearings.filter(municipality__code=code)
@@ -153,14 +153,14 @@ def detail(request, pk: int):
     # as such (with the moderator's reason), and its answer stays public
     proposals = Paginator(
         hearing.proposals.select_related("author", "line", "answer")
-        .annotate(n_support=Count("supporters")).order_by("created_at"),
+        .annotate(n_support=Count("supporters")).order_by("created_at", "pk"),
         PROPOSALS_PER_PAGE).get_page(request.GET.get("ppage"))
     supported = set()
     if user.is_authenticated:
         supported = set(user.supported_proposals.filter(
             pk__in=[p.pk for p in proposals]).values_list("pk", flat=True))
     comments = (hearing.comments.filter(hidden=False).select_related("author", "line")
-                .order_by("-created_at"))
+                .order_by("-created_at", "-pk"))
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     staff = allows("hearings.conduct", user, hearing)
     taking_part = hearing.accepts_input and allows("hearings.take_part", user, hearing)
@@ -386,9 +386,9 @@ def moderation(request):
     q = Q(report_count__gt=0) | Q(hidden=True)
     reports = Prefetch("reports", to_attr="report_list")
     comments = (Comment.objects.filter(q).select_related("hearing", "author")
-                .prefetch_related(reports).order_by("-created_at")[:200])
+                .prefetch_related(reports).order_by("-created_at", "-pk")[:200])
     proposals = (Proposal.objects.filter(q).select_related("hearing", "author")
-                 .prefetch_related(reports).order_by("-created_at")[:200])
+                 .prefetch_related(reports).order_by("-created_at", "-pk")[:200])
     from .models import ModerationDecision
 
     decisions = (ModerationDecision.objects.select_related("moderator", "comment", "proposal")

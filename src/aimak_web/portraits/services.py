@@ -88,7 +88,7 @@ def _scenarios(munis: list[Municipality]) -> list[dict]:
     codes = {m.code for m in munis}
     out = []
     for s in (Scenario.objects.filter(Q(status="official") | Q(status="proposed"))
-              .select_related("analysis").order_by("-created")):
+              .select_related("analysis").order_by("-created", "-pk")):
         version = s.versions.order_by("-number").first()
         if version is None:
             continue

@@ -185,7 +185,7 @@ def upload(user, title: str, criteria: str, data: bytes, name: str) -> Scenario:
     ``InputError`` listing every bad row (nothing is saved then)."""
     if not user.has_perm("territory.create_scenario"):
         raise PermissionDenied
-    analysis = Analysis.objects.order_by("-created").first()
+    analysis = Analysis.objects.order_by("-created", "-pk").first()
     rows = read_plan_file(data, name)
     session = session_for(Scenario(analysis=analysis, criteria=criteria))
     mapping = session.mapping(session.plan(rows, source=name))

@@ -36,7 +36,7 @@ def index(request):
     user = request.user
     return render(request, "territory/index.html", {
         "scenarios": services.visible_scenarios(user).order_by("analysis_id", "title"),
-        "analyses": Analysis.objects.order_by("-created"),
+        "analyses": Analysis.objects.order_by("-created", "-pk"),
         "can_create": user.has_perm("territory.create_scenario"),
         "can_run": user.has_perm("territory.run_analysis")})
 
@@ -165,7 +165,7 @@ def upload(request):
     """Create a scenario from a plan file; every bad row is reported and nothing is saved."""
     if not request.user.has_perm("territory.create_scenario"):
         raise PermissionDenied
-    analysis = Analysis.objects.order_by("-created").first()
+    analysis = Analysis.objects.order_by("-created", "-pk").first()
     form = UploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid() and analysis is not None:
