@@ -559,7 +559,7 @@ def test_reports_hide_an_item_and_moderators_decide_with_a_reason(places, users,
     c.refresh_from_db()
     assert (c.hidden, c.report_count) == (False, 0)
     moderate(c, users["moderator"], "hide", "оскорбление жителя")
-    d = ModerationDecision.objects.order_by("decided_at")
+    d = ModerationDecision.objects.order_by("decided_at", "pk")  # one frozen instant
     assert [(x.action, x.reason) for x in d] == [
         ("restore", "критика, а не оскорбление"), ("hide", "оскорбление жителя")]
     assert LogEntry.objects.get_for_object(c).filter(actor=users["moderator"]).count() == 2

@@ -31,7 +31,7 @@ class MunicipalityHearingsFeed(Feed):
 
     def items(self, obj: Municipality):
         return (Hearing.objects.public().filter(municipality=obj)
-                .order_by("-announced_at", "-created_at")[:50])
+                .order_by("-announced_at", "-created_at", "-pk")[:50])
 
     def item_title(self, item: Hearing) -> str:
         return localized(item, "title")[0]

@@ -50,7 +50,7 @@ def _held(date_from: date, date_to: date):
             .annotate(n_proposals=Count("proposals", filter=owed),
                       n_answered=Count("proposals", filter=owed & Q(
                           proposals__answer__published_at__isnull=False)))
-            .order_by("meeting_at"))
+            .order_by("meeting_at", "pk"))
 
 
 def _facts(h: Hearing) -> dict:

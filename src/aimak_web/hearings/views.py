@@ -145,7 +145,7 @@ def detail(request, pk: int):
     """The hearing: procedure, budget lines, proposals with answers, comments."""
     hearing = _hearing(request, pk)
     user = request.user
-    documents_list = list(hearing.documents.all())
+    documents_list = list(hearing.documents.order_by("uploaded_at", "pk"))
     lines = list(hearing.lines.annotate(
         n_comments=Count("comments", filter=Q(comments__hidden=False))))
     table = budget_data.table(hearing, lines)
@@ -392,7 +392,7 @@ def moderation(request):
     from .models import ModerationDecision
 
     decisions = (ModerationDecision.objects.select_related("moderator", "comment", "proposal")
-                 .order_by("-decided_at")[:100])
+                 .order_by("-decided_at", "-pk")[:100])
     return render(request, "hearings/moderation.html", {
         "comments": comments, "proposals": proposals, "decisions": decisions,
         "form": ModerationForm()})
