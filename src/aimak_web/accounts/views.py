@@ -141,7 +141,7 @@ def residents(request):
                 "%(n)s residents loaded from %(file)s."), n=n, file=upload.name))
             return redirect("accounts:residents")
     waiting = User.objects.filter(role=Role.CITIZEN, municipality=municipality,
-                                  residence_verified_at__isnull=True).order_by("date_joined")
+                                  residence_verified_at__isnull=True).order_by("date_joined", "pk")
     entries = ResidentEntry.objects.filter(municipality=municipality).select_related("village")
     return render(request, "accounts/residents.html", {
         "municipality": municipality, "form": form, "problems": problems,

@@ -80,7 +80,7 @@ def entitlement(user, on: date | None = None) -> Entitlement | None:
         if lst is not None and lst.members.filter(pk=user.municipality_id).exists():
             return Entitlement("member", None, str(lst))
     pay = (_payments_for(user).filter(period_start__lte=on, period_end__gte=on)
-           .order_by("-period_end").first())
+           .order_by("-period_end", "-pk").first())
     if pay is not None:
         return Entitlement("paid", pay.period_end, pay.bank_reference)
     return None
@@ -131,7 +131,8 @@ def published_between(start: datetime, end: datetime, themes=None):
     qs = (Practice.objects.filter(status=Status.PUBLISHED, published_at__gte=start,
                                   published_at__lt=end)
           .select_related("theme", "subtheme", "submitter", "body")
-          .prefetch_related("municipalities", "evidence").order_by("theme__order", "published_at"))
+          .prefetch_related("municipalities", "evidence")
+          .order_by("theme__order", "published_at", "pk"))
     if themes:
         qs = qs.filter(theme__in=themes)
     return qs

@@ -39,7 +39,7 @@ def _hearings(munis: list[Municipality]) -> tuple[list[dict], float | None, int 
     rows, women, total = [], 0, 0
     for h in (Hearing.objects.filter(municipality__in=munis, state__in=held,
                                      is_example=False)
-              .select_related("municipality").order_by("-year", "-meeting_at")):
+              .select_related("municipality").order_by("-year", "-meeting_at", "-pk")):
         n = h.attendance_total
         rows.append({"hearing": h, "attendance": n,
                      "women_share": (h.attendance_women or 0) / n if n else None})
@@ -69,7 +69,7 @@ def _practices(munis: list[Municipality]) -> list:
     from aimak_web.practices.models import Practice, Status
 
     return list(Practice.objects.filter(status=Status.PUBLISHED, municipalities__in=munis)
-                .distinct().select_related("theme").order_by("-published_at")[:20])
+                .distinct().select_related("theme").order_by("-published_at", "-pk")[:20])
 
 
 def _forecast(rayon: Rayon) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ class PracticesFeed(Feed):
 
     def items(self):
         return (Practice.objects.filter(status=Status.PUBLISHED).select_related("theme")
-                .order_by("-published_at")[:50])
+                .order_by("-published_at", "-pk")[:50])
 
     def item_title(self, item: Practice) -> str:
         return str(item)

@@ -11,6 +11,6 @@ from .models import Status
 
 def municipality_section(request, municipality) -> Section | None:
     practices = list(municipality.practices.filter(status=Status.PUBLISHED)
-                     .select_related("theme").order_by("-published_at")[:10])
+                     .select_related("theme").order_by("-published_at", "-pk")[:10])
     return Section(_("Best practices"), "practices/_section.html",
                    {"practices": practices, "municipality": municipality})

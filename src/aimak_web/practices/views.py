@@ -107,7 +107,7 @@ def similar(practice: Practice, n: int = 5) -> list[Practice]:
     munis = list(practice.municipalities.values_list("pk", flat=True))
     qs = (Practice.objects.filter(status=Status.PUBLISHED).exclude(pk=practice.pk)
           .filter(Q(theme=practice.theme_id) | Q(municipalities__in=munis)).distinct()
-          .select_related("theme", "subtheme").order_by("-published_at"))
+          .select_related("theme", "subtheme").order_by("-published_at", "-pk"))
     scored = sorted(qs[:50], key=lambda p: (-(2 * (p.subtheme_id == practice.subtheme_id)
                                               + (p.theme_id == practice.theme_id)),
                                             -(p.published_at.timestamp() if p.published_at
@@ -223,7 +223,7 @@ def mine(request):
     q = Q(submitter=user)
     if user.municipality_id and user.role == "municipal_staff":
         q |= Q(body_id=user.municipality_id)
-    practices = Practice.objects.filter(q).select_related("theme").order_by("-updated_at")
+    practices = Practice.objects.filter(q).select_related("theme").order_by("-updated_at", "-pk")
     waiting = [p for p in practices if p.status == Status.CHANGES_REQUESTED]
     return render(request, "practices/mine.html", {"practices": practices, "waiting": waiting})
 
@@ -252,7 +252,7 @@ def moderation(request):
     if not can(request.user, "practices.moderate_practice"):
         raise PermissionDenied
     queue = (Practice.objects.filter(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
-             .select_related("theme", "submitter").order_by("submitted_at"))
+             .select_related("theme", "submitter").order_by("submitted_at", "pk"))
     return render(request, "practices/moderation.html", {"queue": queue})
 
 

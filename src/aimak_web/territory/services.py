@@ -218,7 +218,7 @@ def ensemble_job(analysis: Analysis, criteria: str, user=None,
     if start:
         Job.fail_stale()  # what a stopped worker left behind is not waited for
     jobs = Job.objects.filter(kind="ensemble", analysis=analysis, criteria=criteria)
-    found = (jobs.filter(state="done").order_by("-finished").first()
+    found = (jobs.filter(state="done").order_by("-finished", "-pk").first()
              or jobs.filter(state__in=["queued", "running"]).first())
     if found is not None or not start or not may_start_jobs(user):
         return found
