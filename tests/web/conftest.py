@@ -83,6 +83,20 @@ def _web_settings(request, tmp_path):
     yield
 
 
+@pytest.fixture
+def one_rate_window():
+    """The clock stands still for the test, so a burst of requests falls in one rate window.
+
+    django-ratelimit counts in fixed windows (a "20/10m" count restarts at fixed instants):
+    a burst that straddles a window's end is counted in two windows and passes the limit by
+    chance (seen: "5/m" let the sixth request through when the minute turned mid-burst)."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def make_places():
     """A tiny synthetic directory (labelled synthetic): 1 oblast, 2 rayons, 3 municipalities."""
     from aimak_web.places.models import Municipality, Oblast, Rayon, Settlement

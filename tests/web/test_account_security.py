@@ -83,7 +83,7 @@ def _reset(client, email, ip):
 
 
 @pytest.fixture
-def limits(settings):
+def limits(settings, one_rate_window):
     settings.RATELIMIT_ENABLE = True
     from django.core.cache import cache
 

@@ -53,7 +53,7 @@ def test_lockout_after_five_failures(client, users, settings):
 
 
 @pytest.mark.django_db
-def test_sign_in_rate_limited(client, users, settings):
+def test_sign_in_rate_limited(client, users, settings, one_rate_window):
     settings.RATELIMIT_ENABLE = True
     from django.core.cache import cache
 

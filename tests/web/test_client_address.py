@@ -72,7 +72,7 @@ def test_behind_proxy_one_persons_failures_do_not_lock_out_another(users, settin
 
 
 @pytest.mark.django_db
-def test_rate_limit_counts_each_visitor_behind_the_proxy(users, settings):
+def test_rate_limit_counts_each_visitor_behind_the_proxy(users, settings, one_rate_window):
     settings.RATELIMIT_ENABLE = True
     settings.AIMAK_TRUSTED_PROXIES = ["127.0.0.1"]
     from django.core.cache import cache

@@ -356,7 +356,7 @@ def test_platform_facts_kept_without_hearing_id_and_subject_translated(places, m
 
 
 @pytest.mark.django_db
-def test_posting_is_rate_limited(client, users, contest, settings):
+def test_posting_is_rate_limited(client, users, contest, settings, one_rate_window):
     from django.core.cache import cache
 
     cache.clear()

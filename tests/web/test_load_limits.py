@@ -56,7 +56,8 @@ def test_minutes_pdf_is_typeset_once_per_content(client, hearing_ctx, renders):
 
 
 @pytest.mark.django_db
-def test_anonymous_document_requests_are_limited(client, hearing_ctx, settings, users):
+def test_anonymous_document_requests_are_limited(client, hearing_ctx, settings, users,
+                                                 one_rate_window):
     settings.RATELIMIT_ENABLE = True
     settings.AIMAK_RATE_DOCUMENT = "5/m"
     url = reverse("hearings:notice", args=[hearing_ctx["open"].pk, "ky"])
