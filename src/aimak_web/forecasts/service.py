@@ -355,7 +355,7 @@ def budget_view(hearing, sections: dict) -> dict[str, Any]:
         rows = rows[(rows["code"] == hearing.municipality.code) & rows["history"]]
         for r in rows.itertuples():
             figures[r.measure].setdefault(int(r.year), (float(r.value), "file"))
-    for h in hearing.municipality.hearings.all():
+    for h in hearing.municipality.hearings.order_by("-created_at", "-pk"):
         # the years whose figures the hearing holds as adopted or executed (its kind decides)
         for year, value in h.adopted_totals().items():
             figures["total"].setdefault(year, (value, "hearing"))

@@ -94,7 +94,7 @@ def index(request):
     user = request.user
     if user.is_authenticated and user.role == "municipal_staff" and user.municipality_id:
         mine = Hearing.objects.filter(municipality_id=user.municipality_id, state=State.DRAFT,
-                                      is_example=False)
+                                      is_example=False).order_by("-created_at", "-pk")
     page = Paginator(hearings, 50).get_page(request.GET.get("page"))
     return render(request, "hearings/index.html", {
         "page": page, "states": State.choices, "state": state, "code": code, "drafts": mine,
