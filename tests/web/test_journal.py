@@ -287,6 +287,64 @@ def test_subscription_page_says_price_and_state(client, places, users):
 
 
 @pytest.mark.django_db
+def test_feed_dates_an_item_published_without_a_date(client, places, users):
+    """A published item whose publication date is missing (set outside the workflow: an
+    import, a data fix) is still in the feed, dated by its last change, and the feed does not
+    fail; every entry carries Atom's required ``updated``."""
+    from xml.etree import ElementTree
+
+    from django.utils.dateparse import parse_datetime
+
+    theme = Theme.objects.get(code="finance")
+    dated = Article.objects.create(kind="story", submitter=users["citizen"], theme=theme,
+                                   title_ru="С датой", body_ru="Текст", status="published",
+                                   published_at=timezone.now() - timedelta(days=3))
+    undated = Article.objects.create(kind="story", submitter=users["citizen"], theme=theme,
+                                     title_ru="Без даты", body_ru="Текст", status="published")
+    answer = Consultation.objects.create(
+        submitter=users["municipal_staff"], municipality=places["a"], theme=theme,
+        title_ru="Ответ без даты", question_ru="Можно ли?", answer_ru="Нет.",
+        status="published", publicity="named")
+    r = client.get(reverse("journal:feed"))
+    assert r.status_code == 200
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:title", namespaces=ns): e
+               for e in ElementTree.fromstring(r.content).findall("a:entry", ns)}
+    assert set(entries) == {"С датой", "Без даты", "Ответ без даты"}
+    for title, when in (("С датой", dated.published_at), ("Без даты", undated.updated_at),
+                        ("Ответ без даты", answer.updated_at)):
+        e = entries[title]
+        assert parse_datetime(e.findtext("a:published", namespaces=ns)) == when, title
+        assert parse_datetime(e.findtext("a:updated", namespaces=ns)) >= when, title
+
+
+@pytest.mark.django_db
+def test_public_answer_never_shows_the_experts_contacts(client, places, users):
+    """The published answer names the expert who gave it by their name; an expert's account
+    without a full name must not put its e-mail (or phone) on the public page instead."""
+    expert_user = users["jury"]
+    expert_user.phone = "+996555000777"
+    expert_user.save()
+    q = Consultation.objects.create(
+        submitter=users["municipal_staff"], municipality=places["a"],
+        theme=Theme.objects.get(code="finance"), expert=Expert.objects.create(user=expert_user),
+        title_ru="Вопрос", question_ru="Можно ли?", answer_ru="Нет.", status="published",
+        publicity="named", published_at=timezone.now())
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "Отвечает эксперт журнала jury" in html  # the full name, as before
+    # no full name: neither the e-mail, nor the phone, nor the login (an e-mail) shows
+    for address, phone in (("jury@test.local", "+996555000777"), (None, "+996555000777"),
+                           (None, None)):
+        expert_user.full_name, expert_user.email, expert_user.phone = "", address, phone
+        expert_user.save()
+        r = client.get(q.get_absolute_url())
+        html = r.content.decode()
+        assert r.status_code == 200 and "Нет." in html and "Отвечает эксперт" not in html
+        for contact in ("jury@test.local", "555000777"):
+            assert contact not in html, (address, phone, contact)
+
+
+@pytest.mark.django_db
 def test_anonymous_answer_hides_the_askers_names_inside_the_texts(client, places, users):
     """Published without naming the asker: not only the municipality's name beside the
     question but the names inside the title, question and answer are replaced (the asking

@@ -35,6 +35,12 @@ class Expert(models.Model):
     def __str__(self) -> str:
         return self.user.display_name
 
+    @property
+    def public_name(self) -> str:
+        """The name a public page credits an answer to: the full name only, never the
+        e-mail, phone or login ``display_name`` falls back to (empty: the page names no one)."""
+        return self.user.full_name.strip()
+
 
 class Kind(models.TextChoices):
     LEGISLATION = "legislation", _("legislation news")
