@@ -263,6 +263,30 @@ def test_catalogue_facets_and_search_page(client, corpus, places):
 
 
 @pytest.mark.django_db
+def test_practice_published_without_a_date_in_open_data_and_feed(client, places, users):
+    """A published practice whose publication date is missing (set outside the workflow)
+    is in the open data with an empty date (unknown, not invented) and in the feed dated by
+    its last change; neither fails."""
+    from xml.etree import ElementTree
+
+    from django.utils.dateparse import parse_datetime
+
+    p = make_practice(users["citizen"], "published", title_ru="Без даты")
+    Practice.objects.filter(pk=p.pk).update(published_at=None)
+    p.refresh_from_db()
+    r = client.get(reverse("practices:open_json"))
+    assert r.status_code == 200
+    assert [(x["id"], x["published_at"]) for x in r.json()["practices"]] == [(p.pk, "")]
+    r = client.get(reverse("practices:open_csv"))
+    assert r.status_code == 200 and "Без даты" in r.content.decode("utf-8-sig")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    [entry] = ElementTree.fromstring(client.get(reverse("practices:feed")).content).findall(
+        "a:entry", ns)
+    assert parse_datetime(entry.findtext("a:published", namespaces=ns)) == p.updated_at
+    assert parse_datetime(entry.findtext("a:updated", namespaces=ns)) == p.updated_at
+
+
+@pytest.mark.django_db
 def test_open_data_feed_api_and_municipality_section(client, corpus, places):
     rows = client.get(reverse("practices:open_json")).json()["practices"]
     assert sorted(r["id"] for r in rows) == sorted([corpus["water"].pk, corpus["waste"].pk])

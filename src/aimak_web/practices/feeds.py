@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
+from django.db.models.functions import Coalesce
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,11 @@ class PracticesFeed(Feed):
     link = reverse_lazy("practices:index")
 
     def items(self):
+        """The 50 latest published practices; one published without a date (set outside the
+        workflow) is dated by its last change rather than left out or undated."""
         return (Practice.objects.filter(status=Status.PUBLISHED).select_related("theme")
-                .order_by("-published_at", "-pk")[:50])
+                .annotate(feed_date=Coalesce("published_at", "updated_at"))
+                .order_by("-feed_date", "-pk")[:50])
 
     def item_title(self, item: Practice) -> str:
         return str(item)
@@ -27,10 +31,10 @@ class PracticesFeed(Feed):
         return item.problem_ru or item.problem_ky
 
     def item_pubdate(self, item: Practice):
-        return item.published_at
+        return item.feed_date
 
     def item_updateddate(self, item: Practice):
-        return item.published_at
+        return item.feed_date
 
     def item_categories(self, item: Practice):
         return [item.theme.name_ru]

@@ -395,7 +395,7 @@ def open_rows(request):
                "repeat_ru": p.repeat_ru, "repeat_ky": p.repeat_ky,
                "cost_som": str(p.cost_som) if p.cost_som is not None else "",
                "paid_by_ru": p.paid_by_ru, "paid_by_ky": p.paid_by_ky,
-               "published_at": p.published_at.isoformat(),
+               "published_at": p.published_at.isoformat() if p.published_at else "",
                "url": request.build_absolute_uri(p.get_absolute_url())}
 
 
