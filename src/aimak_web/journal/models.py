@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aimak_web.places.models import Municipality
 from aimak_web.practices.models import Theme
-from aimak_web.practices.moderation import Moderated, Status
+from aimak_web.practices.moderation import ModeratedItem
 
 from .anonymise import TEXTS, redacted
 
@@ -49,29 +49,17 @@ class Kind(models.TextChoices):
     RESEARCH = "research", _("research")
 
 
-class ModeratedFields(models.Model):
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, editable=False)
-    moderator_comment = models.TextField(_("moderator's comment"), blank=True, editable=False)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+class JournalItem(ModeratedItem):
+    """A content type of the journal: a moderated item under one of the portal's themes."""
+
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("theme"))
-    title_ru = models.CharField(_("title (Russian)"), max_length=250, blank=True)
-    title_ky = models.CharField(_("title (Kyrgyz)"), max_length=250, blank=True)
 
-    class Meta:
+    class Meta(ModeratedItem.Meta):
         abstract = True
-        ordering = ["-published_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.title_ru or self.title_ky or f"#{self.pk}"
 
 
-class Article(Moderated, ModeratedFields):
+class Article(JournalItem):
     """Legislation news (with the act's number and date), an expert's article, a villager's
     story or research, submitted by a signed-in person and published by a moderator."""
 
@@ -95,7 +83,7 @@ class Article(Moderated, ModeratedFields):
                                      blank=True, related_name="journal_articles",
                                      verbose_name=_("municipality concerned"))
 
-    class Meta(ModeratedFields.Meta):
+    class Meta(JournalItem.Meta):
         verbose_name = _("journal article")
         verbose_name_plural = _("journal articles")
 
@@ -109,7 +97,7 @@ class Publicity(models.TextChoices):
     PRIVATE = "private", _("do not publish: the answer is for us only")
 
 
-class Consultation(Moderated, ModeratedFields):
+class Consultation(JournalItem):
     """A legal question of an LSG body answered by the journal's expert. The asker chooses
     whether the answer is published (anonymised or with the municipality's name).
 
@@ -142,7 +130,7 @@ class Consultation(Moderated, ModeratedFields):
     asked = models.JSONField(_("texts before redaction"), default=dict, blank=True,
                              editable=False)
 
-    class Meta(ModeratedFields.Meta):
+    class Meta(JournalItem.Meta):
         verbose_name = _("legal consultation")
         verbose_name_plural = _("legal consultations")
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aimak_web.core.text import name_in_language
 from aimak_web.places.models import Municipality
 
-from .moderation import EDITABLE, NOTIFIED, TRANSITIONS, Moderated, Status, Transition
+from .moderation import EDITABLE, NOTIFIED, TRANSITIONS, ModeratedItem, Status, Transition
 
 __all__ = ["EDITABLE", "NOTIFIED", "TRANSITIONS", "Status", "Transition"]
 
@@ -65,7 +65,7 @@ class SubmitterType(models.TextChoices):
     EXPERT = "expert", _("expert")
 
 
-class Practice(Moderated, models.Model):
+class Practice(ModeratedItem):
     """A way a local problem was solved, told by a municipality, a citizen or an expert."""
 
     PERM_EDIT = "practices.edit_practice"
@@ -89,8 +89,6 @@ class Practice(Moderated, models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"), null=True, blank=True,
                                   help_text=_("empty if still running"))
-    title_ru = models.CharField(_("title (Russian)"), max_length=250, blank=True)
-    title_ky = models.CharField(_("title (Kyrgyz)"), max_length=250, blank=True)
     problem_ru = models.TextField(_("the problem (Russian)"), blank=True)
     problem_ky = models.TextField(_("the problem (Kyrgyz)"), blank=True)
     solution_ru = models.TextField(_("the solution (Russian)"), blank=True)
@@ -104,23 +102,11 @@ class Practice(Moderated, models.Model):
     paid_by_ru = models.CharField(_("who paid (Russian)"), max_length=300, blank=True)
     paid_by_ky = models.CharField(_("who paid (Kyrgyz)"), max_length=300, blank=True)
     contacts = models.CharField(_("contacts"), max_length=300, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, editable=False)
-    moderator_comment = models.TextField(_("moderator's comment"), blank=True, editable=False)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
-    class Meta:
+    class Meta(ModeratedItem.Meta):
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
-        ordering = ["-published_at", "-pk"]
         permissions = []
-
-    def __str__(self) -> str:
-        return self.title_ru or self.title_ky or f"#{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", args=[self.pk])

@@ -1,10 +1,10 @@
 """The moderation workflow shared by the practices and the journal's content types.
 
-A moderated model has ``status``, ``moderator_comment``, ``rejection_reason``, ``submitted_at``,
-``published_at`` and ``submitter`` fields, mixes in :class:`Moderated` and names its two
-permissions (``PERM_EDIT``, ``PERM_MODERATE``; django-rules predicates, with the two-person rule
-in the moderation one). Every step checks the rule and the state, is saved with the acting user
-in the audit trail, and sends the ``moderated`` signal, on which the submitter is notified.
+A moderated model derives from :class:`ModeratedItem` (the workflow's fields and the title),
+adds a ``submitter`` field and names its two permissions (``PERM_EDIT``, ``PERM_MODERATE``;
+django-rules predicates, with the two-person rule in the moderation one). Every step checks the
+rule and the state, is saved with the acting user in the audit trail, and sends the
+``moderated`` signal, on which the submitter is notified.
 """
 
 from __future__ import annotations
@@ -135,3 +135,27 @@ class Moderated:
 
     def reject(self, user, reason: str) -> None:
         self._apply("reject", user, reason)
+
+
+class ModeratedItem(Moderated, models.Model):
+    """The fields of a moderated item, defined once for the practices and the journal's
+    content types: its title in both languages and the workflow's state and dates (set by
+    the steps only, hence not editable)."""
+
+    title_ru = models.CharField(_("title (Russian)"), max_length=250, blank=True)
+    title_ky = models.CharField(_("title (Kyrgyz)"), max_length=250, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, editable=False)
+    moderator_comment = models.TextField(_("moderator's comment"), blank=True, editable=False)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title_ru or self.title_ky or f"#{self.pk}"
