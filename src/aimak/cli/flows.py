@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -14,9 +12,6 @@ from rich.table import Table
 from aimak.cli.options import DefaultFrom
 from aimak.errors import InputError, Problem, fail
 from aimak.flows import DEFAULT_SNAP_M
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 console = Console()
 
@@ -111,13 +106,7 @@ def model(
     service: str | None,
 ) -> None:
     """Model flows with a Huff model, calibrated on observed flows when given."""
-    import pandas as pd
-
-    from aimak.dataset import Dataset
-    from aimak.flows.gravity import read_times
-    from aimak.flows.model import model_flows
-    from aimak.flows.observed import read_flows
-    from aimak.io import atomic_path, write_table
+    from aimak.flows.run import model_flows_to_files
     from aimak.params import FlowParams, check
 
     given = {"beta": beta, "alpha": alpha, "decay": decay, "max_minutes": max_minutes,
@@ -127,54 +116,14 @@ def model(
           key_name=lambda k: "--no-calibrate" if k == "calibrate" else "--" + k.replace("_", "-"))
     if not (math.isfinite(min_flow) and min_flow >= 0):
         raise fail(f"option --min-flow: {min_flow} is not valid; expected a finite number >= 0")
-    ds = Dataset.read(dataset_path)
-    ids = set(ds.settlements["id"])
-    times = read_times(times_path, mode=mode)
-    _check_ids(times, ids, times_path.name)
-    observed = None
-    if observed_paths:
-        observed = pd.concat([read_flows(p, known=ids) for p in observed_paths], ignore_index=True)
-        if service is not None:
-            present = sorted(set(observed["service"].dropna()))
-            observed = observed[observed["service"] == service]
-            if observed.empty:
-                raise fail(
-                    f"no observed flow is for the service '{service}'; the observed flows "
-                    f"have the services: {', '.join(present) or 'none'}",
-                    observed_paths[0],
-                    column="service",
-                )
-    huff, centres = model_flows(ds, times, observed=observed, service=service,
-                                snap_distance=snap_distance, beta=beta, alpha=alpha,
-                                decay=decay, max_minutes=max_minutes,
-                                calibrate=not no_calibrate)
-    result = huff.flows_
-    if service is not None:
-        result = result.assign(service=service)
-    small = result["flow"] < min_flow
-    write_table(result[~small].reset_index(drop=True), out)
-    fit_path = _sidecar(out, "fit.json")
-    with atomic_path(fit_path) as tmp:
-        tmp.write_text(
-            json.dumps(
-                {
-                    **huff.fit_,
-                    "snap_distance_m": snap_distance,
-                    "unassigned_facilities": len(centres.unassigned_),
-                    "unserved_origins": huff.unserved_,
-                },
-                indent=2,
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
-        )
-    fit = huff.fit_
-    console.print(
-        f"Wrote {int((~small).sum())} modelled flows from {result['origin'].nunique()} "
-        f"settlements to {out}."
-    )
-    if small.any():
-        console.print(f"Left out {int(small.sum())} flows smaller than {min_flow:g}.")
+    run = model_flows_to_files(dataset_path, times_path, out, observed_paths, service=service,
+                               mode=mode, min_flow=min_flow, snap_distance=snap_distance,
+                               beta=beta, alpha=alpha, decay=decay, max_minutes=max_minutes,
+                               calibrate=not no_calibrate)
+    fit, fit_path = run.fit, run.fit_path
+    console.print(f"Wrote {run.kept} modelled flows from {run.n_origins} settlements to {out}.")
+    if run.left_out:
+        console.print(f"Left out {run.left_out} flows smaller than {min_flow:g}.")
     if fit["parameters"] == "calibrated":
         console.print(
             f"Calibrated on {fit['n_flow']:g} observed trips from {fit['n_origins']} settlements: "
@@ -191,46 +140,27 @@ def model(
             )
     else:
         console.print(
-            f"Used default parameters (no observed flows): beta = {huff.beta_:g} per "
-            f"minute, alpha = {huff.alpha_:g}."
+            f"Used default parameters (no observed flows): beta = {run.beta:g} per "
+            f"minute, alpha = {run.alpha:g}."
         )
-    if len(centres.unassigned_):
+    if run.n_unassigned:
         console.print(
-            f"[yellow]{len(centres.unassigned_)} facilities are farther than "
+            f"[yellow]{run.n_unassigned} facilities are farther than "
             f"{snap_distance:g} m from every settlement and were not counted; see "
             f"{fit_path}.[/]"
         )
-    untimed = sorted(ids - set(times["origin"]))
-    if untimed:
+    if run.untimed:
         console.print(
-            f"[yellow]{len(untimed)} settlements have no travel times in "
-            f"{times_path.name} (e.g. {', '.join(untimed[:5])}); their residents are "
+            f"[yellow]{len(run.untimed)} settlements have no travel times in "
+            f"{times_path.name} (e.g. {', '.join(run.untimed[:5])}); their residents are "
             "modelled as staying in their own settlement.[/]"
         )
-    if huff.unserved_:
+    if run.unserved:
         console.print(
-            f"[yellow]{len(huff.unserved_)} settlements have no destination (no travel "
+            f"[yellow]{len(run.unserved)} settlements have no destination (no travel "
             f"times); see {fit_path}.[/]"
         )
     console.print(f"Fit report: {fit_path}")
-
-
-def _check_ids(times: pd.DataFrame, ids: set[str], label: str) -> None:
-    problems = []
-    for col in ("origin", "destination"):
-        unknown = sorted(set(times[col]) - ids)
-        if unknown:
-            problems.append(
-                Problem(
-                    f"{len(unknown)} ids are not settlements of the dataset, e.g. "
-                    f"{', '.join(unknown[:5])}",
-                    label,
-                    None,
-                    col,
-                )
-            )
-    if problems:
-        raise InputError(problems)
 
 
 @flows.command("centres")

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from aimak.cli.options import DefaultFrom
 from aimak.errors import InputError, Problem, fail
-from aimak.zones import METHODS, make_estimator
+from aimak.zones import METHODS
 
 LMA = "aimak.zones.lma:LabourMarketAreas"
 LEIDEN = "aimak.zones.leiden:LeidenZones"
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 console = Console()
-
-
-def _sidecar(out: Path, name: str) -> Path:
-    return out.with_name(f"{out.stem}_{name}{out.suffix}")
 
 
 def read_flow_matrix(path: Path, service: str | None = None):
@@ -123,12 +119,8 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None,
           seed: int | None, map_path: Path | None,
           dataset_path: Path | None) -> None:
     """Build functional zones from flows and print their metrics."""
-    import numpy as np
-    import pandas as pd
-
-    from aimak.io import write_table
     from aimak.params import ZoneParams, check
-    from aimak.zones import metrics
+    from aimak.zones.run import build_zones, municipalities_of_dataset
 
     given = {"min_size": min_size, "target_size": target_size, "min_sc": min_sc,
              "target_sc": target_sc, "resolution": resolution, "n_zones": n_zones, "seed": seed}
@@ -137,39 +129,32 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None,
                    key_name=lambda k: "--" + k.replace("_", "-"))
     if map_path is not None and dataset_path is not None:
         raise click.UsageError("give either --municipalities or --dataset, not both")
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise fail(f"unsupported output type '{out.suffix}'; expected .csv or .parquet", out)
-    municipality = None
-    names: dict[str, str] = {}
+    municipality, names = None, {}
     if map_path is not None:
         municipality = read_municipality_map(map_path)
     elif dataset_path is not None:
-        from aimak.dataset import Dataset
-
-        ds = Dataset.read(dataset_path)
-        s = ds.settlements
-        municipality = pd.Series(s["municipality_code"].to_numpy(), index=s["id"].to_numpy())
-        names = dict(zip(ds.municipalities["code"], ds.municipalities["name_en"], strict=True))
+        municipality, names = municipalities_of_dataset(dataset_path)
     fm = read_flow_matrix(flows_path, service)
-    model = make_estimator(method, **params.applied())
     with console.status(f"Building zones ({method}) for {fm.n} units ..."):
-        model.fit(fm)
-    labels = np.asarray(model.labels_, dtype=np.int64)
+        run = build_zones(fm, method, params.applied(), out, municipality, names)
+    console.print(_metrics_table(run, f"Zones ({method}) from {flows_path.name}"))
+    split = run.comparison["split"] if run.comparison is not None else None
+    if split is not None and len(split):
+        st = Table(title="Municipalities split across zones (largest first)")
+        columns = [c for c in ("municipality", "name", "n_units", "n_zones", "zones")
+                   if c in split.columns]
+        for col in columns:
+            st.add_column(col)
+        for row in split.head(15)[columns].itertuples(index=False):
+            st.add_row(*(str(v) for v in row))
+        console.print(st)
+    for path in run.written:
+        console.print(f"Wrote {path}")
 
-    table = metrics.zone_summary(fm, labels)
-    if method == "lma":
-        table["validity"] = model.validity_
-    table.insert(1, "method", method)
-    table["source"] = "modelled"
-    write_table(pd.DataFrame({"unit": fm.units, "zone": labels}), out)
-    write_table(table, _sidecar(out, "summary"))
-    written = [out, _sidecar(out, "summary")]
-    if method == "lma":
-        write_table(model.reserve_, _sidecar(out, "reserve"))
-        written.append(_sidecar(out, "reserve"))
 
-    summary = metrics.summary(fm, labels)
-    t = Table(title=f"Zones ({method}) from {flows_path.name}", show_header=False)
+def _metrics_table(run, title: str) -> Table:
+    summary, model = run.summary, run.model
+    t = Table(title=title, show_header=False)
     t.add_row("Units", str(summary["n_units"]))
     t.add_row("Zones", str(summary["n_zones"]))
     t.add_row("Zones of a single unit", str(summary["n_single_unit_zones"]))
@@ -180,38 +165,22 @@ def zones(flows_path: Path, method: str, out: Path, service: str | None,
     t.add_row("Modularity", _fmt(summary["modularity"]))
     t.add_row("Lowest self-containment of a zone", _fmt(summary["min_self_containment"]))
     t.add_row("Median self-containment", _fmt(summary["median_self_containment"]))
-    if method == "lma":
+    if run.method == "lma":
         reserve = model.reserve_
         t.add_row("Iterations", str(model.n_iter_))
         t.add_row("Units sent to the reserve list", str(len(reserve)))
         t.add_row("Reserve units no zone could take", str(int((~reserve["assigned"]).sum())))
         t.add_row("Units left out (no flow with other units)", str(len(model.excluded_)))
         t.add_row("Zones below the minimum validity", str(int((model.validity_ < 1).sum())))
-    if municipality is not None:
-        mapped = municipality.reindex(pd.Index(fm.units.astype(str))).to_numpy()
-        cmp = metrics.compare_with_municipalities(fm.units, labels, mapped)
-        if names:
-            cmp["split"].insert(1, "name", cmp["split"]["municipality"].map(names))
+    cmp = run.comparison
+    if cmp is not None:
         t.add_row("Units compared with municipalities", str(cmp["n_units"]))
         t.add_row("Units without a municipality", str(cmp["n_without_municipality"]))
         t.add_row("Municipalities", str(cmp["n_municipalities"]))
         t.add_row("Adjusted Rand index with municipalities", _fmt(cmp["adjusted_rand_index"]))
         t.add_row("Normalised mutual information", _fmt(cmp["normalized_mutual_info"]))
         t.add_row("Municipalities split across zones", str(len(cmp["split"])))
-    console.print(t)
-    if municipality is not None and len(cmp["split"]):
-        st = Table(title="Municipalities split across zones (largest first)")
-        columns = [c for c in ("municipality", "name", "n_units", "n_zones", "zones")
-                   if c in cmp["split"].columns]
-        for col in columns:
-            st.add_column(col)
-        for row in cmp["split"].head(15)[columns].itertuples(index=False):
-            st.add_row(*(str(v) for v in row))
-        console.print(st)
-        written.append(_sidecar(out, "split"))
-        write_table(cmp["split"], _sidecar(out, "split"))
-    for path in written:
-        console.print(f"Wrote {path}")
+    return t
 
 
 COMMANDS = [zones]
