@@ -9,11 +9,8 @@ attribute here is the population, as both libraries' examples do). spopt runs
 then spopt seed r). Printed per run: wall and CPU seconds, regions (higher is better),
 heterogeneity (lower is better), both plans checked valid here; then aimak's time to equal
 quality: the first moment its best partition had at least spopt's regions and no more than
-spopt's heterogeneity (from ``history_``). On the large SYNTHETIC lattice spopt's annealing
-grows far longer (minutes already at 20x20), so there only the construction is compared
-(spopt ``max_iterations_sa=0``, its default construction effort; aimak with ``restarts=0,
-max_no_improve=0``) unless ``AIMAK_BENCH_MAXP_FULL`` lists 45 (default ``12,20``: the sides of
-the lattices run in full).
+spopt's heterogeneity (from ``history_``). Instances: Jalal-Abad's municipalities and three
+SYNTHETIC lattices (12x12, 20x20, 45x45), all run in full (spopt's annealing included).
 
 **ReCom.** The standard balanced-districting setting: a SYNTHETIC lattice split into k
 districts within +-5% of the ideal population, started from GerryChain's
@@ -57,7 +54,7 @@ def _valid(labels: np.ndarray, A: sp.csr_matrix, pop: np.ndarray, threshold: flo
     return True
 
 
-def _spopt(A, pop, geoms, threshold: float, seed: int, anneal: bool = True) -> dict | None:
+def _spopt(A, pop, geoms, threshold: float, seed: int) -> dict | None:
     try:
         import geopandas as gpd
         from libpysal.weights import W
@@ -72,16 +69,12 @@ def _spopt(A, pop, geoms, threshold: float, seed: int, anneal: bool = True) -> d
     (t, c) = _clock()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        extra = {} if anneal else {"max_iterations_sa": 0}
-        model = MaxPHeuristic(gdf, w, ["attr"], "pop", threshold, **extra)
+        model = MaxPHeuristic(gdf, w, ["attr"], "pop", threshold)
         model.solve()
     wall, cpu = time.perf_counter() - t, time.process_time() - c
-    out = {"wall": wall, "cpu": cpu, "p": int(model.p), "het": np.nan, "valid": None}
-    if anneal:
-        labels = np.asarray(model.labels_)
-        out["het"] = heterogeneity(labels, pop)
-        out["valid"] = _valid(labels, A, pop, threshold)
-    return out
+    labels = np.asarray(model.labels_)
+    return {"wall": wall, "cpu": cpu, "p": int(model.p), "het": heterogeneity(labels, pop),
+            "valid": _valid(labels, A, pop, threshold)}
 
 
 def _aimak(A, pop, threshold: float, seed: int, **params) -> dict:
@@ -89,13 +82,12 @@ def _aimak(A, pop, threshold: float, seed: int, **params) -> dict:
     m = MaxPRegions(threshold, seed=seed, **params).fit(A, pop, pop)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     return {"wall": wall, "cpu": cpu, "p": m.p_, "het": m.heterogeneity_,
-            "valid": _valid(m.labels_, A, pop, threshold), "history": m.history_,
-            "construction": m.history_[0]}
+            "valid": _valid(m.labels_, A, pop, threshold), "history": m.history_}
 
 
 def _line(who: str, r: dict) -> str:
-    het = "" if np.isnan(r["het"]) else f", heterogeneity {r['het']:.4g}"
-    ok = {True: ", valid", False: ", INVALID", None: ""}[r["valid"]]
+    het = f", heterogeneity {r['het']:.4g}"
+    ok = ", valid" if r["valid"] else ", INVALID"
     return f"    {who:<6} wall {r['wall']:7.2f} s, CPU {r['cpu']:7.2f} s, {r['p']} regions{het}{ok}"
 
 
@@ -130,19 +122,6 @@ def maxp_full(name: str, A, pop, geoms, threshold: float, repeats: int) -> None:
         print(f"   medians: wall spopt/aimak {ws / wa:.1f}x, CPU {cs / ca:.1f}x; regions "
               f"aimak - spopt per run {[r[0]['p'] - r[1]['p'] for r in rows]}; heterogeneity "
               f"aimak/spopt per run {[round(r[0]['het'] / r[1]['het'], 2) for r in rows]}")
-
-
-def maxp_construction(name: str, A, pop, geoms, threshold: float) -> None:
-    print(f"  max-p construction only, {name}: {len(pop)} units, threshold {threshold:,.0f}; "
-          "spopt at its default construction effort without annealing (max_iterations_sa=0), "
-          "aimak without local search (restarts=0, max_no_improve=0, pair_units=0)")
-    a = _aimak(A, pop, threshold, 0, restarts=0, max_no_improve=0, pair_units=0)
-    s = _spopt(A, pop, geoms, threshold, 0, anneal=False)
-    print(_line("aimak", a))
-    if s is not None:
-        print(_line("spopt", s))
-        print(f"    spopt/aimak wall {s['wall'] / a['wall']:.1f}x, CPU {s['cpu'] / a['cpu']:.1f}x; "
-              f"regions aimak - spopt {a['p'] - s['p']:+d}")
 
 
 _DATASETS: dict[str, object] = {}
@@ -258,23 +237,15 @@ def run(quick: bool = False) -> None:
         inst, geoms = ja
         maxp_full("Jalal-Abad municipalities (population: official and estimated)",
                   inst.adjacency, inst.population, geoms, threshold, repeats=2 if quick else 3)
-    # lattices run in full (spopt's annealing too); the others compare the construction only.
-    # spopt's annealing on 45 x 45 takes hours on a shared 2-core machine: add 45 to run it
-    full_sides = {int(x) for x in os.environ.get("AIMAK_BENCH_MAXP_FULL", "12,20").split(",")
-                  if x.strip()}
     for side in (12, 20, 45):
-        full = side in full_sides
         if quick and side > 12:
             continue
         lat = lattice_instance(side, side, _maxp_criteria(5000.0), seed=0, per_unit=1,
                                flows=False)
         geoms = [shapely.box(i % side, i // side, i % side + 1, i // side + 1)
                  for i in range(lat.n)]
-        name = f"SYNTHETIC lattice {side}x{side}"
-        if full:
-            maxp_full(name, lat.adjacency, lat.population, geoms, 5000.0, repeats=1)
-        else:
-            maxp_construction(name, lat.adjacency, lat.population, geoms, 5000.0)
+        maxp_full(f"SYNTHETIC lattice {side}x{side}", lat.adjacency, lat.population, geoms,
+                  5000.0, repeats=1)
     recom(10 if quick else 20, 5 if quick else 10, 200 if quick else 1000)
 
 
