@@ -14,7 +14,8 @@ from django.utils import translation
 
 
 @pytest.mark.django_db
-def test_an_analysts_200_moves_in_an_hour_pass_then_the_limit_speaks_ky(users, settings):
+def test_an_analysts_200_moves_in_an_hour_pass_then_the_limit_speaks_ky(users, settings,
+                                                                        one_rate_window):
     settings.RATELIMIT_ENABLE = True
     cache.clear()
     c = Client()

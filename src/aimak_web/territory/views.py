@@ -35,7 +35,7 @@ from .models import Analysis, Job, Scenario
 def index(request):
     user = request.user
     return render(request, "territory/index.html", {
-        "scenarios": services.visible_scenarios(user).order_by("analysis_id", "title"),
+        "scenarios": services.visible_scenarios(user).order_by("analysis_id", "title", "pk"),
         "analyses": Analysis.objects.order_by("-created", "-pk"),
         "can_create": user.has_perm("territory.create_scenario"),
         "can_run": user.has_perm("territory.run_analysis")})
