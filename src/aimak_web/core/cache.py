@@ -61,6 +61,10 @@ def public_page(view=None, *, seconds: str = "AIMAK_PAGE_CACHE_SECONDS"):
                 return entry[1]
             return view(request, *args, **kwargs)  # the other rendering was not cacheable
         try:
+            # a renderer that finished between our first look and now left its page here
+            stored = cache.get(key)
+            if stored is not None and stored[0] > time.time():
+                return stored[1]
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies:
                 if hasattr(response, "render") and callable(response.render):
