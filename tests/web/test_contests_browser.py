@@ -92,6 +92,7 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
         page.fill("input[name=weight]", weight)
         page.fill("textarea[name=descriptors_ru]", "\n".join(f"балл {i}" for i in range(6)))
         page.click("[data-testid=add-criterion]")
+    page.wait_for_load_state()  # a click waits for the next page to start, not to be read
     assert page.locator("[data-testid=criterion]").count() == 2
     page.goto(f"{base}/contests/2026/jurors/")
     for name in ("jury", "jury2", "jury3"):

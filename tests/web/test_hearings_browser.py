@@ -91,6 +91,7 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
         "name": "budget.xlsx", "buffer": _budget_file(page, base, prefix, hearing.pk),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.click("[data-testid=upload]")
+    page.wait_for_load_state()  # a click waits for the next page to start, not to be read
     assert says["loaded"] in page.content()
     page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
     page.click("[data-testid=step-announce]")
@@ -174,6 +175,7 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.click("[data-testid=meeting-submit]")
     page.click("[data-testid=step-hold_meeting]")
     page.click("[data-testid=step-close]")
+    page.wait_for_load_state()
     assert says["refused"] in page.content()
     page.click("[data-testid=answer-1]")
     page.select_option("#id_verdict", "partly")
