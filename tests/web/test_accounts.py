@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -81,6 +82,64 @@ def test_signup_requires_email_or_phone_and_checks_fields(client, places):
     user = User.objects.get(phone="+996700111222")
     assert user.role == Role.CITIZEN and not user.is_verified_resident
     assert user.password.startswith("argon2")
+
+
+_SIGNUP = {"full_name": "Айгүл", "municipality": None, "password1": "long enough pass 42",
+           "password2": "long enough pass 42"}
+
+
+@pytest.mark.django_db
+def test_signup_brings_the_person_back_to_where_they_were_going(client, places):
+    """An invited juror (or a citizen following a hearing's link) signs up, signs in, confirms
+    the phone and lands where the link pointed, not on their profile."""
+    going = "/contests/invitation/abc/?x=1&y=2"
+    page = client.get(reverse("accounts:signup"), {"next": going}).content.decode()
+    assert 'name="next" value="/contests/invitation/abc/?x=1&amp;y=2"' in page
+    data = {**_SIGNUP, "municipality": places["a"].pk, "next": going}
+    r = client.post(reverse("accounts:signup"), {**data, "email": "juror.new@test.local"})
+    assert r.url == f"{reverse('accounts:signin')}?{urlencode({'next': going})}"
+    r = client.post(reverse("accounts:signup"), {**data, "phone": "0700 111 333"})
+    confirm = f"{reverse('accounts:phone_confirm')}?{urlencode({'next': going})}"
+    assert r.url == f"{reverse('accounts:signin')}?{urlencode({'next': confirm})}"
+    r = client.post(r.url, {"username": "0700 111 333", "password": data["password1"],
+                            "next": confirm})
+    assert r.url == confirm
+    page = client.get(confirm).content.decode()
+    assert page.count('name="next" value="/contests/invitation/abc/?x=1&amp;y=2"') == 2
+    r = client.post(confirm, {"action": "send", "next": going})
+    assert r.url == confirm
+    code = "".join(ch for ch in gateway.outbox[-1]["text"] if ch.isdigit())[:6]
+    r = client.post(confirm, {"action": "check", "code": code, "next": going})
+    assert r.url == going
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unsafe", ["https://evil.example/x", "//evil.example/x",
+                                    "javascript:alert(1)", "http://testserver.evil.example/"])
+def test_signup_ignores_a_next_that_leads_elsewhere(client, places, unsafe):
+    page = client.get(reverse("accounts:signup"), {"next": unsafe}).content.decode()
+    assert 'name="next"' not in page  # nothing unsafe is carried on
+    data = {**_SIGNUP, "municipality": places["a"].pk, "next": unsafe}
+    r = client.post(reverse("accounts:signup"), {**data, "email": "someone@test.local"})
+    assert r.url == f"{reverse('accounts:signin')}?{urlencode({'next': reverse('accounts:me')})}"
+    r = client.post(reverse("accounts:signup"), {**data, "phone": "0700 111 444"})
+    assert r.url == (f"{reverse('accounts:signin')}?"
+                     f"{urlencode({'next': reverse('accounts:phone_confirm')})}")
+    client.force_login(User.objects.get(phone="+996700111444"))
+    _obj, code = OneTimeCode.issue(User.objects.get(phone="+996700111444"), "confirm_phone",
+                                   "+996700111444")
+    r = client.post(reverse("accounts:phone_confirm"),
+                    {"action": "check", "code": code, "next": unsafe})
+    assert r.url == reverse("accounts:me")
+
+
+@pytest.mark.django_db
+def test_the_sign_in_pages_create_account_link_carries_next(client):
+    page = client.get(reverse("accounts:signin"), {"next": "/hearings/7/?tab=a"}).content.decode()
+    assert f'href="{reverse("accounts:signup")}?next=/hearings/7/%3Ftab%3Da"' in page
+    page = client.get(reverse("accounts:signin"), {"next": "//evil.example/"}).content.decode()
+    assert f'href="{reverse("accounts:signup")}"' in page
+    assert f'{reverse("accounts:signup")}?next' not in page
 
 
 @pytest.mark.django_db

@@ -133,6 +133,10 @@ def test_a_juror_is_invited_by_phone_in_russian(client, users, django_user_model
                     {"contact": "not a phone", "language": "ru"}, follow=True)
     assert "+996" in r.content.decode() and len(gateway.outbox) == 1
     token = re.search(r"/invitation/([\w-]+)/", sms["text"]).group(1)
+    # someone without an account yet is brought back here after creating one
+    client.logout()
+    path = reverse("contests:invitation", args=[token])
+    assert f'href="{reverse("accounts:signup")}?next={path}"' in client.get(path).content.decode()
     staff = users["municipal_staff"]
     staff.phone = "+996555123456"
     staff.save()

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -40,22 +41,38 @@ class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
+def _safe_next(request) -> str:
+    """The request's ``next`` address if it stays on this site, else "": checked as Django's
+    sign-in checks it, so no link sends a new person on to another host."""
+    going = request.POST.get("next", request.GET.get("next", ""))
+    if url_has_allowed_host_and_scheme(going, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return going
+    return ""
+
+
+def _with_next(url: str, going: str) -> str:
+    return f"{url}?{urlencode({'next': going})}" if going else url
+
+
 @ratelimit(key="ip", rate=settings.AIMAK_RATE_POST, method="POST")
 def signup(request):
     """Sign-up answers alike whether or not the details belong to an account: nobody learns
-    from it who has one. The new person then signs in (and confirms their phone)."""
+    from it who has one. The new person then signs in (and confirms their phone) and goes on
+    to a safe ``next`` (an invitation, a hearing) if the link that brought them had one."""
+    going = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:me")
+        return HttpResponseRedirect(going or reverse("accounts:me"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         sign_up(form.cleaned_data)
         messages.success(request, later(gettext_noop(
             "Your account is ready: sign in with your e-mail or phone number and password. If "
             "these details already belonged to an account, we have told its owner.")))
-        following = reverse("accounts:phone_confirm" if form.cleaned_data["phone"]
-                            else "accounts:me")
-        return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': following})}")
-    return render(request, "accounts/signup.html", {"form": form})
+        following = (_with_next(reverse("accounts:phone_confirm"), going)
+                     if form.cleaned_data["phone"] else going or reverse("accounts:me"))
+        return redirect(_with_next(reverse("accounts:signin"), following))
+    return render(request, "accounts/signup.html", {"form": form, "next": going})
 
 
 def _reset_account(group, request) -> str:
@@ -91,6 +108,7 @@ def me(request):
 def phone_confirm(request):
     """Send a one-time code to the user's phone, and check the code they type."""
     user = request.user
+    going = _safe_next(request)
     if not user.phone:
         messages.error(request, later(gettext_noop("Your account has no phone number.")))
         return redirect("accounts:me")
@@ -101,7 +119,7 @@ def phone_confirm(request):
                  % {"code": code})
         messages.info(request, later(gettext_noop("We sent a code to %(phone)s."),
                                      phone=user.phone))
-        return redirect("accounts:phone_confirm")
+        return redirect(_with_next(reverse("accounts:phone_confirm"), going))
     if request.method == "POST" and form.is_valid():
         if OneTimeCode.verify(user, "confirm_phone", form.cleaned_data["code"]):
             user.phone_confirmed_at = timezone.now()
@@ -112,9 +130,9 @@ def phone_confirm(request):
                     "residents list.")))
             else:
                 messages.success(request, later(gettext_noop("Phone confirmed.")))
-            return redirect("accounts:me")
+            return HttpResponseRedirect(going or reverse("accounts:me"))
         form.add_error("code", _("The code is wrong or has expired."))
-    return render(request, "accounts/phone_confirm.html", {"form": form})
+    return render(request, "accounts/phone_confirm.html", {"form": form, "next": going})
 
 
 def _staff_municipality(request):
