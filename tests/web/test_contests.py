@@ -243,6 +243,26 @@ def test_whole_edition_by_hand(client, users, contest, django_user_model):
     assert ranks == [(1, b.code), (2, a.code)]
 
 
+
+@pytest.mark.django_db
+def test_the_results_api_names_municipalities_in_english_too(client, users, places):
+    """Like /api/municipalities/ (name_ru, name_ky, name_en), the results give the English name;
+    rows approved before it was kept take it from the places directory. The web page in
+    English shows it as well."""
+    ed = make_edition(2025, users["admin"])
+    a, b = places["a"], places["b"]
+    kept = {"category": "", "score": 4.0, "n_jurors": 3, "prize": None}
+    Edition.objects.filter(pk=ed.pk).update(state=Edition.State.PUBLISHED, approved_results=[
+        {**kept, "rank": 1, "code": "K-01", "municipality_code": a.code,
+         "municipality_ru": a.name_ru, "municipality_ky": a.name_ky, "municipality_en": "Jany-Jol"},
+        {**kept, "rank": 2, "code": "K-02", "municipality_code": b.code,  # approved long ago
+         "municipality_ru": b.name_ru, "municipality_ky": b.name_ky}])
+    rows = client.get("/api/contest-results/2025/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert [(r["code"], r["municipality_ky"], r["municipality_en"]) for r in rows] == [
+        ("K-01", "Жаңы-Жол", "Jany-Jol"), ("K-02", "Көк-Алма", "Kok-Alma")]
+    page = client.get(f"/en{reverse('contests:edition', args=[2025])}").content.decode()
+    assert "Kok-Alma" in page and "Кок-Алма айыл аймагы" not in page
+
 @pytest.mark.django_db
 def test_queries_bounded(client, users, contest, places, django_user_model):
     from aimak_web.accounts.models import Role

@@ -3,6 +3,7 @@
 from rest_framework import serializers, viewsets
 
 from .models import Edition
+from .results import published_rows
 
 
 class EditionResultsSerializer(serializers.ModelSerializer):
@@ -16,8 +17,8 @@ class EditionResultsSerializer(serializers.ModelSerializer):
 
     def get_results(self, obj: Edition) -> list[dict]:
         keep = ("rank", "code", "municipality_code", "municipality_ru", "municipality_ky",
-                "category", "score", "n_jurors", "prize")
-        return [{k: r.get(k) for k in keep} for r in obj.approved_results]
+                "municipality_en", "category", "score", "n_jurors", "prize")
+        return [{k: r.get(k) for k in keep} for r in published_rows(obj)]
 
 
 class EditionResultsViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from aimak_web.places.models import Municipality
+
 from . import scoring
 from .models import Application, Edition, JuryMember, Score, TieDecision
 
@@ -125,6 +127,23 @@ def compute_with_ties(edition: Edition) -> tuple[list[Row], list[scoring.Tie]]:
                         d.reason_ru if d else "", d.reason_ky if d else "",
                         r.entry in waiting, a.municipality.name_en))
     return rows, pending
+
+
+def published_rows(edition: Edition) -> list[dict]:
+    """The approved results as published (none before publication), each with the
+    municipality's English name: rows approved before it was kept take it from the places
+    directory, so the API and the English pages name them as the rest of the platform does."""
+    if edition.state != Edition.State.PUBLISHED:
+        return []
+    rows = [dict(r) for r in edition.approved_results or []]
+    missing = {r.get("municipality_code") for r in rows if not r.get("municipality_en")}
+    if missing:
+        english = dict(Municipality.objects.filter(code__in=missing)
+                       .values_list("code", "name_en"))
+        for r in rows:
+            r["municipality_en"] = (r.get("municipality_en")
+                                    or english.get(r.get("municipality_code")) or "")
+    return rows
 
 
 def juror_totals(edition: Edition) -> dict[str, dict[str, float]]:

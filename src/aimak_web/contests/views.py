@@ -32,7 +32,7 @@ from .forms import (
 )
 from .models import Application, Edition, Evidence, JuryMember, Score
 from .presenter import BlindPresenter
-from .results import compute_with_ties, fairness, progress, submitted_codes
+from .results import compute_with_ties, fairness, progress, published_rows, submitted_codes
 from .services import Refused
 
 POST_LIMIT = ratelimit(key="user_or_ip", rate=settings.AIMAK_RATE_POST, method="POST")
@@ -87,7 +87,7 @@ def edition(request, year: int):
     if request.user.is_authenticated and request.user.municipality_id:
         mine = Application.objects.filter(edition=ed,
                                           municipality_id=request.user.municipality_id).first()
-    rows = ed.approved_results if ed.state == Edition.State.PUBLISHED else []
+    rows = published_rows(ed)
     return render(request, "contests/edition.html", {
         "edition": ed, "criteria": criteria, "rows": rows, "organiser": organiser,
         "is_juror": _allowed(request, "contests.judge", ed), "mine": mine,
