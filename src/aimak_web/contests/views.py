@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import rules
 from django.conf import settings
 from django.contrib import messages
@@ -55,6 +57,33 @@ def _require(request, perm: str, obj=None) -> None:
 def refused(request, error: Refused):
     """A refused action: its reason in the reader's language, status 403, nothing stored."""
     return render(request, "contests/refused.html", {"reason": error.message}, status=403)
+
+
+def _act(request, call: Callable[[dict], object], done: Callable[[], str], back: str,
+         year: int, form=None):
+    """One posted action, then back to the page ``back``: a ``form`` that does not validate,
+    or a service ``call`` (given the form's cleaned data) that refuses (``ValidationError``),
+    leaves its errors as a message and nothing done; otherwise the message ``done()``, read
+    after the call (the new state, the code just given)."""
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+    else:
+        try:
+            call(form.cleaned_data if form is not None else {})
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, done())
+    return redirect(back, year)
+
+
+def _scored_edition(request, year: int) -> Edition:
+    """The edition whose scores and names the organisers read (403 before they may)."""
+    _require(request, "contests.organise")
+    ed = _edition(year)
+    if not ed.scores_visible:
+        raise PermissionDenied
+    return ed
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -178,19 +207,10 @@ def invite(request, year: int):
     _require(request, "contests.organise")
     ed = _edition(year)
     form = InviteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.invite_juror(
-                ed, request.user, form.cleaned_data["contact"], form.cleaned_data["language"],
-                lambda token: request.build_absolute_uri(
-                    reverse("contests:invitation", args=[token])))
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(request, _("Invitation sent."))
-    else:
-        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
-    return redirect("contests:jurors", ed.year)
+    return _act(request, lambda data: services.invite_juror(
+        ed, request.user, data["contact"], data["language"],
+        lambda token: request.build_absolute_uri(reverse("contests:invitation", args=[token]))),
+        lambda: _("Invitation sent."), "contests:jurors", ed.year, form)
 
 
 @POST_LIMIT
@@ -227,22 +247,15 @@ def transition(request, year: int):
     action = request.POST.get("action", "")
     if action not in TRANSITIONS:
         raise Http404
-    try:
-        TRANSITIONS[action](ed, request.user)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Done: %(state)s.") % {"state": ed.get_state_display()})
-    return redirect("contests:edition", ed.year)
+    return _act(request, lambda data: TRANSITIONS[action](ed, request.user),
+                lambda: _("Done: %(state)s.") % {"state": ed.get_state_display()},
+                "contests:edition", ed.year)
 
 
 @login_required
 def review(request, year: int):
     """Results with names and the fairness figures, for the organisers, before approval."""
-    _require(request, "contests.organise")
-    ed = _edition(year)
-    if not ed.scores_visible:
-        raise PermissionDenied
+    ed = _scored_edition(request, year)
     rows, ties = compute_with_ties(ed)
     return render(request, "contests/review.html", {
         "edition": ed, "rows": rows, "criteria": list(ed.criteria.all()),
@@ -257,27 +270,16 @@ def tie(request, year: int):
     _require(request, "contests.organise")
     ed = _edition(year)
     form = TieForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.decide_tie(ed, request.user, data["codes"], data["rule"], data["order"],
-                                data["reason_ru"], data["reason_ky"])
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(request, _("The decision is recorded; it is published with the "
-                                        "results."))
-    else:
-        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
-    return redirect("contests:review", ed.year)
+    return _act(request, lambda data: services.decide_tie(
+        ed, request.user, data["codes"], data["rule"], data["order"], data["reason_ru"],
+        data["reason_ky"]),
+        lambda: _("The decision is recorded; it is published with the results."),
+        "contests:review", ed.year, form)
 
 
 @login_required
 def export(request, year: int):
-    _require(request, "contests.organise")
-    ed = _edition(year)
-    if not ed.scores_visible:
-        raise PermissionDenied
+    ed = _scored_edition(request, year)
     from .documents import scores_xlsx
 
     return xlsx_response(scores_xlsx(ed), f"contest-{ed.year}-scores.xlsx")
@@ -344,6 +346,15 @@ def apply_evidence(request, year: int):
         "facts": [], "evidence_form": form, "evidence": list(app.evidence.all())}, status=400)
 
 
+#: what an applicant may do with their application, and the message once it is done
+APPLICATION_ACTIONS = {
+    "submit": (services.submit, lambda app: _("Submitted. Your application's code is %(code)s.")
+               % {"code": app.code}),
+    "withdraw": (services.withdraw, lambda app: _("Application withdrawn.")),
+    "reopen": (services.reopen, lambda app: _("The application is a draft again.")),
+}
+
+
 @login_required
 @require_POST
 @POST_LIMIT
@@ -353,22 +364,11 @@ def apply_action(request, year: int):
     app = get_object_or_404(Application, edition=ed, municipality=request.user.municipality)
     _require(request, "contests.edit_application", app)
     action = request.POST.get("action")
-    try:
-        if action == "submit":
-            services.submit(app, request.user)
-            messages.success(request, _("Submitted. Your application's code is %(code)s.")
-                             % {"code": app.code})
-        elif action == "withdraw":
-            services.withdraw(app, request.user)
-            messages.success(request, _("Application withdrawn."))
-        elif action == "reopen":
-            services.reopen(app, request.user)
-            messages.success(request, _("The application is a draft again."))
-        else:
-            raise Http404
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    return redirect("contests:apply", ed.year)
+    if action not in APPLICATION_ACTIONS:
+        raise Http404
+    step, done = APPLICATION_ACTIONS[action]
+    return _act(request, lambda data: step(app, request.user), lambda: done(app),
+                "contests:apply", ed.year)
 
 
 # --- jury ------------------------------------------------------------------------------------
