@@ -19,6 +19,7 @@ from aimak_web.practices.models import (
     Attachment,
     Practice,
     Status,
+    SubmitterType,
     SubTheme,
     Theme,
 )
@@ -284,6 +285,28 @@ def test_practice_published_without_a_date_in_open_data_and_feed(client, places,
         "a:entry", ns)
     assert parse_datetime(entry.findtext("a:published", namespaces=ns)) == p.updated_at
     assert parse_datetime(entry.findtext("a:updated", namespaces=ns)) == p.updated_at
+
+
+@pytest.mark.django_db
+def test_published_practice_never_shows_the_submitters_contacts(client, places, users):
+    """The published page credits the practice to its submitter's name; an account without a
+    full name must not put its e-mail, phone or login there instead (the body's name or the
+    role it was submitted as stands in)."""
+    staff = users["municipal_staff"]
+    staff.phone = "+996555000888"
+    staff.save()
+    mine = make_practice(staff, "published", "lsg", body=places["a"], title_ru="Наша практика")
+    theirs = make_practice(users["citizen"], "published", title_ru="Практика жителя")
+    users["citizen"].full_name = ""
+    users["citizen"].save()
+    staff.full_name = ""
+    staff.save()
+    for p, stand_in in ((mine, places["a"].name_ru), (theirs, str(SubmitterType.CITIZEN.label))):
+        for name in ("practices:detail", "practices:print"):
+            html = client.get(reverse(name, args=[p.pk])).content.decode()
+            assert f"автор: {stand_in}," in html, (p, name)
+            for contact in ("@test.local", "555000888", "555000001"):
+                assert contact not in html, (p, name, contact)
 
 
 @pytest.mark.django_db

@@ -111,6 +111,15 @@ class Practice(ModeratedItem):
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", args=[self.pk])
 
+    @property
+    def public_author(self) -> str:
+        """Who a public page credits the practice to: the submitter's full name, else the body
+        or the role it was submitted as; never the e-mail, phone or login ``display_name``
+        falls back to."""
+        if self.submitter.full_name.strip():
+            return self.submitter.full_name.strip()
+        return self.body.name if self.body else str(self.get_submitter_type_display())
+
     def clean(self) -> None:
         if self.subtheme_id and self.theme_id and self.subtheme.theme_id != self.theme_id:
             raise ValidationError({"subtheme": _("This sub-theme belongs to another theme.")})
