@@ -1087,3 +1087,19 @@ def test_big_hearing_page_stays_bounded(client, places, users, monkeypatch):
         profile = cProfile.Profile()
         profile.runcall(client.get, url)
         pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+
+
+@pytest.mark.django_db
+def test_public_hearing_page_never_shows_a_participants_contacts(client, places):
+    """An account without a full name (made by an administrator, or imported) is credited on the
+    public page without its e-mail or phone, which ``display_name`` falls back to."""
+    from aimak_web.accounts.models import User
+
+    h = make_hearing(places["a"], state=State.OPEN)
+    nameless = User.objects.create_user(username="nameless@test.local", email="nameless@test.local",
+                                        phone="+996555123456", password="x" * 12)
+    Proposal.objects.create(hearing=h, author=nameless, title="Дорога", text="Ремонт")
+    Comment.objects.create(hearing=h, author=nameless, text="Поддерживаю ремонт")
+    page = client.get(h.get_absolute_url()).content.decode()
+    assert "Поддерживаю ремонт" in page and "Дорога" in page
+    assert "nameless@test.local" not in page and "555123456" not in page

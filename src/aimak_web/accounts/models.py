@@ -62,7 +62,14 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        """The name shown to the person themselves and to staff: may be an e-mail or a phone."""
         return str(self)
+
+    @property
+    def public_name(self) -> str:
+        """The name a public page credits this person with: the full name, never the e-mail,
+        phone or login ``display_name`` falls back to."""
+        return self.full_name.strip() or str(_("participant"))
 
     @property
     def is_verified_resident(self) -> bool:

@@ -401,7 +401,7 @@ class Proposal(Moderated):
     def author_label(self) -> str:
         if self.on_paper:
             return self.paper_author or str(_("on paper"))
-        return str(self.author) if self.author else ""
+        return self.author.public_name if self.author else ""
 
 
 class Verdict(models.TextChoices):
