@@ -74,6 +74,17 @@ def test_anonymiser_replaces_spellings_inflections_and_every_place(places):
     assert anon.text("Бюджет на первое полугодие") == "Бюджет на [район] полугодие"  # safe side
 
 
+@pytest.mark.django_db
+def test_anonymiser_knows_a_renamed_municipality_at_once(places):
+    """A place renamed after the names were read (an edit in the admin, a re-import) is hidden
+    by its new name straight away: the directory is rebuilt when any name changes, not only when
+    places are added or removed."""
+    assert "Кок-Алма" not in Anonymiser(places["a"]).text("Соседи: Кок-Алма айыл аймагы.")
+    type(places["b"]).objects.filter(pk=places["b"].pk).update(name_ru="Тогуз-Булак")
+    text = Anonymiser(places["a"]).text("Соседи: Тогуз-Булак айыл аймагы.")
+    assert "Тогуз-Булак" not in text, text
+
+
 # --- the workflow ----------------------------------------------------------------------------
 
 

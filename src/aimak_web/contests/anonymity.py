@@ -191,25 +191,20 @@ _cache: dict[str, object] = {}
 
 
 def directory() -> Directory:
-    """The directory's names, rebuilt when the places change (counts and highest ids)."""
-    from django.db.models import Count, Max
-
+    """The directory of the places' names, rebuilt whenever a name changes: a place renamed,
+    added or removed after the names were read must be hidden at once."""
     from aimak_web.places.models import Municipality, Oblast, Rayon, Settlement
 
     models = {"oblast": Oblast, "rayon": Rayon, "municipality": Municipality,
               "settlement": Settlement}
-    version = tuple(tuple(m.objects.aggregate(n=Count("pk"), m=Max("pk")).values())
-                    for m in models.values())
+    rows = {label: tuple(model.objects.order_by("pk").values_list(
+                "pk", "name_ru", "name_ky", "name_en",
+                *(["centre_name"] if label == "municipality" else [])))
+            for label, model in models.items()}
+    version = hash(tuple(rows.items()))
     if _cache.get("version") != version:
-        names = []
-        for label, model in models.items():
-            fields = ["pk", "name_ru", "name_ky", "name_en"] + (
-                ["centre_name"] if label == "municipality" else [])
-            for row in model.objects.values_list(*fields):
-                for text in set(row[1:]):
-                    n = _name(text, "place", (label, row[0]))
-                    if n:
-                        names.append(n)
+        names = [n for label, found in rows.items() for row in found for text in set(row[1:])
+                 for n in [_name(text, "place", (label, row[0]))] if n]
         _cache.update(version=version, directory=Directory(names))
     return _cache["directory"]
 
