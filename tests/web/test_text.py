@@ -54,3 +54,22 @@ def test_numbers_and_units_follow_the_reader():
     with translation.override("en"):
         assert number(22300.5, 1) == "22,300.5"
         assert quantity(92, "km²") == f"92{thin}km²"
+
+
+def test_a_localized_title_is_plain_text_in_the_window_title(rf):
+    """``{% tr %}`` marks its language with a ``<span>``; in ``<title>`` (which holds no markup)
+    the span must go, not be shown escaped. Before, a hearing's tab read
+    ``<span lang="ky">…</span> · aimak``."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import engines
+
+    obj = SimpleNamespace(title_ru="Бюджет", title_ky="Бюджет 2023")
+    tpl = engines["django"].from_string(
+        '{% extends "base.html" %}{% load aimak %}{% block title %}{% tr obj "title" %}'
+        '{% endblock %}')
+    request = rf.get("/ky/")
+    request.user = AnonymousUser()
+    with translation.override("ky"):
+        html = tpl.render({"obj": obj}, request)
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Бюджет 2023 · aimak"
