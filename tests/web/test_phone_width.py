@@ -41,3 +41,18 @@ def test_a_number_in_a_narrow_column_is_not_broken_inside(page, live_server):
         return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
     }""")
     assert lines == 1
+
+
+def test_an_empty_lists_placeholder_has_no_number(page, live_server):
+    """A list with nothing in it says so in one ``li.empty``; that line is not an item, so it
+    carries no marker: a hearing without proposals read «0. No proposals yet.» (its ``<ol>``
+    starts at the page's first number, 0 when the page is empty)."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/ky/", wait_until="load")
+    marker = page.evaluate("""() => {
+        const ol = document.createElement('ol'); ol.start = 0;
+        ol.innerHTML = '<li class="empty">Сунуштар азырынча жок.</li>';
+        document.querySelector('main').appendChild(ol);
+        return getComputedStyle(ol.querySelector('li')).listStyleType;
+    }""")
+    assert marker == "none"
