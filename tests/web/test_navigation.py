@@ -88,3 +88,30 @@ def test_homonymous_municipalities_in_the_sign_up_list_say_their_rayon(places):
     html = Client().get("/ky/accounts/signup/").content.decode()
     assert "Жаңы-Жол (Биринчи)" in html and "Жаңы-Жол (Экинчи)" in html
     assert "Көк-Алма (" not in html  # a name of its own needs no rayon
+
+
+@pytest.mark.django_db
+def test_the_sign_up_list_is_in_the_readers_alphabetical_order(places):
+    """The list showed Kyrgyz names in the order of the Russian ones: «Биринчи Май»
+    (Первомайский) came between «Өрүктү» and «Сайдыкум», out of reach of a reader looking under
+    «Б». Kyrgyz order puts Ң after Н, Ө after О and Ү after У."""
+    from aimak_web.places.models import Municipality
+
+    rayon = places["rayons"][0]
+    for i, (ru, ky) in enumerate([("Первомайский", "Биринчи Май"), ("Оруктуу", "Өрүктү"),
+                                  ("Учтерек", "Үч-Терек"), ("Уч-Коргон", "Ура"),
+                                  ("Ордо", "Ордо")]):
+        Municipality.objects.create(code=f"T30000000000{i:02d}", name_ru=ru, name_ky=ky,
+                                    name_en=ru, kind="ayil_aimak", rayon=rayon)
+    for lang, path in (("ky", "/ky/accounts/signup/"), ("ru", "/accounts/signup/")):
+        html = Client().get(path).content.decode()
+        select = html.split('name="municipality"', 1)[1].split("</select>", 1)[0]
+        shown = [re.sub(r"\s*\(.*\)$", "", o) for o in
+                 re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)]
+        assert len(shown) >= 5
+        if lang == "ky":
+            assert shown.index("Биринчи Май") < shown.index("Ордо") < shown.index("Өрүктү") \
+                < shown.index("Ура") < shown.index("Үч-Терек")
+        else:
+            assert shown.index("Ордо") < shown.index("Оруктуу") < shown.index("Первомайский") \
+                < shown.index("Уч-Коргон") < shown.index("Учтерек")

@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from aimak_web.core.text import alphabetical
 from aimak_web.places.models import Municipality
 
 from .models import User
@@ -25,9 +26,22 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class _AlphabeticalChoices(forms.models.ModelChoiceIterator):
+    """The choices in the alphabetical order of their labels in the reader's language."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from sorted((self.choice(obj) for obj in self.queryset),
+                          key=lambda choice: alphabetical(str(choice[1])))
+
+
 class MunicipalityField(forms.ModelChoiceField):
-    """Municipalities by their name in the reader's language; a name several share (two
-    «Жаңы-Жол», two «Кызыл-Туу») also says its rayon, so that a person can tell them apart."""
+    """Municipalities by their name in the reader's language, in its alphabetical order; a name
+    several share (two «Жаңы-Жол», two «Кызыл-Туу») also says its rayon, so that a person can
+    tell them apart."""
+
+    iterator = _AlphabeticalChoices
 
     def __init__(self, **kwargs) -> None:
         super().__init__(queryset=Municipality.objects.select_related("rayon").order_by(

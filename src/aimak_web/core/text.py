@@ -25,6 +25,20 @@ def name_in_language(obj: object) -> str:
     return getattr(obj, f"name_{reader_language()}", "") or obj.name_ru
 
 
+#: The Kyrgyz Cyrillic alphabet in its order (the Russian one with Ң after Н, Ө after О, Ү after
+#: У); code-point order puts Ё before А and Ң, Ө, Ү after Я.
+ALPHABET = "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя"
+_RANK = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def alphabetical(text: str) -> tuple:
+    """Sort key of ``text`` in Kyrgyz (and Russian) alphabetical order, case-insensitive;
+    spaces and hyphens before letters, other characters after. Written by hand: PyICU needs a
+    compiler and ICU's headers, and this order differs from the code points in four letters."""
+    return tuple((1, _RANK[c]) if c in _RANK else (0 if c in " -" else 2, ord(c))
+                 for c in text.lower())
+
+
 def localized(obj: object, field: str) -> tuple[str, str]:
     """(text, language of the text) for ``obj.<field>_<lang>`` in the reader's language."""
     lang = reader_language()
