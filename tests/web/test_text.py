@@ -73,3 +73,19 @@ def test_a_localized_title_is_plain_text_in_the_window_title(rf):
         html = tpl.render({"obj": obj}, request)
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert title == "Бюджет 2023 · aimak"
+
+
+def test_the_hearing_forms_labels_begin_with_a_capital():
+    """A ModelForm capitalises the labels it takes from the model, not those a form sets
+    itself: the new-hearing form read «онлайн сессиянын шилтемеси:» and the proposal form
+    «сумма, миң сом:» among capitalised labels (walk on a phone in Kyrgyz, issue 29)."""
+    from aimak_web.hearings.forms import AnswerForm, HearingForm, ModerationForm, ProposalForm
+    from aimak_web.hearings.models import Hearing
+
+    hearing = Hearing(pk=1)  # unsaved: the forms only build lazy querysets from it
+    with translation.override("ky"):
+        forms = [HearingForm(), ProposalForm(hearing=hearing, paper=True), ModerationForm(),
+                 AnswerForm(hearing=hearing)]
+        labels = [str(f.label) for form in forms for f in form.fields.values() if f.label]
+    assert len(labels) > 20
+    assert [label for label in labels if label[0].islower()] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aimak_web.core.text import localized
@@ -75,7 +76,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class HearingForm(forms.ModelForm):
-    online_link = forms.URLField(label=_("online session link"), required=False,
+    online_link = forms.URLField(label=capfirst(_("online session link")), required=False,
                                  assume_scheme="https")
 
     class Meta:
@@ -164,10 +165,10 @@ class ProposalForm(forms.ModelForm):
         self.fields["line"].required = False
         self.fields["line"].label_from_instance = line_label
         self.fields["line"].empty_label = "—"
-        self.fields["amount"].label = _("amount, %(unit)s") % {"unit": hearing.unit_label}
+        self.fields["amount"].label = capfirst(_("amount, %(unit)s") % {"unit": hearing.unit_label})
         if paper:
             self.fields["paper_author"] = forms.CharField(
-                label=_("name of the person (paper)"), max_length=200, required=False)
+                label=capfirst(_("name of the person (paper)")), max_length=200, required=False)
 
     def clean_amount(self):
         amount = self.cleaned_data.get("amount")
@@ -182,11 +183,11 @@ class ReportForm(forms.Form):
 
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=[("hide", _("hide")), ("restore", _("restore"))])
-    reason = forms.CharField(label=_("reason"), min_length=5, max_length=500)
+    reason = forms.CharField(label=capfirst(_("reason")), min_length=5, max_length=500)
 
 
 class AnswerForm(forms.ModelForm):
-    publish = forms.BooleanField(label=_("publish now"), required=False, initial=True)
+    publish = forms.BooleanField(label=capfirst(_("publish now")), required=False, initial=True)
 
     class Meta:
         model = Answer
@@ -199,8 +200,8 @@ class AnswerForm(forms.ModelForm):
         self.fields["line"].required = False
         self.fields["line"].label_from_instance = line_label
         self.fields["reason"].help_text = _("at least %(n)s characters") % {"n": MIN_REASON}
-        self.fields["amount"].label = _("change of the line's amount, %(unit)s") % {
-            "unit": hearing.unit_label}
+        self.fields["amount"].label = capfirst(_("change of the line's amount, %(unit)s") % {
+            "unit": hearing.unit_label})
         self.fields["amount"].help_text = _(
             "+ to add, − to take away; an accepted proposal's change is shown beside the draft")
 
