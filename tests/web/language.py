@@ -76,16 +76,29 @@ class Visible(HTMLParser):
                 return
 
     def handle_data(self, data):
-        _, lang, skip = self.stack[-1]
+        tag, lang, skip = self.stack[-1]
         if not skip and data.strip():
+            if tag == "title":
+                self.title = len(self.pieces)
             self.pieces.append((data, lang))
 
 
 def pieces(html: str, page_lang: str) -> list[tuple[str, str]]:
+    """The (text, language) pieces; the window title (``<title>``, which holds no markup) takes
+    the language of the page's text it names: a Russian hearing title on an English page is
+    marked ``lang="ru"`` in the heading and cannot be in the tab."""
     parser = Visible(page_lang)
+    parser.title = None
     parser.feed(html)
     parser.close()
-    return parser.pieces
+    out = parser.pieces
+    if parser.title is not None:
+        text, lang = out[parser.title]
+        name = " ".join(text.rsplit(" · ", 1)[0].split())
+        other = next((lg for i, (t, lg) in enumerate(out)
+                      if i != parser.title and " ".join(t.split()) == name), lang)
+        out[parser.title] = (text, other)
+    return out
 
 
 def problems(html: str, page_lang: str, names: Iterable[str] = ()) -> list[str]:
