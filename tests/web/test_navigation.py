@@ -115,3 +115,18 @@ def test_the_sign_up_list_is_in_the_readers_alphabetical_order(places):
         else:
             assert shown.index("Ордо") < shown.index("Оруктуу") < shown.index("Первомайский") \
                 < shown.index("Уч-Коргон") < shown.index("Учтерек")
+
+
+@pytest.mark.django_db
+def test_one_desk_link_is_current_on_a_desk_page(places, users):
+    """The residents list (an `accounts` page, as "My account" is) marked both desk links as the
+    current page and put "My account" in its breadcrumbs; the link of the page itself wins."""
+    c = Client()
+    c.force_login(users["municipal_staff"])
+    html = c.get("/ky/accounts/residents/").content.decode()
+    current = re.findall(r'data-testid="desk-([a-z_]+)" aria-current="true"', html)
+    assert current == ["residents"]
+    crumbs = re.search(r'data-testid="breadcrumbs">(.*?)</nav>', html, re.S)
+    assert crumbs is None or "/ky/accounts/me/" not in crumbs.group(1)
+    html = c.get("/ky/accounts/me/").content.decode()
+    assert re.findall(r'data-testid="desk-([a-z_]+)" aria-current="true"', html) == ["me"]

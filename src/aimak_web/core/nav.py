@@ -13,7 +13,7 @@ app's ``AppConfig.ready`` with ``url`` a function of the request. Who sees a lin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,7 +135,9 @@ class Entry:
 
 
 def links_for(request, section: str) -> list[Entry]:
-    """The links of ``section`` that the request's person sees, resolved, in order."""
+    """The links of ``section`` that the request's person sees, resolved, in order; at most one
+    is current: the link to this very page, else the first whose namespace the page is in (the
+    residents list and "My account" are both `accounts` pages)."""
     roles = roles_of(getattr(request, "user", None))
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
@@ -147,7 +149,10 @@ def links_for(request, section: str) -> list[Entry]:
         if href:
             out.append(Entry(link.key, link.label, href, link.what,
                              bool(namespace) and link.owns(namespace)))
-    return out
+    path = getattr(request, "path", None)
+    exact = [e for e in out if e.current and e.href.split("?")[0] == path]
+    first = exact[0] if exact else next((e for e in out if e.current), None)
+    return [e if e is first or not e.current else replace(e, current=False) for e in out]
 
 
 def module_of(request) -> Entry | None:
