@@ -89,3 +89,18 @@ def test_the_hearing_forms_labels_begin_with_a_capital():
         labels = [str(f.label) for form in forms for f in form.fields.values() if f.label]
     assert len(labels) > 20
     assert [label for label in labels if label[0].islower()] == []
+
+
+def test_a_budget_lines_long_source_address_is_shortened_on_the_page():
+    """A source given as a web address became its link's text in full: the demo hearing's
+    address (a Kyrgyz title, percent-encoded) ran to 20 lines in the phone's source column."""
+    from django.template.loader import render_to_string
+
+    url = ("https://akyikat.info/b%D2%AFrg%D3%A9nd%D2%AF-ayil-%D3%A9km%D3%A9t%D2%AFn%D2%AFn-"
+           "2023-zhildin-zhergilikt%D2%AF%D2%AF-byudzheti-134")
+    line = SimpleNamespace(provenance="staff", source=f"Решение совета, {url}")
+    with translation.override("ky"):
+        html = render_to_string("hearings/_line_source.html", {"line": line})
+    link_text = html.split(f'href="{url}"', 1)[1].split(">", 1)[1].split("</a>", 1)[0]
+    assert len(link_text) <= 40
+    assert "Решение совета" in html
