@@ -477,6 +477,27 @@ def test_accepted_proposals_show_beside_the_draft(client, places, users):
 
 
 @pytest.mark.django_db
+def test_a_comment_or_proposal_sent_twice_is_kept_once(client, places, users):
+    """A double tap on a slow phone (or a resend) posts the same text again: it is kept once,
+    and the second send lands on the first."""
+    h = make_hearing(places["a"], state=State.OPEN)
+    client.force_login(users["citizen"])
+    for _ in range(3):
+        r = client.post(reverse("hearings:comment", args=[h.pk]),
+                        {"text": "Дорога в школу разбита "})
+        assert r.status_code == 302
+    assert Comment.objects.filter(hearing=h).count() == 1
+    sent = {"title": "Ремонт дороги", "text": "Добавить на дороги"}
+    first = client.post(reverse("hearings:propose", args=[h.pk]), sent)
+    second = client.post(reverse("hearings:propose", args=[h.pk]), sent)
+    assert Proposal.objects.filter(hearing=h).count() == 1
+    assert first["Location"] == second["Location"]
+    # another text is another comment
+    client.post(reverse("hearings:comment", args=[h.pk]), {"text": "И освещение тоже"})
+    assert Comment.objects.filter(hearing=h).count() == 2
+
+
+@pytest.mark.django_db
 def test_residents_comment_on_a_line_and_propose(client, places, users, settings):
     h = make_hearing(places["a"], state=State.OPEN)
     roads = add_lines(h)[2]

@@ -156,21 +156,34 @@ def _taking_part(hearing: Hearing, user) -> None:
 
 
 def add_comment(hearing: Hearing, user, form) -> Comment:
+    """Publish a resident's comment; the same text sent again (a double tap, a resend) is kept
+    once and the first one is returned."""
     _taking_part(hearing, user)
     comment = form.save(commit=False)
-    comment.hearing, comment.author = hearing, user
-    with set_actor(user):
-        comment.save()
-    return comment
+    return _once(hearing, user, comment, ("line", "text"))
 
 
 def add_proposal(hearing: Hearing, user, form) -> Proposal:
+    """Register a resident's proposal; the same proposal sent again is kept once."""
     _taking_part(hearing, user)
     proposal = form.save(commit=False)
-    proposal.hearing, proposal.author = hearing, user
-    with set_actor(user):
-        proposal.save()
-    return proposal
+    return _once(hearing, user, proposal, ("line", "title", "text", "amount"))
+
+
+def _once(hearing: Hearing, user, item: Comment | Proposal, same: tuple[str, ...]):
+    """Save ``item`` unless the author already sent one with the same ``same`` fields; the
+    hearing's row is locked meanwhile so that two sends arriving together store one."""
+    model = type(item)
+    with transaction.atomic():
+        Hearing.objects.select_for_update().filter(pk=hearing.pk).first()
+        earlier = model.objects.filter(hearing=hearing, author=user,
+                                       **{f: getattr(item, f) for f in same}).first()
+        if earlier is not None:
+            return earlier
+        item.hearing, item.author = hearing, user
+        with set_actor(user):
+            item.save()
+    return item
 
 
 def paper_proposals_open(hearing: Hearing) -> bool:
