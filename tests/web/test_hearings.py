@@ -498,6 +498,27 @@ def test_a_comment_or_proposal_sent_twice_is_kept_once(client, places, users):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_an_unverified_resident_is_told_how_to_be_verified(client, places, users, lang):
+    """A resident signed in but not yet verified is shown the way on: confirm the phone in the
+    account (a phone on the residents list is verified at once), else the ayil okmotu does it."""
+    from aimak_web.accounts.models import Role, User
+
+    h = make_hearing(places["a"], state=State.OPEN)
+    fresh = User.objects.create_user(username="fresh", full_name="Асанова Айгүл",
+                                     role=Role.CITIZEN, municipality=places["a"],
+                                     phone="+996555000777", password="x" * 12)
+    client.force_login(fresh)
+    prefix = "" if lang == "ru" else f"/{lang}"  # Russian pages have no prefix
+    page = client.get(f"{prefix}/hearings/{h.pk}/").content.decode()
+    hint = {"ru": "Подтвердите номер телефона", "ky": "телефон номериңизди ырастаңыз"}[lang]
+    assert hint in page and f'href="{prefix}/accounts/me/"' in page
+    # a verified resident takes part and is not told
+    client.force_login(users["citizen"])
+    assert hint not in client.get(f"{prefix}/hearings/{h.pk}/").content.decode()
+
+
+@pytest.mark.django_db
 def test_residents_comment_on_a_line_and_propose(client, places, users, settings):
     h = make_hearing(places["a"], state=State.OPEN)
     roads = add_lines(h)[2]
