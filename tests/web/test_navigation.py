@@ -67,6 +67,28 @@ def test_home_links_every_module_and_the_roles_desk(places, users, role, lang):
 
 
 @pytest.mark.django_db
+def test_a_page_has_one_trail_of_breadcrumbs(places, users):
+    """A page deeper than its module's index shows one trail, Home › module › its own parents,
+    not the module's trail and then a second trail of its own."""
+    from aimak_web.hearings.models import Hearing, State
+
+    h = Hearing.objects.create(municipality=places["a"], title_ru="Проект бюджета",
+                               title_ky="Бюджеттин долбоору", year=2027,
+                               state=State.OPEN)
+    c = Client()
+    for url, parents in ((f"/ky/hearings/{h.pk}/", [places["a"].get_absolute_url()]),
+                         (f"/ky/hearings/{h.pk}/budget/", [f"/ky/hearings/{h.pk}/"]),
+                         (f"/ky/places/m/{places['a'].code}/",
+                          [places["a"].rayon.get_absolute_url()])):
+        html = c.get(url).content.decode()
+        assert html.count('class="crumbs"') == 0, url
+        trails = re.findall(r'data-testid="breadcrumbs">(.*?)</nav>', html, re.S)
+        assert len(trails) == 1, url
+        for href in parents:
+            assert f'href="{href}"' in trails[0] or f'href="/ky{href}"' in trails[0], (url, href)
+
+
+@pytest.mark.django_db
 def test_breadcrumbs_lead_back_to_home_and_module(places, users):
     c = Client()
     html = c.get(f"/ky/places/m/{places['a'].code}/").content.decode()
