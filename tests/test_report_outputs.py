@@ -264,6 +264,34 @@ def test_html_is_self_contained(report: dict[str, Path]) -> None:
     assert "<td>больница, школа</td>" in html  # facility types in the report's language
 
 
+def test_every_table_scrolls_in_its_own_box(report: dict[str, Path]) -> None:
+    """On a 390 px phone a wide table scrolls inside its box (div.tablewrap), never the page:
+    the sources, provenance and municipal population tables once widened the page to 1,232 px."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[bool] = []  # for each open div: is it a tablewrap
+            self.bare = 0
+            self.seen = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "div":
+                self.open.append("tablewrap" in (dict(attrs).get("class") or "").split())
+            elif tag == "table":
+                self.seen += 1
+                self.bare += not any(self.open)
+
+        def handle_endtag(self, tag):
+            if tag == "div" and self.open:
+                self.open.pop()
+
+    found = Tables()
+    found.feed(report["html"].read_text(encoding="utf-8"))
+    assert found.seen >= 5 and found.bare == 0, (found.seen, found.bare)
+
+
 @pytest.mark.parametrize(("lang", "phrase"), [("en", "Functional zones"),
                                               ("ky", "Функционалдык зоналар")])
 def test_other_languages(tmp_path: Path, lang: str, phrase: str) -> None:
