@@ -82,7 +82,9 @@
     declutter();
   };
   if (el && typeof L !== "undefined") {
-    map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+    // no fade: labels are redrawn after each move, and a fading old label would lie over its
+    // successor for 200 ms
+    map = L.map(el, { attributionControl: false, zoomSnap: 0.25, fadeAnimation: false });
     fetch(el.dataset.geojson, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
       display = data.units || {};
       layer = L.geoJSON(data, {
