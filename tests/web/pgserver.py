@@ -78,13 +78,22 @@ def start(bindir: Path) -> PgServer:
     datadir.mkdir()
     if runas:
         shutil.chown(datadir, user=runas)
-    server = PgServer(bindir, datadir, _free_port(), runas=runas)
+    server = PgServer(bindir, datadir, 0, runas=runas)
     server.run("initdb", "-D", str(datadir), "-U", server.user, "--auth=trust",
                "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
-    opts = (f"-h 127.0.0.1 -p {server.port} -k {datadir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-    server.run("pg_ctl", "-D", str(datadir), "-o", opts, "-l", str(datadir / "log"), "-w",
-               "start", cwd="/")
+    # the port is chosen just before the start, and chosen again if something took it meanwhile
+    # (the other test worker starts its servers at the same moment)
+    for attempt in range(3):
+        server.port = _free_port()
+        opts = (f"-h 127.0.0.1 -p {server.port} -k {datadir} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+        try:
+            server.run("pg_ctl", "-D", str(datadir), "-o", opts, "-l", str(datadir / "log"),
+                       "-w", "start", cwd="/")
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 2:
+                raise
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from .conftest import PASSWORD, make_places, make_users
 from .contest_files import pdf_with_metadata
@@ -124,9 +125,9 @@ def test_whole_edition_in_the_browser(page, live_server, monkeypatch, tmp_path):
                                       title="Протокол Кок-Алма", author="Глава Кок-Алма АО"))
     page.set_input_files("input[name=file]", str(pdf))
     page.click("[data-testid=upload]")
-    assert "Протокол_Кок-Алма.pdf" in page.locator("[data-testid=evidence]").inner_text()
+    expect(page.locator("[data-testid=evidence]")).to_contain_text("Протокол_Кок-Алма.pdf")
     page.click("[data-testid=submit]")
-    assert page.locator("[data-testid=app-code]").inner_text() == "A-2026-002"
+    expect(page.locator("[data-testid=app-code]")).to_have_text("A-2026-002", use_inner_text=True)
     page.watch.shot(page, "contests-application-submitted")
 
     # the jury starts on its first day (the server's clock moves; the browser keeps its own)

@@ -67,6 +67,11 @@ def demo(django_db_setup, django_db_blocker, territory_inputs, shared_data, tmp_
     yield ctx
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+        # the flush also empties what the migrations seeded (the practices' themes); tests
+        # that run on this worker afterwards expect the database as migrated
+        from aimak_web.practices.themes import ensure_themes
+
+        ensure_themes()
 
 
 def _client(ctx, role: str) -> Client:

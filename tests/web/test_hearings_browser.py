@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from .conftest import PASSWORD
 
@@ -182,7 +183,7 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.fill("#id_reason", REASON)
     page.click("[data-testid=answer-submit]")
     page.click("[data-testid=step-close]")
-    assert page.inner_text("[data-testid=state]") == says["closed"]
+    expect(page.locator("[data-testid=state]")).to_have_text(says["closed"], use_inner_text=True)
     assert REASON in page.inner_text("[data-testid=answer]")
     page.watch.shot(page, f"hearing-{lang}-closed")
 

@@ -8,6 +8,7 @@ import csv
 from collections import Counter
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PASSWORD, make_analysis
 from .test_territory_tasks import run_pending_tasks
@@ -41,7 +42,8 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     page.fill("#id_time_limit", "5")
     page.click("[data-testid=optimise-submit]")
     page.wait_for_selector("[data-testid=job][data-state=queued]")
-    assert page.locator("[data-testid=job-state]").inner_text() == "ожидает обработчика"
+    expect(page.locator("[data-testid=job-state]")).to_have_text("ожидает обработчика",
+                                                                 use_inner_text=True)
     page.watch.shot(page, "territory-optimise-queued")
     assert run_pending_tasks() == 1  # the worker, in this process
     page.wait_for_selector("[data-testid=job][data-state=done]", timeout=20000)
@@ -61,7 +63,8 @@ def test_optimise_from_here_in_the_browser(page, live_server, users, territory_i
     page.wait_for_selector("[data-testid=ensemble-pending]")
     assert run_pending_tasks() == 1
     page.wait_for_selector("[data-testid=ensemble-chart]", timeout=20000)
-    assert page.locator("[data-testid=ensemble-mark]").count() == 2
+    page.wait_for_load_state()  # the chart's opening tag comes before its marks and table
+    expect(page.locator("[data-testid=ensemble-mark]")).to_have_count(2)
     shares = page.locator("[data-testid=ensemble-share]").all_inner_texts()
     assert shares[1] == "0%"  # today's map, second here, is quicker than every sampled plan
     page.watch.shot(page, "territory-compare-ensemble")
