@@ -562,3 +562,22 @@ def test_membership_file_errors_name_row_and_column_in_the_readers_language(clie
     ru = errors("ru", "list.pdf", b"%PDF-1.4")
     assert "«list.pdf»" in ru[0]
     assert not MembershipList.objects.exists()
+
+
+@pytest.mark.parametrize("lang,prefix,headings", [
+    ("ru", "", ["Новости законодательства", "Статьи экспертов", "Истории односельчан",
+                "Исследования"]),
+    ("ky", "/ky", ["Мыйзамдардын жаңылыктары", "Эксперттердин макалалары",
+                   "Айылдаштардын окуялары", "Изилдөөлөр"]),
+])
+def test_section_headings_name_the_section_as_the_menu_does(client, db, lang, prefix, headings):
+    """A section is headed in the plural, as the journal's menu names it, on the front page
+    and on the section's own page (before: «Новость законодательства», «Статья эксперта»)."""
+    with translation.override(lang):
+        front = client.get(f"{prefix}/journal/").content.decode()
+        h2 = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2>(.*?)</h2>", front)]
+        for heading, kind in zip(headings, ["legislation", "article", "story", "research"],
+                                 strict=True):
+            assert heading in h2, (heading, h2)
+            page = client.get(f"{prefix}/journal/{kind}/").content.decode()
+            assert f"<h1>{heading}</h1>" in page

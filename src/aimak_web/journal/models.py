@@ -49,6 +49,12 @@ class Kind(models.TextChoices):
     RESEARCH = "research", _("research")
 
 
+#: A section of the journal is headed by its kind in the plural (the menu, the front page and the
+#: section's page say the same).
+HEADINGS = {Kind.LEGISLATION: _("Legislation news"), Kind.ARTICLE: _("Experts' articles"),
+            Kind.STORY: _("Villagers' stories"), Kind.RESEARCH: _("Research")}
+
+
 class JournalItem(ModeratedItem):
     """A content type of the journal: a moderated item under one of the portal's themes."""
 

@@ -34,7 +34,16 @@ from .forms import (
     QuestionForm,
     SubscriptionForm,
 )
-from .models import Article, Consultation, Expert, Kind, Payment, Publicity, Subscription
+from .models import (
+    HEADINGS,
+    Article,
+    Consultation,
+    Expert,
+    Kind,
+    Payment,
+    Publicity,
+    Subscription,
+)
 
 RATE = settings.AIMAK_RATE_POST
 KINDS = {k.value: k for k in Kind}
@@ -50,7 +59,7 @@ def _listing(request, qs):
 
 def index(request):
     """The journal's front page: its sections, the latest of each, the subscription's terms."""
-    sections = [(k.value, k.label, list(Article.objects.filter(kind=k, status=Status.PUBLISHED)
+    sections = [(k.value, HEADINGS[k], list(Article.objects.filter(kind=k, status=Status.PUBLISHED)
                                         .select_related("theme")[:3])) for k in Kind]
     answers = list(Consultation.objects.filter(status=Status.PUBLISHED)
                    .select_related("theme")[:5])
@@ -65,8 +74,8 @@ def articles(request, kind: str):
     qs = Article.objects.filter(kind=kind, status=Status.PUBLISHED).select_related("theme")
     page, theme = _listing(request, qs)
     return render(request, "journal/articles.html", {
-        "page": page, "kind": KINDS[kind], "themes": Theme.objects.all(), "theme": theme,
-        "q": request.GET.get("q", "")})
+        "page": page, "kind": KINDS[kind], "heading": HEADINGS[KINDS[kind]],
+        "themes": Theme.objects.all(), "theme": theme, "q": request.GET.get("q", "")})
 
 
 def _item(request, model, pk: int, perm: str = "journal.view_item"):
