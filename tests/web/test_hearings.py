@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -531,7 +532,13 @@ def test_residents_comment_on_a_line_and_propose(client, places, users, settings
     r = client.post(reverse("hearings:propose", args=[h.pk]),
                     {"title": "Ремонт дороги", "text": "Добавить на дороги",
                      "line": roads.pk, "amount": "-1"})
-    assert "Сумма не может быть отрицательной." in r.content.decode()
+    page = r.content.decode()
+    assert "Сумма не может быть отрицательной." in page
+    # the form says so before it is sent: the browser refuses a negative amount and the field's
+    # help says what it takes
+    field = re.search(r'<input[^>]*name="amount"[^>]*>', page).group(0)
+    assert 'min="0"' in field
+    assert "ноль или больше" in page
     r = client.post(reverse("hearings:propose", args=[h.pk]),
                     {"title": "Ремонт дороги", "text": "Добавить на дороги",
                      "line": roads.pk, "amount": "15"})

@@ -166,6 +166,8 @@ class ProposalForm(forms.ModelForm):
         self.fields["line"].label_from_instance = line_label
         self.fields["line"].empty_label = "—"
         self.fields["amount"].label = capfirst(_("amount, %(unit)s") % {"unit": hearing.unit_label})
+        self.fields["amount"].widget.attrs["min"] = "0"  # the browser says so before sending
+        self.fields["amount"].help_text = _("zero or more")
         if paper:
             self.fields["paper_author"] = forms.CharField(
                 label=capfirst(_("name of the person (paper)")), max_length=200, required=False)
