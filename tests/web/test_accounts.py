@@ -258,3 +258,31 @@ def test_residents_page_speaks_the_reader_language(client, users, lang):
     html = r.content.decode()
     assert "<code>phone</code>" in html  # the file's own header, as written
     assert problems(html, lang, ["Асан"]) == []
+
+
+@pytest.mark.django_db
+def test_residents_waiting_with_one_name_can_be_told_apart(client, users, places):
+    """Two sign-ups with one name: staff tell them apart by contact and sign-up date, and an
+    e-mail-only resident shows the e-mail (before: both rows read «Айгуль Асанова —»)."""
+    import re
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from aimak_web.accounts.models import Role, User
+
+    when = datetime(2026, 11, 3, 9, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
+    User.objects.create(username="a1", full_name="Айгуль Асанова", role=Role.CITIZEN,
+                        municipality=places["a"], phone="+996700111222", date_joined=when)
+    User.objects.create(username="a2", full_name="Айгуль Асанова", role=Role.CITIZEN,
+                        municipality=places["a"], email="aigul@example.kg", date_joined=when)
+    client.force_login(users["municipal_staff"])
+    html = client.get(reverse("accounts:residents")).content.decode()
+    waiting = re.search(r'<table[^>]*data-testid="waiting".*?</table>', html, re.S).group(0)
+    head = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", waiting)]
+    assert head == ["Имя", "Телефон", "Эл. почта", "Регистрация", "Проживание"], head
+    rows = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip()
+            for r in re.findall(r"<tr>(.*?)</tr>", waiting, re.S)[1:]]
+    asanova = [r for r in rows if "Асанова" in r]
+    assert len(asanova) == 2 and asanova[0] != asanova[1], rows
+    assert any("aigul@example.kg" in r for r in asanova)
+    assert all("03.11.2026" in r for r in asanova)
