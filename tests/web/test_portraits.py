@@ -5,6 +5,7 @@ published contest results, practices and merger scenarios; linked from the direc
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,3 +156,7 @@ def test_forecast_section_through_the_forecasts_public_function(client, shared_d
     html = client.get(reverse("portraits:rayon", args=[aksy.code])).content.decode()
     assert 'data-testid="poverty-forecast"' in html and unsourced(html) == []
     assert reverse("forecasts:rayon", args=["Aksy"]) in html
+    # the sources are a block of their own (.ref), so nothing may follow them on its own line
+    # (before: a lone «.» under the sources)
+    note = re.search(r'<p class="note">[^<]*<span class="ref">.*?</p>', html, re.S).group(0)
+    assert not re.search(r"</span>\s*\.", note), note
