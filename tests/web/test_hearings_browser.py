@@ -132,6 +132,16 @@ def test_hearing_procedure_in_the_browser(page, live_server, places, users, lang
     page.watch.shot(page, f"hearing-{lang}-open")
     # the citizen's budget on a phone: the chart fits the screen (it was 720 px wide)
     page.set_viewport_size({"width": 390, "height": 844})
+    # the budget lines are wider than a phone: they scroll in their own box, and a shadow at
+    # the edge says there is more that way (before: nothing said so)
+    page.goto(f"{base}{prefix}/hearings/{hearing.pk}/")
+    box = page.evaluate("""() => { const t = document.querySelector('[data-testid=budget-lines]');
+        const s = getComputedStyle(t);
+        return {wide: t.scrollWidth > t.clientWidth, image: s.backgroundImage,
+                attachment: s.backgroundAttachment}; }""")
+    assert box["wide"], box
+    assert box["image"].count("gradient") == 4 and "local" in box["attachment"], box
+    page.watch.shot(page, f"hearing-{lang}-lines-390")
     page.goto(f"{base}{prefix}/hearings/{hearing.pk}/budget/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("svg.bars rect").count() == 2  # one bar per line
