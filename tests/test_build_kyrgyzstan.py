@@ -41,6 +41,21 @@ def test_ayil_aimaks_each_have_a_centre(jalal_abad) -> None:
     assert (aa["centre_rule"] == "classifier_010").mean() > 0.8
 
 
+def test_a_name_borrowed_from_another_rayon_is_taken_from_the_classifier(jalal_abad) -> None:
+    """The admin-3 table names 41703215846000 «Ноокат» / Nookat, the name of a rayon of Osh
+    oblast, where the classifier says «Ноокенский айылный аймак» (Nooken rayon, Jalal-Abad):
+    the build names it Ноокен and says so in a note. Ak-Suu ayil aimaks, which share a rayon's
+    name and agree with the classifier, keep theirs."""
+    result, path = jalal_abad
+    m = Dataset.read(path).municipalities.set_index("code")
+    assert (m.at["41703215846000", "name_ky"], m.at["41703215846000", "name_en"]) == (
+        "Ноокен", "Nooken")
+    assert m.at["41703211824000", "name_ky"] == "Ак-Суу"  # Aksy rayon's Ak-Suu
+    notes = result.dataset.notes
+    said = notes[notes["subject"] == "41703215846000"]["message"].str.cat(sep=" ")
+    assert "Ноокат" in said and "Ноокенский айылный аймак" in said
+
+
 def test_every_settlement_in_exactly_one_municipality(jalal_abad) -> None:
     result, _ = jalal_abad
     s = result.dataset.settlements

@@ -384,7 +384,8 @@ def _dataset(pts: gpd.GeoDataFrame, centres: pd.DataFrame, munis: dict,
         "classifier_code": pts["village_code"],
         "location_source": pts["source"],
     }, geometry=pts.geometry.values, crs=WGS84)
-    adm3 = pd.read_csv(paths["adm3"], dtype=str).fillna("").set_index("soate")
+    adm3 = _borrowed_names(pd.read_csv(paths["adm3"], dtype=str).fillna("").set_index("soate"),
+                           munis, notes)
     municipalities = _municipalities(settlements, pts, centres, munis, rayons, adm3,
                                      KYRGYZSTAN_LAEA)
     facilities = read_health_facilities(paths["health"], oblasts)
@@ -966,6 +967,34 @@ def _cross_check_aa(path: Path, pts: pd.DataFrame, munis: dict,
         notes.append({"kind": "cross_check", "subject": code, "count": int(sums[code]),
                       "message": f"{row.ayil_aimak}: dataset sum {sums[code]:,.0f} vs "
                                  f"published {float(row.population):,.0f} ({row.year})"})
+
+
+def _borrowed_names(adm3: pd.DataFrame, munis: dict, notes: list[dict]) -> pd.DataFrame:
+    """The admin-3 table with names borrowed from another rayon replaced by the classifier's.
+
+    A row whose English name is that of a rayon other than its own (the table names Nooken
+    rayon's «Ноокенский айылный аймак» «Ноокат», after Nookat rayon of Osh oblast), and whose
+    Kyrgyz name the classifier's name does not match in any spelling, is a mix-up of the
+    source: the name is taken from the classifier (its Russian adjective stem, «Ноокен», with a
+    Latin transliteration), and a note says so. Ayil aimaks that share a rayon's name and agree
+    with the classifier (Ak-Suu, Kara-Suu) keep theirs."""
+    rayons = {name_key(r): r for r in adm3["rayon"] if r}
+    out = adm3.copy()
+    for code, row in adm3.iterrows():
+        m = munis.get(code)
+        other = rayons.get(name_key(row["name_en"]))
+        if (m is None or m.kind != "ayil_aimak" or other is None
+                or name_key(other) == name_key(row["rayon"])
+                or match_rule(row["name_ky"], m.name_ru, units=True) is not None):
+            continue
+        stem = re.sub(r"(ский|цкий)$", "", m.name_ru.split(" айыл")[0].strip())
+        out.loc[code, ["name_ky", "name_en"]] = [stem, _translit(stem)]
+        notes.append({"kind": "warning", "subject": code, "count": 1,
+                      "message": f"{row['name_ky']} / {row['name_en']}: the admin-3 table gives "
+                                 f"it the name of {other} rayon, while the classifier says "
+                                 f"{m.name_ru} ({row['rayon']} rayon); named {stem} after the "
+                                 "classifier"})
+    return out
 
 
 def _municipalities(settlements: gpd.GeoDataFrame, pts: pd.DataFrame, centres: pd.DataFrame,
