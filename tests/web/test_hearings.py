@@ -620,6 +620,26 @@ def test_reports_hide_an_item_and_moderators_decide_with_a_reason(places, users,
 
 
 @pytest.mark.django_db
+def test_the_moderation_page_says_how_many_reports_hide_an_item(client, users, settings):
+    """Failed before the fix: the page named the setting AIMAK_REPORTS_TO_HIDE instead of
+    saying its number, in every language."""
+    client.force_login(users["moderator"])
+    url = reverse("hearings:moderation")
+    for n, lang, said in [
+            (3, "ru", "после 3 жалоб материал скрывается до решения модератора"),
+            (1, "ru", "после 1 жалобы материал скрывается до решения модератора"),
+            (21, "ru", "после 21 жалобы материал скрывается"),
+            (3, "ky", "3 даттануудан кийин материал модератор чечкенге чейин жашырылат"),
+            (3, "en", "hidden automatically after 3 reports, until a moderator decides"),
+            (1, "en", "hidden automatically after 1 report, until a moderator decides")]:
+        settings.AIMAK_REPORTS_TO_HIDE = n
+        prefix = "" if lang == "ru" else f"/{lang}"
+        html = client.get(prefix + url).content.decode()
+        assert said in html, (n, lang)
+        assert "AIMAK_REPORTS_TO_HIDE" not in html
+
+
+@pytest.mark.django_db
 def test_only_verified_residents_report_and_never_the_hearings_staff(client, places, users,
                                                                       settings):
     """Failed before the fix: any signed-in account (and the hearing's own staff) could

@@ -40,7 +40,16 @@ from .forms import (
     ProposalForm,
     ReportForm,
 )
-from .models import Answer, Comment, Document, Hearing, Proposal, State, TransitionError
+from .models import (
+    Answer,
+    Comment,
+    Document,
+    Hearing,
+    Proposal,
+    State,
+    TransitionError,
+    reports_to_hide,
+)
 from .rules import allows
 
 COMMENTS_PER_PAGE = 50
@@ -395,7 +404,7 @@ def moderation(request):
                  .order_by("-decided_at", "-pk")[:100])
     return render(request, "hearings/moderation.html", {
         "comments": comments, "proposals": proposals, "decisions": decisions,
-        "form": ModerationForm()})
+        "form": ModerationForm(), "reports_to_hide": reports_to_hide()})
 
 
 @login_required
