@@ -581,3 +581,29 @@ def test_section_headings_name_the_section_as_the_menu_does(client, db, lang, pr
             assert heading in h2, (heading, h2)
             page = client.get(f"{prefix}/journal/{kind}/").content.decode()
             assert f"<h1>{heading}</h1>" in page
+
+
+@pytest.mark.django_db
+def test_the_office_card_and_page_offer_each_role_only_what_it_may_open(client, places, users):
+    """Failed before the fix: the moderator's home card promised the Union's membership list
+    and the payments, which answer 403 to a moderator, and the office page linked to neither
+    the administrator's pages nor writing an article."""
+    admin_pages = {reverse(n) for n in ("journal:memberships", "journal:payments",
+                                        "journal:experts")}
+    write = reverse("journal:article_new", args=["article"])
+    for role, card_says, card_never in (
+            ("moderator", "Модерация статей и правовых вопросов журнала", "платеж"),
+            ("admin", "учёт платежей", None)):
+        client.force_login(users[role])
+        home = client.get("/").content.decode()
+        card = re.search(r'data-testid="home-journal_office">[^<]*</a><span>([^<]*)</span>',
+                         home).group(1)
+        assert card_says in card, role
+        assert card_never is None or card_never not in card.lower(), role
+        office = client.get(reverse("journal:office")).content.decode()
+        links = set(re.findall(r'href="(/journal/[^"#?]*)"', office))
+        assert write in links, role
+        assert (admin_pages <= links) == (role == "admin"), role
+        assert role == "admin" or not admin_pages & links
+        for href in sorted(links):
+            assert client.get(href).status_code == 200, (role, href)

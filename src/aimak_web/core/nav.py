@@ -35,6 +35,12 @@ class Link:
     #: URL namespaces whose pages belong to this module (breadcrumbs); default: the URL's own
     namespaces: tuple[str, ...] = ()
     order: int = 100
+    #: a role's own ``what`` where a page offers roles different things: (role, text), first
+    #: match wins, so that a card promises each role only what that role may open
+    what_for: tuple[tuple[str, str], ...] = ()
+
+    def what_of(self, roles: set[str]) -> str:
+        return next((text for role, text in self.what_for if role in roles), self.what)
 
     def href(self, request) -> str | None:
         if callable(self.url):
@@ -147,7 +153,7 @@ def links_for(request, section: str) -> list[Entry]:
             continue
         href = link.href(request)
         if href:
-            out.append(Entry(link.key, link.label, href, link.what,
+            out.append(Entry(link.key, link.label, href, link.what_of(roles),
                              bool(namespace) and link.owns(namespace)))
     path = getattr(request, "path", None)
     exact = [e for e in out if e.current and e.href.split("?")[0] == path]

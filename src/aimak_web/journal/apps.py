@@ -32,7 +32,9 @@ class JournalConfig(AppConfig):
             section=nav.DESK, namespaces=(), order=35))
         nav.register(nav.Link(
             "journal_office", _("Journal office"), "journal:office",
-            _("Moderate journal items, keep the Union's membership list, record payments."),
+            _("Moderate the journal's articles and legal questions."),
             roles=frozenset({"moderator", "admin"}), section=nav.DESK, namespaces=(),
-            order=56))
+            order=56, what_for=(("admin", _(
+                "Moderate journal items, keep the Union's membership list, record payments."
+            )),)))
         register_demo(load_demo)

@@ -248,7 +248,8 @@ def office(request):
         "articles": Article.objects.filter(status__in=queue).select_related("submitter"),
         "questions": Consultation.objects.filter(status__in=queue).select_related(
             "submitter", "expert__user"),
-        "is_admin": can(request.user, "journal.manage_subscriptions")})
+        "is_admin": can(request.user, "journal.manage_subscriptions"),
+        "is_experts_admin": can(request.user, "journal.manage_experts"), "kinds": list(Kind)})
 
 
 @login_required
