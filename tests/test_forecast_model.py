@@ -286,3 +286,21 @@ def test_every_forecast_message_is_translated_into_russian_and_kyrgyz():
     assert "the last published value" in messages
     for lang in ("ru", "ky"):
         assert missing_messages(messages, lang) == [], lang
+
+
+def test_the_pooled_advice_says_it_is_over_all_rayons() -> None:
+    """The per-horizon advice is scored on every rayon's backtest forecasts together, and a
+    rayon's page shows it beside that rayon's own check; the advice must say its scope, or a
+    planner reads «use the forecast» against «beat the last figure only 3 years ahead» on one
+    page (found by the fresh-eyes walk on Nooken's page)."""
+    from aimak.forecast.skill import entity_verdict, horizon_verdict
+
+    pooled = pd.Series({"skill": 0.2, "origins": 5, "dm_low": -1.0, "dm_high": -0.1,
+                        "dm_mean": -0.5})
+    advice = horizon_verdict(1, 2020, "pooled_ar", pooled)[0]
+    assert "all rayons" in advice
+    for lang, words in (("ru", "по всем районам"), ("ky", "бардык райондор")):
+        assert words in advice.text(lang), advice.text(lang)
+    own = entity_verdict(pd.DataFrame({"horizon": [1, 3], "skill": [-0.3, 0.1],
+                                       "forecasts": [5, 3]}))
+    assert "this rayon" in own and "only 3 years ahead" in own

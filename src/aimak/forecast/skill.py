@@ -91,8 +91,8 @@ def horizon_verdict(h: int, last_year: int, choice: str, scores: pd.Series | Non
                      h=h, last_year=str(last_year))]
     else:
         said = [Said(N_("{year} ({h}-year horizon): use the "
-                        "forecast; in the backtest its errors were {pct} % smaller than "
-                        "those of the last published figure."), year=str(year),
+                        "forecast; in the backtest over all rayons its errors were {pct} % "
+                        "smaller than those of the last published figure."), year=str(year),
                      h=h, pct=round(100 * float(scores["skill"]), 1))]
     if scores is not None:
         said.append(uncertainty(scores))
