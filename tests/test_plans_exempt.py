@@ -35,3 +35,15 @@ def test_exempt_isolated_exempts_exactly_the_unreachable_unit() -> None:
     assert check_plan(inst, plan) == []
     labels = plan.labels
     assert labels[0] == labels[1] != labels[2]  # a and b merge; c stays alone, exempt
+
+
+def test_session_says_the_minimum_and_who_is_exempt_from_it() -> None:
+    """The minimum is a criterion; its exemptions are said by code with population and the
+    largest population any allowed merger could reach (hand-worked: c, 300 inhabitants, is 200
+    minutes from a and b, beyond the 60-minute limit, so it can only stay alone: 300)."""
+    from aimak.plans.session import PlanSession
+
+    assert PlanSession(_instance(True)).min_population_rule() == {
+        "minimum": 1000.0, "isolated": [("c", 300.0, 300.0)], "listed": []}
+    assert PlanSession(_instance(False)).min_population_rule() == {
+        "minimum": 1000.0, "isolated": [], "listed": []}

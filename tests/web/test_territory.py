@@ -210,6 +210,38 @@ def test_anonymous_compare_starts_no_background_work(client, users, scenarios):
     assert Job.objects.filter(kind="ensemble").count() == 1
 
 
+MINIMUM = {"ru": "Не менее 20\u202f000 жителей в единице — критерий этого плана.",
+           "ky": "Бирдикте кеминде 20\u202f000 тургун — бул пландын критерийи.",
+           "en": "At least 20,000 inhabitants per unit is a criterion of this plan."}
+
+
+def test_minimum_rule_names_the_exempt_remote_municipalities():
+    """A plan titled for a minimum may keep smaller units without a violation: the page says
+    who is exempt and why (hand-worked on the synthetic chain of tests/test_plans_exempt.py:
+    c, 300 inhabitants, is 200 minutes from a and b, beyond the 60-minute limit)."""
+    import numpy as np
+
+    from aimak.plans.criteria import Criteria
+    from aimak.plans.instance import Instance
+    from aimak.plans.session import PlanSession
+    from aimak_web.territory.services import minimum_rule
+
+    minutes = np.array([[0, 10, 200], [10, 0, 200], [200, 200, 0]], float)  # SYNTHETIC
+    inst = Instance.from_arrays(
+        np.array([600.0, 600.0, 300.0]), np.array([0, 1, 2]),
+        np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]]), minutes,
+        Criteria(min_population=1000, max_minutes=60, stay_within="none", exempt_isolated=True),
+        units=["a", "b", "c"])
+    with translation.override("ru"):
+        said = minimum_rule(PlanSession(inst), {"c": "Чаткальский"})
+    assert said == ["Не менее 1\u202f000 жителей в единице — критерий этого плана.",
+                    "От него освобождены, как допускают критерии, отдалённые муниципалитеты, "
+                    "которые никакое объединение, допустимое остальными критериями (время до "
+                    "центра, границы), не доводит до 1\u202f000: «Чаткальский» (300 жителей; "
+                    "любое допустимое объединение — не более 300). Единица с таким "
+                    "муниципалитетом может быть меньше."]
+
+
 @pytest.mark.django_db
 def test_demo_titles_are_said_in_the_readers_language(client, users, territory_inputs, tmp_path):
     """The demo's analysis and the titles the loader gives (today's map, the optimiser's plans)
@@ -241,5 +273,18 @@ def test_demo_titles_are_said_in_the_readers_language(client, users, territory_i
             assert text in html, (lang, text)
         assert oblast in page and today.replace("'", "&#x27;") in page, lang
         assert "aimak demo" not in html, lang
+        # the optimiser's plan: its version note names the analysis in the reader's language
+        # and no cache file (before: «Jalal-Abad oblast (demonstration)» and a .parquet name)
+        plan = analysis.scenarios.get(origin="core")
+        with translation.override(lang):
+            plan_page = client.get(plan.get_absolute_url()).content.decode()
+        versions = plan_page.split('data-testid="versions"')[1].split("</ul>")[0]
+        assert f"«{oblast}" in versions, (lang, versions)
+        assert ".parquet</li>" not in versions and "(plan-population" not in versions, lang
+        # beside the violations: 20 000 is a criterion of this plan (straight-line times
+        # exempt no one here; the exemptions are said as in the next test)
+        assert MINIMUM[lang] in plan_page, lang
         if lang != "ru":
             assert "Джалал" not in html + page and "Сегодняшняя" not in html + page, lang
+        if lang != "en":
+            assert "Jalal-Abad" not in plan_page, lang

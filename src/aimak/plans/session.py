@@ -199,6 +199,22 @@ class PlanSession:
         plan.unit_ids = ids
         return self.mapping(plan)
 
+    def min_population_rule(self) -> dict | None:
+        """The minimum population criterion and who is exempt from it (None without one):
+        ``isolated`` lists (code, population, largest population any allowed merger could
+        reach) of the municipalities ``exempt_isolated`` exempts, ``listed`` the codes the
+        criteria name in ``min_population_exempt``. A unit holding either need not reach
+        the minimum, so a plan with smaller units can have no violation."""
+        inst = self.inst
+        minimum = inst.criteria.min_population
+        if minimum is None:
+            return None
+        listed = set(inst.criteria.min_population_exempt)
+        isolated = [(str(inst.units[k]), float(inst.population[k]),
+                     float(inst.reachable_population[k]))
+                    for k in np.flatnonzero(inst.exempt) if str(inst.units[k]) not in listed]
+        return {"minimum": float(minimum), "isolated": isolated, "listed": sorted(listed)}
+
     # ------------------------------------------------------------------ ensembles
     def metrics(self, mapping: Iterable[Mapping[str, object]]) -> dict[str, float]:
         """The ReCom ensemble's metrics of a mapping (``aimak.plans.ensemble.METRICS``)."""

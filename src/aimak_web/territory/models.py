@@ -140,10 +140,13 @@ class ScenarioVersion(models.Model):
         text = gettext(self.note) if self.note else ""
         if not self.note_params:
             return text
+        params = dict(self.note_params)
+        if "title" in params:  # the analysis' title, a message id: said in the reader's language
+            params["title"] = self.scenario.analysis.title_text
         try:
-            return text % self.note_params
+            return text % params
         except (KeyError, TypeError, ValueError):  # a catalog that lost a placeholder
-            return self.note % self.note_params
+            return self.note % params
 
 
 class Job(models.Model):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from aimak.errors import InputError
 from aimak.manifest import split_stage, stage_label
-from aimak_web.core.text import reader_language
+from aimak_web.core.text import number, reader_language
 from aimak_web.places.models import Municipality
 
 from .evaluation import evaluation_json, session_for
@@ -60,10 +60,38 @@ def municipality_names() -> dict[str, str]:
                                                                "name_en")}
 
 
+def minimum_rule(session, names: dict[str, str]) -> list[str]:
+    """What the scenario's minimum population means, said beside its violations: a criterion
+    of the plan, and who is exempt from it and why (a plan titled for 20,000 inhabitants may
+    keep smaller units without a violation)."""
+    rule = session.min_population_rule()
+    if rule is None:
+        return []
+    minimum = number(rule["minimum"])
+    out = [_("At least %(min)s inhabitants per unit is a criterion of this plan.")
+           % {"min": minimum}]
+    if rule["isolated"]:
+        exempt = ", ".join(
+            _("«%(name)s» (%(population)s inhabitants; any allowed merger: at most %(reach)s)")
+            % {"name": names.get(code, code), "population": number(pop),
+               "reach": number(reach)} for code, pop, reach in rule["isolated"])
+        out.append(_("Exempt from it, as the criteria allow: remote municipalities that no "
+                     "merger allowed by the other criteria (travel time to the centre, "
+                     "borders) can bring to %(min)s: %(exempt)s. A unit holding one may be "
+                     "smaller.") % {"min": minimum, "exempt": exempt})
+    if rule["listed"]:
+        out.append(_("Exempt from it by the criteria file: %(exempt)s.")
+                   % {"exempt": ", ".join(f"«{names.get(c, c)}»" for c in rule["listed"])})
+    return out
+
+
 def scenario_page(scenario: Scenario) -> dict:
-    """The evaluation of the scenario's current version with names in the reader's language."""
-    data = evaluation_json(session_for(scenario), scenario.current.mapping)
+    """The evaluation of the scenario's current version with names in the reader's language,
+    and what its minimum population criterion means (``minimum_rule``)."""
+    session = session_for(scenario)
+    data = evaluation_json(session, scenario.current.mapping)
     names = municipality_names()
+    data["rules"] = minimum_rule(session, names)
     for row in data["mapping"]:
         row["name"] = names.get(row["old_code"], row["old_code"])
     for u in data["units"]:

@@ -33,6 +33,8 @@ TITLES = {"accessibility": gettext_noop("Optimiser: accessibility (Ukraine 2015 
           "moderate": gettext_noop("Optimiser: moderate (10,000 inhabitants)"),
           "population": gettext_noop("Optimiser: population (Denmark, 20,000 inhabitants)")}
 TODAY_TITLE = gettext_noop("Today's map (2023)")
+#: The note of a plan's first version (``title``: the analysis', said in the reader's language)
+PLAN_NOTE = gettext_noop("plan of the analysis «%(title)s»")
 #: The title of an analysis run from the browser (the oblast's name in the reader's language)
 RUN_TITLE = gettext_noop("%(oblast)s (%(when)s, #%(job)s)")
 
@@ -85,8 +87,9 @@ def load_results(title: str, manifest: Manifest, author, provenance: str,
         rows = pd.read_parquet(entry.mapping).astype(str).to_dict("records")
         session = session_for(s)
         mapping = session.mapping(session.plan(rows))
-        s.add_version(mapping, author, gettext_noop("plan of the analysis «%(title)s» (%(file)s)"),
-                      evaluation_json(session, mapping)["summary"],
+        # the plan's file is provenance, not reading: kept in the params (the page's data
+        # attribute), out of the note's text
+        s.add_version(mapping, author, PLAN_NOTE, evaluation_json(session, mapping)["summary"],
                       {"title": title, "file": entry.mapping.name})
     return analysis
 
