@@ -33,6 +33,12 @@ def test_archive_page_shows_the_published_editions_with_sources(client, settings
     ky = client.get("/ky" + reverse("contests:archive")).content.decode()
     assert "Ысык-Көл облусу" in ky and "applications" not in ky
     assert "100дөн ашык катышуучу" in ky  # Ak-Bashat, 21.06.2016: the suffix after the number
+    # dates as the pages write them (before: ISO «2016-06-21», «2016-06-08..2016-06-30»);
+    # attendance reported in the press is an observed figure, not an official one
+    press = re.search(r'data-testid="archive-hearings">(.*?)</table>', ky, re.S).group(1)
+    assert "21.06.2016" in press and "08.06.2016–30.06.2016" in press
+    assert not re.search(r"\d{4}-\d\d-\d\d", press)
+    assert "prov-observed" in press and "prov-official" not in press
     # reachable: from the contest's page
     assert reverse("contests:archive") in client.get(reverse("contests:index")).content.decode()
 

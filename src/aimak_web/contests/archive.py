@@ -107,6 +107,18 @@ def _published_name(text: str) -> str:
     return name if re.search("[А-Яа-яЁёӨөҮүҢң]", name) else "—"
 
 
+def _date_text(raw: str) -> str:
+    """An ISO date or range of the file («2016-06-08..2016-06-30») as the pages write dates
+    («08.06.2016–30.06.2016»); anything else as published."""
+    def one(part: str) -> str:
+        found = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", part.strip())
+        if not found:
+            return part.strip()
+        y, m, d = found.groups()
+        return f"{d}.{m}.{y}" if d else f"{m}.{y}"
+    return "–".join(one(p) for p in (raw or "").split("..") if p.strip())
+
+
 def _budget_year(title: str) -> str:
     """The budget year an edition is named after («… бюджета на 2015 год», «… – 2019»)."""
     found = re.search(r"(20\d\d)", title)
@@ -183,7 +195,7 @@ def read(path: Path | None = None) -> Archive:
             prize=_int(row["prize_som"], where % "prize_som"),
             fund=int(note.group(1).replace(",", "")) if note else None,
             group=_pick(GROUPS, row["group"]), status=row["value_status"].lower(),
-            source=row["source"], date=row["event_date"],
+            source=row["source"], date=_date_text(row["event_date"]),
             budget_year=_budget_year(row["contest_or_event"]))
         entry.counted = _counted(entry.count, row["count_of"])
         if entry.municipality_code:  # the directory names it in the reader's language
