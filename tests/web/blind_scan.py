@@ -95,7 +95,8 @@ def person_forms(full_name: str) -> set[str]:
     p = Petrovich()
     out = set()
     for part in full_name.split():
-        if len(part) < 3:
+        # an account's title («Демо: сотрудник айыл окмоту») holds ordinary words, not a name
+        if len(part) < 3 or part.lower() in QUALIFIERS:
             continue
         out.add(part.lower())
         for gender in (Gender.MALE, Gender.FEMALE):

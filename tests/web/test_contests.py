@@ -75,6 +75,47 @@ def test_anonymiser_replaces_spellings_inflections_and_every_place(places):
 
 
 @pytest.mark.django_db
+def test_anonymiser_hides_document_numbers_dates_and_initials(places):
+    """A council decision's number and date, hearing dates and an official's initials are found
+    on the municipality's public pages: the jury reads none of them (found by hand in the demo
+    walk), in either language, and figures that say nothing stay."""
+    anon = Anonymiser(places["a"])
+    ru = anon.text("Решение кенеша №8 от 16.02.2023; № 12-3; No. 8. Глава Т.Б. и Т. Б. провели "
+                   "слушания 12 марта 2026 года и 2026-03-12, пришли 64 человека.")
+    assert ru == ("Решение кенеша [номер документа] от [дата]; [номер документа]; "
+                  "[номер документа]. Глава [должностное лицо] и [должностное лицо] провели "
+                  "слушания [дата] и [дата], пришли 64 человека."), ru
+    with translation.override("ky"):
+        ky = anon.text("Кеңештин 2023-жылдын 16-февралындагы №8 токтому, 16-февраль.")
+    assert ky == "Кеңештин [күн] [документтин номери] токтому, [күн].", ky
+
+
+@pytest.mark.django_db
+def test_anonymiser_leaves_the_ordinary_words_of_a_hearing_text(places):
+    """The demo walk found «айыл», «тел.», «акими», «колдоду», «Кеңештин», «токтому», «кенеша»
+    masked: the village «Кенеш» (a real one, in Chui) and words of the contact field made names
+    of them. Ordinary words stay; the names around them still go."""
+    from aimak_web.places.models import Settlement
+
+    Settlement.objects.create(code="T-kenesh", name_ru="Кенеш", name_ky="Кеңеш",
+                              name_en="Kenesh", kind="village", municipality=places["b"],
+                              lat=41.05, lon=72.3, population=900, population_year=2018,
+                              population_source="estimated", population_ref="synthetic")
+    anon = Anonymiser(places["a"], ["Асанов Токтосун", "Асанов Токтосун, айыл өкмөтү, тел."])
+    with translation.override("ky"):
+        ky = anon.text("Жаңы-Жол айыл аймагында башчы Асанов Токтосун жыйын өткөрдү, тел. "
+                       "0555 12 34 56. Аким колдоду, акими колдоду. Кеңештин токтому, "
+                       "Кеңешке, Көк-Алма.")
+    for word in ("айыл аймагында башчы", "жыйын өткөрдү, тел.", "Аким колдоду, акими колдоду",
+                 "Кеңештин токтому", "Кеңешке"):
+        assert word in ky, (word, ky)
+    for name in ("Жаңы-Жол", "Асанов", "Токтосун", "0555", "Көк-Алма"):
+        assert name not in ky, (name, ky)
+    ru = anon.text("Решение кенеша поддержал аким села Кенеш; глава Асанов.")
+    assert ru == "Решение кенеша поддержал аким села Кенеш; глава [должностное лицо].", ru
+
+
+@pytest.mark.django_db
 def test_anonymiser_knows_a_renamed_municipality_at_once(places):
     """A place renamed after the names were read (an edit in the admin, a re-import) is hidden
     by its new name straight away: the directory is rebuilt when any name changes, not only when
@@ -480,3 +521,36 @@ def test_a_file_that_cannot_be_prepared_for_the_jury_is_named_in_the_readers_lan
     assert "протокол.pdf" in text and "FPDF" not in text and "PDF катары" in text
     app = Application.objects.get(edition=ed)
     assert app.state == "draft" and not app.code
+
+
+@pytest.mark.django_db
+def test_before_the_jury_window_the_juror_is_told_when_scoring_opens(client, places, users):
+    """Before ``jury_from`` the application page said the jury's work was over and the list
+    asked to score; now both say when scoring opens, and the closed message waits for the
+    end of the jury."""
+    from aimak_web.contests.wording import long_date
+
+    ed = make_edition(2026, users["admin"])  # today: applications; the jury comes later
+    a = submit_application(ed, places["a"], users["municipal_staff"])
+    seat(ed, users["jury"])
+    client.force_login(users["jury"])
+    words = {"ru": ("Оценивание начинается {d}", "Работа жюри завершена", "оценить"),
+             "ky": ("Баалоо {d} башталат.", "Калыстардын иши аяктады", "баалоо керек")}
+
+    def pages(lang):
+        with translation.override(lang):
+            return (client.get(reverse("contests:jury_application", args=[ed.year, a.code]))
+                    .content.decode(),
+                    client.get(reverse("contests:jury", args=[ed.year])).content.decode())
+
+    for lang, (opens, closed, to_score) in words.items():
+        page, listing = pages(lang)
+        opens = opens.format(d=long_date(ed.jury_from, lang=lang, case="locative"))
+        assert opens in page and closed not in page and 'data-testid="score-form"' not in page
+        assert opens in listing and to_score not in listing
+    start_jury(ed, users["admin"])
+    close_jury(ed, users["admin"])
+    for lang, (_opens, closed, to_score) in words.items():
+        page, listing = pages(lang)
+        assert closed in page and "data-testid=\"score-form\"" not in page
+        assert to_score not in listing

@@ -5,6 +5,10 @@ by placeholders of their kind, any other place, oblast included, by "[place]": a
 is a hint), and so are the applicant's officials (head, contact person, staff accounts), phone
 numbers (the ``phonenumbers`` matcher, Kyrgyz numbers by default) and e-mail addresses.
 
+For the jury (``others``) every date, document number («№8») and pair of initials («Т.Б.»)
+goes too: a council decision's number and date are printed on the municipality's public
+hearing pages.
+
 So are the figures and dates of the applicant's own hearings on the platform (attendance, women,
 men, proposals, days of notice; notice and meeting days): they are public per hearing
 (``/api/hearings/``), so «64 people, 30 women» in an application's text would find its
@@ -44,6 +48,16 @@ GENERIC = {
     "district", "town", "city", "village", "oblast", "region", "municipality", "ао", "аа",
     "им", "имени",
 }
+#: Ordinary words of hearing texts that are never a name there, alone: the demo walk found them
+#: masked, «Кеңештин», «кенеша» by the village Кенеш (Chui), «айыл», «тел.» by a contact field
+#: («Асанов, айыл өкмөтү, тел.») read as an official's name, «акими», «колдоду», «токтому» by
+#: the roots of places. A word whose readings hold one of these starts no one-word name (a
+#: village «Кенеш» goes unmasked: the price of reading «кеңеш» as the council it nearly always is).
+COMMON = frozenset({
+    "кеңеш", "кенеш", "кенеша", "айыл", "аймак", "аймагы", "аким", "акими", "тел", "телефон",
+    "токтом", "токтому", "колдоо", "колдо", "колдоду", "башчы", "жыйын", "чечим", "өкмөт",
+    "өкмөтү", "окмоту",
+})
 #: a word, hyphenated parts included, also across a line break after the hyphen (PDF text)
 TOKEN = re.compile(r"\w+(?:[-‐’'ʼ](?:\r?\n)?\w+)*")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -85,6 +99,25 @@ DATES = [
     (re.compile(rf"\b({_MONTH})\w*\s+(\d{{1,2}})\b", re.IGNORECASE),
      lambda m: (int(m[2]), MONTHS[m[1].lower()])),
 ]
+
+#: month words in full (a bare prefix such as «мар» would catch «маршрут»)
+_MONTH_WORD = (r"(?:январ|феврал|март|апрел|ма[йяюе]|июн|июл|август|сентябр|октябр|ноябр|декабр)"
+               r"\w*|(?:january|february|march|april|may|june|july|august|september|october"
+               r"|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?")
+#: any date, for the jury's texts (a council decision's date finds it on the municipality's
+#: public pages): 16.02.2023, 2026-03-12, «12 марта 2026 года», «16-февраль», «2023-жылдын
+#: 16-февралындагы», «2026-ж., 7-декабрь», «March 12, 2026»; a year alone is left
+ANY_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b(?:\s*(?:года|год|г\.))?"
+    rf"|(?:\b\d{{4}}\s*-?\s*(?:жылдын|жылы|ж\.)\s*,?\s*)?\b\d{{1,2}}(?:-?го)?[\s-]*(?:{_MONTH_WORD})"
+    r"(?:\s+\d{4}(?:\s*(?:года|году|год|г\.|-ж\.?|-жыл\w*))?)?"
+    rf"|\b(?:{_MONTH_WORD})\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?",
+    re.IGNORECASE)
+#: a document's number: «№8», «№ 12-3», «No. 8»
+DOC_NUMBER = re.compile(r"(?:№|\bNo\.)\s*\d[\w/-]*")
+#: an official's initials, «Т.Б.» or «Т. Б.» (two capitals, each with its full stop)
+INITIALS = re.compile(r"\b[А-ЯЁӨҮҢA-Z]\.\s?[А-ЯЁӨҮҢA-Z]\.")
 
 
 def _day(value) -> date | None:
@@ -135,6 +168,14 @@ def readings(word: str) -> frozenset[str]:
     low = word.lower().replace("ё", "е")
     forms = {low} | set(_lemmas(low)) | _kyrgyz_stems(low)
     return frozenset(k for k in (name_key(f) for f in forms) if k)
+
+
+@cache
+def _common(word: str) -> bool:
+    """Whether ``word`` is one of ``COMMON`` in some case form (compared as written: the keys
+    of ``name_key`` drop some of these words altogether)."""
+    low = word.lower().replace("ё", "е")
+    return bool(({low} | _lemmas(low) | _kyrgyz_stems(low)) & COMMON)
 
 
 def _roots(key: str) -> set[str]:
@@ -259,7 +300,8 @@ class Anonymiser:
         return {"municipality": _("[municipality]"), "village": _("[village]"),
                 "rayon": _("[rayon]"), "place": _("[place]"), "official": _("[official]"),
                 "phone": _("[phone]"), "email": _("[e-mail]"),
-                "link": _("[link]"), "figure": _("[figure]"), "date": _("[date]")}[kind]
+                "link": _("[link]"), "figure": _("[figure]"), "date": _("[date]"),
+                "document": _("[document no.]")}[kind]
 
     @cached_property
     def _index(self) -> Directory:
@@ -283,15 +325,21 @@ class Anonymiser:
                                                  leniency=phonenumbers.Leniency.POSSIBLE):
             spans.append(Match(m.start, m.end, "phone"))
         spans += self._figures(text)
+        if self.others:  # the jury's full blinding (the journal keeps a law's number, date)
+            spans += [Match(m.start(), m.end(), kind) for pattern, kind in (
+                (ANY_DATE, "date"), (DOC_NUMBER, "document"), (INITIALS, "official"))
+                for m in pattern.finditer(text)]
         tokens = list(TOKEN.finditer(text))
         keys = [readings(re.sub(r"\s", "", t.group())) for t in tokens]
         i = 0
         while i < len(tokens):
             best = None
+            common = _common(tokens[i].group())
             for index in (self._people, self._index):
                 for name in index.candidates(keys[i]):
                     size = len(name.keys)
-                    if i + size > len(tokens) or (best and size <= best[0]):
+                    if i + size > len(tokens) or (best and size <= best[0]) or (
+                            common and size == 1):
                         continue
                     if not self.others and name.owner and name.owner not in self.own:
                         continue

@@ -82,6 +82,18 @@ def jury_window_open(edition: Edition, day: date | None = None) -> bool:
     return edition.state == Edition.State.JURY and edition.jury_from <= day <= edition.jury_to
 
 
+def jury_phase(edition: Edition, day: date | None = None) -> str:
+    """Where the jury stands for its members: "before" (scoring not open yet: the edition
+    still takes applications, or the jury period has not begun), "open", or "closed"."""
+    day = day or today()
+    if jury_window_open(edition, day):
+        return "open"
+    if edition.state in (Edition.State.SETUP, Edition.State.APPLICATIONS) or (
+            edition.state == Edition.State.JURY and day < edition.jury_from):
+        return "before"
+    return "closed"
+
+
 def _application_window(edition: Edition) -> None:
     day = today()
     if edition.state != Edition.State.APPLICATIONS:

@@ -36,6 +36,7 @@ from .models import Application, Edition, Evidence, JuryMember, Score
 from .presenter import BlindPresenter
 from .results import compute_with_ties, fairness, progress, published_rows, submitted_codes
 from .services import Refused
+from .wording import long_date
 
 POST_LIMIT = ratelimit(key="user_or_ip", rate=settings.AIMAK_RATE_POST, method="POST")
 
@@ -396,7 +397,7 @@ def jury(request, year: int):
     rows = [{"app": a, "recused": a.pk in recused, "done": done.get(a.pk, 0) == n_crit > 0}
             for a in apps]
     return render(request, "contests/jury.html", {"edition": ed, "seat": seat, "rows": rows,
-                                                  "open": services.jury_window_open(ed)})
+                                                  **_jury_phase(ed)})
 
 
 @login_required
@@ -421,6 +422,12 @@ def conflicts(request, year: int):
         "edition": ed, "seat": seat, "form": form,
         "codes": list(seat.conflict_applications.values_list("code", flat=True)),
         "n_places": seat.conflict_municipalities.count() + seat.conflict_rayons.count()})
+
+
+def _jury_phase(ed: Edition) -> dict:
+    """The jury's phase for its pages, and the day scoring opens as the language writes it."""
+    return {"phase": services.jury_phase(ed),
+            "opens_on": long_date(ed.jury_from, case="locative")}
 
 
 def _jury_application(request, ed: Edition, code: str) -> tuple[JuryMember, Application]:
@@ -460,7 +467,7 @@ def jury_application(request, year: int, code: str):
         others = list(Score.objects.filter(application=app).exclude(juror=seat)
                       .select_related("juror__user", "criterion").order_by("juror", "criterion"))
     return render(request, "contests/jury_application.html", {
-        "edition": ed, "app": app, "form": form, "open": services.jury_window_open(ed),
+        "edition": ed, "app": app, "form": form, **_jury_phase(ed),
         "blind": BlindPresenter(ed).application(app), "others": others})
 
 
