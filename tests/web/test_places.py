@@ -155,3 +155,35 @@ def test_municipality_page_speaks_one_language(client, jalal_abad, lang):
         assert "classifier_" not in text and "public official classifier" not in text
         assert 'data-testid="dataset-sources"' in text
     assert found == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang,says,never", [
+    ("ru", ["Бюргендинский айылный аймак Ноокенский район",
+            "Бюргендю — село, Бюргендинский айылный аймак"],
+     ["айылный аймак айылный аймак", "село в ", "Ноокенский,"]),
+    ("ky", ["Бүргөндү айыл аймагы, Ноокен району", "— айыл, Бүргөндү айыл аймагы"],
+     ["айыл аймагы айыл аймагы"]),
+    ("en", ["Byurgendi ayil aimak, Nooken rayon", "— village, Byurgendi ayil aimak"],
+     ["village of"]),
+])
+def test_search_results_name_a_place_once_with_its_kind_and_rayon(client, jalal_abad, lang,
+                                                                   says, never):
+    """Failed before the fix: «Бюргендинский айылный аймак айылный аймак, Ноокенский» (the kind
+    repeated after a name that holds it, the rayon without «район») and «Бюргендю село в
+    Бюргендинский айылный аймак» (a preposition that needs a case the data lacks)."""
+    import re
+
+    from django.utils.translation import override
+
+    import_dataset(jalal_abad[1])
+    prefix = "" if lang == "ru" else f"/{lang}"
+    with override("ru"):
+        url = reverse("places:index")
+    html = client.get(f"{prefix}{url}", {"q": "Бюргенд"}).content.decode()
+    results = html.split('data-testid="search-results"', 1)[1].split("</ul>", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", results).split())
+    for words in says:
+        assert words in text, (lang, text)
+    for words in never:
+        assert words not in text, (lang, text)

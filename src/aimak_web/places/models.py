@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aimak_web.core.text import name_in_language
@@ -65,6 +66,18 @@ class Rayon(NamedPlace):
     def get_absolute_url(self) -> str:
         return reverse("places:rayon", args=[self.code])
 
+    @property
+    def full_name(self) -> str:
+        """The name with its kind in the reader's language (the data's «Ноокенский» is
+        «Ноокенский район», «Ноокен району»); a city, or a name that says it already, as is."""
+        name = self.name
+        if self.kind != "rayon":
+            return name
+        word = gettext("%(name)s rayon") % {"name": ""}
+        if name.lower().endswith(word.strip().lower()):
+            return name
+        return gettext("%(name)s rayon") % {"name": name}
+
 
 class Municipality(NamedPlace):
     KINDS = [("ayil_aimak", _("ayil aimak")), ("town", _("town")), ("city", _("city"))]
@@ -95,6 +108,13 @@ class Municipality(NamedPlace):
 
     def get_absolute_url(self) -> str:
         return reverse("places:municipality", args=[self.code])
+
+    @property
+    def kind_unless_named(self) -> str:
+        """The kind in the reader's language, or "" when the name says it already
+        («Бюргендинский айылный аймак», not «… айылный аймак айылный аймак»)."""
+        kind = str(self.get_kind_display())
+        return "" if kind.lower() in self.name.lower() else kind
 
 
 class Settlement(NamedPlace):
