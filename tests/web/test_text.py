@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from django.template import Context, Template
 from django.utils import translation
 
@@ -104,3 +105,24 @@ def test_a_budget_lines_long_source_address_is_shortened_on_the_page():
     link_text = html.split(f'href="{url}"', 1)[1].split(">", 1)[1].split("</a>", 1)[0]
     assert len(link_text) <= 40
     assert "Решение совета" in html
+
+
+@pytest.mark.parametrize("lang,says", [
+    ("ru", "официальный документ: решение кенеша № 8 от 16.02.2023"),
+    ("ky", "расмий документ: кеңештин 16.02.2023 №8 чечими"),
+    ("en", "official document: council resolution No. 8 of 16.02.2023"),
+])
+def test_a_budget_lines_resolution_source_reads_as_a_sentence(lang, says):
+    """Failed before the fix: the status badge, an adjective, was prefixed to the document's
+    title: «официальный решение кенеша № 8 от 16.02.2023»."""
+    import re
+    from datetime import date
+
+    from django.template.loader import render_to_string
+
+    line = SimpleNamespace(provenance="resolution", resolution_number="8",
+                           resolution_date=date(2023, 2, 16), source="")
+    with translation.override(lang):
+        html = render_to_string("hearings/_line_source.html", {"line": line})
+    assert says in " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" :", ":")
+    assert "prov-official" in html

@@ -29,8 +29,9 @@ def tr(obj, field: str):
 
 
 @register.simple_tag
-def provenance(kind: str, detail: str = ""):
-    """A badge saying where a number comes from (observed, official, estimated, ...)."""
+def provenance(kind: str, detail: str = "", label: str = ""):
+    """A badge saying where a number comes from (observed, official, estimated, ...);
+    ``label`` replaces the kind's word where it must agree with what it qualifies."""
     labels = {
         "observed": _("observed"), "official": _("official"), "estimated": _("estimated"),
         "modelled": _("modelled"), "projected": _("projected"),
@@ -39,7 +40,7 @@ def provenance(kind: str, detail: str = ""):
     }
     kind = kind or "estimated"
     return format_html('<span class="prov prov-{}" title="{}">{}</span>',
-                       PROVENANCE.get(kind, "estimated"), detail, labels.get(kind, kind))
+                       PROVENANCE.get(kind, "estimated"), detail, label or labels.get(kind, kind))
 
 
 @register.filter
