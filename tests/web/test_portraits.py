@@ -160,3 +160,26 @@ def test_forecast_section_through_the_forecasts_public_function(client, shared_d
     # (before: a lone «.» under the sources)
     note = re.search(r'<p class="note">[^<]*<span class="ref">.*?</p>', html, re.S).group(0)
     assert not re.search(r"</span>\s*\.", note), note
+
+
+@pytest.mark.django_db
+def test_the_portrait_pdf_says_a_figures_status_once(client, jalal_abad):
+    """Failed before the fix: Nooken rayon's PDF read «оценка оценка: доля официальной
+    численности айыл аймака»: the status badge, then source sentences that begin with it."""
+    import pdfplumber
+    from django.core.cache import cache
+
+    from aimak_web.places.importer import import_dataset
+
+    import_dataset(jalal_abad[1])
+    cache.clear()
+    for lang, word, sources in (("ru", "оценка", "Источники: оценка:"),
+                                ("ky", "баалоо", "Булактар: баалоо:"),
+                                ("en", "estimated", "Sources: estimated:")):
+        with translation.override(lang):
+            url = reverse("portraits:rayon_pdf", args=["41703215000000"])  # Nooken
+        r = client.get(url)
+        with pdfplumber.open(io.BytesIO(r.content)) as doc:
+            text = " ".join(" ".join((x.extract_text() or "").split()) for x in doc.pages)
+        assert f"{word} {word}" not in text, lang
+        assert sources in text, lang
