@@ -187,3 +187,18 @@ def test_search_results_name_a_place_once_with_its_kind_and_rayon(client, jalal_
         assert words in text, (lang, text)
     for words in never:
         assert words not in text, (lang, text)
+
+
+@pytest.mark.django_db
+def test_search_reads_a_name_with_the_word_for_its_kind(jalal_abad):
+    """People type the kind after a name: «Ноокенский район», «Ноокен району», «Бюргендинский
+    айылный аймак», «Бүргөндү айыл аймагы». Each finds the place, as the name alone does
+    (before: «Ноокенский район» and «Ноокен району» found nothing on the real directory)."""
+    import_dataset(jalal_abad[1])
+    for query in ("Ноокенский район", "Ноокен району", "Nooken rayon", "ноокенский  РАЙОН"):
+        found = [r.code for r in search_places(query)["rayons"]]
+        assert found == ["41703215000000"], (query, found)
+    for query in ("Бюргендинский айылный аймак", "Бүргөндү айыл аймагы", "Byurgendi ayil aimak"):
+        found = [m.code for m in search_places(query)["municipalities"]]
+        assert "41703215819000" in found, (query, found)
+    assert search_places("район")["rayons"] == []  # the kind alone names no place
