@@ -59,6 +59,14 @@ def name_key(name: object) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
+#: Words that say what kind of place a name is, in the forms people type and sources write
+#: («Ноокенский район», «Бүргөндү айыл аймагы», "Jany-Jol ayil aimak"): a reader may add them
+#: to a name the directory holds without them, and they qualify a name rather than make it.
+KIND_WORDS = frozenset({
+    "район", "району", "районы", "rayon", "raion", "district", "область", "областы", "облусу",
+    "oblast", "region", "айыл", "айылы", "айылный", "айылдык", "аймак", "аймагы", "аймагынын",
+    "ayil", "aiyl", "aimak", "aymak", "aimagy", "municipality", "село", "поселок", "посёлок",
+    "город", "шаары", "шаар", "city", "town", "village"})
 #: Words of an ayil aimak's name that say what it is, in the forms the sources use.
 _UNIT_WORDS = re.compile(r"\b(айылный|айылдык|айыл|аймагы|аймак|аймагынын|а/а|аа|ayil|aiyl|ayyl|"
                          r"aimak|aymak|aimagy|aa|a/a|okmotu|өкмөтү|округ|сельсовет|"

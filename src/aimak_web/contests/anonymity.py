@@ -36,18 +36,13 @@ import phonenumbers
 import pymorphy3
 from django.utils.translation import gettext as _
 
-from aimak.names import name_key
+from aimak.names import KIND_WORDS, name_key
 
 from .facts import platform_facts
 
-#: Words that qualify a place name ("Jany-Jol ayil aimak", "Первый район") rather than make it.
-GENERIC = {
-    "айыл", "аймагы", "аймак", "аймагынын", "окмоту", "өкмөтү", "айылдык", "кенеш", "кеңеш",
-    "район", "районы", "району", "областы", "облусу", "область", "город", "шаары", "шаар",
-    "село", "поселок", "посёлок", "ayil", "aiyl", "aimak", "aimagy", "okmotu", "rayon", "raion",
-    "district", "town", "city", "village", "oblast", "region", "municipality", "ао", "аа",
-    "им", "имени",
-}
+#: Words that qualify a place name ("Jany-Jol ayil aimak", "Первый район") rather than make it:
+#: the kinds of place, and the words of a self-government body's title.
+GENERIC = KIND_WORDS | {"окмоту", "өкмөтү", "okmotu", "кенеш", "кеңеш", "ао", "аа", "им", "имени"}
 #: Ordinary words of hearing texts that are never a name there, alone: the demo walk found them
 #: masked, «Кеңештин», «кенеша» by the village Кенеш (Chui), «айыл», «тел.» by a contact field
 #: («Асанов, айыл өкмөтү, тел.») read as an official's name, «акими», «колдоду», «токтому» by

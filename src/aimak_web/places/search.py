@@ -10,16 +10,9 @@ import re
 
 from django.db.models import Q
 
-from aimak.names import name_key
+from aimak.names import KIND_WORDS, name_key
 
 from .models import Municipality, Rayon, Settlement
-
-#: Words a reader may type after a name to say what kind of place it is («Ноокенский район»,
-#: «Ноокен району», «Бүргөндү айыл аймагы»); the directory's names may lack them.
-KIND_WORDS = frozenset({
-    "район", "району", "районы", "rayon", "raion", "district", "область", "облусу", "oblast",
-    "айыл", "айылы", "айылный", "аймак", "аймагы", "ayil", "aiyl", "aimak", "aymak", "село",
-    "город", "шаары", "шаар", "city", "town", "village"})
 
 
 def _name_words(query: str) -> list[str]:
